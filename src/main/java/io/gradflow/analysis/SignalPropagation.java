@@ -1,0 +1,904 @@
+package io.gradflow.analysis;
+
+import io.gradflow.model.Activation;
+import io.gradflow.model.LayerKind;
+import io.gradflow.model.ModelGraph;
+import io.gradflow.model.Node;
+import io.gradflow.model.ShapeInference;
+import io.gradflow.model.TensorShape;
+import io.gradflow.model.WeightInit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Mean-field signal propagation (THEORY.md): a forward pass carries the mean, the per-unit offset
+ * variance and the input-driven variance of every tensor; a backward pass carries the second
+ * moment of the loss gradient. Pure function of the model graph.
+ */
+public final class SignalPropagation {
+
+    /**
+     * What the analysis assumes where the file is silent.
+     *
+     * @param input            moments of the network input
+     * @param assumedSpatial   spatial size per dimension when the input's is unknown
+     * @param assumedTimeSteps sequence length when unknown
+     * @param thresholds       verdict thresholds
+     * @param finiteWidth      whether to correct the mean gain to the typical (log-average) gain
+     */
+    public record Options(Moments input, int assumedSpatial, int assumedTimeSteps, Thresholds thresholds,
+                          boolean finiteWidth) {
+
+        public static final Options DEFAULT = new Options(Moments.UNIT, 32, 20, Thresholds.DEFAULT, true);
+
+        public Options withThresholds(Thresholds t) {
+            return new Options(input, assumedSpatial, assumedTimeSteps, t, finiteWidth);
+        }
+
+        public Options withFiniteWidth(boolean on) {
+            return new Options(input, assumedSpatial, assumedTimeSteps, thresholds, on);
+        }
+    }
+
+    /** Per-node numbers gathered on the way. */
+    private static final class State {
+        Moments out;
+        Moments in;
+        Moments pre;
+        double keep = 1;
+        double v = Double.NaN;
+        double m;
+        double fanIn = Double.NaN;
+        Fans fans;
+        double positions = 1;
+        double slope2 = 1;
+        double slope4 = 1;
+        double normFactor = 1;
+        boolean identityInit;
+        Recurrent rnn;
+        // separable: the depthwise half
+        double v1;
+        double m1;
+        Fans fans1;
+        Moments mid;
+        // backward
+        double gOut;
+        double gPre = Double.NaN;
+        double wg = Double.NaN;
+        double gain;
+    }
+
+    /** Time-step records of a recurrent layer. */
+    private static final class Recurrent {
+        int steps;
+        double vW;
+        double mW;
+        double vR;
+        double mR;
+        Fans fans;
+        Fans rfans;
+        double[] slope2;
+        double[][] gate;
+        double[] cellSecond;
+        double[] cellSlope2;
+        double[] cellOut2;
+        double[] fSecond;
+        double[] oSecond;
+        double[] iSecond;
+        double[] gSecond;
+        double[] gPre;
+        double gIn;
+    }
+
+    private final ModelGraph g;
+    private final Options opts;
+    private final ActivationMath math = new ActivationMath();
+    private final Map<String, State> st = new HashMap<>();
+    private final Map<String, Set<String>> fwdTaint = new HashMap<>();
+    private final Map<String, Set<String>> bwdTaint = new HashMap<>();
+    private final Set<String> assumptions = new LinkedHashSet<>();
+
+    private SignalPropagation(ModelGraph g, Options opts) {
+        this.g = g;
+        this.opts = opts;
+    }
+
+    public static GradientAnalysis analyse(ModelGraph g) {
+        return analyse(g, Options.DEFAULT);
+    }
+
+    public static GradientAnalysis analyse(ModelGraph g, Options opts) {
+        SignalPropagation sp = new SignalPropagation(withAssumedSizes(g, opts), opts);
+        return sp.run(g);
+    }
+
+    /** Gives inputs of unknown spatial size or length the assumed ones, so positions are counted. */
+    private static ModelGraph withAssumedSizes(ModelGraph g, Options opts) {
+        boolean changed = false;
+        List<Node> nodes = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            TensorShape s = g.shape(n.name());
+            if (n.kind() == LayerKind.INPUT && s.kind() == TensorShape.Kind.CNN) {
+                long[] sp = s.spatial();
+                boolean any = false;
+                for (int i = 0; i < sp.length; i++) {
+                    if (sp[i] < 0) {
+                        sp[i] = opts.assumedSpatial();
+                        any = true;
+                    }
+                }
+                if (any) {
+                    n = n.toBuilder().outputShape(TensorShape.cnn(s.size(), sp)).inputShape(null).build();
+                    changed = true;
+                }
+            }
+            nodes.add(n);
+        }
+        if (!changed) {
+            return g;
+        }
+        return ShapeInference.infer(g.with(nodes, Map.of()));
+    }
+
+    // ================================================================ driver
+
+    private GradientAnalysis run(ModelGraph original) {
+        for (Node n : g.nodes()) {
+            forward(n);
+        }
+        List<Node> rev = new ArrayList<>(g.nodes());
+        java.util.Collections.reverse(rev);
+        for (Node n : rev) {
+            backward(n);
+        }
+        if (g != original) {
+            assumptions.add("the file does not give the input's spatial size: assumed "
+                    + opts.assumedSpatial() + " per dimension");
+        }
+
+        Node first = null;
+        Node last = null;
+        for (Node n : g.nodes()) {
+            if (hidden(n)) {
+                if (first == null) {
+                    first = n;
+                }
+                last = n;
+            }
+        }
+        double ratio = 0;
+        double signal = 0;
+        List<String> cuts = new ArrayList<>();
+        if (first != null) {
+            State sf = st.get(first.name());
+            State sl = st.get(last.name());
+            ratio = 0.5 * Math.log10(sf.wg / sl.wg);
+            signal = Math.log10(blockOutput(last).rms() / opts.input().rms());
+            Set<String> cut = new LinkedHashSet<>(fwdTaint.get(last.name()));
+            cut.addAll(fwdTaint.get(first.name()));
+            Set<String> back = new LinkedHashSet<>(bwdTaint.get(first.name()));
+            back.removeAll(bwdTaint.get(last.name()));
+            cut.addAll(back);
+            cuts.addAll(cut);
+        }
+        Verdict verdict;
+        if (!cuts.isEmpty()) {
+            verdict = Verdict.UNKNOWN;
+        } else if (!Double.isFinite(ratio) || !Double.isFinite(signal)) {
+            verdict = Double.isNaN(ratio) || Double.isNaN(signal) ? Verdict.UNKNOWN
+                    : opts.thresholds().verdict(clampInf(ratio), clampInf(signal));
+        } else {
+            verdict = opts.thresholds().verdict(ratio, signal);
+        }
+
+        List<LayerProfile> profiles = new ArrayList<>();
+        for (Node n : original.nodes()) {
+            State s = st.get(n.name());
+            boolean certain = fwdTaint.get(n.name()).isEmpty() && bwdTaint.get(n.name()).isEmpty();
+            double grad = Math.sqrt(Double.isNaN(s.gPre) ? s.gOut : s.gPre);
+            profiles.add(new LayerProfile(n, s.out.rms(), s.out.mean(), grad,
+                    Double.isNaN(s.wg) ? Double.NaN : Math.sqrt(s.wg), s.gain, s.fanIn, s.v,
+                    s.positions, s.pre, certain));
+        }
+        return new GradientAnalysis(original, profiles, first == null ? null : first.name(),
+                last == null ? null : last.name(), ratio, signal, verdict, new ArrayList<>(assumptions), cuts);
+    }
+
+    private static double clampInf(double d) {
+        return Double.isInfinite(d) ? Math.copySign(1e9, d) : d;
+    }
+
+    /** A hidden layer for the verdict: weights, not the output, not a lookup table. */
+    private static boolean hidden(Node n) {
+        return n.hasWeights() && n.kind() != LayerKind.OUTPUT && n.kind() != LayerKind.EMBEDDING;
+    }
+
+    /**
+     * The signal at the output of the last hidden block: after the normalisation, activation and
+     * residual merge that directly follow the layer (as in conv -> BN -> ReLU -> add).
+     */
+    private Moments blockOutput(Node last) {
+        Node n = last;
+        while (true) {
+            List<String> users = g.consumers(n.name());
+            if (users.size() != 1) {
+                break;
+            }
+            Node u = g.node(users.get(0));
+            if (u.kind() == LayerKind.BATCH_NORM || u.kind() == LayerKind.LAYER_NORM
+                    || u.kind() == LayerKind.ACTIVATION || u.kind() == LayerKind.DROPOUT
+                    || u.kind() == LayerKind.ELEMENTWISE && u.merge() == Node.Merge.ADD) {
+                n = u;
+            } else {
+                break;
+            }
+        }
+        return st.get(n.name()).out;
+    }
+
+    // ================================================================ forward
+
+    private Moments inputOf(Node n, int i) {
+        if (n.inputs().size() <= i) {
+            return opts.input();
+        }
+        return st.get(n.inputs().get(i)).out;
+    }
+
+    private void taintForward(Node n, boolean self) {
+        Set<String> t = new LinkedHashSet<>();
+        for (String i : n.inputs()) {
+            t.addAll(fwdTaint.getOrDefault(i, Set.of()));
+        }
+        if (self) {
+            t.add(n.name());
+        }
+        fwdTaint.put(n.name(), t);
+    }
+
+    private static boolean unknownActivation(Node n) {
+        return n.activation() != null && n.activation().kind() == Activation.Kind.UNKNOWN;
+    }
+
+    private void forward(Node n) {
+        State s = new State();
+        st.put(n.name(), s);
+        boolean opaque = n.kind() == LayerKind.OPAQUE || unknownActivation(n);
+        taintForward(n, opaque);
+        if (n.kind() == LayerKind.INPUT) {
+            s.out = opts.input();
+            return;
+        }
+        Moments x = inputOf(n, 0);
+        // DL4J applies a layer's dropout to that layer's input (inverted dropout: scale 1/keep)
+        if (n.dropRate() > 0 && n.dropRate() < 1 && n.kind() != LayerKind.DROPOUT) {
+            s.keep = 1 - n.dropRate();
+            x = dropout(x, s.keep);
+        }
+        s.in = x;
+        switch (n.kind()) {
+            case DENSE, CONV, DECONV, DEPTHWISE_CONV, LOCALLY_CONNECTED, OUTPUT, ATTENTION -> weighted(n, s, x);
+            case SEPARABLE_CONV -> separable(n, s, x);
+            case EMBEDDING -> embedding(n, s);
+            case SIMPLE_RNN, LSTM, GRU -> s.out = recurrent(n, n, s, x);
+            case BIDIRECTIONAL -> bidirectional(n, s, x);
+            case ACTIVATION -> {
+                Activation a = n.activation() == null ? Activation.IDENTITY : n.activation();
+                s.pre = x;
+                s.slope2 = math.slopeSquare(a, x);
+                s.slope4 = math.slopeFourth(a, x);
+                s.out = math.apply(a, x);
+            }
+            case BATCH_NORM -> {
+                s.normFactor = n.gamma() * n.gamma() / Math.max(x.sx(), 1e-5);
+                s.out = new Moments(n.beta(), 0, n.gamma() * n.gamma());
+            }
+            case LAYER_NORM -> {
+                double q = Math.max(x.q(), 1e-5);
+                double g2 = n.gamma() * n.gamma();
+                s.normFactor = g2 / q;
+                s.out = new Moments(n.beta(), g2 * x.su() / q, g2 * x.sx() / q);
+            }
+            case LOCAL_RESPONSE_NORM, LOSS -> s.out = x;
+            case DROPOUT -> {
+                s.keep = n.dropRate() > 0 && n.dropRate() < 1 ? 1 - n.dropRate() : 1;
+                s.out = dropout(x, s.keep);
+            }
+            case POOLING -> s.out = pooling(n, s, x);
+            case GLOBAL_POOLING -> s.out = globalPooling(n, s, x);
+            case ELEMENTWISE -> s.out = elementwise(n);
+            case CONCAT -> s.out = concat(n);
+            case SCALE -> s.out = new Moments(x.mean() * n.gamma() + n.beta(), x.su() * n.gamma() * n.gamma(),
+                    x.sx() * n.gamma() * n.gamma());
+            case SHAPE, OPAQUE, INPUT -> s.out = x;
+        }
+        if (s.out == null || !s.out.finite()) {
+            s.out = s.out == null ? x : new Moments(clampMoment(s.out.mean()), clampMoment(s.out.su()),
+                    clampMoment(s.out.sx()));
+        }
+    }
+
+    private static double clampMoment(double d) {
+        return Double.isNaN(d) ? 0 : Math.max(-1e300, Math.min(1e300, d));
+    }
+
+    private static Moments dropout(Moments x, double keep) {
+        double second = x.second() / keep;
+        return new Moments(x.mean(), x.su(), Math.max(second - x.mean() * x.mean() - x.su(), 0));
+    }
+
+    /** Per-weight variance and mean of a layer's weights, with the framework's fans. */
+    private double[] weightMoments(Node n, WeightInit w, Fans f) {
+        if (w == null) {
+            w = WeightInit.fanScaled("XAVIER", 1, WeightInit.Fan.AVG, WeightInit.Shape.NORMAL);
+        }
+        double v = switch (w.family()) {
+            case ORTHOGONAL -> w.gain() * w.gain() / Math.max(f.initIn(), f.initOut());
+            case UNKNOWN -> {
+                assumptions.add("layer '" + n.name() + "': initialiser '" + w.name()
+                        + "' is unknown; assumed variance 1/fanIn");
+                yield 1 / f.initIn();
+            }
+            default -> w.variance(f.initIn(), f.initOut(), f.legacyShape());
+        };
+        return new double[] {v, w.mean()};
+    }
+
+    /** nIn as the file or the inferred shape gives it. */
+    private long widthIn(Node n) {
+        if (n.nIn() > 0) {
+            return n.nIn();
+        }
+        TensorShape in = n.inputs().isEmpty() ? TensorShape.UNKNOWN : g.shape(n.inputs().get(0));
+        long w = in.kind() == TensorShape.Kind.CNN && (n.kind() == LayerKind.DENSE || n.kind() == LayerKind.OUTPUT)
+                && !Fans.keras(g.format()) ? in.volume() : in.size();
+        if (w <= 0) {
+            assumptions.add("layer '" + n.name() + "': input width unknown; assumed equal to its output width");
+            return Math.max(n.nOut(), 1);
+        }
+        return w;
+    }
+
+    private double positions(Node n) {
+        TensorShape out = g.shape(n.name());
+        double p;
+        switch (n.kind()) {
+            case CONV, DECONV, DEPTHWISE_CONV, SEPARABLE_CONV, LOCALLY_CONNECTED -> p = out.positions();
+            default -> {
+                TensorShape in = n.inputs().isEmpty() ? TensorShape.UNKNOWN : g.shape(n.inputs().get(0));
+                if (in.kind() == TensorShape.Kind.RNN) {
+                    p = in.time();
+                } else if (in.kind() == TensorShape.Kind.CNN && out.kind() == TensorShape.Kind.CNN) {
+                    p = out.positions();
+                } else {
+                    p = 1;
+                }
+            }
+        }
+        if (!(p > 0)) {
+            boolean rnn = out.kind() == TensorShape.Kind.RNN;
+            p = rnn ? opts.assumedTimeSteps() : Math.pow(opts.assumedSpatial(), Math.max(n.dims(), 1));
+            assumptions.add(rnn ? "sequence length not given: assumed " + opts.assumedTimeSteps() + " steps"
+                    : "spatial size at layer '" + n.name() + "' unknown: assumed " + opts.assumedSpatial()
+                    + " per dimension");
+        }
+        return p;
+    }
+
+    private void weighted(Node n, State s, Moments x) {
+        long nIn = widthIn(n);
+        Fans f = Fans.of(n, nIn, g.format());
+        s.fans = f;
+        s.fanIn = f.initIn();
+        double[] vm = weightMoments(n, n.weightInit(), f);
+        s.v = vm[0];
+        s.m = vm[1];
+        s.positions = positions(n);
+        s.identityInit = n.weightInit() != null && n.weightInit().family() == WeightInit.Family.IDENTITY;
+        Moments raw;
+        if (s.identityInit) {
+            double g2 = n.weightInit().gain() * n.weightInit().gain();
+            raw = x.scale(Math.sqrt(g2));
+            s.v = g2 / f.connIn();
+        } else {
+            raw = linear(x, s.v, s.m, f.connIn());
+        }
+        Moments pre = new Moments(raw.mean() + (n.hasBias() ? n.biasInit() : 0), raw.su(), raw.sx());
+        if (n.layerNorm()) {
+            double q = Math.max(raw.q(), 1e-5);
+            s.normFactor = 1 / q;
+            pre = new Moments(n.hasBias() ? n.biasInit() : 0, raw.su() / q, raw.sx() / q);
+        }
+        finishActivation(n, s, pre);
+    }
+
+    private void finishActivation(Node n, State s, Moments pre) {
+        s.pre = pre;
+        Activation a = n.activation() == null ? Activation.IDENTITY : n.activation();
+        if (n.kind() == LayerKind.OUTPUT) {
+            s.out = a.kind() == Activation.Kind.SOFTMAX ? new Moments(1.0 / Math.max(n.nOut(), 1), 0, 0)
+                    : math.apply(a, pre);
+            return;
+        }
+        s.slope2 = math.slopeSquare(a, pre);
+        s.slope4 = math.slopeFourth(a, pre);
+        s.out = math.apply(a, pre);
+    }
+
+    /** h = W x + b for independent weights of variance v and mean m, {@code conn} terms per sum. */
+    private static Moments linear(Moments x, double v, double m, double conn) {
+        double mean = m * conn * x.mean();
+        double su = v * conn * (x.mean() * x.mean() + x.su()) + m * m * conn * x.su();
+        double sx = (v + m * m) * conn * x.sx();
+        return new Moments(mean, su, sx);
+    }
+
+    private void separable(Node n, State s, Moments x) {
+        long nIn = widthIn(n);
+        Fans dw = Fans.of(n, nIn, g.format());
+        double[] vm1 = weightMoments(n, n.weightInit(), dw);
+        s.fans1 = dw;
+        s.v1 = vm1[0];
+        s.m1 = vm1[1];
+        s.mid = linear(x, s.v1, s.m1, dw.connIn());
+        Fans pw = Fans.pointwise(n, nIn);
+        double[] vm2 = weightMoments(n, n.weightInit(), pw);
+        s.fans = pw;
+        s.fanIn = dw.initIn();
+        s.v = vm2[0];
+        s.m = vm2[1];
+        s.positions = positions(n);
+        Moments raw = linear(s.mid, s.v, s.m, pw.connIn());
+        finishActivation(n, s, new Moments(raw.mean() + (n.hasBias() ? n.biasInit() : 0), raw.su(), raw.sx()));
+    }
+
+    private void embedding(Node n, State s) {
+        Fans f = Fans.of(n, Math.max(n.nIn(), 1), g.format());
+        s.fans = f;
+        s.fanIn = f.initIn();
+        double[] vm = weightMoments(n, n.weightInit(), f);
+        s.v = vm[0];
+        s.m = vm[1];
+        // a lookup: each output value is one weight, varying with the input index
+        Moments pre = new Moments(s.m + (n.hasBias() ? n.biasInit() : 0), 0, s.v);
+        finishActivation(n, s, pre);
+    }
+
+    private Moments pooling(Node n, State s, Moments x) {
+        double k = n.kernelArea();
+        Node.Pooling type = n.pooling() == null ? Node.Pooling.MAX : n.pooling();
+        s.positions = k;
+        return switch (type) {
+            case AVG -> new Moments(x.mean(), x.su(), x.sx() / k);
+            case SUM -> new Moments(x.mean() * k, x.su() * k * k, x.sx() * k);
+            case MAX, PNORM -> maxOf(x, k);
+        };
+    }
+
+    private Moments globalPooling(Node n, State s, Moments x) {
+        TensorShape in = n.inputs().isEmpty() ? TensorShape.UNKNOWN : g.shape(n.inputs().get(0));
+        double p = in.positions();
+        if (!(p > 0)) {
+            p = in.kind() == TensorShape.Kind.RNN ? opts.assumedTimeSteps() : opts.assumedSpatial() * opts.assumedSpatial();
+            assumptions.add("positions before global pooling '" + n.name() + "' unknown: assumed " + (long) p);
+        }
+        s.positions = p;
+        Node.Pooling type = n.pooling() == null ? Node.Pooling.MAX : n.pooling();
+        return switch (type) {
+            case AVG -> new Moments(x.mean(), x.su(), x.sx() / p);
+            case SUM -> new Moments(x.mean() * p, x.su() * p * p, x.sx() * p);
+            case MAX, PNORM -> maxOf(x, p);
+        };
+    }
+
+    /** Max of k values sharing a unit's offset: the input-driven part is a Gaussian maximum. */
+    private static Moments maxOf(Moments x, double k) {
+        double[] e = maxNormal(k);
+        double sd = Math.sqrt(x.sx());
+        return new Moments(x.mean() + sd * e[0], x.su(), x.sx() * e[1]);
+    }
+
+    private static final Map<Long, double[]> MAX_CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Mean and variance of the maximum of k independent standard normals. */
+    static double[] maxNormal(double kd) {
+        long k = Math.max(1, Math.round(kd));
+        return MAX_CACHE.computeIfAbsent(k, kk -> {
+            if (kk == 1) {
+                return new double[] {0, 1};
+            }
+            double[] br = {-4, -2, 0, 2, 4, 6};
+            double m1 = Gaussian.expect(z -> kk * z * Math.pow(Gaussian.cdf(z), kk - 1), 0, 1, br);
+            double m2 = Gaussian.expect(z -> kk * z * z * Math.pow(Gaussian.cdf(z), kk - 1), 0, 1, br);
+            return new double[] {m1, Math.max(m2 - m1 * m1, 1e-6)};
+        });
+    }
+
+    private Moments elementwise(Node n) {
+        Node.Merge op = n.merge() == null ? Node.Merge.ADD : n.merge();
+        List<Moments> xs = new ArrayList<>();
+        for (int i = 0; i < n.inputs().size(); i++) {
+            xs.add(inputOf(n, i));
+        }
+        if (xs.isEmpty()) {
+            return opts.input();
+        }
+        Moments acc = xs.get(0);
+        for (int i = 1; i < xs.size(); i++) {
+            Moments b = xs.get(i);
+            acc = switch (op) {
+                case ADD, AVERAGE -> acc.plus(b);
+                case SUBTRACT -> new Moments(acc.mean() - b.mean(), acc.su() + b.su(), acc.sx() + b.sx());
+                case PRODUCT -> {
+                    double mean = acc.mean() * b.mean();
+                    double second = acc.second() * b.second();
+                    double su = (acc.mean() * acc.mean() + acc.su()) * (b.mean() * b.mean() + b.su()) - mean * mean;
+                    yield new Moments(mean, Math.max(su, 0), Math.max(second - mean * mean - su, 0));
+                }
+                case MAX -> acc.second() >= b.second() ? acc : b;
+            };
+        }
+        if (op == Node.Merge.AVERAGE) {
+            acc = acc.scale(1.0 / xs.size());
+        }
+        return acc;
+    }
+
+    private Moments concat(Node n) {
+        double total = 0;
+        double mean = 0;
+        double second = 0;
+        double unit = 0;
+        double within = 0;
+        for (int i = 0; i < n.inputs().size(); i++) {
+            Moments x = inputOf(n, i);
+            double w = Math.max(g.shape(n.inputs().get(i)).size(), 1);
+            total += w;
+            mean += w * x.mean();
+            second += w * x.second();
+            unit += w * (x.su() + x.mean() * x.mean());
+            within += w * x.sx();
+        }
+        if (total == 0) {
+            return opts.input();
+        }
+        mean /= total;
+        return new Moments(mean, Math.max(unit / total - mean * mean, 0), within / total);
+    }
+
+    // ---------------------------------------------------------------- recurrent
+
+    private int steps(Node n) {
+        TensorShape in = n.inputs().isEmpty() ? TensorShape.UNKNOWN : g.shape(n.inputs().get(0));
+        long t = in.kind() == TensorShape.Kind.RNN && in.time() > 0 ? in.time() : n.timeSteps();
+        if (t <= 0) {
+            assumptions.add("sequence length not given: assumed " + opts.assumedTimeSteps() + " steps");
+            t = opts.assumedTimeSteps();
+        }
+        return (int) Math.min(t, 10_000);
+    }
+
+    /** Runs a recurrent layer ({@code core} holds its weights) through its time steps. */
+    private Moments recurrent(Node outer, Node core, State s, Moments x) {
+        Recurrent r = new Recurrent();
+        s.rnn = r;
+        long nIn = core.nIn() > 0 ? core.nIn() : widthIn(outer);
+        r.steps = steps(outer);
+        r.fans = Fans.of(core, nIn, g.format());
+        r.rfans = Fans.recurrent(core, nIn, g.format());
+        double[] w = weightMoments(core, core.weightInit(), r.fans);
+        double[] rw = weightMoments(core, core.recurrentInit() != null ? core.recurrentInit() : core.weightInit(), r.rfans);
+        r.vW = w[0];
+        r.mW = w[1];
+        r.vR = rw[0];
+        r.mR = rw[1];
+        s.fans = r.fans;
+        s.fanIn = r.fans.initIn();
+        s.v = r.vW;
+        s.m = r.mW;
+        s.positions = r.steps;
+        Activation act = core.activation() == null ? Activation.TANH : core.activation();
+        Activation gateAct = core.gateActivation() == null ? Activation.SIGMOID : core.gateActivation();
+        int t = r.steps;
+        double units = Math.max(core.nOut(), 1);
+        double b = core.hasBias() ? core.biasInit() : 0;
+        r.slope2 = new double[t];
+        Moments h = new Moments(0, 0, 0);
+        double sumMean = 0;
+        double sumSecond = 0;
+        double sumUnit = 0;
+        double sumWithin = 0;
+        boolean lstm = core.kind() != LayerKind.SIMPLE_RNN;
+        if (lstm) {
+            r.gate = new double[4][t];
+            r.cellSecond = new double[t];
+            r.cellSlope2 = new double[t];
+            r.cellOut2 = new double[t];
+            r.fSecond = new double[t];
+            r.oSecond = new double[t];
+            r.iSecond = new double[t];
+            r.gSecond = new double[t];
+        }
+        Moments c = new Moments(0, 0, 0);
+        for (int i = 0; i < t; i++) {
+            Moments fromX = linear(x, r.vW, r.mW, r.fans.connIn());
+            Moments fromH = linear(h, r.vR, r.mR, r.rfans.connIn());
+            Moments pre = fromX.plus(fromH);
+            if (!lstm) {
+                pre = new Moments(pre.mean() + b, pre.su(), pre.sx());
+                r.slope2[i] = math.slopeSquare(act, pre);
+                h = math.apply(act, pre);
+            } else {
+                Moments pi = new Moments(pre.mean() + b, pre.su(), pre.sx());
+                Moments pf = new Moments(pre.mean() + core.forgetGateBias(), pre.su(), pre.sx());
+                Moments gi = math.apply(gateAct, pi);
+                Moments gf = math.apply(gateAct, pf);
+                Moments go = gi;
+                Moments gg = math.apply(act, pi);
+                boolean gru = core.kind() == LayerKind.GRU;
+                double fMean = gru ? 1 - gi.mean() : gf.mean();
+                double fSecond = gru ? 1 - 2 * gi.mean() + gi.second() : gf.second();
+                double cMean = fMean * c.mean() + gi.mean() * gg.mean();
+                double cSecond = fSecond * c.second() + gi.second() * gg.second()
+                        + 2 * fMean * c.mean() * gi.mean() * gg.mean();
+                r.fSecond[i] = fSecond;
+                r.iSecond[i] = gi.second();
+                r.gSecond[i] = gg.second();
+                r.oSecond[i] = gru ? 1 : go.second();
+                r.gate[0][i] = math.slopeSquare(gateAct, pi);
+                r.gate[1][i] = math.slopeSquare(gateAct, pf);
+                r.gate[2][i] = gru ? 0 : math.slopeSquare(gateAct, pi);
+                r.gate[3][i] = math.slopeSquare(act, pi);
+                r.cellSecond[i] = c.second();
+                c = new Moments(cMean, 0, Math.max(cSecond - cMean * cMean, 0));
+                if (gru) {
+                    r.cellSlope2[i] = 1;
+                    r.cellOut2[i] = c.second();
+                    h = c;
+                } else {
+                    Moments tc = math.apply(act, c);
+                    r.cellSlope2[i] = math.slopeSquare(act, c);
+                    r.cellOut2[i] = tc.second();
+                    h = new Moments(go.mean() * tc.mean(), 0,
+                            Math.max(go.second() * tc.second() - go.mean() * tc.mean() * go.mean() * tc.mean(), 0));
+                }
+                r.slope2[i] = r.gate[3][i];
+            }
+            sumMean += h.mean();
+            sumSecond += h.second();
+            sumUnit += h.su() + h.mean() * h.mean();
+            sumWithin += h.sx();
+        }
+        s.pre = x;
+        if (!outer.returnSequences()) {
+            return h;
+        }
+        double mean = sumMean / t;
+        return new Moments(mean, Math.max(sumUnit / t - mean * mean, 0), sumWithin / t);
+    }
+
+    private void bidirectional(Node n, State s, Moments x) {
+        Node core = n.wrapped();
+        Moments one = recurrent(n, core, s, x);
+        String mode = n.bidirectionalMode() == null ? "CONCAT" : n.bidirectionalMode();
+        s.out = switch (mode) {
+            case "ADD" -> one.plus(one);
+            case "MUL" -> new Moments(one.mean() * one.mean(), 0, Math.max(one.second() * one.second()
+                    - Math.pow(one.mean(), 4), 0));
+            default -> one;
+        };
+    }
+
+    // ================================================================ backward
+
+    private void backward(Node n) {
+        State s = st.get(n.name());
+        // taint: this node's gradient passes through every opaque consumer downstream
+        Set<String> t = new LinkedHashSet<>();
+        for (String u : g.consumers(n.name())) {
+            t.addAll(bwdTaint.getOrDefault(u, Set.of()));
+            Node un = g.node(u);
+            if (un.kind() == LayerKind.OPAQUE || unknownActivation(un)) {
+                t.add(u);
+            }
+        }
+        bwdTaint.put(n.name(), t);
+        boolean sink = g.consumers(n.name()).isEmpty();
+        if (sink && n.kind() != LayerKind.INPUT) {
+            s.gOut = 1;
+        }
+        double gIn;
+        switch (n.kind()) {
+            case INPUT -> {
+                return;
+            }
+            case OUTPUT -> {
+                s.gPre = 1;
+                s.wg = s.positions * s.in.second() * s.gPre;
+                gIn = s.gPre * (s.v + s.m * s.m) * s.fans.connOut();
+            }
+            case LOSS -> gIn = 1;
+            case DENSE, CONV, DECONV, DEPTHWISE_CONV, LOCALLY_CONNECTED, ATTENTION, EMBEDDING -> {
+                double pre = s.gOut * s.slope2;
+                s.gPre = pre;
+                double raw = pre * s.normFactor;
+                s.wg = s.positions * s.in.second() * raw;
+                if (s.identityInit) {
+                    gIn = raw * s.v * s.fans.connIn();
+                } else {
+                    gIn = raw * (s.v + s.m * s.m) * s.fans.connOut();
+                }
+                if (n.kind() == LayerKind.EMBEDDING) {
+                    gIn = 0;
+                }
+            }
+            case SEPARABLE_CONV -> {
+                s.gPre = s.gOut * s.slope2;
+                double pw = s.gPre * (s.v + s.m * s.m) * s.fans.connOut();
+                s.wg = s.positions * s.mid.second() * s.gPre;
+                gIn = pw * (s.v1 + s.m1 * s.m1) * s.fans1.connOut();
+            }
+            case SIMPLE_RNN, LSTM, GRU -> gIn = recurrentBackward(n, n, s, s.gOut);
+            case BIDIRECTIONAL -> {
+                String mode = n.bidirectionalMode() == null ? "CONCAT" : n.bidirectionalMode();
+                double g1 = "MUL".equals(mode) ? s.gOut * s.out.second() : s.gOut;
+                gIn = 2 * recurrentBackward(n, n.wrapped(), s, g1);
+            }
+            case ACTIVATION -> {
+                s.gPre = s.gOut * s.slope2;
+                gIn = s.gPre;
+            }
+            case BATCH_NORM, LAYER_NORM -> gIn = s.gOut * s.normFactor;
+            case DROPOUT -> gIn = s.gOut / s.keep;
+            case POOLING -> {
+                double k = n.kernelArea();
+                double stride = n.strideArea();
+                Node.Pooling type = n.pooling() == null ? Node.Pooling.MAX : n.pooling();
+                gIn = switch (type) {
+                    case AVG -> s.gOut / (k * stride);
+                    case SUM -> s.gOut * k / stride;
+                    case MAX, PNORM -> s.gOut / stride;
+                };
+            }
+            case GLOBAL_POOLING -> {
+                double p = s.positions;
+                Node.Pooling type = n.pooling() == null ? Node.Pooling.MAX : n.pooling();
+                gIn = switch (type) {
+                    case AVG -> s.gOut / (p * p);
+                    case SUM -> s.gOut;
+                    case MAX, PNORM -> s.gOut / p;
+                };
+            }
+            case SCALE -> gIn = s.gOut * n.gamma() * n.gamma();
+            case SHAPE -> {
+                String type = n.type().toLowerCase(java.util.Locale.ROOT);
+                double area = type.contains("upsampling") ? Math.max(n.kernelArea(), 1) : 1;
+                if (type.contains("repeatvector") && n.timeSteps() > 0) {
+                    area = n.timeSteps();
+                }
+                gIn = s.gOut * area;
+            }
+            default -> gIn = s.gOut;
+        }
+        if (s.keep < 1 && n.kind() != LayerKind.DROPOUT) {
+            gIn /= s.keep;
+        }
+        if (opts.finiteWidth()) {
+            gIn *= typicalGainCorrection(n, s);
+        }
+        s.gain = s.gOut > 0 && gIn > 0 ? 0.5 * Math.log10(gIn / s.gOut) : 0;
+        distribute(n, s, gIn);
+    }
+
+    /** Sends the gradient to the node's inputs; merges split or scale it per input. */
+    private void distribute(Node n, State s, double gIn) {
+        List<String> ins = n.inputs();
+        for (int i = 0; i < ins.size(); i++) {
+            double gi = gIn;
+            if (n.kind() == LayerKind.ELEMENTWISE) {
+                Node.Merge op = n.merge() == null ? Node.Merge.ADD : n.merge();
+                gi = switch (op) {
+                    case AVERAGE -> s.gOut / (ins.size() * (double) ins.size());
+                    case PRODUCT -> {
+                        double other = 1;
+                        for (int j = 0; j < ins.size(); j++) {
+                            if (j != i) {
+                                other *= inputOf(n, j).second();
+                            }
+                        }
+                        yield s.gOut * other;
+                    }
+                    case MAX -> s.gOut / ins.size();
+                    default -> s.gOut;
+                };
+            }
+            st.get(ins.get(i)).gOut += gi;
+        }
+    }
+
+    private double recurrentBackward(Node outer, Node core, State s, double gOut) {
+        Recurrent r = s.rnn;
+        int t = r.steps;
+        double units = Math.max(core.nOut(), 1);
+        double rec = (r.vR + r.mR * r.mR) * r.rfans.connOut();
+        r.gPre = new double[t];
+        double gInSum = 0;
+        double wgSum = 0;
+        if (core.kind() == LayerKind.SIMPLE_RNN) {
+            double gNext = 0;
+            for (int i = t - 1; i >= 0; i--) {
+                double inject = outer.returnSequences() || i == t - 1 ? gOut : 0;
+                double ga = inject + rec * gNext;
+                double gp = r.slope2[i] * ga;
+                r.gPre[i] = gp;
+                gNext = gp;
+                wgSum += gp;
+                gInSum += gp * (r.vW + r.mW * r.mW) * r.fans.connOut();
+            }
+        } else {
+            double gateSumNext = 0;
+            double gcNext = 0;
+            double fNext = 0;
+            for (int i = t - 1; i >= 0; i--) {
+                double inject = outer.returnSequences() || i == t - 1 ? gOut : 0;
+                double gh = inject + (r.vR + r.mR * r.mR) * units * gateSumNext;
+                double gc = gh * r.oSecond[i] * r.cellSlope2[i] + gcNext * fNext;
+                double go = gh * r.cellOut2[i] * r.gate[2][i];
+                double gi = gc * r.gSecond[i] * r.gate[0][i];
+                double gf = gc * r.cellSecond[i] * r.gate[1][i];
+                double gg = gc * r.iSecond[i] * r.gate[3][i];
+                double sum = gi + gf + go + gg;
+                r.gPre[i] = sum / 4;
+                gateSumNext = sum;
+                gcNext = gc;
+                fNext = r.fSecond[i];
+                wgSum += sum / 4;
+                gInSum += (r.vW + r.mW * r.mW) * units * sum;
+            }
+        }
+        double avgPre = wgSum / t;
+        s.gPre = avgPre;
+        s.wg = s.in.second() * wgSum;
+        return gInSum / t;
+    }
+
+    /**
+     * Mean field predicts the mean gain; a finite network shows the typical (log-average) one
+     * (THEORY section 6). Per layer the squared-gradient factor sums N terms phi'(h)^2 z^2, so
+     * E[log] sits below log E by Var/(2 N mean^2) of one term: apply that as a factor.
+     */
+    private double typicalGainCorrection(Node n, State s) {
+        if (!(n.kind() == LayerKind.DENSE || n.kind() == LayerKind.CONV || n.kind() == LayerKind.ACTIVATION)) {
+            return 1;
+        }
+        if (n.weightInit() != null && (n.weightInit().family() == WeightInit.Family.ORTHOGONAL
+                || n.weightInit().family() == WeightInit.Family.IDENTITY)) {
+            return 1;
+        }
+        double units = n.kind() == LayerKind.ACTIVATION ? Double.NaN : Math.max(n.nOut(), 1);
+        if (Double.isNaN(units) || s.slope2 <= 0) {
+            return 1;
+        }
+        double rel = 3 * s.slope4 / (s.slope2 * s.slope2) - 1;
+        double corr = Math.exp(-rel / (2 * units));
+        return Math.max(corr, 1e-3);
+    }
+
+    /** Nodes reachable from {@code from} following consumers (for rules). */
+    public static Set<String> descendants(ModelGraph g, String from) {
+        Set<String> seen = new HashSet<>();
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(g.consumers(from));
+        while (!todo.isEmpty()) {
+            String s = todo.poll();
+            if (seen.add(s)) {
+                todo.addAll(g.consumers(s));
+            }
+        }
+        return seen;
+    }
+}

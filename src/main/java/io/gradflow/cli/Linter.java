@@ -1,0 +1,60 @@
+package io.gradflow.cli;
+
+import io.gradflow.analysis.GradientAnalysis;
+import io.gradflow.analysis.SignalPropagation;
+import io.gradflow.ingest.ModelLoader;
+import io.gradflow.ingest.ReadException;
+import io.gradflow.model.ModelGraph;
+import io.gradflow.report.InputError;
+import io.gradflow.report.LintReport;
+import io.gradflow.report.ModelResult;
+import io.gradflow.rules.Finding;
+import io.gradflow.rules.RuleConfig;
+import io.gradflow.rules.RuleEngine;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The lint pipeline over a list of paths: read, analyse, apply the rules, collect the report. */
+public final class Linter {
+
+    private final RuleConfig config;
+
+    public Linter(RuleConfig config) {
+        this.config = config;
+    }
+
+    /** Lints every model file the paths name or contain; one bad file never stops the others. */
+    public LintReport lint(List<String> paths) throws IOException {
+        List<ModelResult> models = new ArrayList<>();
+        List<InputError> errors = new ArrayList<>();
+        for (FileWalker.Input in : FileWalker.expand(paths)) {
+            try {
+                ModelGraph g = ModelLoader.load(in.path(), in.display());
+                models.add(analyse(g));
+            } catch (ReadException e) {
+                if (e.isNotAModel() && !in.explicit()) {
+                    continue;
+                }
+                errors.add(new InputError(in.display(), e.pos().line(), e.pos().column(), e.pos().pointer(),
+                        e.getMessage()));
+            } catch (RuntimeException | StackOverflowError e) {
+                errors.add(new InputError(in.display(), 0, 0, "", "gradflow could not analyse this file "
+                        + "(internal error: " + e + "); please report it"));
+                if (System.getenv("GRADFLOW_DEBUG") != null) {
+                    e.printStackTrace();
+                }
+            }
+        }
+        return new LintReport(models, errors);
+    }
+
+    /** Analysis and rules for one model already read. */
+    public ModelResult analyse(ModelGraph g) {
+        GradientAnalysis a = SignalPropagation.analyse(g,
+                SignalPropagation.Options.DEFAULT.withThresholds(config.thresholds()));
+        List<Finding> findings = RuleEngine.run(g, a, config, Map.of());
+        return new ModelResult(g, a, findings);
+    }
+}

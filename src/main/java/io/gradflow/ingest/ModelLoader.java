@@ -1,0 +1,226 @@
+package io.gradflow.ingest;
+
+import io.gradflow.ingest.dl4j.Dl4jReader;
+import io.gradflow.ingest.json.JsonParser;
+import io.gradflow.ingest.json.JsonSyntaxException;
+import io.gradflow.ingest.json.JsonValue;
+import io.gradflow.model.ModelGraph;
+import io.gradflow.model.Node;
+import io.gradflow.model.SourcePos;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Finds out what a file is from its content (magic bytes first, then the JSON's shape, the name
+ * only for the DSL) and hands it to the reader for its format.
+ */
+public final class ModelLoader {
+
+    /** File name endings a directory walk picks up. */
+    public static final Set<String> MODEL_EXTENSIONS = Set.of(".json", ".h5", ".hdf5", ".keras", ".zip", ".gflow");
+
+    /** The DSL's file extension. */
+    public static final String DSL_EXTENSION = ".gflow";
+
+    private static final byte[] HDF5_MAGIC = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    /** Largest JSON or DSL text read whole. */
+    private static final long MAX_TEXT_BYTES = 256L * 1024 * 1024;
+
+    private ModelLoader() {
+    }
+
+    /** What a sniff found. */
+    public enum Kind { ZIP, HDF5, JSON, DSL, EMPTY, UNKNOWN }
+
+    /**
+     * Reads one model file.
+     *
+     * @param path    the file
+     * @param display the name reports use for it
+     */
+    public static ModelGraph load(Path path, String display) throws ReadException {
+        if (Files.isDirectory(path)) {
+            throw new ReadException("is a directory");
+        }
+        Kind kind = sniff(path);
+        return switch (kind) {
+            case EMPTY -> throw new ReadException("the file is empty", SourcePos.of(1, 1));
+            case ZIP -> loadZip(path, display);
+            case HDF5 -> notYet("Keras HDF5 models");
+            case DSL -> notYet("gradflow DSL models");
+            case JSON -> loadJson(display, readText(path));
+            case UNKNOWN -> throw new ReadException(unknownMessage(path));
+        };
+    }
+
+    private static String unknownMessage(Path path) {
+        String n = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (n.endsWith(".h5") || n.endsWith(".hdf5") || n.endsWith(".keras")) {
+            return "not an HDF5 file or a Keras 3 zip (no HDF5 signature, no zip header)";
+        }
+        return "not a model file gradflow reads: expected DL4J or Keras JSON, an HDF5 or zip model, "
+                + "or a " + DSL_EXTENSION + " model";
+    }
+
+    /** Looks at the first bytes (and, for HDF5, the superblock offsets the format allows). */
+    public static Kind sniff(Path path) throws ReadException {
+        byte[] head;
+        long size;
+        try (InputStream in = Files.newInputStream(path)) {
+            size = Files.size(path);
+            head = in.readNBytes(4096);
+        } catch (NoSuchFileException e) {
+            throw new ReadException("no such file");
+        } catch (IOException e) {
+            throw new ReadException("cannot read: " + e.getMessage());
+        }
+        if (size == 0 || head.length == 0) {
+            return Kind.EMPTY;
+        }
+        if (head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
+            return Kind.ZIP;
+        }
+        if (hdf5At(head, 0) || hasHdf5Superblock(path, size)) {
+            return Kind.HDF5;
+        }
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(DSL_EXTENSION)) {
+            return Kind.DSL;
+        }
+        int i = 0;
+        if (head.length >= 3 && (head[0] & 0xff) == 0xEF && (head[1] & 0xff) == 0xBB && (head[2] & 0xff) == 0xBF) {
+            i = 3;
+        }
+        while (i < head.length && Character.isWhitespace(head[i])) {
+            i++;
+        }
+        if (i == head.length && size <= head.length) {
+            return Kind.EMPTY;
+        }
+        if (i < head.length && (head[i] == '{' || head[i] == '[' || head[i] == '"')) {
+            return Kind.JSON;
+        }
+        return name.endsWith(".json") ? Kind.JSON : Kind.UNKNOWN;
+    }
+
+    private static boolean hdf5At(byte[] b, int off) {
+        if (b.length < off + HDF5_MAGIC.length) {
+            return false;
+        }
+        for (int i = 0; i < HDF5_MAGIC.length; i++) {
+            if (b[off + i] != HDF5_MAGIC[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** HDF5 allows the superblock at 0, 512, 1024, 2048... (a user block before it). */
+    private static boolean hasHdf5Superblock(Path path, long size) {
+        try (var ch = Files.newByteChannel(path)) {
+            for (long off = 512; off + 8 <= size && off <= 1L << 30; off *= 2) {
+                ch.position(off);
+                var buf = java.nio.ByteBuffer.allocate(8);
+                ch.read(buf);
+                if (hdf5At(buf.array(), 0)) {
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+
+    static byte[] readText(Path path) throws ReadException {
+        try {
+            long size = Files.size(path);
+            if (size > MAX_TEXT_BYTES) {
+                throw new ReadException("the file is " + size + " bytes, over the " + MAX_TEXT_BYTES
+                        + "-byte limit for a JSON or DSL model");
+            }
+            return Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new ReadException("no such file");
+        } catch (IOException e) {
+            throw new ReadException("cannot read: " + e.getMessage());
+        }
+    }
+
+    /** Reads a JSON model: DL4J or Keras, told apart by content. */
+    public static ModelGraph loadJson(String display, byte[] bytes) throws ReadException {
+        JsonValue root = parse(bytes);
+        if (Dl4jReader.looksLikeDl4j(root)) {
+            return Dl4jReader.read(display, root);
+        }
+        if (root.isObject() && root.has("class_name") && root.has("config")) {
+            return notYet("Keras JSON models");
+        }
+        throw ReadException.notAModel("JSON file is not a model: no DL4J 'confs'/'vertices' and no Keras "
+                + "'class_name'/'config' at the top level", new SourcePos(root.line(), root.column(), ""));
+    }
+
+    public static JsonValue parse(byte[] bytes) throws ReadException {
+        try {
+            return JsonParser.parse(bytes);
+        } catch (JsonSyntaxException e) {
+            throw new ReadException(e.getMessage(), SourcePos.of(e.line(), e.column()));
+        }
+    }
+
+    private static ModelGraph loadZip(Path path, String display) throws ReadException {
+        try (ZipContainer zip = ZipContainer.open(path)) {
+            if (zip.has("configuration.json")) {
+                JsonValue root = inEntry("configuration.json", () -> parse(zip.read("configuration.json")));
+                if (!Dl4jReader.looksLikeDl4j(root)) {
+                    throw new ReadException("configuration.json is not a DL4J network configuration",
+                            new SourcePos(0, 0, "configuration.json"));
+                }
+                ModelGraph g = inEntry("configuration.json", () -> Dl4jReader.read(display, root));
+                return relocate(g, "configuration.json");
+            }
+            if (zip.has("config.json")) {
+                return notYet("Keras 3 .keras models");
+            }
+            throw new ReadException("zip archive holds neither configuration.json (a DL4J model) nor "
+                    + "config.json (a Keras 3 model)");
+        }
+    }
+
+    private static ModelGraph notYet(String what) throws ReadException {
+        throw new ReadException(what + " are not supported yet");
+    }
+
+    /** Something that reads inside a container entry and may fail. */
+    interface EntryRead<T> {
+        T get() throws ReadException;
+    }
+
+    /** Runs a read inside a container entry: positions become the entry path plus pointer. */
+    static <T> T inEntry(String entry, EntryRead<T> read) throws ReadException {
+        try {
+            return read.get();
+        } catch (ReadException e) {
+            SourcePos p = e.pos();
+            String where = entry + (p.line() > 0 ? " line " + p.line() + " column " + p.column() : "")
+                    + (p.pointer().isEmpty() ? "" : " " + p.pointer());
+            throw new ReadException(e.getMessage(), new SourcePos(0, 0, where));
+        }
+    }
+
+    /** Lines inside a container entry mean nothing to an editor: keep the entry path and pointer. */
+    static ModelGraph relocate(ModelGraph g, String entry) {
+        List<Node> nodes = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            nodes.add(n.toBuilder().pos(new SourcePos(0, 0, entry + "#" + n.pos().pointer())).build());
+        }
+        return g.with(nodes, g.shapes());
+    }
+}

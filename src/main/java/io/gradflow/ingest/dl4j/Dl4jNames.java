@@ -1,0 +1,172 @@
+package io.gradflow.ingest.dl4j;
+
+import io.gradflow.model.Activation;
+import io.gradflow.model.Activation.Kind;
+import io.gradflow.model.Distribution;
+import io.gradflow.model.WeightInit;
+import io.gradflow.model.WeightInit.Fan;
+import io.gradflow.model.WeightInit.Shape;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * DL4J's names for activations, initialisers and legacy layer types, across format generations:
+ * the 0.5-0.7 enum strings, the 0.8-1.0.0-alpha wrapper objects and the @class format.
+ */
+final class Dl4jNames {
+
+    private Dl4jNames() {
+    }
+
+    /** Wrapper-object type names of the legacy (before 1.0.0-beta) format, as DL4J's LegacyJsonFormat. */
+    static final Map<String, String> LEGACY_LAYERS = Map.ofEntries(
+            Map.entry("autoEncoder", "AutoEncoder"),
+            Map.entry("convolution", "ConvolutionLayer"),
+            Map.entry("convolution1d", "Convolution1DLayer"),
+            Map.entry("gravesLSTM", "GravesLSTM"),
+            Map.entry("LSTM", "LSTM"),
+            Map.entry("gravesBidirectionalLSTM", "GravesBidirectionalLSTM"),
+            Map.entry("output", "OutputLayer"),
+            Map.entry("CenterLossOutputLayer", "CenterLossOutputLayer"),
+            Map.entry("rnnoutput", "RnnOutputLayer"),
+            Map.entry("loss", "LossLayer"),
+            Map.entry("dense", "DenseLayer"),
+            Map.entry("subsampling", "SubsamplingLayer"),
+            Map.entry("subsampling1d", "Subsampling1DLayer"),
+            Map.entry("batchNormalization", "BatchNormalization"),
+            Map.entry("localResponseNormalization", "LocalResponseNormalization"),
+            Map.entry("embedding", "EmbeddingLayer"),
+            Map.entry("activation", "ActivationLayer"),
+            Map.entry("VariationalAutoencoder", "VariationalAutoencoder"),
+            Map.entry("dropout", "DropoutLayer"),
+            Map.entry("GlobalPooling", "GlobalPoolingLayer"),
+            Map.entry("zeroPadding", "ZeroPaddingLayer"),
+            Map.entry("zeroPadding1d", "ZeroPadding1DLayer"),
+            Map.entry("FrozenLayer", "FrozenLayer"),
+            Map.entry("Upsampling2D", "Upsampling2D"),
+            Map.entry("Yolo2OutputLayer", "Yolo2OutputLayer"),
+            Map.entry("RnnLossLayer", "RnnLossLayer"),
+            Map.entry("CnnLossLayer", "CnnLossLayer"),
+            Map.entry("Bidirectional", "Bidirectional"),
+            Map.entry("SimpleRnn", "SimpleRnn"),
+            Map.entry("ElementWiseMult", "ElementWiseMultiplicationLayer"),
+            Map.entry("MaskLayer", "MaskLayer"),
+            Map.entry("MaskZeroLayer", "MaskZeroLayer"),
+            Map.entry("Cropping1D", "Cropping1D"),
+            Map.entry("Cropping2D", "Cropping2D"),
+            Map.entry("RBM", "RBM"));
+
+    /** The last segment of a dotted class name. */
+    static String simpleName(String className) {
+        int dot = className.lastIndexOf('.');
+        int dollar = className.lastIndexOf('$');
+        return className.substring(Math.max(dot, dollar) + 1);
+    }
+
+    /**
+     * An activation from its DL4J name: an enum string ("leakyrelu"), a legacy wrapper key
+     * ("LReLU") or a class simple name ("ActivationLReLU"). Unknown names give UNKNOWN.
+     */
+    static Kind activationKind(String raw) {
+        String n = raw.toLowerCase(Locale.ROOT);
+        if (n.startsWith("activation") && n.length() > "activation".length()) {
+            n = n.substring("activation".length());
+        }
+        return switch (n) {
+            case "cube" -> Kind.CUBE;
+            case "elu" -> Kind.ELU;
+            case "hardsigmoid" -> Kind.HARDSIGMOID;
+            case "hardtanh" -> Kind.HARDTANH;
+            case "identity", "linear" -> Kind.IDENTITY;
+            case "leakyrelu", "lrelu" -> Kind.LEAKYRELU;
+            case "rationaltanh" -> Kind.RATIONALTANH;
+            case "relu" -> Kind.RELU;
+            case "relu6" -> Kind.RELU6;
+            case "rrelu" -> Kind.RRELU;
+            case "sigmoid" -> Kind.SIGMOID;
+            case "softmax" -> Kind.SOFTMAX;
+            case "softplus" -> Kind.SOFTPLUS;
+            case "softsign" -> Kind.SOFTSIGN;
+            case "tanh" -> Kind.TANH;
+            case "rectifiedtanh" -> Kind.RECTIFIEDTANH;
+            case "selu" -> Kind.SELU;
+            case "swish" -> Kind.SWISH;
+            case "thresholdedrelu" -> Kind.THRESHOLDEDRELU;
+            case "gelu" -> Kind.GELU;
+            case "mish" -> Kind.MISH;
+            case "prelu" -> Kind.PRELU;
+            default -> Kind.UNKNOWN;
+        };
+    }
+
+    /** ReLU with DL4J's optional cap, threshold and negative slope. */
+    static Activation relu(double max, double threshold, double negativeSlope) {
+        if (!Double.isNaN(negativeSlope) && negativeSlope != 0) {
+            return Activation.of(Kind.LEAKYRELU, negativeSlope);
+        }
+        if (!Double.isNaN(max) && max > 0) {
+            return Activation.of(Kind.RELU6, max);
+        }
+        if (!Double.isNaN(threshold) && threshold != 0) {
+            return Activation.of(Kind.THRESHOLDEDRELU, threshold);
+        }
+        return Activation.RELU;
+    }
+
+    /**
+     * A {@code WeightInit} enum name (legacy "weightInit" strings) or an IWeightInit class simple
+     * name without its "WeightInit" prefix, with the DL4J 1.0.0-M2.1 formulas
+     * (org.deeplearning4j.nn.weights.*): per-weight variance c/fan.
+     *
+     * @param scale the VarScaling classes' optional scale, NaN when absent
+     * @return the initialiser, or null for DISTRIBUTION (the caller reads the distribution)
+     */
+    static WeightInit weightInit(String raw, double scale) {
+        String key = raw.toUpperCase(Locale.ROOT).replace("_", "");
+        double s = Double.isNaN(scale) ? 1.0 : scale;
+        return switch (key) {
+            case "XAVIER" -> WeightInit.fanScaled("XAVIER", 1, Fan.AVG, Shape.NORMAL);
+            case "XAVIERUNIFORM" -> WeightInit.fanScaled("XAVIER_UNIFORM", 1, Fan.AVG, Shape.UNIFORM);
+            case "XAVIERFANIN" -> WeightInit.fanScaled("XAVIER_FAN_IN", 1, Fan.IN, Shape.NORMAL);
+            case "XAVIERLEGACY" -> WeightInit.fanScaled("XAVIER_LEGACY", 1, Fan.LEGACY_SHAPE, Shape.NORMAL);
+            case "RELU" -> WeightInit.fanScaled("RELU", 2, Fan.IN, Shape.NORMAL);
+            case "RELUUNIFORM" -> WeightInit.fanScaled("RELU_UNIFORM", 2, Fan.IN, Shape.UNIFORM);
+            case "NORMAL" -> WeightInit.fanScaled("NORMAL", 1, Fan.IN, Shape.NORMAL);
+            case "LECUNNORMAL" -> WeightInit.fanScaled("LECUN_NORMAL", 1, Fan.IN, Shape.NORMAL);
+            case "UNIFORM" -> WeightInit.fanScaled("UNIFORM", 1.0 / 3, Fan.IN, Shape.UNIFORM);
+            // DL4J draws U(-3/sqrt(fanIn), 3/sqrt(fanIn)): variance 3/fanIn, not LeCun's 1/fanIn
+            case "LECUNUNIFORM" -> WeightInit.fanScaled("LECUN_UNIFORM", 3, Fan.IN, Shape.UNIFORM);
+            case "SIGMOIDUNIFORM" -> WeightInit.fanScaled("SIGMOID_UNIFORM", 16, Fan.AVG, Shape.UNIFORM);
+            case "VARSCALINGNORMALFANIN" -> WeightInit.fanScaled("VAR_SCALING_NORMAL_FAN_IN", s, Fan.IN, Shape.TRUNCATED);
+            case "VARSCALINGNORMALFANOUT" -> WeightInit.fanScaled("VAR_SCALING_NORMAL_FAN_OUT", s, Fan.OUT, Shape.TRUNCATED);
+            case "VARSCALINGNORMALFANAVG" -> WeightInit.fanScaled("VAR_SCALING_NORMAL_FAN_AVG", s, Fan.AVG, Shape.TRUNCATED);
+            // the uniform VarScaling bound is scale * 3/sqrt(fan): variance 3 scale^2 / fan
+            case "VARSCALINGUNIFORMFANIN" -> WeightInit.fanScaled("VAR_SCALING_UNIFORM_FAN_IN", 3 * s * s, Fan.IN, Shape.UNIFORM);
+            case "VARSCALINGUNIFORMFANOUT" -> WeightInit.fanScaled("VAR_SCALING_UNIFORM_FAN_OUT", 3 * s * s, Fan.OUT, Shape.UNIFORM);
+            case "VARSCALINGUNIFORMFANAVG" -> WeightInit.fanScaled("VAR_SCALING_UNIFORM_FAN_AVG", 3 * s * s, Fan.AVG, Shape.UNIFORM);
+            case "ZERO" -> WeightInit.constant("ZERO", 0);
+            case "ONES" -> WeightInit.constant("ONES", 1);
+            case "IDENTITY" -> WeightInit.identity("IDENTITY", s);
+            case "DISTRIBUTION" -> null;
+            default -> WeightInit.unknown(raw);
+        };
+    }
+
+    /** A distribution from its class simple name or legacy wrapper key and its fields. */
+    static Distribution distribution(String raw, java.util.function.ToDoubleFunction<String> field) {
+        String n = raw.toLowerCase(Locale.ROOT).replace("distribution", "");
+        return switch (n) {
+            case "normal", "gaussian" -> Distribution.normal(field.applyAsDouble("mean"), field.applyAsDouble("std"));
+            case "truncatednormal" -> new Distribution(Distribution.Kind.TRUNCATED_NORMAL,
+                    field.applyAsDouble("mean"), field.applyAsDouble("std"));
+            case "uniform" -> Distribution.uniform(field.applyAsDouble("lower"), field.applyAsDouble("upper"));
+            case "lognormal" -> new Distribution(Distribution.Kind.LOG_NORMAL,
+                    field.applyAsDouble("mean"), field.applyAsDouble("std"));
+            case "constant" -> new Distribution(Distribution.Kind.CONSTANT, field.applyAsDouble("value"), 0);
+            case "binomial" -> new Distribution(Distribution.Kind.BINOMIAL,
+                    field.applyAsDouble("numberOfTrials"), field.applyAsDouble("probabilityOfSuccess"));
+            case "orthogonal" -> new Distribution(Distribution.Kind.ORTHOGONAL, field.applyAsDouble("gain"), 0);
+            default -> null;
+        };
+    }
+}

@@ -1,0 +1,724 @@
+package io.gradflow.ingest.dl4j;
+
+import io.gradflow.ingest.ReadException;
+import io.gradflow.ingest.json.JsonValue;
+import io.gradflow.model.Activation;
+import io.gradflow.model.Activation.Kind;
+import io.gradflow.model.Distribution;
+import io.gradflow.model.Format;
+import io.gradflow.model.GraphException;
+import io.gradflow.model.LayerKind;
+import io.gradflow.model.ModelGraph;
+import io.gradflow.model.Node;
+import io.gradflow.model.ShapeInference;
+import io.gradflow.model.SourcePos;
+import io.gradflow.model.TensorShape;
+import io.gradflow.model.WeightInit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads Deeplearning4j MultiLayerConfiguration and ComputationGraphConfiguration JSON of every
+ * generation: the 0.5-0.7 wrapper format with enum strings, the 0.8-1.0.0-alpha wrapper format
+ * with activation objects, and the {@code @class} format of 1.0.0-beta to 1.0.0-M2.1.
+ */
+public final class Dl4jReader {
+
+    /** Name given to a MultiLayer network's input. */
+    public static final String INPUT_NAME = "input";
+
+    private final String source;
+    private final Set<String> names = new HashSet<>();
+
+    private Dl4jReader(String source) {
+        this.source = source;
+    }
+
+    /** True when the JSON looks like a DL4J network configuration. */
+    public static boolean looksLikeDl4j(JsonValue root) {
+        return root.isObject() && (root.has("confs") || root.has("vertices") && root.has("vertexInputs"));
+    }
+
+    /**
+     * Reads a configuration document.
+     *
+     * @param source the path as given by the user, for reports
+     * @param root   the parsed configuration
+     */
+    public static ModelGraph read(String source, JsonValue root) throws ReadException {
+        Dl4jReader r = new Dl4jReader(source);
+        if (!root.isObject()) {
+            throw new ReadException("not a DL4J configuration: the top level is not a JSON object",
+                    new SourcePos(root.line(), root.column(), ""));
+        }
+        try {
+            if (root.has("confs")) {
+                return r.multiLayer(root);
+            }
+            if (root.has("vertices")) {
+                return r.computationGraph(root);
+            }
+        } catch (GraphException e) {
+            throw new ReadException(e.getMessage(), e.pos());
+        }
+        throw new ReadException("not a DL4J configuration: no 'confs' (MultiLayer) or 'vertices' "
+                + "(ComputationGraph) member", new SourcePos(root.line(), root.column(), ""));
+    }
+
+    // ---------------------------------------------------------------- networks
+
+    private ModelGraph multiLayer(JsonValue root) throws ReadException, GraphException {
+        JsonValue confs = root.get("confs");
+        if (!confs.isArray()) {
+            throw new ReadException("'confs' must be an array of layer configurations", pos(confs));
+        }
+        if (confs.size() == 0) {
+            throw new ReadException("the configuration has no layers ('confs' is empty)", pos(confs));
+        }
+        JsonValue pre = root.opt("inputPreProcessors");
+        long tbptt = "TruncatedBPTT".equals(root.str("backpropType"))
+                ? root.integer("tbpttBackLength", -1) : -1;
+        names.add(INPUT_NAME);
+        List<Node> nodes = new ArrayList<>();
+        String prev = INPUT_NAME;
+        for (int i = 0; i < confs.size(); i++) {
+            JsonValue conf = confs.items().get(i);
+            JsonValue holder = conf.isObject() ? conf.opt("layer") : null;
+            if (holder == null) {
+                throw new ReadException("layer configuration " + i + " has no 'layer' member", pos(conf));
+            }
+            Node.Builder b = layer(String.valueOf(i), false, holder, conf);
+            JsonValue pp = pre == null ? null : pre.opt(String.valueOf(i));
+            if (pp != null) {
+                b.inputShape(preprocessorShape(pp));
+            }
+            if (tbptt > 0 && b.kind().recurrent()) {
+                b.timeSteps(tbptt);
+            }
+            Node n = b.inputs(prev).build();
+            nodes.add(n);
+            prev = n.name();
+        }
+        Node first = nodes.get(0);
+        Node input = Node.builder(INPUT_NAME, LayerKind.INPUT).type("input")
+                .nOut(first.core().nIn())
+                .outputShape(first.inputShape() != null ? first.inputShape() : inputShapeFor(List.of(first), nodes))
+                .pos(new SourcePos(confs.keyLine(), confs.keyColumn(), "/confs"))
+                .build();
+        nodes.add(0, input);
+        return finish(root, nodes, List.of(prev), "MultiLayerNetwork");
+    }
+
+    private ModelGraph computationGraph(JsonValue root) throws ReadException, GraphException {
+        JsonValue vertices = root.get("vertices");
+        if (!vertices.isObject()) {
+            throw new ReadException("'vertices' must be an object of graph vertices", pos(vertices));
+        }
+        JsonValue vertexInputs = root.opt("vertexInputs");
+        List<String> inputs = strings(root.opt("networkInputs"));
+        List<String> outputs = strings(root.opt("networkOutputs"));
+        names.addAll(inputs);
+        List<Node> nodes = new ArrayList<>();
+        for (Map.Entry<String, JsonValue> e : vertices.members().entrySet()) {
+            String name = e.getKey();
+            names.add(name);
+            List<String> ins = vertexInputs == null ? List.of() : strings(vertexInputs.opt(name));
+            nodes.add(vertex(name, e.getValue()).inputs(ins).build());
+        }
+        List<Node> all = new ArrayList<>();
+        for (String in : inputs) {
+            List<Node> users = nodes.stream().filter(n -> n.inputs().contains(in)).toList();
+            all.add(Node.builder(in, LayerKind.INPUT).type("input")
+                    .nOut(users.isEmpty() ? -1 : users.get(0).core().nIn())
+                    .outputShape(inputShapeFor(users, nodes))
+                    .pos(pos(root.get("networkInputs")))
+                    .build());
+        }
+        all.addAll(nodes);
+        return finish(root, all, outputs, "ComputationGraph");
+    }
+
+    private ModelGraph finish(JsonValue root, List<Node> nodes, List<String> outputs, String kind)
+            throws GraphException {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("network", kind);
+        meta.put("generation", generation(root));
+        String dataType = root.str("dataType");
+        if (dataType != null) {
+            meta.put("dataType", dataType);
+        }
+        meta.put("backpropType", root.str("backpropType") == null ? "Standard" : root.str("backpropType"));
+        ModelGraph g = ModelGraph.of(source, Format.DL4J_JSON, kind, nodes, outputs, Map.of(), meta);
+        return ShapeInference.infer(g);
+    }
+
+    /** Which DL4J serialisation generation wrote the file. */
+    private static String generation(JsonValue root) {
+        JsonValue confs = root.opt("confs");
+        JsonValue any = null;
+        if (confs != null && confs.isArray() && confs.size() > 0) {
+            any = confs.items().get(0).opt("layer");
+        } else if (root.opt("vertices") != null && root.get("vertices").size() > 0) {
+            any = root.get("vertices").members().values().iterator().next();
+        }
+        return any != null && any.has("@class") ? "@class (1.0.0-beta and later)"
+                : "wrapper objects (before 1.0.0-beta)";
+    }
+
+    /**
+     * DL4J does not store a network's input type: work it out from the first layer that says what
+     * it takes, looking through layers that pass the input on unchanged.
+     */
+    private static TensorShape inputShapeFor(List<Node> users, List<Node> all) {
+        if (users.isEmpty()) {
+            return TensorShape.UNKNOWN;
+        }
+        Node u = users.get(0);
+        if (u.inputShape() == null && u.core().nIn() <= 0 && passThrough(u.kind())) {
+            List<Node> next = all.stream().filter(n -> n.inputs().contains(u.name())).toList();
+            TensorShape s = inputShapeFor(next, all);
+            if (u.kind() == LayerKind.SHAPE && s.kind() == TensorShape.Kind.CNN) {
+                return TensorShape.cnn(s.size(), unknownSpatial(s.dims()));
+            }
+            return s;
+        }
+        if (u.inputShape() != null) {
+            return u.inputShape();
+        }
+        Node c = u.core();
+        long n = c.nIn();
+        return switch (u.kind()) {
+            case CONV, DECONV, DEPTHWISE_CONV, SEPARABLE_CONV, LOCALLY_CONNECTED, POOLING ->
+                    u.dims() == 1 ? TensorShape.rnn(n, -1) : TensorShape.cnn(n, unknownSpatial(u.dims()));
+            case SIMPLE_RNN, LSTM, GRU, BIDIRECTIONAL -> TensorShape.rnn(n, u.timeSteps());
+            default -> n > 0 ? TensorShape.ff(n) : TensorShape.UNKNOWN;
+        };
+    }
+
+    private static boolean passThrough(LayerKind k) {
+        return switch (k) {
+            case SHAPE, POOLING, BATCH_NORM, LAYER_NORM, LOCAL_RESPONSE_NORM, ACTIVATION, DROPOUT, SCALE -> true;
+            default -> false;
+        };
+    }
+
+    private static long[] unknownSpatial(int dims) {
+        long[] s = new long[Math.max(dims, 1)];
+        java.util.Arrays.fill(s, -1);
+        return s;
+    }
+
+    // ---------------------------------------------------------------- vertices
+
+    private Node.Builder vertex(String name, JsonValue v) throws ReadException {
+        Typed t = typed(v);
+        if (t == null) {
+            return opaque(name, "vertex", "unrecognised graph vertex entry", v);
+        }
+        JsonValue body = t.body;
+        return switch (t.cls) {
+            case "LayerVertex" -> {
+                JsonValue layerConf = body.opt("layerConf");
+                JsonValue holder = layerConf == null ? null : layerConf.opt("layer");
+                if (holder == null) {
+                    throw new ReadException("layer vertex '" + name + "' has no layerConf.layer", pos(v));
+                }
+                // a vertex's key is its name, whatever the layer's own layerName says
+                Node.Builder b = layer(name, true, holder, layerConf);
+                JsonValue pp = body.opt("preProcessor");
+                if (pp != null) {
+                    b.inputShape(preprocessorShape(pp));
+                }
+                yield b;
+            }
+            case "MergeVertex" -> simple(name, LayerKind.CONCAT, t, v);
+            case "ElementWiseVertex" -> {
+                String op = body.str("op");
+                Node.Merge m = switch (op == null ? "Add" : op) {
+                    case "Subtract" -> Node.Merge.SUBTRACT;
+                    case "Product" -> Node.Merge.PRODUCT;
+                    case "Average" -> Node.Merge.AVERAGE;
+                    case "Max" -> Node.Merge.MAX;
+                    default -> Node.Merge.ADD;
+                };
+                yield simple(name, LayerKind.ELEMENTWISE, t, v).merge(m);
+            }
+            case "ScaleVertex", "ShiftVertex" -> simple(name, LayerKind.SCALE, t, v)
+                    .gamma(body.num("scaleFactor", 1.0)).beta(body.num("shiftFactor", 0.0));
+            case "L2NormalizeVertex" -> simple(name, LayerKind.LAYER_NORM, t, v);
+            case "AttentionVertex" -> simple(name, LayerKind.ATTENTION, t, v)
+                    .nIn(body.integer("nInQueries", -1)).nOut(body.integer("nOut", -1))
+                    .weightInit(weightInit(body));
+            case "FrozenVertex" -> {
+                JsonValue inner = body.opt("vertex");
+                yield inner == null ? opaque(name, t.cls, "frozen vertex without its vertex", v)
+                        : vertex(name, inner).frozen(true);
+            }
+            case "SubsetVertex", "StackVertex", "UnstackVertex", "PreprocessorVertex", "ReshapeVertex",
+                 "DuplicateToTimeSeriesVertex", "LastTimeStepVertex", "ReverseTimeSeriesVertex",
+                 "PoolHelperVertex", "InputVertex" -> {
+                Node.Builder b = simple(name, LayerKind.SHAPE, t, v);
+                JsonValue pp = body.opt("preProcessor");
+                if (pp != null) {
+                    b.outputShape(preprocessorOutput(pp));
+                }
+                yield b;
+            }
+            default -> opaque(name, t.cls, "graph vertex class " + t.cls + " is not one gradflow models", v);
+        };
+    }
+
+    private Node.Builder simple(String name, LayerKind kind, Typed t, JsonValue v) {
+        return Node.builder(name, kind).type(t.cls).pos(typePos(t, v)).hasBias(false);
+    }
+
+    // ---------------------------------------------------------------- layers
+
+    /**
+     * One layer from its holder ({"@class": ...} or {"dense": {...}}) and its layer-conf.
+     *
+     * @param fixedName true when {@code name} is the node's name already (a graph vertex key, a
+     *                  wrapped layer); false when the layer's own layerName takes precedence
+     */
+    private Node.Builder layer(String name, boolean fixedName, JsonValue holder, JsonValue conf)
+            throws ReadException {
+        Typed t = typed(holder);
+        if (t == null) {
+            return opaque(fixedName ? name : uniqueName(name), "layer", "unrecognised layer entry", holder);
+        }
+        JsonValue body = t.body;
+        if (!fixedName) {
+            String own = body.str("layerName");
+            name = uniqueName(own == null || own.isBlank() ? name : own);
+        }
+        SourcePos pos = typePos(t, holder);
+        String cls = t.cls;
+
+        // wrappers first: the wrapped layer carries the numbers
+        switch (cls) {
+            case "FrozenLayer", "FrozenLayerWithBackprop" -> {
+                JsonValue inner = body.opt("layer");
+                if (inner == null) {
+                    return opaque(name, cls, "frozen layer without its layer", holder);
+                }
+                return layer(name, true, inner, conf).frozen(true).pos(pos);
+            }
+            case "LastTimeStep", "TimeDistributed", "MaskZeroLayer" -> {
+                JsonValue inner = body.opt("underlying");
+                if (inner == null) {
+                    return opaque(name, cls, cls + " without its underlying layer", holder);
+                }
+                Node.Builder b = layer(name, true, inner, conf).pos(pos);
+                return "LastTimeStep".equals(cls) ? b.returnSequences(false) : b;
+            }
+            case "Bidirectional" -> {
+                JsonValue fwd = body.opt("fwd");
+                if (fwd == null) {
+                    return opaque(name, cls, "bidirectional layer without its forward layer", holder);
+                }
+                Node inner = layer(name + "/fwd", true, fwd, conf).build();
+                String mode = body.str("mode") == null ? "CONCAT" : body.str("mode");
+                long out = inner.nOut() > 0 && "CONCAT".equals(mode) ? 2 * inner.nOut() : inner.nOut();
+                return Node.builder(name, LayerKind.BIDIRECTIONAL).type(cls).wrapped(inner)
+                        .bidirectionalMode(mode).nIn(inner.nIn()).nOut(out)
+                        .activation(inner.activation()).weightInit(inner.weightInit())
+                        .timeSteps(inner.timeSteps()).pos(pos);
+            }
+            default -> { }
+        }
+
+        LayerKind kind = kindOf(cls);
+        if (kind == null) {
+            return opaque(name, cls, "layer class " + cls + " is not a DL4J layer gradflow knows"
+                    + " (a custom layer?)", holder).pos(pos)
+                    .nIn(body.integer("nin", -1)).nOut(body.integer("nout", -1));
+        }
+        Node.Builder b = Node.builder(name, kind).type(cls).pos(pos)
+                .nIn(body.integer("nin", body.integer("nIn", -1)))
+                .nOut(body.integer("nout", body.integer("nOut", -1)))
+                .dims(dimsOf(cls, kind))
+                .hasBias(body.bool("hasBias", kind.hasWeights()))
+                .biasInit(body.num("biasInit", 0.0))
+                .dropRate(dropRate(body))
+                .updater(updater(body))
+                .gradientNormalization(gradientNormalization(body))
+                .layerNorm(body.bool("hasLayerNorm", false));
+        if (appliesActivation(kind, cls)) {
+            b.activation(activation(body, kind == LayerKind.ACTIVATION ? "identity" : "sigmoid"));
+        }
+        if (kind.hasWeights() || "PReLULayer".equals(cls)) {
+            b.weightInit(weightInit(body));
+        }
+        switch (kind) {
+            case CONV, DECONV, DEPTHWISE_CONV, SEPARABLE_CONV, LOCALLY_CONNECTED, POOLING -> {
+                int d = dimsOf(cls, kind);
+                b.kernel(trim(body.ints("kernelSize"), d)).stride(trim(body.ints("stride"), d))
+                        .padding(trim(body.ints("padding"), d)).dilation(trim(body.ints("dilation"), d))
+                        .convMode(body.str("convolutionMode"))
+                        .depthMultiplier((int) body.integer("depthMultiplier", 1));
+                if (kind == LayerKind.POOLING) {
+                    b.pooling(pooling(body.str("poolingType")));
+                }
+            }
+            case GLOBAL_POOLING -> b.pooling(pooling(body.str("poolingType")));
+            case BATCH_NORM -> b.gamma(body.num("gamma", 1.0)).beta(body.num("beta", 0.0)).hasBias(false);
+            case SIMPLE_RNN, LSTM, GRU -> {
+                b.recurrentInit(recurrentInit(body));
+                b.forgetGateBias(body.num("forgetGateBiasInit", 1.0));
+                JsonValue gate = body.opt("gateActivationFn");
+                if (gate != null) {
+                    b.gateActivation(activationFrom(gate, "sigmoid"));
+                } else if (kind != LayerKind.SIMPLE_RNN) {
+                    b.gateActivation(Activation.SIGMOID);
+                }
+            }
+            case OUTPUT, LOSS -> b.loss(loss(body));
+            case SHAPE -> shapeParams(b, cls, body);
+            case EMBEDDING -> b.hasBias(body.bool("hasBias", false));
+            default -> { }
+        }
+        if ("VariationalAutoencoder".equals(cls)) {
+            b.kind(LayerKind.OPAQUE).detail("variational autoencoder: a pretraining layer with its own "
+                    + "encoder and decoder, which gradflow does not model");
+        }
+        return b;
+    }
+
+    private static boolean appliesActivation(LayerKind kind, String cls) {
+        return switch (kind) {
+            case DENSE, CONV, DECONV, DEPTHWISE_CONV, SEPARABLE_CONV, LOCALLY_CONNECTED, ACTIVATION,
+                 EMBEDDING, SIMPLE_RNN, LSTM, GRU, OUTPUT -> true;
+            // LossLayer and CnnLossLayer apply theirs; Yolo2 does its own thing
+            case LOSS -> !"Yolo2OutputLayer".equals(cls);
+            default -> false;
+        };
+    }
+
+    private static LayerKind kindOf(String cls) {
+        return switch (cls) {
+            case "DenseLayer", "AutoEncoder", "RBM", "VariationalAutoencoder" -> LayerKind.DENSE;
+            case "ConvolutionLayer", "Convolution1DLayer", "Convolution1D", "Convolution2D",
+                 "Convolution3D" -> LayerKind.CONV;
+            case "Deconvolution2D", "Deconvolution3D" -> LayerKind.DECONV;
+            case "DepthwiseConvolution2D" -> LayerKind.DEPTHWISE_CONV;
+            case "SeparableConvolution2D" -> LayerKind.SEPARABLE_CONV;
+            case "LocallyConnected1D", "LocallyConnected2D" -> LayerKind.LOCALLY_CONNECTED;
+            case "SubsamplingLayer", "Subsampling1DLayer", "Subsampling3DLayer", "Pooling1D",
+                 "Pooling2D" -> LayerKind.POOLING;
+            case "GlobalPoolingLayer" -> LayerKind.GLOBAL_POOLING;
+            case "BatchNormalization" -> LayerKind.BATCH_NORM;
+            case "LocalResponseNormalization" -> LayerKind.LOCAL_RESPONSE_NORM;
+            case "ActivationLayer", "PReLULayer", "ElementWiseMultiplicationLayer" -> LayerKind.ACTIVATION;
+            case "DropoutLayer" -> LayerKind.DROPOUT;
+            case "EmbeddingLayer", "EmbeddingSequenceLayer" -> LayerKind.EMBEDDING;
+            case "SimpleRnn" -> LayerKind.SIMPLE_RNN;
+            case "LSTM", "GravesLSTM", "GravesBidirectionalLSTM" -> LayerKind.LSTM;
+            case "SelfAttentionLayer", "LearnedSelfAttentionLayer", "RecurrentAttentionLayer" -> LayerKind.ATTENTION;
+            case "OutputLayer", "RnnOutputLayer", "CenterLossOutputLayer", "OCNNOutputLayer" -> LayerKind.OUTPUT;
+            case "LossLayer", "RnnLossLayer", "CnnLossLayer", "Cnn3DLossLayer", "Yolo2OutputLayer" -> LayerKind.LOSS;
+            case "ZeroPaddingLayer", "ZeroPadding1DLayer", "ZeroPadding3DLayer", "Cropping1D", "Cropping2D",
+                 "Cropping3D", "Upsampling1D", "Upsampling2D", "Upsampling3D", "SpaceToDepthLayer",
+                 "SpaceToBatchLayer", "RepeatVector", "MaskLayer" -> LayerKind.SHAPE;
+            default -> null;
+        };
+    }
+
+    private static int dimsOf(String cls, LayerKind kind) {
+        if (cls.contains("1D") || cls.equals("Subsampling1DLayer")) {
+            return 1;
+        }
+        if (cls.contains("3D")) {
+            return 3;
+        }
+        return switch (kind) {
+            case CONV, DECONV, DEPTHWISE_CONV, SEPARABLE_CONV, LOCALLY_CONNECTED, POOLING -> 2;
+            default -> 0;
+        };
+    }
+
+    /** DL4J writes 1-D kernels as [k, 1] in some versions: keep the dimensions that matter. */
+    private static int[] trim(int[] values, int dims) {
+        if (values == null || dims <= 0 || values.length <= dims) {
+            return values;
+        }
+        return java.util.Arrays.copyOf(values, dims);
+    }
+
+    private static void shapeParams(Node.Builder b, String cls, JsonValue body) {
+        if (cls.startsWith("ZeroPadding")) {
+            b.padding(body.ints("padding"));
+        } else if (cls.startsWith("Cropping")) {
+            b.padding(body.ints("cropping"));
+        } else if (cls.startsWith("Upsampling")) {
+            b.kernel(body.ints("size"));
+        } else if (cls.equals("SpaceToDepthLayer") || cls.equals("SpaceToBatchLayer")) {
+            int[] block = body.ints("blockSize");
+            b.kernel(block == null ? body.ints("blocks") : block);
+        } else if (cls.equals("RepeatVector")) {
+            b.timeSteps(body.integer("n", -1));
+        }
+    }
+
+    private static Node.Pooling pooling(String s) {
+        if (s == null) {
+            return Node.Pooling.MAX;
+        }
+        return switch (s.toUpperCase(Locale.ROOT)) {
+            case "AVG", "AVERAGE" -> Node.Pooling.AVG;
+            case "SUM" -> Node.Pooling.SUM;
+            case "PNORM" -> Node.Pooling.PNORM;
+            default -> Node.Pooling.MAX;
+        };
+    }
+
+    // ---------------------------------------------------------------- parameters
+
+    private static Activation activation(JsonValue body, String dflt) {
+        JsonValue fn = body.opt("activationFn");
+        if (fn == null) {
+            fn = body.opt("activationFunction");
+        }
+        return fn == null ? fromName(dflt) : activationFrom(fn, dflt);
+    }
+
+    private static Activation activationFrom(JsonValue fn, String dflt) {
+        if (fn.isString()) {
+            return fromName(fn.asText());
+        }
+        Typed t = typed(fn);
+        if (t == null) {
+            return fromName(dflt);
+        }
+        Kind k = Dl4jNames.activationKind(t.cls);
+        JsonValue p = t.body;
+        return switch (k) {
+            case ELU -> Activation.of(Kind.ELU, p.num("alpha", 1.0));
+            case LEAKYRELU -> Activation.of(Kind.LEAKYRELU, p.num("alpha", 0.01));
+            case RELU -> Dl4jNames.relu(p.num("max", Double.NaN), p.num("threshold", Double.NaN),
+                    p.num("negativeSlope", Double.NaN));
+            case RRELU -> new Activation(Kind.RRELU, p.num("l", 1.0 / 8), p.num("u", 1.0 / 3), null);
+            case THRESHOLDEDRELU -> Activation.of(Kind.THRESHOLDEDRELU, p.num("theta", 1.0));
+            case UNKNOWN -> Activation.unknown(t.cls);
+            default -> Activation.of(k);
+        };
+    }
+
+    private static Activation fromName(String name) {
+        Kind k = Dl4jNames.activationKind(name);
+        return k == Kind.UNKNOWN ? Activation.unknown(name) : Activation.of(k);
+    }
+
+    private static WeightInit weightInit(JsonValue body) {
+        return initFrom(body, "weightInitFn", "weightInit", "dist");
+    }
+
+    private static WeightInit recurrentInit(JsonValue body) {
+        WeightInit w = null;
+        if (body.opt("weightInitFnRecurrent") != null || body.opt("weightInitRecurrent") != null) {
+            w = initFrom(body, "weightInitFnRecurrent", "weightInitRecurrent", "distRecurrent");
+        }
+        return w != null ? w : weightInit(body);
+    }
+
+    private static WeightInit initFrom(JsonValue body, String fnKey, String enumKey, String distKey) {
+        JsonValue fn = body.opt(fnKey);
+        if (fn != null && fn.isObject()) {
+            Typed t = typed(fn);
+            if (t != null) {
+                String cls = t.cls.startsWith("WeightInit") ? t.cls.substring("WeightInit".length()) : t.cls;
+                if (cls.equals("Distribution")) {
+                    return fromDistribution(t.body.opt("distribution"));
+                }
+                if (cls.equals("Constant")) {
+                    double v = t.body.num("value", 0);
+                    return WeightInit.constant(v == 0 ? "ZERO" : v == 1 ? "ONES" : "CONSTANT(" + v + ")", v);
+                }
+                return Dl4jNames.weightInit(cls, t.body.num("scale", Double.NaN));
+            }
+        }
+        String e = body.str(enumKey);
+        if (e == null) {
+            return Dl4jNames.weightInit("XAVIER", Double.NaN);
+        }
+        WeightInit w = Dl4jNames.weightInit(e, Double.NaN);
+        return w != null ? w : fromDistribution(body.opt(distKey));
+    }
+
+    private static WeightInit fromDistribution(JsonValue d) {
+        if (d == null) {
+            return WeightInit.unknown("DISTRIBUTION");
+        }
+        // DL4J 1.0 tags distributions with "type" where everything else uses "@class"
+        Typed t = d.opt("type") != null && d.get("type").isString()
+                ? new Typed(Dl4jNames.simpleName(d.str("type")), d, d.get("type")) : typed(d);
+        if (t == null) {
+            return WeightInit.unknown("DISTRIBUTION");
+        }
+        JsonValue p = t.body;
+        Distribution dist = Dl4jNames.distribution(t.cls, k -> p.num(k, Double.NaN));
+        return dist == null ? WeightInit.unknown(t.cls) : WeightInit.distribution("DISTRIBUTION", dist);
+    }
+
+    private static double dropRate(JsonValue body) {
+        JsonValue d = body.opt("idropout");
+        if (d != null) {
+            Typed t = typed(d);
+            if (t == null) {
+                return 0;
+            }
+            return switch (t.cls) {
+                case "Dropout", "AlphaDropout", "SpatialDropout" -> {
+                    double p = t.body.num("p", 1.0);
+                    yield p > 0 && p < 1 ? 1 - p : 0;
+                }
+                case "GaussianDropout" -> t.body.num("rate", 0.0);
+                default -> 0;
+            };
+        }
+        double legacy = body.num("dropOut", 0.0);
+        // legacy dropOut is the probability of keeping a unit, as DL4J's own upgrade reads it
+        return legacy > 0 && legacy < 1 ? 1 - legacy : 0;
+    }
+
+    private static Node.Updater updater(JsonValue body) {
+        JsonValue u = body.opt("iupdater");
+        if (u == null) {
+            u = body.opt("iUpdater");
+        }
+        if (u != null) {
+            Typed t = typed(u);
+            if (t != null) {
+                double lr = t.body.opt("learningRateSchedule") != null ? Double.NaN
+                        : t.body.num("learningRate", Double.NaN);
+                return new Node.Updater(t.cls, lr);
+            }
+        }
+        String legacy = body.str("updater");
+        if (legacy != null) {
+            return new Node.Updater(legacy, body.num("learningRate", Double.NaN));
+        }
+        return null;
+    }
+
+    private static Node.GradientNormalization gradientNormalization(JsonValue body) {
+        String g = body.str("gradientNormalization");
+        if (g == null || g.equals("None")) {
+            return null;
+        }
+        return new Node.GradientNormalization(g, body.num("gradientNormalizationThreshold", Double.NaN));
+    }
+
+    private static String loss(JsonValue body) {
+        JsonValue fn = body.opt("lossFn");
+        if (fn != null) {
+            Typed t = typed(fn);
+            if (t != null) {
+                return t.cls.startsWith("Loss") && t.cls.length() > 4 ? t.cls.substring(4) : t.cls;
+            }
+        }
+        String legacy = body.str("lossFunction");
+        return legacy;
+    }
+
+    /** The shape a preprocessor declares (the side of it that knows the spatial sizes). */
+    private static TensorShape preprocessorShape(JsonValue pp) {
+        Typed t = typed(pp);
+        if (t == null) {
+            return null;
+        }
+        JsonValue p = t.body;
+        long h = p.integer("inputHeight", -1);
+        long w = p.integer("inputWidth", -1);
+        long c = p.integer("numChannels", -1);
+        String n = t.cls.toLowerCase(Locale.ROOT);
+        if (n.contains("cnn3d")) {
+            return TensorShape.cnn(c, p.integer("inputDepth", -1), h, w);
+        }
+        if (n.contains("cnn") && (h > 0 || w > 0)) {
+            return TensorShape.cnn(c, h, w);
+        }
+        return null;
+    }
+
+    private static TensorShape preprocessorOutput(JsonValue pp) {
+        Typed t = typed(pp);
+        if (t == null) {
+            return null;
+        }
+        String n = t.cls.toLowerCase(Locale.ROOT);
+        TensorShape s = preprocessorShape(pp);
+        if (n.contains("tofeedforward") && s != null && s.volume() > 0) {
+            return TensorShape.ff(s.volume());
+        }
+        return n.startsWith("feedforwardtocnn") ? s : null;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** A typed JSON entry: {"@class": "a.b.C", ...} or the legacy wrapper {"name": {...}}. */
+    private record Typed(String cls, JsonValue body, JsonValue typeNode) { }
+
+    private static Typed typed(JsonValue v) {
+        if (v == null || !v.isObject()) {
+            return null;
+        }
+        JsonValue c = v.opt("@class");
+        if (c != null && c.isString()) {
+            return new Typed(Dl4jNames.simpleName(c.asText()), v, c);
+        }
+        if (v.size() == 1) {
+            Map.Entry<String, JsonValue> only = v.members().entrySet().iterator().next();
+            if (only.getValue().isObject()) {
+                String key = only.getKey();
+                return new Typed(Dl4jNames.LEGACY_LAYERS.getOrDefault(key, key), only.getValue(), only.getValue());
+            }
+        }
+        return null;
+    }
+
+    /** Position of the type declaration: the "@class" member, or the legacy wrapper key. */
+    private static SourcePos typePos(Typed t, JsonValue holder) {
+        JsonValue n = t.typeNode;
+        return new SourcePos(n.keyLine() > 0 ? n.keyLine() : holder.line(),
+                n.keyLine() > 0 ? n.keyColumn() : holder.column(), t.body.pointer());
+    }
+
+    private static SourcePos pos(JsonValue v) {
+        return new SourcePos(v.keyLine() > 0 ? v.keyLine() : v.line(),
+                v.keyLine() > 0 ? v.keyColumn() : v.column(), v.pointer());
+    }
+
+    private Node.Builder opaque(String name, String type, String why, JsonValue v) {
+        return Node.builder(name, LayerKind.OPAQUE).type(type).detail(why).pos(pos(v));
+    }
+
+    private String uniqueName(String name) {
+        String n = name;
+        int i = 2;
+        while (!names.add(n)) {
+            n = name + "_" + i++;
+        }
+        return n;
+    }
+
+    private static List<String> strings(JsonValue v) {
+        if (v == null) {
+            return List.of();
+        }
+        if (v.isString()) {
+            return List.of(v.asText());
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonValue i : v.items()) {
+            if (i.asText() != null) {
+                out.add(i.asText());
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,16 @@
+package io.gradflow.model;
+
+/** The nodes a reader found do not form a valid graph (dangling edge, cycle, duplicate name). */
+public final class GraphException extends Exception {
+
+    private final transient SourcePos pos;
+
+    public GraphException(String message, SourcePos pos) {
+        super(message);
+        this.pos = pos == null ? SourcePos.NONE : pos;
+    }
+
+    public SourcePos pos() {
+        return pos;
+    }
+}

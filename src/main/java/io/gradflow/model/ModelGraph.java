@@ -1,0 +1,217 @@
+package io.gradflow.model;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The intermediate model every reader produces and every analysis reads: nodes in topological
+ * order, their edges, the network's inputs and outputs, and the shape of each node's output
+ * where it is known.
+ */
+public final class ModelGraph {
+
+    private final String source;
+    private final Format format;
+    private final String name;
+    private final List<Node> nodes;
+    private final Map<String, Node> byName;
+    private final Map<String, List<String>> consumers;
+    private final List<String> outputs;
+    private final Map<String, TensorShape> shapes;
+    private final Map<String, String> meta;
+
+    private ModelGraph(String source, Format format, String name, List<Node> nodes,
+                       List<String> outputs, Map<String, TensorShape> shapes, Map<String, String> meta) {
+        this.source = source;
+        this.format = format;
+        this.name = name;
+        this.nodes = List.copyOf(nodes);
+        this.outputs = List.copyOf(outputs);
+        this.shapes = Collections.unmodifiableMap(new LinkedHashMap<>(shapes));
+        this.meta = Collections.unmodifiableMap(new LinkedHashMap<>(meta));
+        Map<String, Node> index = new HashMap<>();
+        Map<String, List<String>> users = new HashMap<>();
+        for (Node n : this.nodes) {
+            index.put(n.name(), n);
+            users.putIfAbsent(n.name(), new ArrayList<>());
+            for (String in : n.inputs()) {
+                users.computeIfAbsent(in, k -> new ArrayList<>()).add(n.name());
+            }
+        }
+        this.byName = index;
+        this.consumers = users;
+    }
+
+    /**
+     * Builds a graph from nodes in any order, sorting them topologically (stable to the given
+     * order). Outputs default to the nodes nobody consumes.
+     *
+     * @throws GraphException for duplicate names, dangling inputs or cycles
+     */
+    public static ModelGraph of(String source, Format format, String name, List<Node> nodes,
+                                List<String> outputs, Map<String, TensorShape> shapes,
+                                Map<String, String> meta) throws GraphException {
+        Map<String, Node> index = new LinkedHashMap<>();
+        for (Node n : nodes) {
+            if (index.put(n.name(), n) != null) {
+                throw new GraphException("duplicate layer name '" + n.name() + "'", n.pos());
+            }
+        }
+        for (Node n : nodes) {
+            for (String in : n.inputs()) {
+                if (!index.containsKey(in)) {
+                    throw new GraphException("layer '" + n.name() + "' takes input from '" + in
+                            + "', which is not defined", n.pos());
+                }
+            }
+        }
+        List<Node> sorted = topologicalOrder(nodes, index);
+        List<String> outs = outputs;
+        if (outs == null || outs.isEmpty()) {
+            outs = new ArrayList<>();
+            Map<String, Integer> used = new HashMap<>();
+            for (Node n : sorted) {
+                for (String in : n.inputs()) {
+                    used.merge(in, 1, Integer::sum);
+                }
+            }
+            for (Node n : sorted) {
+                if (!used.containsKey(n.name()) && n.kind() != LayerKind.INPUT) {
+                    outs.add(n.name());
+                }
+            }
+        } else {
+            for (String o : outs) {
+                if (!index.containsKey(o)) {
+                    throw new GraphException("network output '" + o + "' is not a layer", SourcePos.NONE);
+                }
+            }
+        }
+        return new ModelGraph(source, format, name, sorted, outs, shapes == null ? Map.of() : shapes,
+                meta == null ? Map.of() : meta);
+    }
+
+    private static List<Node> topologicalOrder(List<Node> nodes, Map<String, Node> index)
+            throws GraphException {
+        Map<String, Integer> pending = new HashMap<>();
+        Map<String, List<Node>> users = new HashMap<>();
+        for (Node n : nodes) {
+            pending.put(n.name(), n.inputs().size());
+            for (String in : n.inputs()) {
+                users.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
+            }
+        }
+        Map<String, Integer> order = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            order.put(nodes.get(i).name(), i);
+        }
+        // a priority by file order keeps the result stable and close to what the user wrote
+        java.util.PriorityQueue<Node> ready = new java.util.PriorityQueue<>(
+                (a, b) -> Integer.compare(order.get(a.name()), order.get(b.name())));
+        for (Node n : nodes) {
+            if (n.inputs().isEmpty()) {
+                ready.add(n);
+            }
+        }
+        List<Node> out = new ArrayList<>(nodes.size());
+        while (!ready.isEmpty()) {
+            Node n = ready.poll();
+            out.add(n);
+            for (Node u : users.getOrDefault(n.name(), List.of())) {
+                // a node may take the same input twice (x + x): count every edge
+                int left = pending.merge(u.name(), -1, Integer::sum);
+                if (left == 0) {
+                    ready.add(u);
+                }
+            }
+        }
+        if (out.size() != nodes.size()) {
+            for (Node n : nodes) {
+                if (pending.get(n.name()) > 0) {
+                    throw new GraphException("the graph has a cycle through layer '" + n.name() + "'", n.pos());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A copy with other nodes (same order constraints) and shapes; used by inference passes. */
+    public ModelGraph with(List<Node> newNodes, Map<String, TensorShape> newShapes) {
+        return new ModelGraph(source, format, name, newNodes, outputs, newShapes, meta);
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public Format format() {
+        return format;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** All nodes in topological order. */
+    public List<Node> nodes() {
+        return nodes;
+    }
+
+    public Node node(String nodeName) {
+        return byName.get(nodeName);
+    }
+
+    /** Names of the nodes that read this node's output. */
+    public List<String> consumers(String nodeName) {
+        return consumers.getOrDefault(nodeName, List.of());
+    }
+
+    public List<Node> inputs() {
+        return nodes.stream().filter(n -> n.kind() == LayerKind.INPUT).toList();
+    }
+
+    public List<String> outputs() {
+        return outputs;
+    }
+
+    /** Output shape of a node, UNKNOWN when the file does not allow it to be worked out. */
+    public TensorShape shape(String nodeName) {
+        return shapes.getOrDefault(nodeName, TensorShape.UNKNOWN);
+    }
+
+    public Map<String, TensorShape> shapes() {
+        return shapes;
+    }
+
+    /** Facts about the file: framework version, backend, format generation. */
+    public Map<String, String> meta() {
+        return meta;
+    }
+
+    /** Number of layers as users count them: every node but the inputs. */
+    public int layerCount() {
+        return (int) nodes.stream().filter(n -> n.kind() != LayerKind.INPUT).count();
+    }
+
+    /** Nodes reachable backwards from {@code from}, nearest first. */
+    public List<Node> ancestors(String from) {
+        List<Node> out = new ArrayList<>();
+        Deque<String> todo = new ArrayDeque<>(node(from).inputs());
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        while (!todo.isEmpty()) {
+            String s = todo.poll();
+            if (seen.add(s)) {
+                Node n = node(s);
+                out.add(n);
+                todo.addAll(n.inputs());
+            }
+        }
+        return out;
+    }
+}

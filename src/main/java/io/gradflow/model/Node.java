@@ -1,0 +1,273 @@
+package io.gradflow.model;
+
+import java.util.List;
+
+/**
+ * One node of the model graph: a layer or a graph vertex, with everything the analysis and the
+ * rules read. Numbers that a file does not give are -1 (sizes) or NaN (rates).
+ *
+ * @param name        unique name in the graph (the layer name, or its index as a string)
+ * @param kind        what it does for signal propagation
+ * @param type        the class or layer name as the file spells it ("DenseLayer", "Conv2D")
+ * @param inputs      names of the nodes feeding it, in order
+ * @param dims        spatial dimensions for convolution and pooling (1, 2, 3), else 0
+ * @param activation  the nonlinearity this node applies, or null when it applies none
+ * @param weightInit  initialiser of the main weights, or null
+ * @param recurrentInit initialiser of recurrent weights, or null
+ * @param biasInit    constant bias at initialisation
+ * @param hasBias     whether the node has a bias
+ * @param nIn         input width (features or channels)
+ * @param nOut        output width (units, filters or channels)
+ * @param kernel      kernel sizes, empty if none
+ * @param stride      strides, empty if none
+ * @param padding     explicit paddings, empty if none
+ * @param dilation    dilations, empty if none
+ * @param convMode    padding mode as the file says it ("Same", "Truncate", "valid"...), or null
+ * @param depthMultiplier depth multiplier of depthwise and separable convolutions
+ * @param pooling     pooling type for pooling nodes, or null
+ * @param dropRate    probability of dropping a unit during training (0 = none)
+ * @param updater     optimiser, or null when the file gives none
+ * @param gradientNormalization gradient normalisation or clipping, or null
+ * @param loss        loss function name for output and loss nodes, or null
+ * @param merge       element-wise operation for ELEMENTWISE nodes, or null
+ * @param wrapped     the recurrent layer inside a BIDIRECTIONAL node, or null
+ * @param bidirectionalMode how the two directions are combined ("CONCAT", "ADD"...), or null
+ * @param gateActivation gate nonlinearity of LSTM/GRU, or null
+ * @param forgetGateBias LSTM forget-gate bias at initialisation
+ * @param frozen      true when the layer's parameters are not trained
+ * @param layerNorm   true when the layer normalises its pre-activations itself (DL4J hasLayerNorm)
+ * @param gamma       initial scale of a normalisation layer
+ * @param beta        initial shift of a normalisation layer
+ * @param timeSteps   sequence length for recurrent nodes when the file gives it, else -1
+ * @param returnSequences for recurrent nodes: whether every step is returned (false: the last only)
+ * @param inputShape  the input shape the file declares for this node (a DL4J preprocessor, a Keras
+ *                    input_shape), or null
+ * @param outputShape the output shape the file declares (Keras Reshape target), or null
+ * @param detail      free text for opaque nodes: why gradflow cannot model it
+ * @param pos         where the node is in the source file
+ */
+public record Node(
+        String name, LayerKind kind, String type, List<String> inputs, int dims,
+        Activation activation, WeightInit weightInit, WeightInit recurrentInit,
+        double biasInit, boolean hasBias, long nIn, long nOut,
+        int[] kernel, int[] stride, int[] padding, int[] dilation, String convMode,
+        int depthMultiplier, Pooling pooling, double dropRate, Updater updater,
+        GradientNormalization gradientNormalization, String loss, Merge merge,
+        Node wrapped, String bidirectionalMode, Activation gateActivation, double forgetGateBias,
+        boolean frozen, boolean layerNorm, double gamma, double beta, long timeSteps,
+        boolean returnSequences, TensorShape inputShape, TensorShape outputShape,
+        String detail, SourcePos pos) {
+
+    /** Pooling types. */
+    public enum Pooling { MAX, AVG, SUM, PNORM }
+
+    /** Element-wise combinations of graph branches. */
+    public enum Merge { ADD, SUBTRACT, PRODUCT, AVERAGE, MAX }
+
+    /** An optimiser and its learning rate (NaN when scheduled or unknown). */
+    public record Updater(String name, double learningRate) { }
+
+    /** Gradient normalisation or clipping as configured. */
+    public record GradientNormalization(String name, double threshold) { }
+
+    public Node {
+        inputs = List.copyOf(inputs);
+        kernel = kernel == null ? new int[0] : kernel.clone();
+        stride = stride == null ? new int[0] : stride.clone();
+        padding = padding == null ? new int[0] : padding.clone();
+        dilation = dilation == null ? new int[0] : dilation.clone();
+        pos = pos == null ? SourcePos.NONE : pos;
+    }
+
+    @Override
+    public int[] kernel() {
+        return kernel.clone();
+    }
+
+    @Override
+    public int[] stride() {
+        return stride.clone();
+    }
+
+    @Override
+    public int[] padding() {
+        return padding.clone();
+    }
+
+    @Override
+    public int[] dilation() {
+        return dilation.clone();
+    }
+
+    /** Product of the kernel sizes (1 when there is no kernel). */
+    public long kernelArea() {
+        long a = 1;
+        for (int k : kernel) {
+            a *= k;
+        }
+        return a;
+    }
+
+    /** Product of the strides (1 when there is none). */
+    public long strideArea() {
+        long a = 1;
+        for (int s : stride) {
+            a *= Math.max(s, 1);
+        }
+        return a;
+    }
+
+    public boolean hasWeights() {
+        return kind.hasWeights();
+    }
+
+    /** The layer that really carries the weights: the wrapped one for bidirectional nodes. */
+    public Node core() {
+        return wrapped != null ? wrapped : this;
+    }
+
+    public static Builder builder(String name, LayerKind kind) {
+        return new Builder(name, kind);
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder(name, kind);
+        b.type = type;
+        b.inputs = inputs;
+        b.dims = dims;
+        b.activation = activation;
+        b.weightInit = weightInit;
+        b.recurrentInit = recurrentInit;
+        b.biasInit = biasInit;
+        b.hasBias = hasBias;
+        b.nIn = nIn;
+        b.nOut = nOut;
+        b.kernel = kernel;
+        b.stride = stride;
+        b.padding = padding;
+        b.dilation = dilation;
+        b.convMode = convMode;
+        b.depthMultiplier = depthMultiplier;
+        b.pooling = pooling;
+        b.dropRate = dropRate;
+        b.updater = updater;
+        b.gradientNormalization = gradientNormalization;
+        b.loss = loss;
+        b.merge = merge;
+        b.wrapped = wrapped;
+        b.bidirectionalMode = bidirectionalMode;
+        b.gateActivation = gateActivation;
+        b.forgetGateBias = forgetGateBias;
+        b.frozen = frozen;
+        b.layerNorm = layerNorm;
+        b.gamma = gamma;
+        b.beta = beta;
+        b.timeSteps = timeSteps;
+        b.returnSequences = returnSequences;
+        b.inputShape = inputShape;
+        b.outputShape = outputShape;
+        b.detail = detail;
+        b.pos = pos;
+        return b;
+    }
+
+    /** Builds nodes field by field; readers fill what their format gives. */
+    public static final class Builder {
+        private String name;
+        private LayerKind kind;
+        private String type;
+        private List<String> inputs = List.of();
+        private int dims;
+        private Activation activation;
+        private WeightInit weightInit;
+        private WeightInit recurrentInit;
+        private double biasInit;
+        private boolean hasBias = true;
+        private long nIn = -1;
+        private long nOut = -1;
+        private int[] kernel;
+        private int[] stride;
+        private int[] padding;
+        private int[] dilation;
+        private String convMode;
+        private int depthMultiplier = 1;
+        private Pooling pooling;
+        private double dropRate;
+        private Updater updater;
+        private GradientNormalization gradientNormalization;
+        private String loss;
+        private Merge merge;
+        private Node wrapped;
+        private String bidirectionalMode;
+        private Activation gateActivation;
+        private double forgetGateBias = 1.0;
+        private boolean frozen;
+        private boolean layerNorm;
+        private double gamma = 1.0;
+        private double beta;
+        private long timeSteps = -1;
+        private boolean returnSequences = true;
+        private TensorShape inputShape;
+        private TensorShape outputShape;
+        private String detail;
+        private SourcePos pos = SourcePos.NONE;
+
+        private Builder(String name, LayerKind kind) {
+            this.name = name;
+            this.kind = kind;
+        }
+
+        public Builder name(String v) { name = v; return this; }
+        public Builder kind(LayerKind v) { kind = v; return this; }
+        public Builder type(String v) { type = v; return this; }
+        public Builder inputs(List<String> v) { inputs = v; return this; }
+        public Builder inputs(String... v) { inputs = List.of(v); return this; }
+        public Builder dims(int v) { dims = v; return this; }
+        public Builder activation(Activation v) { activation = v; return this; }
+        public Builder weightInit(WeightInit v) { weightInit = v; return this; }
+        public Builder recurrentInit(WeightInit v) { recurrentInit = v; return this; }
+        public Builder biasInit(double v) { biasInit = v; return this; }
+        public Builder hasBias(boolean v) { hasBias = v; return this; }
+        public Builder nIn(long v) { nIn = v; return this; }
+        public Builder nOut(long v) { nOut = v; return this; }
+        public Builder kernel(int... v) { kernel = v; return this; }
+        public Builder stride(int... v) { stride = v; return this; }
+        public Builder padding(int... v) { padding = v; return this; }
+        public Builder dilation(int... v) { dilation = v; return this; }
+        public Builder convMode(String v) { convMode = v; return this; }
+        public Builder depthMultiplier(int v) { depthMultiplier = v; return this; }
+        public Builder pooling(Pooling v) { pooling = v; return this; }
+        public Builder dropRate(double v) { dropRate = v; return this; }
+        public Builder updater(Updater v) { updater = v; return this; }
+        public Builder gradientNormalization(GradientNormalization v) { gradientNormalization = v; return this; }
+        public Builder loss(String v) { loss = v; return this; }
+        public Builder merge(Merge v) { merge = v; return this; }
+        public Builder wrapped(Node v) { wrapped = v; return this; }
+        public Builder bidirectionalMode(String v) { bidirectionalMode = v; return this; }
+        public Builder gateActivation(Activation v) { gateActivation = v; return this; }
+        public Builder forgetGateBias(double v) { forgetGateBias = v; return this; }
+        public Builder frozen(boolean v) { frozen = v; return this; }
+        public Builder layerNorm(boolean v) { layerNorm = v; return this; }
+        public Builder gamma(double v) { gamma = v; return this; }
+        public Builder beta(double v) { beta = v; return this; }
+        public Builder timeSteps(long v) { timeSteps = v; return this; }
+        public Builder returnSequences(boolean v) { returnSequences = v; return this; }
+        public Builder inputShape(TensorShape v) { inputShape = v; return this; }
+        public Builder outputShape(TensorShape v) { outputShape = v; return this; }
+        public Builder detail(String v) { detail = v; return this; }
+        public Builder pos(SourcePos v) { pos = v; return this; }
+
+        public LayerKind kind() { return kind; }
+        public long nIn() { return nIn; }
+        public long nOut() { return nOut; }
+
+        public Node build() {
+            return new Node(name, kind, type == null ? kind.name() : type, inputs, dims, activation,
+                    weightInit, recurrentInit, biasInit, hasBias, nIn, nOut, kernel, stride,
+                    padding, dilation, convMode, depthMultiplier, pooling, dropRate, updater,
+                    gradientNormalization, loss, merge, wrapped, bidirectionalMode, gateActivation,
+                    forgetGateBias, frozen, layerNorm, gamma, beta, timeSteps, returnSequences,
+                    inputShape, outputShape, detail, pos);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.gradflow.rules.initialization;
+
+import io.gradflow.analysis.LayerProfile;
+import io.gradflow.analysis.Verdict;
+import io.gradflow.model.LayerKind;
+import io.gradflow.model.WeightInit;
+import io.gradflow.rules.Blocks;
+import io.gradflow.rules.Blocks.Block;
+import io.gradflow.rules.Category;
+import io.gradflow.rules.Finding;
+import io.gradflow.rules.InitScale;
+import io.gradflow.rules.Rule;
+import io.gradflow.rules.RuleContext;
+import io.gradflow.rules.RuleInfo;
+import io.gradflow.rules.Severity;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A fan-scaled initialiser made for another nonlinearity (Xavier under ReLU, He under tanh):
+ * each layer then scales the signal and the gradient by a constant factor, which compounds.
+ */
+public final class InitActivationMismatch implements Rule {
+
+    public static final RuleInfo INFO = new RuleInfo("GF002", "init-activation-mismatch", Severity.ERROR,
+            Category.INITIALIZATION,
+            "The initialiser's scale does not fit the layer's nonlinearity, so the signal drifts layer by layer",
+            "0.1.0");
+
+    /** How far (as a factor) the forward gain may stray from the nonlinearity's need. */
+    static final double TOLERANCE = 1.45;
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    /** True when the block's init is fan-scaled and its scale is off for its nonlinearity. */
+    static boolean mismatched(RuleContext ctx, Block b) {
+        WeightInit w = b.layer().weightInit();
+        if (w == null || w.family() != WeightInit.Family.FAN_SCALED || b.normalized()
+                || b.layer().kind().recurrent() || b.layer().kind() == LayerKind.ATTENTION) {
+            return false;
+        }
+        if (b.activation().kind() == io.gradflow.model.Activation.Kind.SOFTMAX) {
+            return false;
+        }
+        double r = InitScale.nominal(w) / InitScale.ideal(b.activation());
+        return r > TOLERANCE || r < 1 / TOLERANCE;
+    }
+
+    @Override
+    public List<Finding> check(RuleContext ctx) {
+        double warnDecades = ctx.option(INFO, "warnDecades", 1.0);
+        double errorDecades = ctx.config().thresholds().vanishingDecades();
+        List<Finding> out = new ArrayList<>();
+        List<Block> blocks = Blocks.blocks(ctx.model());
+        int minLayers = (int) ctx.option(INFO, "minLayers", 3);
+        for (List<Block> chain : Blocks.plainChains(blocks, b -> mismatched(ctx, b))) {
+            Block first = chain.get(0);
+            Block last = chain.get(chain.size() - 1);
+            // the drift shows in the signal (forward) and in the gradient (backward): take the larger
+            double grad = Blocks.gradientDecades(ctx, first.layer(), last.layer());
+            double signal = signalDecades(ctx, first, last);
+            double worst = Math.abs(signal) >= Math.abs(grad) ? signal : grad;
+            boolean badVerdict = ctx.analysis().verdict() == Verdict.VANISHING
+                    || ctx.analysis().verdict() == Verdict.EXPLODING;
+            Severity sev = Math.abs(worst) >= errorDecades && badVerdict ? Severity.ERROR
+                    : Math.abs(worst) >= warnDecades ? Severity.WARNING : Severity.INFO;
+            if (sev == Severity.INFO && chain.size() < minLayers) {
+                continue;
+            }
+            double r = InitScale.nominal(first.layer().weightInit()) / InitScale.ideal(first.activation());
+            String what = Math.abs(signal) >= Math.abs(grad)
+                    ? String.format("the activation RMS %s %s decades across them", signal < 0 ? "falls" : "grows",
+                            Blocks.dec(signal))
+                    : String.format("the gradient %s %s decades across them", grad < 0 ? "shrinks" : "grows",
+                            Blocks.dec(grad));
+            String msg = String.format("%s: %s %s under %s, which %s the pre-activation variance "
+                            + "%.2gx per layer instead of keeping it; %s",
+                    Blocks.span(first.layer(), last.layer()),
+                    chain.size() == 1 ? "uses" : "all " + chain.size() + " use",
+                    first.layer().weightInit().label(), first.activation().label(),
+                    r < 1 ? "shrinks" : "grows", r < 1 ? 1 / r : r, what);
+            out.add(ctx.finding(INFO, sev, first.layer(), msg, "use " + InitScale.recommend(first.activation())));
+        }
+        return out;
+    }
+
+    /** Decades by which the activation RMS changes from the chain's input to its last output. */
+    static double signalDecades(RuleContext ctx, Block first, Block last) {
+        LayerProfile end = ctx.profile(last.layer());
+        String in = first.layer().inputs().isEmpty() ? null : first.layer().inputs().get(0);
+        LayerProfile start = in == null ? null : ctx.analysis().profile(in);
+        if (end == null || start == null || !(end.activationRms() > 0) || !(start.activationRms() > 0)) {
+            return 0;
+        }
+        return Math.log10(end.activationRms() / start.activationRms());
+    }
+}

@@ -1,0 +1,57 @@
+package io.gradflow.rules.normalization;
+
+import io.gradflow.rules.Blocks;
+import io.gradflow.rules.Blocks.Block;
+import io.gradflow.rules.Category;
+import io.gradflow.rules.Finding;
+import io.gradflow.rules.Rule;
+import io.gradflow.rules.RuleContext;
+import io.gradflow.rules.RuleInfo;
+import io.gradflow.rules.Severity;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A deep plain stack with no batch or layer normalisation anywhere in it. */
+public final class MissingNormalization implements Rule {
+
+    public static final RuleInfo INFO = new RuleInfo("GF005", "missing-normalization", Severity.WARNING,
+            Category.NORMALIZATION,
+            "A deep stack of layers has no normalisation to hold the signal's scale", "0.1.0");
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public List<Finding> check(RuleContext ctx) {
+        int minDepth = (int) ctx.option(INFO, "minDepth", 8);
+        double warnDecades = ctx.option(INFO, "warnDecades", 1.0);
+        List<Finding> out = new ArrayList<>();
+        for (List<Block> chain : Blocks.plainChains(Blocks.blocks(ctx.model()), b -> true)) {
+            if (chain.size() < minDepth) {
+                continue;
+            }
+            Block first = chain.get(0);
+            Block last = chain.get(chain.size() - 1);
+            double grad = Blocks.gradientDecades(ctx, first.layer(), last.layer());
+            double signal = Math.log10(ctx.profile(last.layer()).activationRms()
+                    / Math.max(ctx.analysis().profile(first.layer().inputs().get(0)).activationRms(), 1e-300));
+            double worst = Math.max(Math.abs(grad), Math.abs(signal));
+            if (worst < warnDecades) {
+                // a deep plain stack that holds its scale: nothing to act on
+                continue;
+            }
+            String msg = String.format("%s: %d layers in a row with no batch or layer normalisation; "
+                            + "over them the gradient changes %s decades and the activation RMS %s",
+                    Blocks.span(first.layer(), last.layer()), chain.size(), signed(grad), signed(signal));
+            out.add(ctx.finding(INFO, Severity.WARNING, first.layer(), msg,
+                    "add batch normalisation (or layer normalisation) between the layers, before each nonlinearity"));
+        }
+        return out;
+    }
+
+    static String signed(double d) {
+        return String.format(java.util.Locale.ROOT, "%+.1f", d);
+    }
+}

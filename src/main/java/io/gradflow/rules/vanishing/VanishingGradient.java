@@ -1,0 +1,72 @@
+package io.gradflow.rules.vanishing;
+
+import io.gradflow.analysis.GradientAnalysis;
+import io.gradflow.analysis.LayerProfile;
+import io.gradflow.analysis.Verdict;
+import io.gradflow.model.Node;
+import io.gradflow.rules.Blocks;
+import io.gradflow.rules.Category;
+import io.gradflow.rules.Causes;
+import io.gradflow.rules.Finding;
+import io.gradflow.rules.Rule;
+import io.gradflow.rules.RuleContext;
+import io.gradflow.rules.RuleInfo;
+import io.gradflow.rules.Severity;
+import java.util.List;
+
+/** The model's predicted verdict is vanishing and no more specific rule has said why. */
+public final class VanishingGradient implements Rule {
+
+    public static final RuleInfo INFO = new RuleInfo("GF010", "vanishing-gradient", Severity.ERROR,
+            Category.VANISHING_GRADIENT,
+            "The predicted gradient at the first hidden layer, or the signal at the last, is below the threshold",
+            "0.1.0");
+
+    @Override
+    public RuleInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public List<Finding> check(RuleContext ctx) {
+        GradientAnalysis a = ctx.analysis();
+        if (a.verdict() != Verdict.VANISHING || Causes.explained(ctx)) {
+            return List.of();
+        }
+        double t = ctx.config().thresholds().signalDecades();
+        if (a.signalDecades() < -t) {
+            Node where = firstBelow(ctx, -t);
+            String msg = String.format("the activation RMS falls %s decades between the input and the last "
+                            + "hidden layer '%s' (threshold %s): the network's output barely depends on its "
+                            + "input%s", Blocks.dec(a.signalDecades()), a.lastHidden(), Blocks.dec(t),
+                    where == null ? "" : "; it is past the threshold from layer '" + where.name() + "' on");
+            return List.of(ctx.finding(INFO, Severity.ERROR, where != null ? where : ctx.model().node(a.lastHidden()),
+                    msg, "scale the initialisers to the nonlinearity (He for ReLU, Xavier for tanh) or add "
+                            + "batch normalisation"));
+        }
+        Causes.Segment seg = Causes.worstSegment(ctx, true);
+        String where = seg == null ? "" : String.format("; most of it is lost across %s (%s decades)",
+                Blocks.span(seg.from(), seg.to()), Blocks.dec(seg.decades()));
+        String msg = String.format("the predicted weight gradient of the first hidden layer '%s' is 10^-%s of the "
+                        + "last hidden layer's '%s' (threshold 10^-%s)%s", a.firstHidden(),
+                Blocks.dec(a.firstToLastDecades()), a.lastHidden(),
+                Blocks.dec(ctx.config().thresholds().vanishingDecades()), where);
+        Node at = seg != null ? seg.from() : ctx.model().node(a.firstHidden());
+        return List.of(ctx.finding(INFO, Severity.ERROR, at, msg,
+                "add batch normalisation or residual connections across that part, or use ReLU with He init"));
+    }
+
+    private static Node firstBelow(RuleContext ctx, double decades) {
+        double in = 1;
+        for (LayerProfile p : ctx.analysis().layers()) {
+            if (p.node().kind() == io.gradflow.model.LayerKind.INPUT) {
+                in = p.activationRms();
+                continue;
+            }
+            if (Blocks.hidden(p.node()) && p.activationRms() > 0 && Math.log10(p.activationRms() / in) < decades) {
+                return p.node();
+            }
+        }
+        return null;
+    }
+}

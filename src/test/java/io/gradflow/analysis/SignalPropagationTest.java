@@ -1,0 +1,137 @@
+package io.gradflow.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.gradflow.model.Activation;
+import io.gradflow.model.Distribution;
+import io.gradflow.model.Format;
+import io.gradflow.model.LayerKind;
+import io.gradflow.model.ModelGraph;
+import io.gradflow.model.Node;
+import io.gradflow.model.ShapeInference;
+import io.gradflow.model.TensorShape;
+import io.gradflow.model.WeightInit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The propagation against THEORY.md's numbers and the classic cases. */
+class SignalPropagationTest {
+
+    static final WeightInit XAVIER = WeightInit.fanScaled("XAVIER", 1, WeightInit.Fan.AVG, WeightInit.Shape.NORMAL);
+    static final WeightInit HE = WeightInit.fanScaled("RELU", 2, WeightInit.Fan.IN, WeightInit.Shape.NORMAL);
+    static final WeightInit N01 = WeightInit.distribution("DISTRIBUTION", Distribution.normal(0, 1));
+    static final SignalPropagation.Options MEAN_FIELD = SignalPropagation.Options.DEFAULT.withFiniteWidth(false);
+
+    /** An MLP: input, {@code depth} dense layers (optionally dense, batch norm, activation), softmax output. */
+    static ModelGraph mlp(int depth, int width, Activation act, WeightInit init, boolean bn) throws Exception {
+        List<Node> nodes = new ArrayList<>();
+        nodes.add(Node.builder("in", LayerKind.INPUT).nOut(width).outputShape(TensorShape.ff(width)).build());
+        String prev = "in";
+        for (int i = 0; i < depth; i++) {
+            String d = "d" + i;
+            nodes.add(Node.builder(d, LayerKind.DENSE).inputs(prev).nIn(width).nOut(width)
+                    .activation(bn ? Activation.IDENTITY : act).weightInit(init).build());
+            prev = d;
+            if (bn) {
+                nodes.add(Node.builder(d + "bn", LayerKind.BATCH_NORM).inputs(prev).build());
+                nodes.add(Node.builder(d + "act", LayerKind.ACTIVATION).inputs(d + "bn").activation(act).build());
+                prev = d + "act";
+            }
+        }
+        nodes.add(Node.builder("out", LayerKind.OUTPUT).inputs(prev).nIn(width).nOut(10)
+                .activation(Activation.SOFTMAX).weightInit(XAVIER).build());
+        return ShapeInference.infer(ModelGraph.of("t", Format.DL4J_JSON, "t", nodes, List.of(), Map.of(), Map.of()));
+    }
+
+    static ModelGraph residual(int blocks, int width) throws Exception {
+        List<Node> nodes = new ArrayList<>();
+        nodes.add(Node.builder("in", LayerKind.INPUT).nOut(width).outputShape(TensorShape.ff(width)).build());
+        String prev = "in";
+        for (int i = 0; i < blocks; i++) {
+            nodes.add(Node.builder("a" + i, LayerKind.DENSE).inputs(prev).nIn(width).nOut(width)
+                    .activation(Activation.RELU).weightInit(HE).build());
+            nodes.add(Node.builder("b" + i, LayerKind.DENSE).inputs("a" + i).nIn(width).nOut(width)
+                    .activation(Activation.RELU).weightInit(HE).build());
+            nodes.add(Node.builder("add" + i, LayerKind.ELEMENTWISE).inputs(prev, "b" + i).merge(Node.Merge.ADD).build());
+            prev = "add" + i;
+        }
+        nodes.add(Node.builder("out", LayerKind.OUTPUT).inputs(prev).nIn(width).nOut(10)
+                .activation(Activation.SOFTMAX).weightInit(XAVIER).build());
+        return ShapeInference.infer(ModelGraph.of("t", Format.DL4J_JSON, "t", nodes, List.of(), Map.of(), Map.of()));
+    }
+
+    @Test
+    void squareSigmoidXavierMlpLosesAboutPointSixTwoDecadesPerLayer() throws Exception {
+        // THEORY 2: fixed point q = 0.265, chi = 0.0557: the gradient RMS falls by 0.236 per layer
+        GradientAnalysis a = SignalPropagation.analyse(mlp(40, 64, Activation.SIGMOID, XAVIER, false), MEAN_FIELD);
+        LayerProfile p20 = a.profile("d20");
+        LayerProfile p21 = a.profile("d21");
+        assertThat(p21.pre().q()).isCloseTo(0.265, within(0.002));
+        assertThat(p20.gradientRms() / p21.gradientRms()).isCloseTo(0.236, within(0.002));
+        assertThat(a.verdict()).isEqualTo(Verdict.VANISHING);
+    }
+
+    @Test
+    void fifteenSigmoidLayersCostAboutNineDecades() throws Exception {
+        GradientAnalysis a = SignalPropagation.analyse(mlp(16, 64, Activation.SIGMOID, XAVIER, false), MEAN_FIELD);
+        // 15 gaps at 0.627 decades, less the first layer's larger input (0.29 decades)
+        assertThat(a.firstToLastDecades()).isCloseTo(-9.4 + 0.29, within(0.15));
+    }
+
+    @Test
+    void batchNormRescuesADeepSigmoidStack() throws Exception {
+        GradientAnalysis a = SignalPropagation.analyse(mlp(20, 64, Activation.SIGMOID, XAVIER, true), MEAN_FIELD);
+        assertThat(a.verdict()).isEqualTo(Verdict.HEALTHY);
+        assertThat(Math.abs(a.firstToLastDecades())).isLessThan(1.0);
+    }
+
+    @Test
+    void tanhWithUnitNormalWeightsExplodesThoughItsActivationsLookBounded() throws Exception {
+        GradientAnalysis a = SignalPropagation.analyse(mlp(32, 64, Activation.TANH, N01, false), MEAN_FIELD);
+        // THEORY 2: chi = 4.5 at width 64
+        LayerProfile p = a.profile("d10");
+        LayerProfile next = a.profile("d11");
+        double chi = Math.pow(p.gradientRms() / next.gradientRms(), 2);
+        assertThat(chi).isCloseTo(4.5, within(0.1));
+        assertThat(a.profile("d31").activationRms()).isLessThan(1.0);
+        assertThat(a.verdict()).isEqualTo(Verdict.EXPLODING);
+    }
+
+    @Test
+    void reluWithXavierAtDepthThirtyTwoHasAShrinkingSignal() throws Exception {
+        GradientAnalysis a = SignalPropagation.analyse(mlp(32, 64, Activation.RELU, XAVIER, false), MEAN_FIELD);
+        assertThat(a.signalDecades()).isCloseTo(-4.8, within(0.1));
+        assertThat(a.verdict()).isEqualTo(Verdict.VANISHING);
+    }
+
+    @Test
+    void reluWithHeInitIsHealthyAtDepthThirtyTwo() throws Exception {
+        GradientAnalysis a = SignalPropagation.analyse(mlp(32, 64, Activation.RELU, HE, false));
+        assertThat(a.verdict()).isEqualTo(Verdict.HEALTHY);
+        assertThat(a.signalDecades()).isCloseTo(0, within(0.05));
+    }
+
+    @Test
+    void meanTrackingResidualStackGrowsThreePointFiveSixDecades() throws Exception {
+        // THEORY 4: 16 blocks of two He ReLU layers, width 64: mean-tracking recursion gives 3.56
+        GradientAnalysis a = SignalPropagation.analyse(residual(16, 64), MEAN_FIELD);
+        assertThat(a.signalDecades()).isCloseTo(3.56, within(0.02));
+        assertThat(a.verdict()).isEqualTo(Verdict.EXPLODING);
+    }
+
+    @Test
+    void opaqueLayerOnThePathMakesTheVerdictUnknown() throws Exception {
+        ModelGraph g = mlp(6, 32, Activation.RELU, HE, false);
+        List<Node> nodes = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            nodes.add(n.name().equals("d3") ? n.toBuilder().kind(LayerKind.OPAQUE).build() : n);
+        }
+        GradientAnalysis a = SignalPropagation.analyse(ShapeInference.infer(
+                ModelGraph.of("t", Format.DL4J_JSON, "t", nodes, List.of(), Map.of(), Map.of())));
+        assertThat(a.verdict()).isEqualTo(Verdict.UNKNOWN);
+        assertThat(a.cuts()).contains("d3");
+    }
+}

@@ -1,0 +1,55 @@
+package io.gradflow.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The lint path loads no ND4J, no JavaCPP and no Deeplearning4j class: it must start in a blink. */
+class StaticPathTest {
+
+    @Test
+    void lintLoadsNoNd4jJavaCppOrDl4jClassEvenWithThemOnTheClasspath() throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-verbose:class", "-cp", System.getProperty("java.class.path"),
+                "io.gradflow.cli.Main", "lint", "--format", "json", "fixtures/examples/sigmoid-mlp-20.json",
+                "fixtures/examples/relu-residual-batchnorm-mlp-33.json");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).contains("io.gradflow.analysis.SignalPropagation").contains("\"verdict\": \"vanishing\"");
+        List<String> offending = out.lines().filter(l -> l.startsWith("[class,load]"))
+                .filter(l -> l.contains(" org.nd4j.") || l.contains(" org.bytedeco.") || l.contains(" org.deeplearning4j."))
+                .toList();
+        assertThat(offending).isEmpty();
+    }
+
+    @Test
+    void lintPackagesDoNotDependOnTheVerifierOrDl4j() {
+        JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.gradflow");
+        noClasses().that().resideInAnyPackage("io.gradflow.model..", "io.gradflow.ingest..",
+                        "io.gradflow.analysis..", "io.gradflow.rules..", "io.gradflow.report..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.nd4j..", "org.deeplearning4j..",
+                        "org.bytedeco..", "io.gradflow.verify..", "io.gradflow.cli..")
+                .check(classes);
+        noClasses().that().resideInAPackage("io.gradflow.cli..").and().doNotHaveSimpleName("VerifyCommand")
+                .should().dependOnClassesThat().resideInAnyPackage("org.nd4j..", "org.deeplearning4j..",
+                        "org.bytedeco..")
+                .check(classes);
+    }
+
+    static String sep() {
+        return File.pathSeparator;
+    }
+}

@@ -1,0 +1,125 @@
+package io.gradflow.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gradflow.cli.Linter;
+import io.gradflow.report.LintReport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Keeps the rule set honest: unique ids and names, a page with the house headings for every rule
+ * and no page without a rule, and a positive and a negative fixture per rule that behave as their
+ * sidecar {@code .expected} files say.
+ */
+class RuleCatalogueTest {
+
+    private static final List<String> HEADINGS = List.of("## What it does", "## Why is this bad?", "## Example",
+            "## Use instead", "## Options", "## Suppression", "## References");
+
+    @Test
+    void idsAndNamesAreUniqueAndWellFormed() {
+        Set<String> ids = new HashSet<>();
+        Set<String> names = new HashSet<>();
+        for (Rule r : BuiltInRules.all()) {
+            assertThat(r.info().id()).matches("GF\\d{3}");
+            assertThat(r.info().name()).matches("[a-z]+(-[a-z]+)*");
+            assertThat(ids.add(r.info().id())).as("duplicate id %s", r.info().id()).isTrue();
+            assertThat(names.add(r.info().name())).as("duplicate name %s", r.info().name()).isTrue();
+        }
+    }
+
+    @Test
+    void everyRuleHasAPageWithTheHouseHeadings() throws IOException {
+        for (Rule r : BuiltInRules.all()) {
+            Path page = Path.of(r.info().page());
+            assertThat(page).as("page of %s", r.info().id()).exists();
+            String text = Files.readString(page);
+            assertThat(text).startsWith("# " + r.info().id() + " " + r.info().name());
+            for (String h : HEADINGS) {
+                assertThat(text).as("%s has '%s'", page, h).contains(h);
+            }
+            assertThat(text).contains("fixtures/rules/" + r.info().id() + "/positive")
+                    .contains("fixtures/rules/" + r.info().id() + "/negative");
+        }
+    }
+
+    @Test
+    void noPageWithoutARule() throws IOException {
+        Set<String> pages = new HashSet<>();
+        BuiltInRules.all().forEach(r -> pages.add(r.info().page()));
+        try (Stream<Path> files = Files.list(Path.of("rules"))) {
+            files.filter(p -> p.toString().endsWith(".md")).forEach(p ->
+                    assertThat(pages).as("rules/%s belongs to no rule", p.getFileName())
+                            .contains("rules/" + p.getFileName()));
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> fixturesBehaveAsTheirExpectationsSay() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Rule r : BuiltInRules.all()) {
+            String id = r.info().id();
+            for (String kind : List.of("positive", "negative")) {
+                tests.add(DynamicTest.dynamicTest(id + " " + kind, () -> {
+                    Path model = fixture(id, kind);
+                    assertThat(model).as("%s %s fixture", id, kind).isNotNull();
+                    Set<String> want = expected(model);
+                    if (kind.equals("positive")) {
+                        assertThat(want).as("%s positive fixture expects findings", id).isNotEmpty();
+                    }
+                    assertThat(found(model, id)).isEqualTo(want);
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    static Path fixture(String id, String kind) throws IOException {
+        Path dir = Path.of("fixtures", "rules", id);
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith(kind + ".")
+                    && !p.toString().endsWith(".expected")).findFirst().orElse(null);
+        }
+    }
+
+    /**
+     * What a fixture expects: "RULE SEVERITY LAYER" lines in a sidecar .expected file, or, in a
+     * DSL file, "# expect: RULE SEVERITY" comments on the layer's line.
+     */
+    static Set<String> expected(Path model) throws IOException {
+        String name = model.getFileName().toString();
+        Path sidecar = model.resolveSibling(name.substring(0, name.lastIndexOf('.')) + ".expected");
+        Set<String> out = new HashSet<>();
+        if (Files.exists(sidecar)) {
+            for (String line : Files.readAllLines(sidecar)) {
+                String l = line.strip();
+                if (!l.isEmpty() && !l.startsWith("#")) {
+                    out.add(l.replaceAll("\\s+", " "));
+                }
+            }
+        }
+        return out;
+    }
+
+    static Set<String> found(Path model, String ruleId) throws IOException {
+        LintReport report = new Linter(RuleConfig.DEFAULT).lint(List.of(model.toString()));
+        assertThat(report.errors()).as("%s reads", model).isEmpty();
+        Set<String> out = new HashSet<>();
+        report.models().forEach(m -> m.findings().stream().filter(f -> f.rule().equals(ruleId))
+                .forEach(f -> out.add(f.rule() + " " + f.severity().id() + " " + (f.layer() == null ? "-" : f.layer()))));
+        return out;
+    }
+}
