@@ -14,7 +14,6 @@ import io.gradflow.rules.RuleEngine;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** The lint pipeline over a list of paths: read, analyse, apply the rules, collect the report. */
 public final class Linter {
@@ -54,7 +53,7 @@ public final class Linter {
     public ModelResult analyse(ModelGraph g) {
         GradientAnalysis a = SignalPropagation.analyse(g,
                 SignalPropagation.Options.DEFAULT.withThresholds(config.thresholds()));
-        List<Finding> findings = RuleEngine.run(g, a, config, Map.of());
+        List<Finding> findings = RuleEngine.run(g, a, config, g.suppressions());
         return new ModelResult(g, a, findings);
     }
 }

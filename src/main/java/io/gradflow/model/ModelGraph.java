@@ -25,9 +25,11 @@ public final class ModelGraph {
     private final List<String> outputs;
     private final Map<String, TensorShape> shapes;
     private final Map<String, String> meta;
+    private final Map<String, java.util.Set<String>> suppressions;
 
     private ModelGraph(String source, Format format, String name, List<Node> nodes,
-                       List<String> outputs, Map<String, TensorShape> shapes, Map<String, String> meta) {
+                       List<String> outputs, Map<String, TensorShape> shapes, Map<String, String> meta,
+                       Map<String, java.util.Set<String>> suppressions) {
         this.source = source;
         this.format = format;
         this.name = name;
@@ -35,6 +37,9 @@ public final class ModelGraph {
         this.outputs = List.copyOf(outputs);
         this.shapes = Collections.unmodifiableMap(new LinkedHashMap<>(shapes));
         this.meta = Collections.unmodifiableMap(new LinkedHashMap<>(meta));
+        Map<String, java.util.Set<String>> sup = new LinkedHashMap<>();
+        suppressions.forEach((k, v) -> sup.put(k, java.util.Set.copyOf(v)));
+        this.suppressions = Collections.unmodifiableMap(sup);
         Map<String, Node> index = new HashMap<>();
         Map<String, List<String>> users = new HashMap<>();
         for (Node n : this.nodes) {
@@ -94,7 +99,7 @@ public final class ModelGraph {
             }
         }
         return new ModelGraph(source, format, name, sorted, outs, shapes == null ? Map.of() : shapes,
-                meta == null ? Map.of() : meta);
+                meta == null ? Map.of() : meta, Map.of());
     }
 
     private static List<Node> topologicalOrder(List<Node> nodes, Map<String, Node> index)
@@ -143,7 +148,20 @@ public final class ModelGraph {
 
     /** A copy with other nodes (same order constraints) and shapes; used by inference passes. */
     public ModelGraph with(List<Node> newNodes, Map<String, TensorShape> newShapes) {
-        return new ModelGraph(source, format, name, newNodes, outputs, newShapes, meta);
+        return new ModelGraph(source, format, name, newNodes, outputs, newShapes, meta, suppressions);
+    }
+
+    /**
+     * A copy with inline suppressions: rule ids (or names, or "*") the source silences per layer,
+     * as a DSL's {@code # gradflow: ignore[GF001]} does.
+     */
+    public ModelGraph withSuppressions(Map<String, java.util.Set<String>> bylayer) {
+        return new ModelGraph(source, format, name, nodes, outputs, shapes, meta, bylayer);
+    }
+
+    /** Rule ids or names suppressed per layer name; empty for formats without comments. */
+    public Map<String, java.util.Set<String>> suppressions() {
+        return suppressions;
     }
 
     public String source() {
