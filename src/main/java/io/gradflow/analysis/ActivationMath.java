@@ -66,7 +66,9 @@ public final class ActivationMath {
             case RELU -> x > 0 ? 1 : 0;
             case RELU6 -> x > 0 && x < (Double.isNaN(al) ? 6 : al) ? 1 : 0;
             case LEAKYRELU, PRELU -> x > 0 ? 1 : alphaOr(al, 0.01);
-            case RRELU -> x > 0 ? 1 : (alphaOr(al, 1.0 / 8) + betaOr(a.beta(), 1.0 / 3)) / 2;
+            // DL4J 1.0.0-M2.1's RReLU backprop tests its condition on an array of ones and never
+            // replaces it: the gradient passes with slope 1 on both sides (measured, see README)
+            case RRELU -> 1;
             case THRESHOLDEDRELU -> x > alphaOr(al, 1.0) ? 1 : 0;
             case ELU -> x > 0 ? 1 : alphaOr(al, 1.0) * Math.exp(x);
             case SELU -> SELU_LAMBDA * (x > 0 ? 1 : SELU_ALPHA * Math.exp(x));
@@ -214,6 +216,45 @@ public final class ActivationMath {
         }, h.mean(), h.su(), breaks(a));
     }
 
+    /**
+     * E_o[(E_z phi'(o + sqrt(sx) z))^2]: the second moment of each unit's mean slope. A gradient
+     * component that is the same for every input (or every position) passes a unit scaled by that
+     * unit's mean slope, so this is its per-layer factor.
+     */
+    public double slopeUnitMeanSquare(Activation a, Moments h) {
+        Activation.Kind k = a.kind();
+        if (k == Activation.Kind.IDENTITY || k == Activation.Kind.UNKNOWN) {
+            return 1;
+        }
+        return cached(a, h.mean(), h.su(), h.sx(), 20, () -> {
+            double s = Math.sqrt(h.sx());
+            double[] br = breaks(a);
+            if (h.su() <= 1e-12 * Math.max(h.sx(), 1e-300)) {
+                double m = Gaussian.expect(x -> slope(a, x), h.mean(), h.sx(), br);
+                return new double[] {m * m};
+            }
+            if (a.kind() == Activation.Kind.RRELU) {
+                return new double[] {1};
+            }
+            boolean step = a.kind() == Activation.Kind.RELU || a.kind() == Activation.Kind.LEAKYRELU
+                    || a.kind() == Activation.Kind.PRELU;
+            double alpha = step ? slope(a, -1) : 0;
+            return new double[] {Gaussian.expect(o -> {
+                double g;
+                if (step) {
+                    double p = s > 0 ? Gaussian.cdf(o / s) : (o > 0 ? 1 : 0);
+                    g = p + (1 - p) * alpha;
+                } else {
+                    g = 0;
+                    for (int i = 0; i < GH_X.length; i++) {
+                        g += GH_W[i] * slope(a, o + s * GH_X[i]);
+                    }
+                }
+                return g * g;
+            }, h.mean(), h.su(), br)};
+        })[0];
+    }
+
     /** E[phi'(h)^2] for h ~ N(mean, q). */
     public double slopeSquare(Activation a, Moments h) {
         return slopeMoment(a, h, 2);
@@ -230,7 +271,10 @@ public final class ActivationMath {
             return 1;
         }
         double q = h.q();
-        if (k == Kind.RELU || k == Kind.LEAKYRELU || k == Kind.PRELU || k == Kind.RRELU) {
+        if (k == Kind.RRELU) {
+            return 1;
+        }
+        if (k == Kind.RELU || k == Kind.LEAKYRELU || k == Kind.PRELU) {
             double alpha = leakSlope(a);
             double pPos = q > 0 ? Gaussian.cdf(h.mean() / Math.sqrt(q)) : (h.mean() > 0 ? 1 : 0);
             return pPos + (1 - pPos) * Math.pow(alpha, power);

@@ -16,13 +16,14 @@ import java.util.stream.Collectors;
  * @param lastHidden         last layer with weights before the output layer, or null
  * @param firstToLastDecades log10 of first over last hidden layer's weight-gradient RMS
  * @param signalDecades      log10 of the last hidden block's activation RMS over the input's
+ * @param signalLayer        the node whose output is "the last hidden block's", or null
  * @param verdict            healthy, vanishing, exploding or unknown
  * @param assumptions        what the analysis had to assume because the file does not say
  * @param cuts               opaque layers or unknown activations that make the verdict unknown
  */
 public record GradientAnalysis(ModelGraph model, List<LayerProfile> layers, String firstHidden,
                                String lastHidden, double firstToLastDecades, double signalDecades,
-                               Verdict verdict, List<String> assumptions, List<String> cuts) {
+                               String signalLayer, Verdict verdict, List<String> assumptions, List<String> cuts) {
 
     public GradientAnalysis {
         layers = List.copyOf(layers);

@@ -32,16 +32,45 @@ public final class SignalPropagation {
      * @param finiteWidth      whether to correct the mean gain to the typical (log-average) gain
      */
     public record Options(Moments input, int assumedSpatial, int assumedTimeSteps, Thresholds thresholds,
-                          boolean finiteWidth) {
+                          boolean finiteWidth, int batch) {
 
-        public static final Options DEFAULT = new Options(Moments.UNIT, 32, 20, Thresholds.DEFAULT, true);
+        public static final Options DEFAULT = new Options(Moments.UNIT, 32, 20, Thresholds.DEFAULT, true, 32);
 
         public Options withThresholds(Thresholds t) {
-            return new Options(input, assumedSpatial, assumedTimeSteps, t, finiteWidth);
+            return new Options(input, assumedSpatial, assumedTimeSteps, t, finiteWidth, batch);
         }
 
         public Options withFiniteWidth(boolean on) {
-            return new Options(input, assumedSpatial, assumedTimeSteps, thresholds, on);
+            return new Options(input, assumedSpatial, assumedTimeSteps, thresholds, on, batch);
+        }
+
+        /** The minibatch size the weight gradients are averaged over (DL4J averages, as Keras does). */
+        public Options withBatch(int b) {
+            return new Options(input, assumedSpatial, assumedTimeSteps, thresholds, finiteWidth, b);
+        }
+    }
+
+    /**
+     * A gradient's second moment per unit and position, {@code g}, with the parts of it that are
+     * the same across the positions of one example ({@code gs}, e.g. after global average
+     * pooling) and across examples too ({@code gu}, the per-unit mean a loss's offsets leave).
+     * The weight gradient sums positions and averages examples, so these parts add coherently.
+     */
+    record Grad(double g, double gs, double gu) {
+
+        static final Grad ZERO = new Grad(0, 0, 0);
+
+        Grad scale(double f) {
+            return new Grad(g * f, gs * f, gu * f);
+        }
+
+        Grad plus(Grad o) {
+            return new Grad(g + o.g, gs + o.gs, gu + o.gu);
+        }
+
+        /** Scales the input-varying part by {@code f} and the coherent parts by {@code fc}. */
+        Grad scale(double f, double fc) {
+            return new Grad(g * f, gs * fc, gu * fc);
         }
     }
 
@@ -58,6 +87,7 @@ public final class SignalPropagation {
         double positions = 1;
         double slope2 = 1;
         double slope4 = 1;
+        double slopeUnit = 1;
         double normFactor = 1;
         boolean identityInit;
         Recurrent rnn;
@@ -67,6 +97,7 @@ public final class SignalPropagation {
         Fans fans1;
         Moments mid;
         // backward
+        Grad out2 = Grad.ZERO;
         double gOut;
         double gPre = Double.NaN;
         double wg = Double.NaN;
@@ -118,7 +149,7 @@ public final class SignalPropagation {
     }
 
     /** Gives inputs of unknown spatial size or length the assumed ones, so positions are counted. */
-    private static ModelGraph withAssumedSizes(ModelGraph g, Options opts) {
+    public static ModelGraph withAssumedSizes(ModelGraph g, Options opts) {
         boolean changed = false;
         List<Node> nodes = new ArrayList<>();
         for (Node n : g.nodes()) {
@@ -173,12 +204,14 @@ public final class SignalPropagation {
         }
         double ratio = 0;
         double signal = 0;
+        String signalLayer = null;
         List<String> cuts = new ArrayList<>();
         if (first != null) {
             State sf = st.get(first.name());
             State sl = st.get(last.name());
             ratio = 0.5 * Math.log10(sf.wg / sl.wg);
-            signal = Math.log10(blockOutput(last).rms() / opts.input().rms());
+            signalLayer = blockOutput(last);
+            signal = Math.log10(st.get(signalLayer).out.rms() / opts.input().rms());
             Set<String> cut = new LinkedHashSet<>(fwdTaint.get(last.name()));
             cut.addAll(fwdTaint.get(first.name()));
             Set<String> back = new LinkedHashSet<>(bwdTaint.get(first.name()));
@@ -189,11 +222,9 @@ public final class SignalPropagation {
         Verdict verdict;
         if (!cuts.isEmpty()) {
             verdict = Verdict.UNKNOWN;
-        } else if (!Double.isFinite(ratio) || !Double.isFinite(signal)) {
-            verdict = Double.isNaN(ratio) || Double.isNaN(signal) ? Verdict.UNKNOWN
-                    : opts.thresholds().verdict(clampInf(ratio), clampInf(signal));
         } else {
-            verdict = opts.thresholds().verdict(ratio, signal);
+            // a dead signal (-infinity) is vanishing even when the ratio is 0/0
+            verdict = opts.thresholds().verdict(clampInf(ratio), clampInf(signal));
         }
 
         List<LayerProfile> profiles = new ArrayList<>();
@@ -206,11 +237,12 @@ public final class SignalPropagation {
                     s.positions, s.pre, certain));
         }
         return new GradientAnalysis(original, profiles, first == null ? null : first.name(),
-                last == null ? null : last.name(), ratio, signal, verdict, new ArrayList<>(assumptions), cuts);
+                last == null ? null : last.name(), ratio, signal, signalLayer, verdict, new ArrayList<>(assumptions),
+                cuts);
     }
 
     private static double clampInf(double d) {
-        return Double.isInfinite(d) ? Math.copySign(1e9, d) : d;
+        return Double.isInfinite(d) && d > 0 ? 1e9 : d;
     }
 
     /** A hidden layer for the verdict: weights, not the output, not a lookup table. */
@@ -222,7 +254,7 @@ public final class SignalPropagation {
      * The signal at the output of the last hidden block: after the normalisation, activation and
      * residual merge that directly follow the layer (as in conv -> BN -> ReLU -> add).
      */
-    private Moments blockOutput(Node last) {
+    private String blockOutput(Node last) {
         Node n = last;
         while (true) {
             List<String> users = g.consumers(n.name());
@@ -238,7 +270,7 @@ public final class SignalPropagation {
                 break;
             }
         }
-        return st.get(n.name()).out;
+        return n.name();
     }
 
     // ================================================================ forward
@@ -292,6 +324,7 @@ public final class SignalPropagation {
                 s.pre = x;
                 s.slope2 = math.slopeSquare(a, x);
                 s.slope4 = math.slopeFourth(a, x);
+                s.slopeUnit = math.slopeUnitMeanSquare(a, x);
                 s.out = math.apply(a, x);
             }
             case BATCH_NORM -> {
@@ -427,6 +460,7 @@ public final class SignalPropagation {
         }
         s.slope2 = math.slopeSquare(a, pre);
         s.slope4 = math.slopeFourth(a, pre);
+        s.slopeUnit = math.slopeUnitMeanSquare(a, pre);
         s.out = math.apply(a, pre);
     }
 
@@ -710,100 +744,166 @@ public final class SignalPropagation {
         bwdTaint.put(n.name(), t);
         boolean sink = g.consumers(n.name()).isEmpty();
         if (sink && n.kind() != LayerKind.INPUT) {
-            s.gOut = 1;
+            s.out2 = new Grad(1, 0, 0);
         }
-        double gIn;
+        Grad out = s.out2;
+        s.gOut = out.g();
+        Grad in;
         switch (n.kind()) {
             case INPUT -> {
                 return;
             }
             case OUTPUT -> {
+                double gu = outputMeanFraction(n, s.pre, s.out);
+                Grad pre = new Grad(1, gu, gu);
                 s.gPre = 1;
-                s.wg = s.positions * s.in.second() * s.gPre;
-                gIn = s.gPre * (s.v + s.m * s.m) * s.fans.connOut();
+                s.wg = weightGradient(s, s.in, pre);
+                in = throughWeights(n, s, pre);
             }
-            case LOSS -> gIn = 1;
+            case LOSS -> {
+                double gu = outputMeanFraction(n, s.in, s.out);
+                in = new Grad(1, gu, gu);
+            }
             case DENSE, CONV, DECONV, DEPTHWISE_CONV, LOCALLY_CONNECTED, ATTENTION, EMBEDDING -> {
-                double pre = s.gOut * s.slope2;
-                s.gPre = pre;
-                double raw = pre * s.normFactor;
-                s.wg = s.positions * s.in.second() * raw;
-                if (s.identityInit) {
-                    gIn = raw * s.v * s.fans.connIn();
-                } else {
-                    gIn = raw * (s.v + s.m * s.m) * s.fans.connOut();
-                }
-                if (n.kind() == LayerKind.EMBEDDING) {
-                    gIn = 0;
-                }
+                Grad pre = out.scale(s.slope2, s.slopeUnit);
+                s.gPre = pre.g();
+                Grad raw = pre.scale(s.normFactor);
+                s.wg = weightGradient(s, s.in, raw);
+                in = n.kind() == LayerKind.EMBEDDING ? Grad.ZERO : throughWeights(n, s, raw);
             }
             case SEPARABLE_CONV -> {
-                s.gPre = s.gOut * s.slope2;
-                double pw = s.gPre * (s.v + s.m * s.m) * s.fans.connOut();
-                s.wg = s.positions * s.mid.second() * s.gPre;
-                gIn = pw * (s.v1 + s.m1 * s.m1) * s.fans1.connOut();
+                Grad pre = out.scale(s.slope2, s.slopeUnit);
+                s.gPre = pre.g();
+                s.wg = weightGradient(s, s.mid, pre);
+                in = pre.scale((s.v + s.m * s.m) * s.fans.connOut()).scale((s.v1 + s.m1 * s.m1) * s.fans1.connOut());
             }
-            case SIMPLE_RNN, LSTM, GRU -> gIn = recurrentBackward(n, n, s, s.gOut);
+            case SIMPLE_RNN, LSTM, GRU -> in = new Grad(recurrentBackward(n, n, s, out.g()), 0, 0);
             case BIDIRECTIONAL -> {
                 String mode = n.bidirectionalMode() == null ? "CONCAT" : n.bidirectionalMode();
-                double g1 = "MUL".equals(mode) ? s.gOut * s.out.second() : s.gOut;
-                gIn = 2 * recurrentBackward(n, n.wrapped(), s, g1);
+                double g1 = "MUL".equals(mode) ? out.g() * s.out.second() : out.g();
+                in = new Grad(2 * recurrentBackward(n, n.wrapped(), s, g1), 0, 0);
             }
             case ACTIVATION -> {
-                s.gPre = s.gOut * s.slope2;
-                gIn = s.gPre;
+                in = out.scale(s.slope2, s.slopeUnit);
+                s.gPre = in.g();
             }
-            case BATCH_NORM, LAYER_NORM -> gIn = s.gOut * s.normFactor;
-            case DROPOUT -> gIn = s.gOut / s.keep;
+            // batch norm subtracts the gradient's batch mean: the per-unit mean part does not pass
+            case BATCH_NORM -> in = new Grad(Math.max(out.g() - out.gu(), 0), Math.max(out.gs() - out.gu(), 0), 0)
+                    .scale(s.normFactor);
+            case LAYER_NORM -> in = out.scale(s.normFactor);
+            case DROPOUT -> in = out.scale(1 / s.keep, 1);
             case POOLING -> {
                 double k = n.kernelArea();
-                double stride = n.strideArea();
+                double st2 = n.strideArea() * (double) n.strideArea();
                 Node.Pooling type = n.pooling() == null ? Node.Pooling.MAX : n.pooling();
-                gIn = switch (type) {
-                    case AVG -> s.gOut / (k * stride);
-                    case SUM -> s.gOut * k / stride;
-                    case MAX, PNORM -> s.gOut / stride;
+                in = switch (type) {
+                    case AVG -> out.scale(1 / (k * n.strideArea()), 1 / st2);
+                    case SUM -> out.scale(k / n.strideArea(), k * k / st2);
+                    case MAX, PNORM -> out.scale(1 / (double) n.strideArea(), 1 / st2);
                 };
             }
             case GLOBAL_POOLING -> {
                 double p = s.positions;
                 Node.Pooling type = n.pooling() == null ? Node.Pooling.MAX : n.pooling();
-                gIn = switch (type) {
-                    case AVG -> s.gOut / (p * p);
-                    case SUM -> s.gOut;
-                    case MAX, PNORM -> s.gOut / p;
+                // every position gets the pooled gradient: it is coherent across positions
+                in = switch (type) {
+                    case AVG -> new Grad(out.g() / (p * p), out.g() / (p * p), out.gu() / (p * p));
+                    case SUM -> new Grad(out.g(), out.g(), out.gu());
+                    case MAX, PNORM -> new Grad(out.g() / p, out.g() / (p * p), out.gu() / (p * p));
                 };
             }
-            case SCALE -> gIn = s.gOut * n.gamma() * n.gamma();
-            case SHAPE -> {
-                String type = n.type().toLowerCase(java.util.Locale.ROOT);
-                double area = type.contains("upsampling") ? Math.max(n.kernelArea(), 1) : 1;
-                if (type.contains("repeatvector") && n.timeSteps() > 0) {
-                    area = n.timeSteps();
-                }
-                gIn = s.gOut * area;
-            }
-            default -> gIn = s.gOut;
+            case SCALE -> in = out.scale(n.gamma() * n.gamma());
+            case SHAPE -> in = throughShape(n, out);
+            default -> in = out;
         }
         if (s.keep < 1 && n.kind() != LayerKind.DROPOUT) {
-            gIn /= s.keep;
+            in = in.scale(1 / s.keep, 1);
         }
         if (opts.finiteWidth()) {
-            gIn *= typicalGainCorrection(n, s);
+            in = in.scale(typicalGainCorrection(n, s));
         }
-        s.gain = s.gOut > 0 && gIn > 0 ? 0.5 * Math.log10(gIn / s.gOut) : 0;
-        distribute(n, s, gIn);
+        s.gain = out.g() > 0 && in.g() > 0 ? 0.5 * Math.log10(in.g() / out.g()) : 0;
+        distribute(n, s, in);
+    }
+
+    /**
+     * Per-element second moment of a weight gradient averaged over a batch of B examples: within
+     * an example the P positions add incoherently except for the coherent part of the gradient
+     * (which meets the input's per-unit offsets), across examples only the per-unit mean part
+     * survives the averaging.
+     */
+    private double weightGradient(State s, Moments a, Grad raw) {
+        double p = s.positions;
+        double b = Math.max(opts.batch(), 1);
+        double offsets = a.mean() * a.mean() + a.su();
+        double perExample = p * a.second() * raw.g() + p * (p - 1) * offsets * raw.gs();
+        return perExample / b + (1 - 1 / b) * p * p * offsets * raw.gu();
+    }
+
+    /** The gradient a weighted layer passes to its input (W transposed, summed over fan-out). */
+    private Grad throughWeights(Node n, State s, Grad raw) {
+        if (s.identityInit) {
+            return raw.scale(s.v * s.fans.connIn());
+        }
+        Grad in = raw.scale((s.v + s.m * s.m) * s.fans.connOut());
+        TensorShape inShape = n.inputs().isEmpty() ? TensorShape.UNKNOWN : g.shape(n.inputs().get(0));
+        if ((n.kind() == LayerKind.DENSE || n.kind() == LayerKind.OUTPUT) && inShape.kind() == TensorShape.Kind.CNN
+                && !Fans.keras(g.format())) {
+            // a dense layer over a flattened map has a weight per position: its gradient is
+            // independent from position to position, coherent only by averaging
+            double pin = Math.max(inShape.positions(), 1);
+            return new Grad(in.g(), in.g() / pin, in.gu() / pin);
+        }
+        return in;
+    }
+
+    /** A flatten turns per-position units into features: their coherent parts average out. */
+    private Grad throughShape(Node n, Grad out) {
+        String type = n.type().toLowerCase(java.util.Locale.ROOT);
+        TensorShape inShape = n.inputs().isEmpty() ? TensorShape.UNKNOWN : g.shape(n.inputs().get(0));
+        TensorShape outShape = g.shape(n.name());
+        if (type.contains("upsampling")) {
+            double area = Math.max(n.kernelArea(), 1);
+            return out.scale(area, area * area);
+        }
+        if (type.contains("repeatvector") && n.timeSteps() > 0) {
+            return out.scale(n.timeSteps(), n.timeSteps() * (double) n.timeSteps());
+        }
+        if (inShape.kind() == TensorShape.Kind.CNN && outShape.kind() == TensorShape.Kind.FF) {
+            double pin = Math.max(inShape.positions(), 1);
+            return new Grad(out.g(), out.g() / pin, out.gu() / pin);
+        }
+        return out;
+    }
+
+    /**
+     * The share of the loss gradient that is the same for every example: the per-unit offsets
+     * of the outputs. Softmax with one-hot labels: su(logits) / classes; sigmoid with 0/1 labels:
+     * su(logits) / 4; a regression loss against standard-normal targets: the offsets' share.
+     */
+    private static double outputMeanFraction(Node n, Moments logits, Moments out) {
+        if (logits == null) {
+            return 0;
+        }
+        Activation a = n.activation() == null ? Activation.IDENTITY : n.activation();
+        double f = switch (a.kind()) {
+            case SOFTMAX -> logits.su() / Math.max(n.nOut(), 2);
+            case SIGMOID, HARDSIGMOID -> logits.su() / 4;
+            default -> out == null ? 0 : (out.mean() * out.mean() + out.su()) / (out.second() + 1);
+        };
+        return Math.min(Math.max(f, 0), 0.5);
     }
 
     /** Sends the gradient to the node's inputs; merges split or scale it per input. */
-    private void distribute(Node n, State s, double gIn) {
+    private void distribute(Node n, State s, Grad in) {
         List<String> ins = n.inputs();
+        Grad out = s.out2;
         for (int i = 0; i < ins.size(); i++) {
-            double gi = gIn;
+            Grad gi = in;
             if (n.kind() == LayerKind.ELEMENTWISE) {
                 Node.Merge op = n.merge() == null ? Node.Merge.ADD : n.merge();
                 gi = switch (op) {
-                    case AVERAGE -> s.gOut / (ins.size() * (double) ins.size());
+                    case AVERAGE -> out.scale(1 / (ins.size() * (double) ins.size()));
                     case PRODUCT -> {
                         double other = 1;
                         for (int j = 0; j < ins.size(); j++) {
@@ -811,13 +911,14 @@ public final class SignalPropagation {
                                 other *= inputOf(n, j).second();
                             }
                         }
-                        yield s.gOut * other;
+                        yield out.scale(other);
                     }
-                    case MAX -> s.gOut / ins.size();
-                    default -> s.gOut;
+                    case MAX -> out.scale(1.0 / ins.size());
+                    default -> out;
                 };
             }
-            st.get(ins.get(i)).gOut += gi;
+            State target = st.get(ins.get(i));
+            target.out2 = target.out2.plus(gi);
         }
     }
 

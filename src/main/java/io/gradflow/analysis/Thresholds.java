@@ -11,9 +11,12 @@ public record Thresholds(double vanishingDecades, double explodingDecades, doubl
     public static final Thresholds DEFAULT = new Thresholds(3, 3, 3);
 
     public Verdict verdict(double firstToLastDecades, double signal) {
-        if (signal < -signalDecades) {
+        if (signal < -signalDecades || signal == Double.NEGATIVE_INFINITY) {
             // a dead signal: the network gives the same output for every input
             return Verdict.VANISHING;
+        }
+        if (Double.isNaN(firstToLastDecades) || Double.isNaN(signal)) {
+            return Verdict.UNKNOWN;
         }
         if (firstToLastDecades < -vanishingDecades) {
             return Verdict.VANISHING;
