@@ -259,9 +259,9 @@ public final class ShapeInference {
             if (declared == null && n.inputs().size() == 1) {
                 declared = flattenedSquare(n, shapes.getOrDefault(n.inputs().get(0), TensorShape.UNKNOWN));
             }
-            if (declared == null || declared.kind() != TensorShape.Kind.CNN || n.inputs().size() != 1) {
+            if (declared == null || declared.kind() != TensorShape.Kind.CNN || n.inputs().isEmpty()) {
                 TensorShape outKnown = pinned.get(n.name());
-                if (outKnown == null || n.inputs().size() != 1) {
+                if (outKnown == null || n.inputs().isEmpty()) {
                     continue;
                 }
                 declared = invert(n, outKnown, shapes.getOrDefault(n.inputs().get(0), TensorShape.UNKNOWN));
@@ -269,11 +269,15 @@ public final class ShapeInference {
                     continue;
                 }
             }
-            String producer = n.inputs().get(0);
-            TensorShape have = shapes.getOrDefault(producer, TensorShape.UNKNOWN);
-            if (have.kind() == TensorShape.Kind.CNN && hasUnknownSpatial(have)
-                    && declared.dims() == have.dims() && !pinned.containsKey(producer)) {
-                pinned.put(producer, merge(have, declared));
+            // a merge's inputs all have its spatial size
+            List<String> producers = n.kind() == LayerKind.ELEMENTWISE || n.kind() == LayerKind.CONCAT
+                    ? n.inputs() : List.of(n.inputs().get(0));
+            for (String producer : producers) {
+                TensorShape have = shapes.getOrDefault(producer, TensorShape.UNKNOWN);
+                if (have.kind() == TensorShape.Kind.CNN && hasUnknownSpatial(have)
+                        && declared.dims() == have.dims() && !pinned.containsKey(producer)) {
+                    pinned.put(producer, merge(have, TensorShape.cnn(have.size(), declared.spatial())));
+                }
             }
         }
         return pinned;
@@ -315,7 +319,7 @@ public final class ShapeInference {
                     sp[i] = convIn(n, i, sp[i]);
                 }
             }
-            case BATCH_NORM, LAYER_NORM, LOCAL_RESPONSE_NORM, ACTIVATION, DROPOUT, SCALE -> { }
+            case BATCH_NORM, LAYER_NORM, LOCAL_RESPONSE_NORM, ACTIVATION, DROPOUT, SCALE, ELEMENTWISE, CONCAT -> { }
             default -> {
                 return null;
             }
