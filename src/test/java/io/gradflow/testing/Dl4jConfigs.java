@@ -41,26 +41,32 @@ public final class Dl4jConfigs {
      * @param inputSize  features (MLP) or spatial side (CNN, one channel in... width channels)
      */
     public record Spec(boolean cnn, int depth, int width, Activation activation, IWeightInit init,
-                       boolean batchNorm, boolean residual, double bias, int inputSize) {
+                       boolean batchNorm, boolean residual, double bias, int inputSize, boolean doubles) {
 
         public static Spec mlp(int depth, int width, Activation a, IWeightInit init) {
-            return new Spec(false, depth, width, a, init, false, false, 0, width);
+            return new Spec(false, depth, width, a, init, false, false, 0, width, false);
         }
 
         public Spec withBatchNorm() {
-            return new Spec(cnn, depth, width, activation, init, true, residual, bias, inputSize);
+            return new Spec(cnn, depth, width, activation, init, true, residual, bias, inputSize, doubles);
         }
 
         public Spec withResidual() {
-            return new Spec(cnn, depth, width, activation, init, batchNorm, true, bias, inputSize);
+            return new Spec(cnn, depth, width, activation, init, batchNorm, true, bias, inputSize, doubles);
         }
 
         public Spec withBias(double b) {
-            return new Spec(cnn, depth, width, activation, init, batchNorm, residual, b, inputSize);
+            return new Spec(cnn, depth, width, activation, init, batchNorm, residual, b, inputSize, doubles);
         }
 
+        /** Convolutions over a one-channel side x side input instead of dense layers. */
         public Spec asCnn(int side) {
-            return new Spec(true, depth, width, activation, init, batchNorm, residual, bias, side);
+            return new Spec(true, depth, width, activation, init, batchNorm, residual, bias, side, doubles);
+        }
+
+        /** Double precision, for measurements that must not underflow. */
+        public Spec inDouble() {
+            return new Spec(cnn, depth, width, activation, init, batchNorm, residual, bias, inputSize, true);
         }
     }
 
@@ -77,12 +83,13 @@ public final class Dl4jConfigs {
         return s.residual ? graph(s).toJson() : multiLayer(s).toJson();
     }
 
-    private static NeuralNetConfiguration.Builder base() {
-        return new NeuralNetConfiguration.Builder().seed(42).updater(new Sgd(0.01));
+    private static NeuralNetConfiguration.Builder base(Spec s) {
+        NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder().seed(42).updater(new Sgd(0.01));
+        return s.doubles ? b.dataType(org.nd4j.linalg.api.buffer.DataType.DOUBLE) : b;
     }
 
     public static MultiLayerConfiguration multiLayer(Spec s) {
-        NeuralNetConfiguration.ListBuilder b = base().list();
+        NeuralNetConfiguration.ListBuilder b = base(s).list();
         for (int i = 0; i < s.depth; i++) {
             for (org.deeplearning4j.nn.conf.layers.Layer l : hidden(s, i)) {
                 b.layer(l);
@@ -94,7 +101,7 @@ public final class Dl4jConfigs {
     }
 
     public static ComputationGraphConfiguration graph(Spec s) {
-        ComputationGraphConfiguration.GraphBuilder g = base().graphBuilder().addInputs("input");
+        ComputationGraphConfiguration.GraphBuilder g = base(s).graphBuilder().addInputs("input");
         // a first layer maps the input to the residual width, then blocks of two layers each
         String prev = addChain(g, s, 0, "input");
         int i = 1;

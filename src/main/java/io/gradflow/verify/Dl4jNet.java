@@ -1,0 +1,257 @@
+package io.gradflow.verify;
+
+import io.gradflow.model.LayerKind;
+import io.gradflow.model.ModelGraph;
+import io.gradflow.model.Node;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+
+/**
+ * A Deeplearning4j network (MultiLayerNetwork or ComputationGraph) seen through gradflow's node
+ * names, so both kinds are measured the same way.
+ */
+public abstract class Dl4jNet {
+
+    /** Parameter keys that hold weights (not biases, not normalisation statistics). */
+    private static final List<String> WEIGHT_KEYS = List.of("W", "pW", "fW", "bW");
+
+    final ModelGraph graph;
+
+    Dl4jNet(ModelGraph graph) {
+        this.graph = graph;
+    }
+
+    public static Dl4jNet of(Object net, ModelGraph graph) {
+        if (net instanceof MultiLayerNetwork m) {
+            return new Multi(m, graph);
+        }
+        return new Graph((ComputationGraph) net, graph);
+    }
+
+    /** The underlying DL4J network. */
+    public abstract Object network();
+
+    /** Activations of every node (training mode applies dropout, as fit does). */
+    public abstract Map<String, INDArray> activations(INDArray[] features, boolean train);
+
+    /** Network outputs in inference mode. */
+    public abstract INDArray[] outputs(INDArray[] features);
+
+    /** Computes the gradient for one batch; returns the DL4J gradient map keyed by DL4J names. */
+    abstract Map<String, INDArray> gradients(INDArray[] features, INDArray[] labels);
+
+    /** One training step with the network's own updater. */
+    public abstract void fit(INDArray[] features, INDArray[] labels);
+
+    /** Score (loss) of the last gradient computation or fit. */
+    public abstract double score();
+
+    /** DL4J's parameter-key prefix for a node ("3" in a MultiLayerNetwork, the name in a graph). */
+    abstract String prefix(String node);
+
+    public abstract INDArray params();
+
+    /** Current weights per node (the same keys the gradients use). */
+    public Map<String, INDArray> weights() {
+        Map<String, INDArray> table = paramTable();
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (Node n : graph.nodes()) {
+            INDArray w = pick(table, n);
+            if (w != null) {
+                out.put(n.name(), w);
+            }
+        }
+        return out;
+    }
+
+    abstract Map<String, INDArray> paramTable();
+
+    /** Per node, the mean square of its weight gradient for this batch. */
+    public Map<String, Double> weightGradientMeanSquares(INDArray[] features, INDArray[] labels) {
+        Map<String, INDArray> g = gradients(features, labels);
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Node n : graph.nodes()) {
+            if (!n.hasWeights()) {
+                continue;
+            }
+            double sum = 0;
+            long count = 0;
+            for (String k : WEIGHT_KEYS) {
+                INDArray w = g.get(prefix(n.name()) + "_" + k);
+                if (w != null) {
+                    double norm = w.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).norm2Number().doubleValue();
+                    sum += norm * norm;
+                    count += w.length();
+                }
+            }
+            if (count > 0) {
+                out.put(n.name(), sum / count);
+            }
+        }
+        return out;
+    }
+
+    INDArray pick(Map<String, INDArray> table, Node n) {
+        if (!n.hasWeights()) {
+            return null;
+        }
+        for (String k : WEIGHT_KEYS) {
+            INDArray w = table.get(prefix(n.name()) + "_" + k);
+            if (w != null) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    /** Non-input nodes in DL4J's layer order (for a MultiLayerNetwork: index i is layer i). */
+    List<Node> layers() {
+        List<Node> out = new ArrayList<>();
+        for (Node n : graph.nodes()) {
+            if (n.kind() != LayerKind.INPUT) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    static final class Multi extends Dl4jNet {
+        private final MultiLayerNetwork net;
+        private final Map<String, Integer> index = new HashMap<>();
+
+        Multi(MultiLayerNetwork net, ModelGraph graph) {
+            super(graph);
+            this.net = net;
+            List<Node> layers = layers();
+            for (int i = 0; i < layers.size(); i++) {
+                index.put(layers.get(i).name(), i);
+            }
+        }
+
+        @Override
+        public Object network() {
+            return net;
+        }
+
+        @Override
+        public Map<String, INDArray> activations(INDArray[] features, boolean train) {
+            List<INDArray> ff = net.feedForward(features[0], train);
+            Map<String, INDArray> out = new LinkedHashMap<>();
+            List<Node> layers = layers();
+            for (Node n : graph.nodes()) {
+                if (n.kind() == LayerKind.INPUT) {
+                    out.put(n.name(), ff.get(0));
+                }
+            }
+            for (int i = 0; i < layers.size() && i + 1 < ff.size(); i++) {
+                out.put(layers.get(i).name(), ff.get(i + 1));
+            }
+            return out;
+        }
+
+        @Override
+        public INDArray[] outputs(INDArray[] features) {
+            return new INDArray[] {net.output(features[0], false)};
+        }
+
+        @Override
+        Map<String, INDArray> gradients(INDArray[] features, INDArray[] labels) {
+            net.setInput(features[0]);
+            net.setLabels(labels[0]);
+            net.computeGradientAndScore();
+            Gradient g = net.gradient();
+            return g.gradientForVariable();
+        }
+
+        @Override
+        public void fit(INDArray[] features, INDArray[] labels) {
+            net.fit(new org.nd4j.linalg.dataset.DataSet(features[0], labels[0]));
+        }
+
+        @Override
+        public double score() {
+            return net.score();
+        }
+
+        @Override
+        String prefix(String node) {
+            Integer i = index.get(node);
+            return i == null ? node : Integer.toString(i);
+        }
+
+        @Override
+        public INDArray params() {
+            return net.params();
+        }
+
+        @Override
+        Map<String, INDArray> paramTable() {
+            return net.paramTable();
+        }
+    }
+
+    static final class Graph extends Dl4jNet {
+        private final ComputationGraph net;
+
+        Graph(ComputationGraph net, ModelGraph graph) {
+            super(graph);
+            this.net = net;
+        }
+
+        @Override
+        public Object network() {
+            return net;
+        }
+
+        @Override
+        public Map<String, INDArray> activations(INDArray[] features, boolean train) {
+            return net.feedForward(features, train, false);
+        }
+
+        @Override
+        public INDArray[] outputs(INDArray[] features) {
+            return net.output(false, features);
+        }
+
+        @Override
+        Map<String, INDArray> gradients(INDArray[] features, INDArray[] labels) {
+            net.setInputs(features);
+            net.setLabels(labels);
+            net.computeGradientAndScore();
+            return net.gradient().gradientForVariable();
+        }
+
+        @Override
+        public void fit(INDArray[] features, INDArray[] labels) {
+            net.fit(new MultiDataSet(features, labels));
+        }
+
+        @Override
+        public double score() {
+            return net.score();
+        }
+
+        @Override
+        String prefix(String node) {
+            return node;
+        }
+
+        @Override
+        public INDArray params() {
+            return net.params();
+        }
+
+        @Override
+        Map<String, INDArray> paramTable() {
+            return net.paramTable();
+        }
+    }
+}

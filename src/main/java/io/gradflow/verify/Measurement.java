@@ -1,0 +1,26 @@
+package io.gradflow.verify;
+
+import io.gradflow.analysis.Verdict;
+import java.util.List;
+
+/**
+ * A measured gradient profile: the same model numbers as the prediction, from a real network.
+ *
+ * @param verdict            measured verdict, by the prediction's definitions and thresholds
+ * @param firstToLastDecades log10 of first over last hidden layer's measured weight-gradient RMS
+ * @param signalDecades      log10 of the last hidden block's measured activation RMS over the input's
+ * @param steps              training steps done before this measurement (0 at initialisation)
+ * @param layers             per-layer measurements, in the model's order
+ */
+public record Measurement(Verdict verdict, double firstToLastDecades, double signalDecades, int steps,
+                          List<LayerMeasurement> layers) {
+
+    public LayerMeasurement layer(String name) {
+        for (LayerMeasurement l : layers) {
+            if (l.layer().equals(name)) {
+                return l;
+            }
+        }
+        return null;
+    }
+}

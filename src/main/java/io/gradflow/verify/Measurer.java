@@ -1,0 +1,203 @@
+package io.gradflow.verify;
+
+import io.gradflow.analysis.GradientAnalysis;
+import io.gradflow.analysis.Thresholds;
+import io.gradflow.analysis.Verdict;
+import io.gradflow.model.Activation;
+import io.gradflow.model.LayerKind;
+import io.gradflow.model.ModelGraph;
+import io.gradflow.model.Node;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+
+/**
+ * Measures a network's per-layer weight gradients and activations over a few synthetic batches,
+ * and derives the model numbers exactly as the prediction defines them.
+ */
+public final class Measurer {
+
+    private final ModelGraph graph;
+    private final GradientAnalysis analysis;
+    private final SyntheticData data;
+    private final Thresholds thresholds;
+
+    public Measurer(ModelGraph graph, GradientAnalysis analysis, SyntheticData data, Thresholds thresholds) {
+        this.graph = graph;
+        this.analysis = analysis;
+        this.data = data;
+        this.thresholds = thresholds;
+    }
+
+    /** Sums over batches. */
+    private static final class Acc {
+        double wg;
+        int wgN;
+        double a2;
+        double a1;
+        long aN;
+        double sat;
+        double dead;
+        double inactive;
+        int n;
+        boolean nonFinite;
+    }
+
+    /** Measures {@code batches} fresh batches of size {@code batch}. */
+    public Measurement measure(Dl4jNet net, int batches, int batch, int steps) {
+        Map<String, Acc> acc = new HashMap<>();
+        for (int b = 0; b < batches; b++) {
+            INDArray[] x = data.features(batch);
+            INDArray[] y = data.labels(net.outputs(x));
+            Map<String, Double> wg = net.weightGradientMeanSquares(x, y);
+            Map<String, INDArray> act = net.activations(x, true);
+            for (Node n : graph.nodes()) {
+                Acc a = acc.computeIfAbsent(n.name(), k -> new Acc());
+                Double g = wg.get(n.name());
+                if (g != null) {
+                    if (Double.isFinite(g)) {
+                        a.wg += g;
+                        a.wgN++;
+                    } else {
+                        a.nonFinite = true;
+                    }
+                }
+                INDArray out = act.get(n.name());
+                if (out != null) {
+                    INDArray d = out.castTo(DataType.DOUBLE);
+                    if (d.isInfinite().any() || d.isNaN().any()) {
+                        a.nonFinite = true;
+                        continue;
+                    }
+                    a.a2 += d.mul(d).sumNumber().doubleValue();
+                    a.a1 += d.sumNumber().doubleValue();
+                    a.aN += d.length();
+                    Activation fn = effectiveActivation(n);
+                    if (fn != null && fn.saturating()) {
+                        a.sat += saturatedFraction(fn, d);
+                    }
+                    if (fn != null && fn.rectifying()) {
+                        a.dead += deadFraction(d);
+                        a.inactive += (double) count(d.cond(Conditions.lessThanOrEqual(0))) / d.length();
+                    }
+                    a.n++;
+                }
+            }
+        }
+        List<LayerMeasurement> layers = new ArrayList<>();
+        for (Node n : graph.nodes()) {
+            Acc a = acc.get(n.name());
+            Activation fn = effectiveActivation(n);
+            layers.add(new LayerMeasurement(n.name(),
+                    a.wgN > 0 ? Math.sqrt(a.wg / a.wgN) : Double.NaN,
+                    a.aN > 0 ? Math.sqrt(a.a2 / a.aN) : Double.NaN,
+                    a.aN > 0 ? a.a1 / a.aN : Double.NaN,
+                    fn != null && fn.saturating() && a.n > 0 ? a.sat / a.n : Double.NaN,
+                    fn != null && fn.rectifying() && a.n > 0 ? a.dead / a.n : Double.NaN,
+                    fn != null && fn.rectifying() && a.n > 0 ? a.inactive / a.n : Double.NaN,
+                    Double.NaN, a.nonFinite));
+        }
+        return summarize(layers, steps);
+    }
+
+    /** The model numbers from per-layer measurements. */
+    Measurement summarize(List<LayerMeasurement> layers, int steps) {
+        Map<String, LayerMeasurement> by = new HashMap<>();
+        layers.forEach(l -> by.put(l.layer(), l));
+        double ratio = 0;
+        double signal = 0;
+        boolean broken = false;
+        if (analysis.firstHidden() != null) {
+            LayerMeasurement f = by.get(analysis.firstHidden());
+            LayerMeasurement l = by.get(analysis.lastHidden());
+            ratio = Math.log10(f.weightGradientRms() / l.weightGradientRms());
+            double in = 0;
+            int k = 0;
+            for (Node n : graph.inputs()) {
+                in += sq(by.get(n.name()).activationRms());
+                k++;
+            }
+            double inRms = k > 0 ? Math.sqrt(in / k) : 1;
+            LayerMeasurement s = by.get(analysis.signalLayer() != null ? analysis.signalLayer() : analysis.lastHidden());
+            signal = Math.log10(s.activationRms() / inRms);
+            broken = f.nonFinite() || l.nonFinite() || s.nonFinite();
+        }
+        Verdict v;
+        if (broken) {
+            v = Verdict.EXPLODING;
+        } else {
+            // a dead signal (-infinity) is vanishing even when the ratio is 0/0
+            v = thresholds.verdict(clamp(ratio), clamp(signal));
+        }
+        return new Measurement(v, ratio, signal, steps, layers);
+    }
+
+    private static double clamp(double d) {
+        return Double.isInfinite(d) && d > 0 ? 1e9 : d;
+    }
+
+    private static double sq(double d) {
+        return d * d;
+    }
+
+    /** The nonlinearity whose output this node's activations are. */
+    private static Activation effectiveActivation(Node n) {
+        if (n.kind() == LayerKind.INPUT || n.kind() == LayerKind.OUTPUT) {
+            return null;
+        }
+        return n.activation();
+    }
+
+    /** Fraction of outputs where the slope is under 10% of the activation's maximum slope. */
+    static double saturatedFraction(Activation a, INDArray out) {
+        double lo;
+        double hi;
+        switch (a.kind()) {
+            case SIGMOID -> {
+                lo = 0.0257;
+                hi = 1 - lo;
+            }
+            case TANH -> {
+                lo = -0.9487;
+                hi = 0.9487;
+            }
+            case SOFTSIGN -> {
+                lo = -0.6838;
+                hi = 0.6838;
+            }
+            case HARDSIGMOID -> {
+                lo = 1e-9;
+                hi = 1 - 1e-9;
+            }
+            case HARDTANH -> {
+                lo = -1 + 1e-9;
+                hi = 1 - 1e-9;
+            }
+            default -> {
+                lo = -0.95 * 1.7159;
+                hi = 0.95 * 1.7159;
+            }
+        }
+        long outside = count(out.cond(Conditions.lessThanOrEqual(lo)))
+                + count(out.cond(Conditions.greaterThanOrEqual(hi)));
+        return (double) outside / out.length();
+    }
+
+    /** Fraction of units (dimension 1) that are not positive for any example or position. */
+    static double deadFraction(INDArray out) {
+        long units = out.size(1);
+        INDArray perm = out.rank() == 2 ? out : out.swapAxes(0, 1).reshape(units, -1).transpose();
+        INDArray max = perm.max(0);
+        long dead = count(max.cond(Conditions.lessThanOrEqual(0)));
+        return (double) dead / units;
+    }
+
+    /** Number of true values in a boolean array. */
+    private static long count(INDArray bool) {
+        return bool.castTo(DataType.INT32).sumNumber().longValue();
+    }
+}

@@ -1,0 +1,25 @@
+package io.gradflow.verify;
+
+import io.gradflow.report.ModelResult;
+import io.gradflow.rules.Finding;
+import java.util.List;
+
+/**
+ * One model's verification: the static result, the measurements at initialisation and after the
+ * training steps, and whether each finding held.
+ *
+ * @param lint      the static prediction and findings
+ * @param atInit    measured at initialisation
+ * @param after     measured after the training steps (null when no step ran)
+ * @param env       where it ran
+ * @param weights   where the weights came from
+ * @param checks    one per finding
+ * @param cut       what --time-budget cut, or null
+ * @param seconds   wall time of the measurement and training
+ */
+public record VerifyReport(ModelResult lint, Measurement atInit, Measurement after, Environment env, String weights,
+                           List<Check> checks, String cut, double seconds) {
+
+    /** Whether a finding's claim shows in the measurement. */
+    public record Check(Finding finding, Boolean confirmed, String evidence) { }
+}

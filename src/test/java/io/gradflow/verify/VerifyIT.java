@@ -1,0 +1,99 @@
+package io.gradflow.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.gradflow.cli.CliRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** gradflow verify on real Deeplearning4j networks: the measured verdicts hold the predicted ones. */
+@Tag("slow")
+class VerifyIT {
+
+    @TempDir
+    Path tmp;
+
+    static JsonObject model(CliRunner.Result r) {
+        return JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonArray("models").get(0).getAsJsonObject();
+    }
+
+    @Test
+    void vanishingSigmoidStackIsConfirmedByMeasurement() {
+        CliRunner.Result r = CliRunner.run("verify", "--steps", "2", "--format", "json",
+                "fixtures/examples/sigmoid-mlp-20.json");
+        assertThat(r.code()).isEqualTo(1);
+        JsonObject m = model(r);
+        JsonObject measured = m.getAsJsonObject("measured");
+        assertThat(measured.get("verdict").getAsString()).isEqualTo("vanishing");
+        assertThat(measured.get("firstToLastDecades").getAsDouble()).isLessThan(-10);
+        assertThat(measured.get("backend").getAsString()).isEqualTo("CPU");
+        assertThat(measured.get("device").getAsString()).isNotBlank();
+        assertThat(measured.get("steps").getAsInt()).isEqualTo(2);
+        assertThat(measured.getAsJsonArray("layers")).isNotEmpty();
+        assertThat(measured.getAsJsonObject("afterSteps").get("verdict").getAsString()).isEqualTo("vanishing");
+        JsonObject gf001 = m.getAsJsonArray("findings").get(0).getAsJsonObject();
+        assertThat(gf001.get("rule").getAsString()).isEqualTo("GF001");
+        assertThat(gf001.get("confirmed").getAsBoolean()).isTrue();
+        // predicted and measured agree within half a decade on a 19-layer, 12-decade loss
+        assertThat(Math.abs(m.getAsJsonObject("gradient").get("firstToLastDecades").getAsDouble()
+                - measured.get("firstToLastDecades").getAsDouble())).isLessThan(0.5);
+    }
+
+    @Test
+    void tanhWithUnitNormalWeightsMeasuresExploding() {
+        CliRunner.Result r = CliRunner.run("verify", "--steps", "0", "--format", "json",
+                "fixtures/examples/tanh-normal01-mlp-32.json");
+        JsonObject measured = model(r).getAsJsonObject("measured");
+        assertThat(measured.get("verdict").getAsString()).isEqualTo("exploding");
+        assertThat(measured.get("firstToLastDecades").getAsDouble()).isGreaterThan(3);
+    }
+
+    @Test
+    void healthyResidualNetworkStaysHealthyInTextOutput() {
+        CliRunner.Result r = CliRunner.run("verify", "--steps", "1", "fixtures/examples/relu-residual-batchnorm-mlp-33.json");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("verdict: predicted healthy, measured healthy at initialisation")
+                .contains("measured on CPU");
+        assertThat(r.out().strip()).endsWith("gradflow verify: 1 model, prediction held for 1");
+    }
+
+    @Test
+    void sameSeedGivesTheSameMeasurement() {
+        String[] args = {"verify", "--steps", "0", "--seed", "7", "--format", "json", "fixtures/rules/GF002/positive.json"};
+        double a = model(CliRunner.run(args)).getAsJsonObject("measured").get("firstToLastDecades").getAsDouble();
+        double b = model(CliRunner.run(args)).getAsJsonObject("measured").get("firstToLastDecades").getAsDouble();
+        assertThat(a).isEqualTo(b);
+    }
+
+    @Test
+    void timeBudgetCutsTrainingAndSaysSo() {
+        CliRunner.Result r = CliRunner.run("verify", "--steps", "100000", "--time-budget", "2",
+                "fixtures/examples/relu-he-mlp-20.json");
+        assertThat(r.out()).contains("--time-budget 2 s reached: trained");
+        assertThat(r.err()).contains("gradflow verify: fixtures/examples/relu-he-mlp-20.json: step");
+    }
+
+    @Test
+    void unreadableAndUnbuildableModelsAreOneLineErrors() throws IOException {
+        Path bad = tmp.resolve("bad.json");
+        Files.writeString(bad, "{\"confs\": [");
+        CliRunner.Result r = CliRunner.run("verify", bad.toString(), "fixtures/rules/GF012/positive.json");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).contains(bad + ":1:").contains("fixtures/rules/GF012/positive.json: error: cannot verify: ");
+        assertThat(r.out()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void modelZipWithWeightsIsVerifiedWithThem() {
+        Path zip = Path.of("..", "shared", "corpus", "dl4j-json", "dl4j-1.0.0-SNAPSHOT-2020-04_it_MLPMoon_model.zip");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(zip), "../shared/corpus is absent");
+        CliRunner.Result r = CliRunner.run("verify", "--steps", "1", zip.toString());
+        assertThat(r.out()).contains("weights from the file");
+    }
+}
