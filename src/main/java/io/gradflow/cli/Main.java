@@ -1,5 +1,6 @@
 package io.gradflow.cli;
 
+import io.gradflow.config.ConfigException;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
@@ -50,6 +51,10 @@ public final class Main {
             return dispatch(io, args);
         } catch (UsageException e) {
             io.err().println("gradflow: " + e.getMessage());
+            return USAGE;
+        } catch (ConfigException e) {
+            // already "path:line:col: error: ...", one line per problem, as editors make clickable
+            io.err().println(e.getMessage());
             return USAGE;
         } catch (Exception | StackOverflowError e) {
             io.err().println("gradflow: internal error: " + e + " (please report it; rerun with "
