@@ -1,10 +1,7 @@
 package io.gradflow.config;
 
+import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonNull;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
 import io.gradflow.ingest.json.JsonParser;
 import io.gradflow.ingest.json.JsonSyntaxException;
 import io.gradflow.ingest.json.JsonValue;
@@ -95,30 +92,28 @@ public final class Baseline {
         return new Key(dir.relativize(abs).toString().replace('\\', '/'), f.rule(), f.layer());
     }
 
-    /** Writes the baseline, sorted by file, rule and layer so that its diffs read well. */
+    /**
+     * Writes the baseline: one finding a line, sorted by file, rule and layer, so that a change
+     * to it reads well in a diff.
+     */
     public void write(Path file) throws IOException {
         List<Map.Entry<Key, Integer>> entries = new ArrayList<>(counts.entrySet());
         entries.sort(Map.Entry.comparingByKey(Comparator.comparing(Key::file).thenComparing(Key::rule)
                 .thenComparing(k -> k.layer() == null ? "" : k.layer())));
-        JsonArray findings = new JsonArray();
-        for (Map.Entry<Key, Integer> e : entries) {
-            JsonObject o = new JsonObject();
-            o.addProperty("file", e.getKey().file());
-            o.addProperty("rule", e.getKey().rule());
-            if (names.containsKey(e.getKey().rule())) {
-                o.addProperty("name", names.get(e.getKey().rule()));
+        Gson gson = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+        StringBuilder b = new StringBuilder("{\n  \"" + MARKER + "\": " + FORMAT + ",\n  \"findings\": [");
+        for (int i = 0; i < entries.size(); i++) {
+            Key k = entries.get(i).getKey();
+            b.append(i == 0 ? "\n" : ",\n").append("    {\"file\": ").append(gson.toJson(k.file()))
+                    .append(", \"rule\": ").append(gson.toJson(k.rule()));
+            if (names.containsKey(k.rule())) {
+                b.append(", \"name\": ").append(gson.toJson(names.get(k.rule())));
             }
-            o.add("layer", e.getKey().layer() == null ? JsonNull.INSTANCE
-                    : new JsonPrimitive(e.getKey().layer()));
-            o.addProperty("count", e.getValue());
-            findings.add(o);
+            b.append(", \"layer\": ").append(gson.toJson(k.layer()))
+                    .append(", \"count\": ").append(entries.get(i).getValue()).append('}');
         }
-        JsonObject root = new JsonObject();
-        root.addProperty(MARKER, FORMAT);
-        root.add("findings", findings);
-        String text = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create()
-                .toJson(root) + "\n";
-        Files.writeString(file, text, StandardCharsets.UTF_8);
+        b.append(entries.isEmpty() ? "]\n}\n" : "\n  ]\n}\n");
+        Files.writeString(file, b.toString(), StandardCharsets.UTF_8);
     }
 
     /**
