@@ -113,17 +113,15 @@ final class LintCommand implements Subcommand {
         }
 
         Path cwd = Path.of("").toAbsolutePath();
-        ConfigResolver configs = cl.hasOption("config")
-                ? ConfigResolver.of(ConfigFile.load(Path.of(cl.getOptionValue("config")), cl.getOptionValue("config")))
-                : cl.hasOption("no-config") ? ConfigResolver.none() : ConfigResolver.discovering(cwd);
+        ConfigResolver configs = configs(cl, cwd);
         Baseline baseline = cl.hasOption("baseline")
                 ? Baseline.load(Path.of(cl.getOptionValue("baseline")), cl.getOptionValue("baseline")) : null;
+        String writeBaseline = cl.getOptionValue("write-baseline");
 
         List<FileWalker.Input> inputs = new ArrayList<>();
         for (FileWalker.Input in : FileWalker.expand(paths)) {
             inputs.add(cl.hasOption("skip-non-models") ? new FileWalker.Input(in.path(), in.display(), false) : in);
         }
-        String writeBaseline = cl.getOptionValue("write-baseline");
         if (writeBaseline != null) {
             refuseToOverwriteAnInput(Path.of(writeBaseline), inputs);
         }
@@ -164,6 +162,15 @@ final class LintCommand implements Subcommand {
             return Main.USAGE;
         }
         return report.reaches(threshold) ? Main.FINDINGS : Main.CLEAN;
+    }
+
+    /** Where each file's configuration comes from: --config, --no-config, or gradflow.json discovery. */
+    private static ConfigResolver configs(CommandLine cl, Path cwd) throws ConfigException {
+        if (cl.hasOption("config")) {
+            String file = cl.getOptionValue("config");
+            return ConfigResolver.of(ConfigFile.load(Path.of(file), file));
+        }
+        return cl.hasOption("no-config") ? ConfigResolver.none() : ConfigResolver.discovering(cwd);
     }
 
     /** A baseline is never written over a model being linted (nor over a directory). */

@@ -141,7 +141,8 @@ public final class Baseline {
         JsonValue marker = root.isObject() ? root.opt(MARKER) : null;
         if (marker == null) {
             problems.add(new ConfigException.Problem(root.line(), root.column(),
-                    "not a gradflow baseline (no \"" + MARKER + "\": " + FORMAT + "; write one with --write-baseline)"));
+                    "not a gradflow baseline (no \"" + MARKER + "\": " + FORMAT
+                            + "; write one with --write-baseline)"));
             throw ConfigException.of(display, problems);
         }
         if (!marker.isNumber() || marker.asDouble() != FORMAT) {
@@ -202,7 +203,8 @@ public final class Baseline {
                     "findings: \"layer\" must be a layer name, or null for the whole model"));
         }
         JsonValue count = item.opt("count");
-        if (count != null && (!count.isNumber() || count.asDouble() < 1 || count.asDouble() != Math.rint(count.asDouble()))) {
+        double n = count == null ? 1 : count.asDouble();
+        if (count != null && (!count.isNumber() || n < 1 || n != Math.rint(n))) {
             problems.add(new ConfigException.Problem(count.line(), count.column(),
                     "findings: \"count\" must be a whole number of at least 1"));
         }

@@ -27,17 +27,15 @@ public final class CheckstyleReporter implements Reporter {
     public void write(LintReport report, PrintWriter out) {
         Map<String, List<Entry>> byFile = new LinkedHashMap<>();
         for (InputError e : report.errors()) {
-            String where = e.line() > 0 || e.pointer() == null || e.pointer().isEmpty() ? "" : e.pointer() + ": ";
             byFile.computeIfAbsent(e.source(), k -> new ArrayList<>())
-                    .add(new Entry(e.line(), e.column(), "error", where + e.message(), "gradflow.unreadable"));
+                    .add(new Entry(e.line(), e.column(), "error", Locations.message(e), "gradflow.unreadable"));
         }
         for (ModelResult m : report.models()) {
             // a clean file is listed too, as Checkstyle lists every file it checked
             byFile.computeIfAbsent(m.model().source(), k -> new ArrayList<>());
             for (Finding f : m.findings()) {
-                String where = f.line() > 0 || f.layer() == null ? "" : "layer '" + f.layer() + "': ";
-                byFile.computeIfAbsent(f.source(), k -> new ArrayList<>()).add(new Entry(f.line(), f.column(), f.severity().id(), where + f.message(),
-                        "gradflow." + f.rule()));
+                byFile.computeIfAbsent(f.source(), k -> new ArrayList<>()).add(new Entry(f.line(), f.column(),
+                        f.severity().id(), Locations.message(f), "gradflow." + f.rule()));
             }
         }
         try {

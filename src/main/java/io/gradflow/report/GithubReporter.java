@@ -22,8 +22,7 @@ public final class GithubReporter implements Reporter {
     public void write(LintReport report, PrintWriter out) {
         for (InputError e : report.errors()) {
             out.println(command("error", e.source(), e.line(), e.column(), "gradflow: unreadable input",
-                    (e.line() > 0 || e.pointer() == null || e.pointer().isEmpty() ? "" : e.pointer() + ": ")
-                            + e.message()));
+                    Locations.message(e)));
         }
         for (ModelResult m : report.models()) {
             for (Finding f : m.findings()) {
@@ -32,9 +31,8 @@ public final class GithubReporter implements Reporter {
                     case WARNING -> "warning";
                     case INFO -> "notice";
                 };
-                String where = f.line() > 0 || f.layer() == null ? "" : "layer '" + f.layer() + "': ";
                 out.println(command(level, f.source(), f.line(), f.column(), f.rule() + " " + f.name(),
-                        where + f.message()));
+                        Locations.message(f)));
             }
         }
         out.println(TextReporter.summary(report));
@@ -42,7 +40,7 @@ public final class GithubReporter implements Reporter {
 
     private String command(String level, String source, int line, int column, String title, String message) {
         StringBuilder b = new StringBuilder("::").append(level).append(" file=")
-                .append(property(ReportPaths.relative(source, base)));
+                .append(property(Locations.relative(source, base)));
         if (line > 0) {
             b.append(",line=").append(line).append(",col=").append(Math.max(column, 1));
         }

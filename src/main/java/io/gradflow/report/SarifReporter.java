@@ -153,8 +153,7 @@ public final class SarifReporter implements Reporter {
             r.addProperty("ruleIndex", index);
         }
         r.addProperty("level", level(f.severity()));
-        String where = f.line() > 0 || f.layer() == null ? "" : "layer '" + f.layer() + "': ";
-        r.add("message", text(sentence(where + f.message())));
+        r.add("message", text(sentence(Locations.message(f))));
         JsonObject location = location(f.source(), f.line(), f.column());
         if (f.layer() != null) {
             JsonObject logical = new JsonObject();
@@ -169,7 +168,7 @@ public final class SarifReporter implements Reporter {
         JsonArray locations = new JsonArray();
         locations.add(location);
         r.add("locations", locations);
-        String key = f.rule() + "\n" + ReportPaths.relative(f.source(), base) + "\n"
+        String key = f.rule() + "\n" + Locations.relative(f.source(), base) + "\n"
                 + (f.layer() == null ? "" : f.layer());
         int n = occurrences.merge(key, 1, Integer::sum);
         JsonObject fp = new JsonObject();
@@ -187,8 +186,7 @@ public final class SarifReporter implements Reporter {
     private JsonObject notification(InputError e) {
         JsonObject n = new JsonObject();
         n.addProperty("level", "error");
-        String where = e.line() > 0 || e.pointer() == null || e.pointer().isEmpty() ? "" : e.pointer() + ": ";
-        n.add("message", text(sentence(where + e.message())));
+        n.add("message", text(sentence(Locations.message(e))));
         JsonArray locations = new JsonArray();
         locations.add(location(e.source(), e.line(), e.column()));
         n.add("locations", locations);
@@ -200,9 +198,9 @@ public final class SarifReporter implements Reporter {
 
     /** A physical location; where the format has no lines, line 1 (GitHub requires a region). */
     private JsonObject location(String source, int line, int column) {
-        String rel = ReportPaths.relative(source, base);
+        String rel = Locations.relative(source, base);
         JsonObject artifact = new JsonObject();
-        if (ReportPaths.isAbsolute(rel)) {
+        if (Locations.isAbsolute(rel)) {
             artifact.addProperty("uri", Path.of(rel).toUri().toASCIIString());
         } else {
             artifact.addProperty("uri", encode(rel));

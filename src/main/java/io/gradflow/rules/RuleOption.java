@@ -1,7 +1,5 @@
 package io.gradflow.rules;
 
-import java.util.Locale;
-
 /**
  * A numeric option a rule reads from the configuration ({@code rules.GF001.options.minLayers}),
  * declared beside the rule so a configuration file can be checked against it.
@@ -18,15 +16,5 @@ public record RuleOption(String name, double defaultValue, boolean integer) {
 
     public static RuleOption decimal(String name, double defaultValue) {
         return new RuleOption(name, defaultValue, false);
-    }
-
-    /** The default as the rule pages write it: "3" for integers, "1.0" or "0.99" otherwise. */
-    public String formattedDefault() {
-        return integer ? Long.toString((long) defaultValue) : format(defaultValue);
-    }
-
-    static String format(double d) {
-        String s = Double.toString(d);
-        return s.contains("E") ? String.format(Locale.ROOT, "%g", d) : s;
     }
 }

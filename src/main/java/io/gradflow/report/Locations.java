@@ -1,12 +1,27 @@
 package io.gradflow.report;
 
+import io.gradflow.rules.Finding;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
-/** How CI formats name a file: relative to the directory gradflow ran in, with forward slashes. */
-final class ReportPaths {
+/**
+ * How the CI formats place a finding: the file relative to the directory gradflow ran in, with
+ * forward slashes; where the format has no lines, the layer (or the container path) in the message.
+ */
+final class Locations {
 
-    private ReportPaths() {
+    private Locations() {
+    }
+
+    /** The message, led by "layer 'name': " where the finding has no line to point at. */
+    static String message(Finding f) {
+        return f.line() > 0 || f.layer() == null ? f.message() : "layer '" + f.layer() + "': " + f.message();
+    }
+
+    /** The message, led by the path inside the container where the error has no line. */
+    static String message(InputError e) {
+        return e.line() > 0 || e.pointer() == null || e.pointer().isEmpty() ? e.message()
+                : e.pointer() + ": " + e.message();
     }
 
     /**
