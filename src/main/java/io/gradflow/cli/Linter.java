@@ -12,26 +12,38 @@ import io.gradflow.rules.Finding;
 import io.gradflow.rules.RuleConfig;
 import io.gradflow.rules.RuleEngine;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /** The lint pipeline over a list of paths: read, analyse, apply the rules, collect the report. */
 public final class Linter {
 
-    private final RuleConfig config;
+    private final Function<Path, RuleConfig> configs;
 
+    /** Every file gets {@code config}. */
     public Linter(RuleConfig config) {
-        this.config = config;
+        this(file -> config);
+    }
+
+    /** Each file gets its own configuration (gradflow.json discovery, per-path overrides). */
+    public Linter(Function<Path, RuleConfig> configs) {
+        this.configs = configs;
     }
 
     /** Lints every model file the paths name or contain; one bad file never stops the others. */
     public LintReport lint(List<String> paths) throws IOException {
+        return lintInputs(FileWalker.expand(paths));
+    }
+
+    LintReport lintInputs(List<FileWalker.Input> inputs) {
         List<ModelResult> models = new ArrayList<>();
         List<InputError> errors = new ArrayList<>();
-        for (FileWalker.Input in : FileWalker.expand(paths)) {
+        for (FileWalker.Input in : inputs) {
             try {
                 ModelGraph g = ModelLoader.load(in.path(), in.display());
-                models.add(analyse(g));
+                models.add(analyse(g, configs.apply(in.path())));
             } catch (ReadException e) {
                 if (e.isNotAModel() && !in.explicit()) {
                     continue;
@@ -49,8 +61,12 @@ public final class Linter {
         return new LintReport(models, errors);
     }
 
-    /** Analysis and rules for one model already read. */
+    /** Analysis and rules for one model already read, with the configuration for its source. */
     public ModelResult analyse(ModelGraph g) {
+        return analyse(g, configs.apply(Path.of(g.source())));
+    }
+
+    private static ModelResult analyse(ModelGraph g, RuleConfig config) {
         GradientAnalysis a = SignalPropagation.analyse(g,
                 SignalPropagation.Options.DEFAULT.withThresholds(config.thresholds()));
         List<Finding> findings = RuleEngine.run(g, a, config, g.suppressions());

@@ -1,5 +1,6 @@
 package io.gradflow.cli;
 
+import io.gradflow.config.ConfigException;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
@@ -28,7 +29,7 @@ public final class Main {
 
     /** The subcommands, in the order help lists them. */
     static List<Subcommand> commands() {
-        return List.of(new LintCommand(), new VerifyCommand());
+        return List.of(new LintCommand(), new VerifyCommand(), new RulesCommand(), new ExplainCommand());
     }
 
     public static void main(String[] args) {
@@ -50,6 +51,10 @@ public final class Main {
             return dispatch(io, args);
         } catch (UsageException e) {
             io.err().println("gradflow: " + e.getMessage());
+            return USAGE;
+        } catch (ConfigException e) {
+            // already "path:line:col: error: ...", one line per problem, as editors make clickable
+            io.err().println(e.getMessage());
             return USAGE;
         } catch (Exception | StackOverflowError e) {
             io.err().println("gradflow: internal error: " + e + " (please report it; rerun with "

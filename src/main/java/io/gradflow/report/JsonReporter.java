@@ -54,6 +54,7 @@ public final class JsonReporter implements Reporter {
             errors.add(o);
         }
         root.add("errors", errors);
+        root.addProperty("baselined", report.baselined());
         return root;
     }
 

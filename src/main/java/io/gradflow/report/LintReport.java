@@ -4,12 +4,20 @@ import io.gradflow.rules.Finding;
 import io.gradflow.rules.Severity;
 import java.util.List;
 
-/** Everything one lint run produced, in the order the inputs were given. */
-public record LintReport(List<ModelResult> models, List<InputError> errors) {
+/**
+ * Everything one lint run produced, in the order the inputs were given.
+ *
+ * @param baselined how many findings a baseline held back (they are not in {@code models})
+ */
+public record LintReport(List<ModelResult> models, List<InputError> errors, int baselined) {
 
     public LintReport {
         models = List.copyOf(models);
         errors = List.copyOf(errors);
+    }
+
+    public LintReport(List<ModelResult> models, List<InputError> errors) {
+        this(models, errors, 0);
     }
 
     public long count(Severity s) {

@@ -102,7 +102,7 @@ public final class TextReporter implements Reporter {
         }
     }
 
-    /** One line: problems by severity, models by verdict, unreadable files. */
+    /** One line: problems by severity, models by verdict, unreadable files, findings a baseline held back. */
     public static String summary(LintReport r) {
         long e = r.count(Severity.ERROR);
         long w = r.count(Severity.WARNING);
@@ -119,7 +119,8 @@ public final class TextReporter implements Reporter {
                 + (v.length() > 0 ? " (" + v + ")" : "");
         String errors = r.errors().isEmpty() ? ""
                 : ", " + r.errors().size() + (r.errors().size() == 1 ? " file" : " files") + " not readable";
-        return String.format(Locale.ROOT, "gradflow: %s%s: %d %s, %d %s, %d info", models, errors,
-                e, e == 1 ? "error" : "errors", w, w == 1 ? "warning" : "warnings", i);
+        return String.format(Locale.ROOT, "gradflow: %s%s: %d %s, %d %s, %d info%s", models, errors,
+                e, e == 1 ? "error" : "errors", w, w == 1 ? "warning" : "warnings", i,
+                r.baselined() > 0 ? ", " + r.baselined() + " baselined" : "");
     }
 }

@@ -1,5 +1,8 @@
 package io.gradflow.rules;
 
+import java.util.List;
+import java.util.Optional;
+
 /**
  * A rule's metadata, kept beside its code.
  *
@@ -9,9 +12,28 @@ package io.gradflow.rules;
  * @param category what kind of problem
  * @param summary  one line for listings
  * @param since    version that introduced it
+ * @param options  the numeric options it reads from the configuration
  */
 public record RuleInfo(String id, String name, Severity severity, Category category, String summary,
-                       String since) {
+                       String since, List<RuleOption> options) {
+
+    public RuleInfo {
+        options = List.copyOf(options);
+    }
+
+    /** A rule without options. */
+    public RuleInfo(String id, String name, Severity severity, Category category, String summary, String since) {
+        this(id, name, severity, category, summary, since, List.of());
+    }
+
+    /** The same rule, declaring the options it reads. */
+    public RuleInfo withOptions(RuleOption... declared) {
+        return new RuleInfo(id, name, severity, category, summary, since, List.of(declared));
+    }
+
+    public Optional<RuleOption> option(String key) {
+        return options.stream().filter(o -> o.name().equals(key)).findFirst();
+    }
 
     /** Path of the rule's page, relative to the repository root. */
     public String page() {

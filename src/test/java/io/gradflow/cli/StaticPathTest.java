@@ -38,7 +38,7 @@ class StaticPathTest {
     void lintPackagesDoNotDependOnTheVerifierOrDl4j() {
         JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.gradflow");
-        noClasses().that().resideInAnyPackage("io.gradflow.model..", "io.gradflow.ingest..",
+        noClasses().that().resideInAnyPackage("io.gradflow.model..", "io.gradflow.ingest..", "io.gradflow.config..",
                         "io.gradflow.analysis..", "io.gradflow.rules..", "io.gradflow.report..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.nd4j..", "org.deeplearning4j..",
                         "org.bytedeco..", "io.gradflow.verify..", "io.gradflow.cli..")

@@ -9,8 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -50,6 +54,41 @@ class RuleCatalogueTest {
             }
             assertThat(text).contains("fixtures/rules/" + r.info().id() + "/positive")
                     .contains("fixtures/rules/" + r.info().id() + "/negative");
+        }
+    }
+
+    /**
+     * The options a rule declares (what a configuration file is checked against) are the ones its
+     * page documents and the ones its code reads, with the same defaults everywhere.
+     */
+    @Test
+    void declaredOptionsAreTheDocumentedAndTheReadOnes() throws IOException {
+        Pattern read = Pattern.compile("ctx\\.option\\(INFO,\\s*\"(\\w+)\",\\s*([-0-9.eE]+)\\)");
+        Pattern row = Pattern.compile("(?m)^\\| `(\\w+)` \\| ([-0-9.eE]+) \\|");
+        try (Stream<Path> sources = Files.walk(Path.of("src/main/java/io/gradflow/rules"))) {
+            List<Path> all = sources.filter(p -> p.toString().endsWith(".java")).toList();
+            for (Rule r : BuiltInRules.all()) {
+                Map<String, Double> declared = new LinkedHashMap<>();
+                r.info().options().forEach(o -> declared.put(o.name(), o.defaultValue()));
+
+                String page = Files.readString(Path.of(r.info().page()));
+                String section = page.substring(page.indexOf("## Options"), page.indexOf("## Suppression"));
+                Map<String, Double> documented = new LinkedHashMap<>();
+                for (Matcher m = row.matcher(section); m.find(); ) {
+                    documented.put(m.group(1), Double.parseDouble(m.group(2)));
+                }
+                assertThat(documented).as("options documented on %s", r.info().page()).isEqualTo(declared);
+
+                Path source = all.stream().filter(p -> p.getFileName().toString()
+                        .equals(r.getClass().getSimpleName() + ".java")).findFirst().orElseThrow();
+                Map<String, Double> used = new LinkedHashMap<>();
+                for (Matcher m = read.matcher(Files.readString(source)); m.find(); ) {
+                    used.put(m.group(1), Double.parseDouble(m.group(2)));
+                }
+                assertThat(declared).as("options %s reads", source).containsAllEntriesOf(used);
+                assertThat(used.keySet()).as("options %s declares but never reads", source)
+                        .containsAll(declared.keySet());
+            }
         }
     }
 

@@ -12,6 +12,7 @@ import io.gradflow.rules.Finding;
 import io.gradflow.rules.Rule;
 import io.gradflow.rules.RuleContext;
 import io.gradflow.rules.RuleInfo;
+import io.gradflow.rules.RuleOption;
 import io.gradflow.rules.Severity;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,8 @@ public final class DeadReluRisk implements Rule {
 
     public static final RuleInfo INFO = new RuleInfo("GF007", "dead-relu-risk", Severity.ERROR,
             Category.DEAD_UNITS,
-            "Most ReLU units are inactive at initialisation and pass no gradient", "0.1.0");
+            "Most ReLU units are inactive at initialisation and pass no gradient", "0.1.0")
+            .withOptions(RuleOption.decimal("warnFraction", 0.8), RuleOption.decimal("errorFraction", 0.99));
 
     @Override
     public RuleInfo info() {

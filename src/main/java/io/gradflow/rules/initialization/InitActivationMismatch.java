@@ -12,6 +12,7 @@ import io.gradflow.rules.InitScale;
 import io.gradflow.rules.Rule;
 import io.gradflow.rules.RuleContext;
 import io.gradflow.rules.RuleInfo;
+import io.gradflow.rules.RuleOption;
 import io.gradflow.rules.Severity;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,8 @@ public final class InitActivationMismatch implements Rule {
     public static final RuleInfo INFO = new RuleInfo("GF002", "init-activation-mismatch", Severity.ERROR,
             Category.INITIALIZATION,
             "The initialiser's scale does not fit the layer's nonlinearity, so the signal drifts layer by layer",
-            "0.1.0");
+            "0.1.0")
+            .withOptions(RuleOption.decimal("warnDecades", 1.0), RuleOption.integer("minLayers", 3));
 
     /** How far (as a factor) the forward gain may stray from the nonlinearity's need. */
     static final double TOLERANCE = 1.45;

@@ -12,6 +12,7 @@ import io.gradflow.rules.InitScale;
 import io.gradflow.rules.Rule;
 import io.gradflow.rules.RuleContext;
 import io.gradflow.rules.RuleInfo;
+import io.gradflow.rules.RuleOption;
 import io.gradflow.rules.Severity;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,8 @@ public final class UnscaledInit implements Rule {
     public static final RuleInfo INFO = new RuleInfo("GF004", "unscaled-init", Severity.ERROR,
             Category.INITIALIZATION,
             "A fixed weight distribution (such as N(0, 1)) ignores the fan-in and mis-scales every layer",
-            "0.1.0");
+            "0.1.0")
+            .withOptions(RuleOption.decimal("warnDecades", 1.0));
 
     /** How far (as a factor) the forward gain may stray before a fixed distribution is flagged. */
     static final double FACTOR = 4;

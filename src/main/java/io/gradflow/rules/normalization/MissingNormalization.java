@@ -7,6 +7,7 @@ import io.gradflow.rules.Finding;
 import io.gradflow.rules.Rule;
 import io.gradflow.rules.RuleContext;
 import io.gradflow.rules.RuleInfo;
+import io.gradflow.rules.RuleOption;
 import io.gradflow.rules.Severity;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,8 @@ public final class MissingNormalization implements Rule {
 
     public static final RuleInfo INFO = new RuleInfo("GF005", "missing-normalization", Severity.WARNING,
             Category.NORMALIZATION,
-            "A deep stack of layers has no normalisation to hold the signal's scale", "0.1.0");
+            "A deep stack of layers has no normalisation to hold the signal's scale", "0.1.0")
+            .withOptions(RuleOption.integer("minDepth", 8), RuleOption.decimal("warnDecades", 1.0));
 
     @Override
     public RuleInfo info() {

@@ -7,6 +7,7 @@ import io.gradflow.rules.Finding;
 import io.gradflow.rules.Rule;
 import io.gradflow.rules.RuleContext;
 import io.gradflow.rules.RuleInfo;
+import io.gradflow.rules.RuleOption;
 import io.gradflow.rules.Severity;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,8 @@ public final class MissingSkipConnections implements Rule {
 
     public static final RuleInfo INFO = new RuleInfo("GF006", "missing-skip-connections", Severity.WARNING,
             Category.SKIP_CONNECTION,
-            "A very deep plain stack has no skip connections for the gradient to bypass it", "0.1.0");
+            "A very deep plain stack has no skip connections for the gradient to bypass it", "0.1.0")
+            .withOptions(RuleOption.integer("minDepth", 20), RuleOption.decimal("warnDecades", 1.0));
 
     @Override
     public RuleInfo info() {

@@ -9,6 +9,7 @@ import io.gradflow.rules.Finding;
 import io.gradflow.rules.Rule;
 import io.gradflow.rules.RuleContext;
 import io.gradflow.rules.RuleInfo;
+import io.gradflow.rules.RuleOption;
 import io.gradflow.rules.Severity;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,8 @@ public final class DeepSaturatingStack implements Rule {
     public static final RuleInfo INFO = new RuleInfo("GF001", "deep-saturating-stack", Severity.ERROR,
             Category.VANISHING_GRADIENT,
             "Stacked sigmoid/tanh-family layers with no normalisation between them shrink the gradient",
-            "0.1.0");
+            "0.1.0")
+            .withOptions(RuleOption.integer("minLayers", 3), RuleOption.decimal("warnDecades", 1.0));
 
     @Override
     public RuleInfo info() {

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what the integration tests run besides the JVM, idempotently (a second run takes
+# a moment and touches nothing):
+#   - Microsoft's SARIF Multitool (npm @microsoft/sarif-multitool-<os>, a self-contained .NET
+#     program: no .NET runtime needed) into .tools/, which git ignores; SarifValidationIT runs it.
+#   - pre-commit, Debian's package (apt-get needs root, which CI has); PreCommitHookIT runs it.
+# Maven runs this in pre-integration-test, so `mvn verify` alone is enough on a fresh machine.
+# The first run needs the npm registry and a Debian mirror.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+tools="$here/.tools"
+sarif_version=5.7.0
+
+fail() {
+  echo "install-test-tools: $*" >&2
+  exit 1
+}
+
+case "$(uname -s)" in
+  Linux) pkg=@microsoft/sarif-multitool-linux ;;
+  Darwin) pkg=@microsoft/sarif-multitool-darwin ;;
+  *) fail "no SARIF Multitool package for $(uname -s)" ;;
+esac
+dir="$tools/node_modules/$pkg"
+multitool="$dir/Sarif.Multitool"
+if [ ! -f "$multitool" ] || ! grep -q "\"version\": *\"$sarif_version\"" "$dir/package.json" 2>/dev/null; then
+  command -v npm >/dev/null || fail "npm is needed to install the SARIF Multitool (Debian: apt-get install npm)"
+  echo "install-test-tools: installing $pkg@$sarif_version into .tools/" >&2
+  mkdir -p "$tools"
+  # --ignore-scripts: the package's only script is the chmod below
+  npm install --prefix "$tools" --no-save --no-audit --no-fund --no-package-lock --ignore-scripts \
+    "$pkg@$sarif_version" >&2 || fail "npm install $pkg@$sarif_version failed"
+fi
+chmod u+x "$multitool"
+# invariant globalisation: the program then needs no ICU library
+DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 "$multitool" --version >/dev/null 2>&1 \
+  || fail "$multitool does not run on this machine"
+
+command -v git >/dev/null || fail "git is needed by the pre-commit integration test"
+if ! command -v pre-commit >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "install-test-tools: installing pre-commit (Debian package)" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q pre-commit >&2 || { apt-get update -q >&2 && apt-get install -y -q pre-commit >&2; } \
+      || fail "apt-get install pre-commit failed"
+  else
+    fail "pre-commit is not installed, and installing it needs root: run 'sudo apt-get install pre-commit'" \
+      "(or 'pipx install pre-commit'), then rerun"
+  fi
+fi

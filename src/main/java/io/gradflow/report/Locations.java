@@ -1,0 +1,47 @@
+package io.gradflow.report;
+
+import io.gradflow.rules.Finding;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+
+/**
+ * How the CI formats place a finding: the file relative to the directory gradflow ran in, with
+ * forward slashes; where the format has no lines, the layer (or the container path) in the message.
+ */
+final class Locations {
+
+    private Locations() {
+    }
+
+    /** The message, led by "layer 'name': " where the finding has no line to point at. */
+    static String message(Finding f) {
+        return f.line() > 0 || f.layer() == null ? f.message() : "layer '" + f.layer() + "': " + f.message();
+    }
+
+    /** The message, led by the path inside the container where the error has no line. */
+    static String message(InputError e) {
+        return e.line() > 0 || e.pointer() == null || e.pointer().isEmpty() ? e.message()
+                : e.pointer() + ": " + e.message();
+    }
+
+    /**
+     * The source relative to {@code base} ("models/a.json" for "./models/a.json" or an absolute
+     * path below {@code base}); the absolute path when it lies outside; the name as given when it
+     * is not a path at all.
+     */
+    static String relative(String source, Path base) {
+        try {
+            Path abs = base.resolve(source).toAbsolutePath().normalize();
+            Path b = base.toAbsolutePath().normalize();
+            Path out = abs.startsWith(b) ? b.relativize(abs) : abs;
+            return out.toString().replace('\\', '/');
+        } catch (InvalidPathException e) {
+            return source;
+        }
+    }
+
+    /** Whether {@link #relative} gave a path outside {@code base}. */
+    static boolean isAbsolute(String relative) {
+        return relative.startsWith("/") || relative.matches("^[A-Za-z]:/.*");
+    }
+}

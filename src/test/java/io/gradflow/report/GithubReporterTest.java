@@ -1,0 +1,70 @@
+package io.gradflow.report;
+
+import static io.gradflow.report.Reports.finding;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gradflow.rules.Severity;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Workflow commands as the Actions runner parses them. */
+class GithubReporterTest {
+
+    private static final Path BASE = Path.of("").toAbsolutePath();
+
+    @Test
+    void eachFindingIsAnAnnotationAtItsLineWithRuleAsTitleThenTheSummary() {
+        String out = Reports.render(new GithubReporter(BASE), Reports.lint(Reports.VANISHING));
+        assertThat(out.lines().toList()).first().asString().startsWith(
+                "::error file=fixtures/examples/sigmoid-mlp-20.json,line=10,col=7,title=GF001 deep-saturating-stack::"
+                        + "layers 'dense_0'..'dense_19': 20 stacked sigmoid layers");
+        assertThat(out).contains("::warning file=fixtures/examples/sigmoid-mlp-20.json,line=10,col=7,"
+                + "title=GF005 missing-normalization::");
+        assertThat(out.strip()).endsWith("gradflow: 1 model (1 vanishing): 1 error, 2 warnings, 0 info");
+    }
+
+    @Test
+    void severitiesMapToErrorWarningAndNotice() {
+        String out = Reports.render(new GithubReporter(BASE), Reports.withFindings(List.of(
+                finding("GF001", Severity.ERROR, "e", "m.json", 1, 1, "a", ""),
+                finding("GF001", Severity.WARNING, "w", "m.json", 2, 1, "b", ""),
+                finding("GF001", Severity.INFO, "i", "m.json", 3, 1, "c", ""))));
+        assertThat(out).contains("::error file=m.json,line=1,").contains("::warning file=m.json,line=2,")
+                .contains("::notice file=m.json,line=3,");
+    }
+
+    @Test
+    void messagesAndPropertiesAreEscapedAsTheRunnerUnescapesThem() {
+        String out = Reports.render(new GithubReporter(BASE), Reports.withFindings(List.of(
+                finding("GF001", Severity.ERROR, "100% lost:\r\nsee, here", "dir,x/a:b.json", 4, 2, "l", ""))));
+        assertThat(out.lines().findFirst().orElseThrow()).isEqualTo(
+                "::error file=dir%2Cx/a%3Ab.json,line=4,col=2,title=GF001 deep-saturating-stack::"
+                        + "100%25 lost:%0D%0Asee, here");
+    }
+
+    @Test
+    void findingWithoutALineNamesItsLayerAndTheFileOnly() {
+        String out = Reports.render(new GithubReporter(BASE), Reports.withFindings(List.of(
+                finding("GF001", Severity.ERROR, "shrinks", "m.zip", 0, 0, "dense_3",
+                        "configuration.json#/confs/3/layer"))));
+        assertThat(out.lines().findFirst().orElseThrow()).isEqualTo(
+                "::error file=m.zip,title=GF001 deep-saturating-stack::layer 'dense_3': shrinks");
+    }
+
+    @Test
+    void unreadableInputIsAnError() {
+        String out = Reports.render(new GithubReporter(BASE), Reports.withFindings(List.of(),
+                new InputError("./bad.json", 3, 9, "", "invalid JSON: unexpected end of file")));
+        assertThat(out).startsWith("::error file=bad.json,line=3,col=9,title=gradflow%3A unreadable input::"
+                + "invalid JSON: unexpected end of file\n");
+    }
+
+    @Test
+    void pathsAreMadeRelativeToTheWorkspace() {
+        String abs = BASE.resolve("models/m.json").toString();
+        String out = Reports.render(new GithubReporter(BASE), Reports.withFindings(List.of(
+                finding("GF001", Severity.ERROR, "x", abs, 1, 1, "l", ""))));
+        assertThat(out).startsWith("::error file=models/m.json,");
+    }
+}
