@@ -123,7 +123,10 @@ final class LintCommand implements Subcommand {
             inputs.add(cl.hasOption("skip-non-models") ? new FileWalker.Input(in.path(), in.display(), false) : in);
         }
         if (writeBaseline != null) {
-            refuseToOverwriteAnInput(Path.of(writeBaseline), inputs);
+            refuseToOverwriteAnInput("--write-baseline", Path.of(writeBaseline), inputs);
+        }
+        if (output != null) {
+            refuseToOverwriteAnInput("--output", Path.of(output), inputs);
         }
         // every file's configuration before any output: a broken gradflow.json stops the run whole
         Map<Path, RuleConfig> perFile = new HashMap<>();
@@ -174,11 +177,12 @@ final class LintCommand implements Subcommand {
     }
 
     /** A baseline is never written over a model being linted (nor over a directory). */
-    private static void refuseToOverwriteAnInput(Path target, List<FileWalker.Input> inputs) throws UsageException {
+    /** Reports and baselines never overwrite a model being linted. */
+    static void refuseToOverwriteAnInput(String option, Path target, List<FileWalker.Input> inputs)
+            throws UsageException {
         Path t = target.toAbsolutePath().normalize();
         if (Files.isDirectory(t)) {
-            throw new UsageException("lint: --write-baseline " + target + " is a directory; name a file such as "
-                    + target.resolve("gradflow-baseline.json"));
+            throw new UsageException("lint: " + option + " " + target + " is a directory; name a file");
         }
         for (FileWalker.Input in : inputs) {
             Path p = in.path().toAbsolutePath().normalize();
@@ -189,7 +193,7 @@ final class LintCommand implements Subcommand {
                 same = false;
             }
             if (same) {
-                throw new UsageException("lint: --write-baseline " + target + " is one of the files being linted; "
+                throw new UsageException("lint: " + option + " " + target + " is one of the files being linted; "
                         + "gradflow never writes over a model");
             }
         }

@@ -1,5 +1,6 @@
 package io.gradflow.cli;
 
+import io.gradflow.config.ConfigResolver;
 import io.gradflow.ingest.ReadException;
 import io.gradflow.report.InputError;
 import io.gradflow.rules.RuleConfig;
@@ -85,16 +86,21 @@ final class VerifyCommand implements Subcommand {
             throw new UsageException("verify: --format must be text or json, not '" + format + "'");
         }
         Severity threshold = LintCommand.failOn(cl.getOptionValue("fail-on", "error"));
-        Verifier.Options o = new Verifier.Options(positive(cl, "steps", 10, 0), positive(cl, "batch", 32, 1),
-                longOpt(cl, "seed", 42), positive(cl, "probe-batches", 4, 1),
-                cl.hasOption("time-budget") ? number(cl, "time-budget") : 0, cl.hasOption("reinit"),
-                RuleConfig.DEFAULT);
-        Verifier v = new Verifier(o, io.err());
+        if (cl.hasOption("output")) {
+            List<FileWalker.Input> inputs = new ArrayList<>();
+            files.forEach(f -> inputs.add(new FileWalker.Input(Path.of(f), f, true)));
+            LintCommand.refuseToOverwriteAnInput("--output", Path.of(cl.getOptionValue("output")), inputs);
+        }
+        ConfigResolver configs = ConfigResolver.discovering(Path.of("").toAbsolutePath());
         List<VerifyReport> reports = new ArrayList<>();
         List<InputError> errors = new ArrayList<>();
         for (String f : files) {
             try {
-                reports.add(v.verify(Path.of(f), f));
+                RuleConfig config = configs.forFile(Path.of(f));
+                Verifier.Options o = new Verifier.Options(positive(cl, "steps", 10, 0), positive(cl, "batch", 32, 1),
+                        longOpt(cl, "seed", 42), positive(cl, "probe-batches", 4, 1),
+                        cl.hasOption("time-budget") ? number(cl, "time-budget") : 0, cl.hasOption("reinit"), config);
+                reports.add(new Verifier(o, io.err()).verify(Path.of(f), f));
             } catch (ReadException e) {
                 errors.add(new InputError(f, e.pos().line(), e.pos().column(), e.pos().pointer(), e.getMessage()));
             } catch (VerifyException e) {

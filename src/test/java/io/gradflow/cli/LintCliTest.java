@@ -138,6 +138,17 @@ class LintCliTest {
     }
 
     @Test
+    void outputNeverOverwritesAModelBeingLinted() throws IOException {
+        Path copy = tmp.resolve("m.json");
+        Files.copy(Path.of(VANISHING), copy);
+        byte[] before = Files.readAllBytes(copy);
+        CliRunner.Result r = CliRunner.run("lint", "-o", copy.toString(), copy.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--output " + copy + " is one of the files being linted");
+        assertThat(Files.readAllBytes(copy)).isEqualTo(before);
+    }
+
+    @Test
     void outputOptionWritesTheReportToAFile() throws IOException {
         Path out = tmp.resolve("report.json");
         CliRunner.Result r = CliRunner.run("lint", "-f", "json", "-o", out.toString(), VANISHING);
