@@ -49,7 +49,7 @@ public final class Evaluation {
 
     /** Measurement protocol: probe batches per network and their size. */
     static final int BATCHES = 4;
-    static final int BATCH = 24;
+    static final int BATCH = Integer.getInteger("gradflow.eval.batch", 24);
     /** A case is clear when its measured numbers are this far from every threshold. */
     static final double CLEAR_MARGIN = 0.3;
 
@@ -68,10 +68,11 @@ public final class Evaluation {
                 default -> out.add(new Named(w.name(), w.getWeightInitFunction()));
             }
         }
-        out.add(new Named("N(0,1)", Dl4jConfigs.init(new NormalDistribution(0, 1))));
-        out.add(new Named("N(0,0.1)", Dl4jConfigs.init(new NormalDistribution(0, 0.1))));
-        out.add(new Named("U(-1,1)", Dl4jConfigs.init(new UniformDistribution(-1, 1))));
-        out.add(new Named("TN(0,0.5)", Dl4jConfigs.init(new TruncatedNormalDistribution(0, 0.5))));
+        // names without commas: they are CSV keys
+        out.add(new Named("N(0;1)", Dl4jConfigs.init(new NormalDistribution(0, 1))));
+        out.add(new Named("N(0;0.1)", Dl4jConfigs.init(new NormalDistribution(0, 0.1))));
+        out.add(new Named("U(-1;1)", Dl4jConfigs.init(new UniformDistribution(-1, 1))));
+        out.add(new Named("TN(0;0.5)", Dl4jConfigs.init(new TruncatedNormalDistribution(0, 0.5))));
         // no OrthogonalDistribution: ND4J 1.0.0-M2.1's sampler hangs or crashes the JVM natively
         return out;
     }
@@ -242,15 +243,24 @@ public final class Evaluation {
                     r.measSignal(), r.meas(), r.millis(), r.error() == null ? "" : "  " + r.error());
         }
         printTable(rows, System.out);
-        System.out.printf(Locale.ROOT, "%nworst first-to-last errors:%n");
+        report(rows, System.out);
+        System.out.printf(Locale.ROOT, "%n%d cases in %.0f s%n", rows.size(), (System.nanoTime() - t0) / 1e9);
+        writeCsv(rows);
+    }
+
+    /** The worst errors and the clear cases whose verdicts differ. */
+    static void report(List<Row> rows, PrintStream out) {
+        out.printf(Locale.ROOT, "%nworst first-to-last errors:%n");
         rows.stream().filter(Row::measured).sorted(Comparator.comparingDouble(Row::ratioError).reversed()).limit(15)
-                .forEach(r -> System.out.printf(Locale.ROOT, "  %-48s predicted %+7.2f measured %+7.2f (signal %+.2f vs %+.2f)%n",
+                .forEach(r -> out.printf(Locale.ROOT, "  %-48s predicted %+7.2f measured %+7.2f (signal %+.2f vs %+.2f)%n",
                         r.c().id(), r.predRatio(), r.measRatio(), r.predSignal(), r.measSignal()));
         List<Row> disagree = rows.stream().filter(r -> r.clear(Thresholds.DEFAULT) && r.pred() != r.meas()).toList();
-        System.out.printf(Locale.ROOT, "%nclear cases where the verdicts differ: %d%n", disagree.size());
-        disagree.forEach(r -> System.out.printf(Locale.ROOT, "  %-48s predicted %s (%+.2f, %+.2f) measured %s (%+.2f, %+.2f)%n",
+        out.printf(Locale.ROOT, "%nclear cases where the verdicts differ: %d%n", disagree.size());
+        disagree.forEach(r -> out.printf(Locale.ROOT, "  %-48s predicted %s (%+.2f, %+.2f) measured %s (%+.2f, %+.2f)%n",
                 r.c().id(), r.pred(), r.predRatio(), r.predSignal(), r.meas(), r.measRatio(), r.measSignal()));
-        System.out.printf(Locale.ROOT, "%n%d cases in %.0f s%n", rows.size(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    static void writeCsv(List<Row> rows) throws IOException {
         Path csv = Path.of("target", "accuracy.csv");
         Files.createDirectories(csv.getParent());
         List<String> lines = new ArrayList<>();

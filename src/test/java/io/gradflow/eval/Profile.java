@@ -35,8 +35,10 @@ public final class Profile {
             org.deeplearning4j.nn.weights.IWeightInit w = Evaluation.inits().stream()
                     .filter(n -> n.name().equals(p[3])).findFirst().orElseThrow().init();
             boolean cnn = p[1].equals("cnn");
+            int width = Integer.getInteger("gradflow.eval.width", cnn ? 16 : 64);
             io.gradflow.testing.Dl4jConfigs.Spec s = new io.gradflow.testing.Dl4jConfigs.Spec(cnn, Integer.parseInt(p[4]),
-                    cnn ? 16 : 64, a, w, args[0].contains(":bn"), args[0].contains(":res"), 0, cnn ? 8 : 64, true);
+                    width, a, w, args[0].contains(":bn"), args[0].contains(":res"), 0,
+                    cnn ? Integer.getInteger("gradflow.eval.side", 8) : width, true);
             show(new Evaluation.Case(args[0], s, p[3]), args.length > 1 ? Integer.parseInt(args[1]) : 4);
             return;
         }
@@ -54,16 +56,21 @@ public final class Profile {
             ModelGraph g = ModelLoader.loadJson(c.id(), json.getBytes(StandardCharsets.UTF_8));
             GradientAnalysis a = SignalPropagation.analyse(g, SignalPropagation.Options.DEFAULT.withBatch(Evaluation.BATCH));
             Object net;
+            long seed = Long.getLong("gradflow.eval.seed", 42);
             if (c.spec().residual()) {
-                ComputationGraph cg = new ComputationGraph(ComputationGraphConfiguration.fromJson(json));
+                ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(json);
+                conf.getDefaultConfiguration().setSeed(seed);
+                ComputationGraph cg = new ComputationGraph(conf);
                 cg.init();
                 net = cg;
             } else {
-                MultiLayerNetwork m = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(json));
+                MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(json);
+                conf.getConfs().forEach(x -> x.setSeed(seed));
+                MultiLayerNetwork m = new MultiLayerNetwork(conf);
                 m.init();
                 net = m;
             }
-            Nd4j.getRandom().setSeed(7);
+            Nd4j.getRandom().setSeed(seed);
             ModelGraph sized = SignalPropagation.withAssumedSizes(g, SignalPropagation.Options.DEFAULT);
             DataType dt = c.spec().doubles() ? DataType.DOUBLE : DataType.FLOAT;
             Measurement m = new Measurer(sized, a, new SyntheticData(sized, dt), Thresholds.DEFAULT)

@@ -1,0 +1,68 @@
+package io.gradflow.eval;
+
+import io.gradflow.analysis.GradientAnalysis;
+import io.gradflow.analysis.SignalPropagation;
+import io.gradflow.analysis.Verdict;
+import io.gradflow.ingest.ModelLoader;
+import io.gradflow.model.ModelGraph;
+import io.gradflow.testing.Dl4jConfigs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Re-predicts the cases of a measured evaluation (target/accuracy.csv) with the current analysis,
+ * without measuring again: measurement takes minutes, prediction milliseconds, so analysis
+ * changes can be judged against the same measurements.
+ */
+public final class Replay {
+
+    private Replay() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path csv = Path.of(args.length > 0 ? args[0] : "target/accuracy.csv");
+        Map<String, String[]> measured = new HashMap<>();
+        List<String> lines = Files.readAllLines(csv);
+        for (String l : lines.subList(1, lines.size())) {
+            // older files wrote initialiser names with commas: "N(0,1)" is now "N(0;1)"
+            String fixed = l.replaceAll("\\((-?[0-9.]+),([0-9.]+)\\)", "($1;$2)");
+            String[] f = fixed.split(",", -1);
+            measured.put(f[0], f);
+        }
+        List<Evaluation.Row> rows = new ArrayList<>();
+        for (Evaluation.Case c : Evaluation.family(7, Integer.MAX_VALUE)) {
+            String[] m = measured.get(c.id());
+            if (m == null) {
+                continue;
+            }
+            try {
+                String json = Dl4jConfigs.json(c.spec());
+                ModelGraph g = ModelLoader.loadJson(c.id(), json.getBytes(StandardCharsets.UTF_8));
+                GradientAnalysis a = SignalPropagation.analyse(g,
+                        SignalPropagation.Options.DEFAULT.withBatch(Evaluation.BATCH));
+                rows.add(new Evaluation.Row(c, g.layerCount(), a.firstToLastDecades(), a.signalDecades(), a.verdict(),
+                        Double.parseDouble(m[5]), Double.parseDouble(m[6]), Verdict.valueOf(m[7].toUpperCase(Locale.ROOT)),
+                        0, m[9].isEmpty() ? null : m[9]));
+            } catch (Exception e) {
+                System.err.println(c.id() + ": " + e);
+            }
+        }
+        Evaluation.printTable(rows, System.out);
+        Evaluation.report(rows, System.out);
+        if (args.length > 1) {
+            for (Evaluation.Row r : rows) {
+                if (r.c().id().contains(args[1])) {
+                    System.out.printf(Locale.ROOT, "  %-48s pred %+7.2f / %+6.2f  meas %+7.2f / %+6.2f  err %.2f%n",
+                            r.c().id(), r.predRatio(), r.predSignal(), r.measRatio(), r.measSignal(), r.ratioError());
+                }
+            }
+        }
+    }
+}
