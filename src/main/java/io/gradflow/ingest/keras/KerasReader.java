@@ -135,6 +135,9 @@ public final class KerasReader {
         for (Ref ref : top.outputs) {
             outputs.add(resolve(ref, 0));
         }
+        if (nodes.stream().allMatch(n -> n.kind() == LayerKind.INPUT)) {
+            throw new ReadException("the Keras model has no layers", pos(root));
+        }
         nodes = withInputShapes(nodes);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("network", cls);
