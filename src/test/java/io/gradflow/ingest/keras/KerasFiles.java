@@ -23,6 +23,15 @@ public final class KerasFiles {
     private KerasFiles() {
     }
 
+    /**
+     * Writes a Keras HDF5 model with a weight dataset of the given size, for
+     * scripts/bench-hdf5-size.sh: {@code KerasFiles FILE MEGABYTES}.
+     */
+    public static void main(String[] args) {
+        int floats = (int) Math.min(Integer.MAX_VALUE, Long.parseLong(args[1]) * 1024 * 1024 / 4);
+        kerasHdf5(Path.of(args[0]), sequentialMlp(8, 64, "relu", "HeNormal"), floats);
+    }
+
     /** A Sequential Keras 2 MLP: {@code depth} Dense layers of {@code width} units. */
     public static String sequentialMlp(int depth, int width, String activation, String init) {
         StringBuilder b = new StringBuilder("{\"class_name\": \"Sequential\", \"keras_version\": \"2.2.4\", "
