@@ -20,12 +20,17 @@ import org.junit.jupiter.api.Test;
  * Which Keras corpus files Deeplearning4j 1.0.0-M2.1's KerasModelImport turns into a trainable
  * network (what the verifier will use), held against the README's compatibility table so the
  * table cannot go stale. Each file is imported by {@link KerasImportProbe} in a JVM of its own,
- * with a time limit: ND4J 1.0.0-M2.1's orthogonal initialiser can spin or crash in native code.
+ * with a time limit: ND4J 1.0.0-M2.1's orthogonal initialiser can spin or crash in native code,
+ * and not every time, so a hang satisfies a "yes" or "sometimes" row while an import error must
+ * match a "no" row exactly.
  */
 @Tag("slow")
 class KerasImportIT {
 
-    /** What the import did: "yes", "yes" without the training config, or "no" with why. */
+    /**
+     * What the import did: "yes" (perhaps without the training config), "no" with why, or "hang"
+     * when it did not return in time.
+     */
     record Outcome(String verdict, String detail) { }
 
     @Test
@@ -51,8 +56,16 @@ class KerasImportIT {
         System.out.println(report);
         assertThat(table.keySet()).as("README rows").containsExactlyInAnyOrderElementsOf(observed.keySet());
         for (Map.Entry<String, Outcome> e : observed.entrySet()) {
-            assertThat(KerasCorpus.Row.head(table.get(e.getKey()).dl4j())).as("%s\n%s", e.getKey(), report)
-                    .isEqualTo(e.getValue().verdict());
+            String stated = KerasCorpus.Row.head(table.get(e.getKey()).dl4j());
+            String seen = e.getValue().verdict();
+            if (seen.equals("hang")) {
+                // the hang is ND4J's and not deterministic: a file may import in one run and spin in the next
+                assertThat(stated).as("%s hung; the README must say yes or sometimes\n%s", e.getKey(), report)
+                        .isIn("yes", "sometimes");
+            } else {
+                assertThat(stated).as("%s\n%s", e.getKey(), report)
+                        .isEqualTo(stated.equals("sometimes") && seen.equals("yes") ? "sometimes" : seen);
+            }
         }
     }
 
@@ -62,7 +75,10 @@ class KerasImportIT {
     /** Imports one file in a JVM of its own: native code that spins or crashes cannot take the test with it. */
     static Outcome tryImport(Path f) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx2g", "-cp", System.getProperty("java.class.path"),
+        // ND4J can crash in native code (a JVM crash log, not a result): keep those logs out of the checkout
+        String errorFile = Path.of(System.getProperty("java.io.tmpdir"), "gradflow-keras-import-hs_err_%p.log").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx2g", "-XX:ErrorFile=" + errorFile,
+                "-cp", System.getProperty("java.class.path"),
                 KerasImportProbe.class.getName(), f.toString());
         pb.redirectErrorStream(true);
         Path log = Files.createTempFile("keras-import", ".log");
@@ -74,7 +90,7 @@ class KerasImportIT {
                 new ProcessBuilder("kill", "-3", Long.toString(p.pid())).start().waitFor();
                 Thread.sleep(2000);
                 p.destroyForcibly().waitFor();
-                return new Outcome("no", "did not return within " + TIMEOUT_S + " s, stuck in " + stuckIn(log));
+                return new Outcome("hang", "did not return within " + TIMEOUT_S + " s, stuck in " + stuckIn(log));
             }
             List<String> lines = Files.readAllLines(log);
             for (String l : lines) {
