@@ -4,11 +4,16 @@ import io.gradflow.ingest.dl4j.Dl4jReader;
 import io.gradflow.ingest.json.JsonParser;
 import io.gradflow.ingest.json.JsonSyntaxException;
 import io.gradflow.ingest.json.JsonValue;
+import io.gradflow.ingest.keras.KerasArchive;
+import io.gradflow.ingest.keras.KerasHdf5;
+import io.gradflow.ingest.keras.KerasReader;
+import io.gradflow.model.Format;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
 import io.gradflow.model.SourcePos;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -53,7 +58,7 @@ public final class ModelLoader {
         return switch (kind) {
             case EMPTY -> throw new ReadException("the file is empty", SourcePos.of(1, 1));
             case ZIP -> loadZip(path, display);
-            case HDF5 -> notYet("Keras HDF5 models");
+            case HDF5 -> loadHdf5(path, display);
             case DSL -> notYet("gradflow DSL models");
             case JSON -> loadJson(display, readText(path));
             case UNKNOWN -> throw new ReadException(unknownMessage(path));
@@ -160,8 +165,8 @@ public final class ModelLoader {
         if (Dl4jReader.looksLikeDl4j(root)) {
             return Dl4jReader.read(display, root);
         }
-        if (root.isObject() && root.has("class_name") && root.has("config")) {
-            return notYet("Keras JSON models");
+        if (KerasReader.looksLikeKeras(root)) {
+            return KerasReader.read(display, Format.KERAS_JSON, root, KerasReader.Facts.NONE);
         }
         throw ReadException.notAModel("JSON file is not a model: no DL4J 'confs'/'vertices' and no Keras "
                 + "'class_name'/'config' at the top level", new SourcePos(root.line(), root.column(), ""));
@@ -186,12 +191,34 @@ public final class ModelLoader {
                 ModelGraph g = inEntry("configuration.json", () -> Dl4jReader.read(display, root));
                 return relocate(g, "configuration.json");
             }
-            if (zip.has("config.json")) {
-                return notYet("Keras 3 .keras models");
+            if (zip.has(KerasArchive.CONFIG)) {
+                KerasArchive.Contents c = KerasArchive.read(zip);
+                ModelGraph g = inEntry(KerasArchive.CONFIG,
+                        () -> KerasReader.read(display, Format.KERAS_V3, c.config(), c.facts()));
+                return relocate(g, KerasArchive.CONFIG);
             }
             throw new ReadException("zip archive holds neither configuration.json (a DL4J model) nor "
                     + "config.json (a Keras 3 model)");
         }
+    }
+
+    /** A Keras HDF5 file: its model_config attribute, read without touching the weights. */
+    private static ModelGraph loadHdf5(Path path, String display) throws ReadException {
+        KerasHdf5.Attributes a = KerasHdf5.read(path);
+        String entry = "model_config";
+        JsonValue root = inEntry(entry, () -> parse(a.modelConfig().getBytes(StandardCharsets.UTF_8)));
+        JsonValue training = null;
+        if (a.trainingConfig() != null) {
+            try {
+                training = JsonParser.parse(a.trainingConfig());
+            } catch (JsonSyntaxException e) {
+                // the training configuration only adds the loss and optimiser; the model reads without it
+                training = null;
+            }
+        }
+        KerasReader.Facts facts = new KerasReader.Facts(a.kerasVersion(), a.backend(), training);
+        ModelGraph g = inEntry(entry, () -> KerasReader.read(display, Format.KERAS_H5, root, facts));
+        return relocate(g, entry);
     }
 
     private static ModelGraph notYet(String what) throws ReadException {

@@ -7,12 +7,15 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import java.io.File;
+import io.gradflow.ingest.keras.KerasFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The lint path loads no ND4J, no JavaCPP and no Deeplearning4j class: it must start in a blink. */
 class StaticPathTest {
@@ -28,6 +31,26 @@ class StaticPathTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(out).contains("io.gradflow.analysis.SignalPropagation").contains("\"verdict\": \"vanishing\"");
+        List<String> offending = out.lines().filter(l -> l.startsWith("[class,load]"))
+                .filter(l -> l.contains(" org.nd4j.") || l.contains(" org.bytedeco.") || l.contains(" org.deeplearning4j."))
+                .toList();
+        assertThat(offending).isEmpty();
+    }
+
+    @Test
+    void kerasLintLoadsNoNd4jJavaCppOrDl4jClassEither(@TempDir Path tmp) throws IOException, InterruptedException {
+        Path h5 = KerasFiles.kerasHdf5(tmp.resolve("m.h5"), KerasFiles.sequentialMlp(4, 16, "relu", "HeNormal"), 4096);
+        Path zip = KerasFiles.kerasArchive(tmp.resolve("m.keras"), KerasFiles.keras3Functional());
+        Path json = Files.writeString(tmp.resolve("m.json"), KerasFiles.sequentialMlp(3, 8, "tanh", "GlorotUniform"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-verbose:class", "-cp", System.getProperty("java.class.path"),
+                "io.gradflow.cli.Main", "lint", "--format", "json", h5.toString(), zip.toString(), json.toString());
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).contains("io.gradflow.ingest.keras.KerasHdf5").contains("\"format\": \"keras-v3\"")
+                .contains("\"format\": \"keras-h5\"").contains("\"format\": \"keras-json\"");
         List<String> offending = out.lines().filter(l -> l.startsWith("[class,load]"))
                 .filter(l -> l.contains(" org.nd4j.") || l.contains(" org.bytedeco.") || l.contains(" org.deeplearning4j."))
                 .toList();

@@ -1,0 +1,471 @@
+package io.gradflow.ingest.keras;
+
+import io.gradflow.ingest.json.JsonValue;
+import io.gradflow.model.Activation;
+import io.gradflow.model.LayerKind;
+import io.gradflow.model.Node;
+import io.gradflow.model.SourcePos;
+import io.gradflow.model.WeightInit;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One Keras layer (Keras 1, 2 or 3 config) mapped to a model node: what it does for signal
+ * propagation and the numbers the analysis reads. Layers gradflow cannot model (Lambda, custom
+ * and quantised layers, TensorFlow op layers) become opaque nodes that say why.
+ */
+final class KerasLayers {
+
+    private KerasLayers() {
+    }
+
+    /**
+     * A mapped layer and what the graph reader still needs from it.
+     *
+     * @param node          the node, without its inputs
+     * @param channelsFirst the data layout the layer declares (data_format, dim_ordering), or null
+     * @param target        a Reshape's target shape without the batch axis (-1 where inferred), or null
+     * @param permutation   a Permute's axes (1-based, without the batch axis), or null
+     */
+    record Mapped(Node.Builder node, Boolean channelsFirst, long[] target, int[] permutation) {
+
+        static Mapped of(Node.Builder node, Boolean channelsFirst) {
+            return new Mapped(node, channelsFirst, null, null);
+        }
+    }
+
+    /** Layer classes that only move or pass values on. */
+    private static final Map<String, String> PASS_THROUGH = Map.ofEntries(
+            Map.entry("Flatten", "Flatten"), Map.entry("Reshape", "Reshape"), Map.entry("Permute", "Permute"),
+            Map.entry("RepeatVector", "RepeatVector"), Map.entry("Masking", "Masking"),
+            Map.entry("ActivityRegularization", "ActivityRegularization"), Map.entry("Identity", "Identity"),
+            Map.entry("InputSpec", "InputSpec"));
+
+    /** Maps one layer object ({"class_name": ..., "config": {...}}). */
+    static Mapped map(String name, JsonValue layer, SourcePos pos, KerasVersion ver) {
+        String cls = layer.str("class_name");
+        String module = layer.str("module");
+        JsonValue cfg = layer.opt("config");
+        if (cls == null || cfg == null || !cfg.isObject()) {
+            return Mapped.of(opaque(name, cls == null ? "layer" : cls, "layer entry without a class_name and a "
+                    + "config object", pos), null);
+        }
+        boolean frozen = !cfg.bool("trainable", true);
+        Mapped m = mapClass(name, cls, module, cfg, pos, ver);
+        m.node().frozen(frozen);
+        return m;
+    }
+
+    private static Mapped mapClass(String name, String cls, String module, JsonValue cfg, SourcePos pos,
+                                   KerasVersion ver) {
+        Boolean layout = channelsFirst(cfg);
+        if (module != null && (module.startsWith("keras.src.ops") || module.startsWith("keras.ops"))) {
+            return Mapped.of(operation(name, cls, module, pos), layout);
+        }
+        switch (cls) {
+            case "Bidirectional" -> {
+                return Mapped.of(bidirectional(name, cfg, pos, ver), layout);
+            }
+            case "TimeDistributed" -> {
+                JsonValue inner = cfg.opt("layer");
+                if (inner == null || !inner.isObject()) {
+                    return Mapped.of(opaque(name, cls, "TimeDistributed without its layer", pos), layout);
+                }
+                Mapped m = map(name, inner, pos, ver);
+                m.node().type("TimeDistributed(" + inner.str("class_name") + ")");
+                return m;
+            }
+            case "Lambda" -> {
+                // the config carries marshalled Python bytecode: it is never decoded, let alone run
+                return Mapped.of(opaque(name, cls, "Lambda layer: Python code, not analysed", pos), layout);
+            }
+            case "TFOpLambda", "SlicingOpLambda", "TensorFlowOpLayer" -> {
+                return Mapped.of(opaque(name, cls, "TensorFlow operation layer: not analysed", pos), layout);
+            }
+            case "Attention", "AdditiveAttention" -> {
+                return Mapped.of(opaque(name, cls, "dot-product attention over its inputs, without projections"
+                        + " of its own: gradflow does not model it", pos), layout);
+            }
+            case "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D" -> {
+                return Mapped.of(opaque(name, cls, "convolutional LSTM: gradflow does not model it", pos), layout);
+            }
+            case "Merge" -> {
+                return Mapped.of(legacyMerge(name, cfg, pos), layout);
+            }
+            case "Reshape" -> {
+                long[] target = longs(cfg.opt("target_shape"));
+                return new Mapped(shape(name, cls, pos), layout, target, null);
+            }
+            case "Permute" -> {
+                int[] dims = cfg.ints("dims");
+                return new Mapped(shape(name, cls, pos), layout, null, dims);
+            }
+            default -> { }
+        }
+        Node.Builder b = switch (cls) {
+            case "Dense", "TimeDistributedDense" -> dense(name, cls, cfg, pos, ver);
+            case "Conv1D", "Conv2D", "Conv3D", "Convolution1D", "Convolution2D", "Convolution3D",
+                 "AtrousConvolution1D", "AtrousConvolution2D" -> conv(name, cls, LayerKind.CONV, cfg, pos, ver);
+            case "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose", "Deconvolution2D", "Deconvolution3D",
+                 "Deconv2D", "Deconv3D" -> conv(name, cls, LayerKind.DECONV, cfg, pos, ver);
+            case "SeparableConv1D", "SeparableConv2D", "SeparableConvolution1D", "SeparableConvolution2D" ->
+                    conv(name, cls, LayerKind.SEPARABLE_CONV, cfg, pos, ver);
+            case "DepthwiseConv1D", "DepthwiseConv2D" -> conv(name, cls, LayerKind.DEPTHWISE_CONV, cfg, pos, ver);
+            case "LocallyConnected1D", "LocallyConnected2D" -> conv(name, cls, LayerKind.LOCALLY_CONNECTED, cfg, pos, ver);
+            case "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "MaxPool1D", "MaxPool2D", "MaxPool3D",
+                 "AveragePooling1D", "AveragePooling2D", "AveragePooling3D", "AvgPool1D", "AvgPool2D",
+                 "AvgPool3D" -> pooling(name, cls, cfg, pos);
+            case "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D", "GlobalMaxPool1D",
+                 "GlobalMaxPool2D", "GlobalMaxPool3D", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
+                 "GlobalAveragePooling3D", "GlobalAvgPool1D", "GlobalAvgPool2D", "GlobalAvgPool3D" ->
+                    simple(name, cls, LayerKind.GLOBAL_POOLING, pos)
+                            .pooling(cls.contains("Max") ? Node.Pooling.MAX : Node.Pooling.AVG);
+            case "BatchNormalization", "SyncBatchNormalization" -> normalization(name, cls, LayerKind.BATCH_NORM, cfg, pos, ver);
+            case "LayerNormalization", "GroupNormalization", "RMSNormalization", "UnitNormalization" ->
+                    normalization(name, cls, LayerKind.LAYER_NORM, cfg, pos, ver);
+            case "Activation" -> activationLayer(name, cls, KerasNames.activation(cfg.opt("activation"), ver), pos);
+            case "LeakyReLU" -> activationLayer(name, cls, Activation.of(Activation.Kind.LEAKYRELU,
+                    cfg.num("negative_slope", cfg.num("alpha", 0.3))), pos);
+            case "PReLU" -> activationLayer(name, cls, Activation.of(Activation.Kind.PRELU,
+                    KerasNames.constantValue(cfg.opt("alpha_initializer"), 0, ver)), pos);
+            case "ELU" -> activationLayer(name, cls, Activation.of(Activation.Kind.ELU, cfg.num("alpha", 1.0)), pos);
+            case "ReLU" -> activationLayer(name, cls, KerasNames.relu(cfg.num("max_value", Double.NaN),
+                    cfg.num("negative_slope", 0), cfg.num("threshold", 0)), pos);
+            case "ThresholdedReLU" -> activationLayer(name, cls,
+                    Activation.of(Activation.Kind.THRESHOLDEDRELU, cfg.num("theta", 1.0)), pos);
+            case "Softmax" -> activationLayer(name, cls, Activation.SOFTMAX, pos);
+            case "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "AlphaDropout",
+                 "GaussianDropout" -> simple(name, cls, LayerKind.DROPOUT, pos).dropRate(cfg.num("rate", cfg.num("p", 0)));
+            // additive noise leaves the scale as it is, in expectation
+            case "GaussianNoise" -> simple(name, cls, LayerKind.DROPOUT, pos);
+            case "Embedding" -> embedding(name, cls, cfg, pos, ver);
+            case "SimpleRNN", "LSTM", "GRU", "CuDNNLSTM", "CuDNNGRU" -> recurrent(name, cls, cfg, pos, ver);
+            case "MultiHeadAttention" -> attention(name, cls, cfg, pos, ver);
+            case "Add", "Subtract", "Multiply", "Average", "Maximum" -> simple(name, cls, LayerKind.ELEMENTWISE, pos)
+                    .merge(merge(cls));
+            case "Concatenate" -> simple(name, cls, LayerKind.CONCAT, pos);
+            case "Rescaling" -> simple(name, cls, LayerKind.SCALE, pos).gamma(cfg.num("scale", 1))
+                    .beta(cfg.num("offset", 0));
+            case "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D" -> shape(name, cls, pos).padding(flat(cfg.opt("padding")));
+            case "Cropping1D", "Cropping2D", "Cropping3D" -> shape(name, cls, pos).padding(flat(cfg.opt("cropping")));
+            case "UpSampling1D", "UpSampling2D", "UpSampling3D" -> shape(name, cls, pos)
+                    .kernel(flat(cfg.opt("size") != null ? cfg.opt("size") : cfg.opt("length")));
+            case "RepeatVector" -> shape(name, cls, pos).timeSteps(cfg.integer("n", -1));
+            default -> null;
+        };
+        if (b == null && PASS_THROUGH.containsKey(cls)) {
+            b = shape(name, cls, pos);
+        }
+        if (b == null) {
+            b = unknown(name, cls, cfg, pos);
+        }
+        return Mapped.of(b, layout);
+    }
+
+    // ---------------------------------------------------------------- weighted layers
+
+    private static Node.Builder dense(String name, String cls, JsonValue cfg, SourcePos pos, KerasVersion ver) {
+        return weighted(name, cls, LayerKind.DENSE, cfg, pos, ver)
+                .nOut(cfg.integer("units", cfg.integer("output_dim", -1)))
+                .nIn(cfg.integer("input_dim", -1));
+    }
+
+    /** Fields every weighted Keras layer shares: activation, kernel and bias initialisers, bias. */
+    private static Node.Builder weighted(String name, String cls, LayerKind kind, JsonValue cfg, SourcePos pos,
+                                         KerasVersion ver) {
+        boolean bias = cfg.bool("use_bias", cfg.bool("bias", true));
+        return Node.builder(name, kind).type(cls).pos(pos)
+                .activation(KerasNames.activation(cfg.opt("activation"), ver))
+                .weightInit(KerasNames.init(first(cfg, "kernel_initializer", "init"), "glorot_uniform", ver))
+                .hasBias(bias)
+                .biasInit(bias ? KerasNames.constantValue(first(cfg, "bias_initializer", "bias_init"), 0, ver) : 0);
+    }
+
+    private static Node.Builder conv(String name, String cls, LayerKind kind, JsonValue cfg, SourcePos pos,
+                                     KerasVersion ver) {
+        int dims = cls.contains("1D") ? 1 : cls.contains("3D") ? 3 : 2;
+        Node.Builder b = weighted(name, cls, kind, cfg, pos, ver).dims(dims)
+                .nOut(cfg.integer("filters", cfg.integer("nb_filter", -1)))
+                .kernel(kernel(cfg, dims))
+                .stride(expand(firstInts(cfg, "strides", "subsample", "subsample_length"), dims, 1))
+                .dilation(expand(firstInts(cfg, "dilation_rate", "atrous_rate"), dims, 1))
+                .convMode(mode(cfg))
+                .depthMultiplier((int) cfg.integer("depth_multiplier", 1));
+        switch (kind) {
+            case DEPTHWISE_CONV -> b.nOut(-1).weightInit(KerasNames.init(
+                    first(cfg, "depthwise_initializer", "init"), "glorot_uniform", ver));
+            // the model holds one initialiser per layer: the depthwise kernel's (Keras defaults both
+            // halves to glorot_uniform)
+            case SEPARABLE_CONV -> b.weightInit(KerasNames.init(
+                    first(cfg, "depthwise_initializer", "init"), "glorot_uniform", ver));
+            default -> { }
+        }
+        return b;
+    }
+
+    private static int[] kernel(JsonValue cfg, int dims) {
+        int[] k = cfg.ints("kernel_size");
+        if (k != null) {
+            return expand(k, dims, 1);
+        }
+        if (cfg.opt("nb_row") != null) {
+            return new int[] {(int) cfg.integer("nb_row", 1), (int) cfg.integer("nb_col", 1)};
+        }
+        if (cfg.opt("kernel_dim1") != null) {
+            return new int[] {(int) cfg.integer("kernel_dim1", 1), (int) cfg.integer("kernel_dim2", 1),
+                    (int) cfg.integer("kernel_dim3", 1)};
+        }
+        return expand(cfg.ints("filter_length"), dims, 1);
+    }
+
+    private static Node.Builder pooling(String name, String cls, JsonValue cfg, SourcePos pos) {
+        int dims = cls.contains("1D") ? 1 : cls.contains("3D") ? 3 : 2;
+        int[] size = expand(firstInts(cfg, "pool_size", "pool_length"), dims, 2);
+        int[] strides = firstInts(cfg, "strides", "stride");
+        return simple(name, cls, LayerKind.POOLING, pos).dims(dims).kernel(size)
+                .stride(strides == null ? size : expand(strides, dims, 1))
+                .convMode(mode(cfg))
+                .pooling(cls.startsWith("Max") ? Node.Pooling.MAX : Node.Pooling.AVG);
+    }
+
+    private static Node.Builder normalization(String name, String cls, LayerKind kind, JsonValue cfg, SourcePos pos,
+                                              KerasVersion ver) {
+        double gamma = cfg.bool("scale", true)
+                ? KerasNames.constantValue(first(cfg, "gamma_initializer", "gamma_init"), 1, ver) : 1;
+        double beta = cfg.bool("center", true)
+                ? KerasNames.constantValue(first(cfg, "beta_initializer", "beta_init"), 0, ver) : 0;
+        return simple(name, cls, kind, pos).gamma(gamma).beta(beta);
+    }
+
+    private static Node.Builder embedding(String name, String cls, JsonValue cfg, SourcePos pos, KerasVersion ver) {
+        return Node.builder(name, LayerKind.EMBEDDING).type(cls).pos(pos).hasBias(false)
+                .nIn(cfg.integer("input_dim", -1)).nOut(cfg.integer("output_dim", -1))
+                .timeSteps(cfg.integer("input_length", -1))
+                .activation(Activation.IDENTITY)
+                .weightInit(KerasNames.init(first(cfg, "embeddings_initializer", "init"), "uniform", ver));
+    }
+
+    private static Node.Builder recurrent(String name, String cls, JsonValue cfg, SourcePos pos, KerasVersion ver) {
+        String base = cls.replace("CuDNN", "");
+        LayerKind kind = switch (base) {
+            case "LSTM" -> LayerKind.LSTM;
+            case "GRU" -> LayerKind.GRU;
+            default -> LayerKind.SIMPLE_RNN;
+        };
+        Node.Builder b = weighted(name, cls, kind, cfg, pos, ver)
+                .nOut(cfg.integer("units", cfg.integer("output_dim", -1)))
+                .nIn(cfg.integer("input_dim", -1))
+                .recurrentInit(KerasNames.init(first(cfg, "recurrent_initializer", "inner_init"), "orthogonal", ver))
+                .returnSequences(cfg.bool("return_sequences", false))
+                .timeSteps(cfg.integer("input_length", -1))
+                .dropRate(cfg.num("dropout", cfg.num("dropout_W", 0)));
+        if (cfg.opt("activation") == null) {
+            b.activation(Activation.TANH);
+        }
+        if (kind != LayerKind.SIMPLE_RNN) {
+            JsonValue gate = first(cfg, "recurrent_activation", "inner_activation");
+            b.gateActivation(gate != null ? KerasNames.activation(gate, ver)
+                    : KerasNames.activation(cls.startsWith("CuDNN") ? "sigmoid" : ver.recurrentActivationDefault(), ver));
+        }
+        if (kind == LayerKind.LSTM) {
+            double bias = KerasNames.constantValue(first(cfg, "bias_initializer", "bias_init"), 0, ver);
+            // unit_forget_bias adds 1 to the forget gate's bias; Keras 1 set it with forget_bias_init
+            boolean unit = cfg.bool("unit_forget_bias", true);
+            double forget = cfg.opt("forget_bias_init") != null
+                    ? KerasNames.constantValue(cfg.opt("forget_bias_init"), 1, ver)
+                    : unit ? bias + 1 : bias;
+            b.forgetGateBias(forget);
+        }
+        return b;
+    }
+
+    private static Node.Builder attention(String name, String cls, JsonValue cfg, SourcePos pos, KerasVersion ver) {
+        int[] out = flat(cfg.opt("output_shape"));
+        // the output width defaults to the query's: the reader fills it once shapes are known
+        return weighted(name, cls, LayerKind.ATTENTION, cfg, pos, ver).activation(Activation.IDENTITY)
+                .nOut(out == null || out.length == 0 ? -1 : out[out.length - 1]);
+    }
+
+    private static Node.Builder bidirectional(String name, JsonValue cfg, SourcePos pos, KerasVersion ver) {
+        JsonValue inner = cfg.opt("layer");
+        if (inner == null || !inner.isObject()) {
+            return opaque(name, "Bidirectional", "bidirectional layer without its layer", pos);
+        }
+        String innerCls = String.valueOf(inner.str("class_name"));
+        Node core = map(name + "/fwd", inner, pos, ver).node().build();
+        if (!core.kind().recurrent()) {
+            return opaque(name, "Bidirectional(" + innerCls + ")", core.kind() == LayerKind.OPAQUE && core.detail() != null
+                    ? core.detail() : "bidirectional " + innerCls + ": not a recurrent layer gradflow models", pos);
+        }
+        String merge = cfg.str("merge_mode");
+        String mode = switch (merge == null ? "concat" : merge.toLowerCase(Locale.ROOT)) {
+            case "sum" -> "ADD";
+            case "mul" -> "MUL";
+            case "ave" -> "AVERAGE";
+            default -> "CONCAT";
+        };
+        long out = core.nOut() > 0 && mode.equals("CONCAT") ? 2 * core.nOut() : core.nOut();
+        return Node.builder(name, LayerKind.BIDIRECTIONAL).type("Bidirectional(" + innerCls + ")").pos(pos)
+                .wrapped(core).bidirectionalMode(mode).nIn(core.nIn()).nOut(out)
+                .activation(core.activation()).weightInit(core.weightInit()).timeSteps(core.timeSteps())
+                .returnSequences(core.returnSequences()).dropRate(core.dropRate());
+    }
+
+    // ---------------------------------------------------------------- merges and operations
+
+    private static Node.Merge merge(String cls) {
+        return switch (cls) {
+            case "Subtract" -> Node.Merge.SUBTRACT;
+            case "Multiply" -> Node.Merge.PRODUCT;
+            case "Average" -> Node.Merge.AVERAGE;
+            case "Maximum" -> Node.Merge.MAX;
+            default -> Node.Merge.ADD;
+        };
+    }
+
+    /** Keras 1's Merge layer: mode "sum", "mul", "ave", "max", "concat", or a Python function. */
+    private static Node.Builder legacyMerge(String name, JsonValue cfg, SourcePos pos) {
+        JsonValue m = cfg.opt("mode");
+        String mode = m != null && m.isString() ? m.asText() : "";
+        return switch (mode) {
+            case "sum" -> simple(name, "Merge", LayerKind.ELEMENTWISE, pos).merge(Node.Merge.ADD);
+            case "mul" -> simple(name, "Merge", LayerKind.ELEMENTWISE, pos).merge(Node.Merge.PRODUCT);
+            case "ave" -> simple(name, "Merge", LayerKind.ELEMENTWISE, pos).merge(Node.Merge.AVERAGE);
+            case "max" -> simple(name, "Merge", LayerKind.ELEMENTWISE, pos).merge(Node.Merge.MAX);
+            case "concat" -> simple(name, "Merge", LayerKind.CONCAT, pos);
+            default -> opaque(name, "Merge", "Merge layer with mode '" + (mode.isEmpty() ? "a Python function" : mode)
+                    + "': not analysed", pos);
+        };
+    }
+
+    /** A Keras 3 operation layer (keras.src.ops.numpy.Add...): element-wise sums and products are modelled. */
+    private static Node.Builder operation(String name, String cls, String module, SourcePos pos) {
+        String type = module.replace("keras.src.", "keras.") + "." + cls;
+        return switch (cls) {
+            case "Add", "Subtract", "Multiply" -> simple(name, type, LayerKind.ELEMENTWISE, pos).merge(merge(cls));
+            default -> opaque(name, type, "Keras operation " + type + ": not analysed", pos);
+        };
+    }
+
+    private static Node.Builder unknown(String name, String cls, JsonValue cfg, SourcePos pos) {
+        String why = cls.matches("Q[A-Z].*") ? "QKeras quantised layer " + cls + ": not analysed"
+                : "layer class " + cls + " is not a Keras layer gradflow knows (a custom layer?)";
+        return opaque(name, cls, why, pos).nOut(cfg.integer("units", -1));
+    }
+
+    // ---------------------------------------------------------------- builders
+
+    private static Node.Builder activationLayer(String name, String cls, Activation a, SourcePos pos) {
+        return simple(name, cls, LayerKind.ACTIVATION, pos).activation(a);
+    }
+
+    private static Node.Builder simple(String name, String cls, LayerKind kind, SourcePos pos) {
+        return Node.builder(name, kind).type(cls).pos(pos).hasBias(false);
+    }
+
+    private static Node.Builder shape(String name, String cls, SourcePos pos) {
+        return simple(name, cls, LayerKind.SHAPE, pos);
+    }
+
+    static Node.Builder opaque(String name, String cls, String why, SourcePos pos) {
+        return simple(name, cls, LayerKind.OPAQUE, pos).detail(why);
+    }
+
+    // ---------------------------------------------------------------- config helpers
+
+    /** The declared layout: data_format (Keras 2/3) or dim_ordering (Keras 1); null when silent. */
+    static Boolean channelsFirst(JsonValue cfg) {
+        String f = cfg.str("data_format");
+        if (f == null) {
+            f = cfg.str("dim_ordering");
+        }
+        if (f == null) {
+            return null;
+        }
+        return f.equals("channels_first") || f.equals("th");
+    }
+
+    private static String mode(JsonValue cfg) {
+        String p = cfg.str("padding");
+        if (p == null) {
+            p = cfg.str("border_mode");
+        }
+        return p;
+    }
+
+    /** The first of the keys present (Keras 2/3 name first, then Keras 1's). */
+    private static JsonValue first(JsonValue cfg, String... keys) {
+        for (String k : keys) {
+            JsonValue v = cfg.opt(k);
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private static int[] firstInts(JsonValue cfg, String... keys) {
+        for (String k : keys) {
+            int[] v = cfg.ints(k);
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /** A per-dimension setting given once for all dimensions, widened to {@code dims} entries. */
+    private static int[] expand(int[] v, int dims, int dflt) {
+        if (v == null || v.length == 0) {
+            int[] d = new int[dims];
+            Arrays.fill(d, dflt);
+            return d;
+        }
+        if (v.length == 1 && dims > 1) {
+            int[] d = new int[dims];
+            Arrays.fill(d, v[0]);
+            return d;
+        }
+        return v;
+    }
+
+    /** Numbers of a possibly nested array ((1, 1), (2, 2)) in order; null when absent. */
+    static int[] flat(JsonValue v) {
+        if (v == null) {
+            return null;
+        }
+        long[] l = longs(v);
+        int[] out = new int[l.length];
+        for (int i = 0; i < l.length; i++) {
+            out[i] = (int) l[i];
+        }
+        return out;
+    }
+
+    /** Numbers of a possibly nested array, null entries as -1; null when absent. */
+    static long[] longs(JsonValue v) {
+        if (v == null) {
+            return null;
+        }
+        java.util.List<Long> acc = new java.util.ArrayList<>();
+        collect(v, acc);
+        long[] out = new long[acc.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = acc.get(i);
+        }
+        return out;
+    }
+
+    private static void collect(JsonValue v, java.util.List<Long> acc) {
+        if (v.isArray()) {
+            for (JsonValue i : v.items()) {
+                collect(i, acc);
+            }
+        } else if (v.isNumber()) {
+            acc.add((long) v.asDouble());
+        } else if (v.isNull()) {
+            acc.add(-1L);
+        }
+    }
+}
