@@ -2,22 +2,24 @@
  * gradflow's model DSL (.gflow files): a network design in a few lines, to lint it and to convert
  * it to Deeplearning4j. The language reference is docs/dsl.md.
  *
- * Statements end at a line break or a ';'. Keywords are reserved and lowercase. The names of
- * activations, initialisers, losses, updaters, pooling types and join operations are plain
- * identifiers that the reader checks, so a misspelling gets a "did you mean" hint instead of a
- * parse error. Comments run from '#' to the end of the line; the reader reads the two kinds that
- * mean something (`# gradflow: ignore[...]`) from the hidden channel.
+ * Statements end at a line break, a ';' or a block's '}'. Keywords are reserved and lowercase.
+ * The names of activations, initialisers, losses, updaters, pooling types and join operations are
+ * plain identifiers that the reader checks, so a misspelling gets a "did you mean" hint instead of a
+ * parse error. Comments run from '#' to the end of the line, on the hidden channel, where the
+ * reader finds the ones that mean something (`# gradflow: ignore[GF001]`).
  */
 grammar GradflowDsl;
 
 // ---------------------------------------------------------------- structure
 
+// Statements must be separated, but the rule says so after parsing (DslReader): an LL(1) list
+// lets the parser resume at the next line after an error, so one pass reports every bad line.
 file
-    : sep* (statement (sep+ statement)* sep*)? EOF
+    : (sep | statement)* EOF
     ;
 
 block
-    : LBRACE sep* (statement (sep+ statement)* sep*)? RBRACE
+    : LBRACE (sep | statement)* RBRACE
     ;
 
 sep
