@@ -28,7 +28,7 @@ public final class Main {
 
     /** The subcommands, in the order help lists them. */
     static List<Subcommand> commands() {
-        return List.of(new LintCommand());
+        return List.of(new LintCommand(), new ConvertCommand());
     }
 
     public static void main(String[] args) {

@@ -544,6 +544,13 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         // recurrent layers squash with tanh unless told otherwise, whatever the defaults say
         WeightInit init = weighted(b, o, Activation.TANH);
         b.recurrentInit(init);
+        if (o.containsKey("bias") && ((BiasOptContext) o.get("bias")).name() != null) {
+            error(o.get("bias").getStart(), keyword + " always has a bias (as in DL4J): `bias none` is for dense, "
+                    + "conv and output");
+        } else if (!o.containsKey("bias") && !scope.defaults.hasBias()) {
+            // `defaults { bias none }` does not reach recurrent layers, which cannot drop their bias
+            b.hasBias(true).biasInit(0);
+        }
         add(b, ctx.getStart(), kind == LayerKind.SIMPLE_RNN ? "rnn" : keyword, (AsOptContext) o.get("as"), null);
         return null;
     }
@@ -1007,6 +1014,9 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
                 }
                 default -> { }
             }
+            if (n.weightInit() != null && n.weightInit().family() == WeightInit.Family.IDENTITY) {
+                identityFits(n);
+            }
         }
         for (Merge m : merges) {
             Node n = g.node(m.node());
@@ -1037,6 +1047,20 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
                         ? "join concat needs branches that differ only in width: " + sb
                         : "join " + m.op() + " needs branches of the same shape: " + sb);
             }
+        }
+    }
+
+    /** Identity init sets W = I (times the gain): the weights must be square, conv kernels odd. */
+    private void identityFits(Node n) {
+        if (n.kind() == LayerKind.LSTM || n.kind() == LayerKind.GRU) {
+            error(n.pos(), "identity init cannot initialise the gate weights of " + n.type() + " (they are not "
+                    + "square): use orthogonal");
+        } else if (n.nIn() != n.nOut()) {
+            error(n.pos(), "identity init needs as many inputs as outputs, but '" + n.name() + "' maps " + n.nIn()
+                    + " to " + n.nOut());
+        } else if (n.kind() == LayerKind.CONV && java.util.Arrays.stream(n.kernel()).anyMatch(k -> k % 2 == 0)) {
+            error(n.pos(), "identity init needs an odd kernel, but '" + n.name() + "' has " + n.kernel()[0] + "x"
+                    + n.kernel()[1]);
         }
     }
 
