@@ -136,6 +136,8 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
     private boolean broken;
     private boolean tooBig;
     private boolean reportedAfterOutput;
+    /** A width, size, kernel, stride or padding was wrong: shapes would be guesses, so they are not checked. */
+    private boolean sizesWrong;
 
     GraphBuilder(String source, String fallbackName, Directives directives, List<Problem> earlier) {
         this.source = source;
@@ -155,7 +157,8 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         }
         closeScope(scope);
         finish(file);
-        if (!problems.isEmpty()) {
+        // a wrong size leaves a placeholder that would cause false shape errors; a wrong name does not
+        if (broken || sizesWrong || outputName == null || tooBig) {
             throw failure();
         }
         ModelGraph g;
@@ -371,10 +374,6 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         }
         Map<String, OptionContext> o = options("join", ctx.option());
         List<NameContext> names = ctx.name().subList(1, ctx.name().size());
-        if (names.size() < 2) {
-            error(t, "join needs two or more branches, e.g. `join add a b`");
-            return null;
-        }
         List<String> inputs = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         for (NameContext n : names) {
@@ -390,6 +389,10 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
             b.joined = true;
             inputs.add(b.output);
             labels.add("branch '" + n.getText() + "'");
+        }
+        if (names.size() < 2) {
+            error(t, "join needs two or more branches, e.g. `join add a b`");
+            return null;
         }
         if (op == null || inputs.size() != names.size()) {
             return null;
@@ -593,7 +596,8 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
             return null;
         }
         String name = add(b, t, "output", (AsOptContext) o.get("as"), null);
-        if (outputToken == null && (name != null || broken)) {
+        if (outputToken == null) {
+            // a null name means add() reported why; the graph is not built then
             outputToken = t;
             outputName = name;
         }
@@ -855,6 +859,7 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
             return dflt;
         }
         if (s.length > 2) {
+            sizesWrong = true;
             error(o.get("stride").getStart(), "a stride has one or two sizes, e.g. `stride 2` or `stride 2x1`");
             return dflt;
         }
@@ -871,17 +876,18 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
             switch (p.name().getText()) {
                 case "same" -> b.convMode("Same");
                 case "valid" -> { }
-                default -> error(p.name().getStart(), "padding is `same`, `valid` or a size, not '"
+                default -> sizeError(p.name().getStart(), "padding is `same`, `valid` or a size, not '"
                         + p.name().getText() + "'" + Suggest.hint(p.name().getText(), List.of("same", "valid")));
             }
             return;
         }
         long[] s = sizeAllowingZero(p.size());
         if (s == null) {
+            sizesWrong = true;
             return;
         }
         if (s.length > 2) {
-            error(p.getStart(), "padding has one or two sizes, e.g. `padding 1` or `padding 1x2`");
+            sizeError(p.getStart(), "padding has one or two sizes, e.g. `padding 1` or `padding 1x2`");
             return;
         }
         b.padding(s.length == 1 ? new int[] {(int) s[0], (int) s[0]} : new int[] {(int) s[0], (int) s[1]});
@@ -893,6 +899,7 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
             return null;
         }
         if (k.length != 2) {
+            sizesWrong = true;
             error(s.getStart(), what + " takes a 2-D kernel, height x width, e.g. `" + what + " "
                     + (k.length == 1 ? k[0] + "x" + k[0] : "3x3") + (what.equals("conv") ? " 32`" : "`"));
             return null;
@@ -904,11 +911,13 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
     private long[] size(SizeContext s, String what) {
         long[] v = sizeAllowingZero(s);
         if (v == null) {
+            sizesWrong = true;
             return null;
         }
         for (long x : v) {
             if (x < 1) {
                 error(s.getStart(), what + " must be at least 1, got " + s.getText());
+                sizesWrong = true;
                 return null;
             }
         }
@@ -938,8 +947,9 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         Long v = wholeAllowingZero(n, what);
         if (v != null && v < 1) {
             error(n.getStart(), what + " must be at least 1, got " + n.getText());
-            return null;
+            v = null;
         }
+        sizesWrong |= v == null;
         return v;
     }
 
@@ -1077,6 +1087,9 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         return switch (s.kind()) {
             case FF -> "width " + s.size();
             case CNN -> {
+                if (java.util.Arrays.stream(s.spatial()).anyMatch(x -> x < 1)) {
+                    yield "images with " + s.size() + " channels";
+                }
                 StringBuilder b = new StringBuilder("images ").append(s.size());
                 for (long x : s.spatial()) {
                     b.append('x').append(x);
@@ -1091,6 +1104,11 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
     // ---------------------------------------------------------------- errors and positions
 
     private void error(Token t, String message) {
+        error(pos(t), message);
+    }
+
+    private void sizeError(Token t, String message) {
+        sizesWrong = true;
         error(pos(t), message);
     }
 

@@ -15,7 +15,8 @@ final class Suggest {
      */
     static String closest(String word, Collection<String> candidates) {
         String w = word.toLowerCase(Locale.ROOT);
-        int limit = w.length() <= 3 ? 1 : w.length() <= 6 ? 2 : 3;
+        // one letter off a one-letter name is any other name: short words need a closer match
+        int limit = w.length() <= 1 ? 0 : w.length() <= 3 ? 1 : w.length() <= 6 ? 2 : 3;
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {

@@ -23,6 +23,7 @@ import io.gradflow.ingest.dsl.GradflowDslParser.LayerNormContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.LayerStmtContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.LossOptContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.ModelStmtContext;
+import io.gradflow.ingest.dsl.GradflowDslParser.NameContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.OutputContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.PaddingOptContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.PoolContext;
@@ -169,6 +170,12 @@ final class SyntaxErrors extends BaseErrorListener {
         if (optionStart) {
             return atOption(token, ctx);
         }
+        ParserRuleContext named = ctx instanceof NameContext ? ctx.getParent() : ctx;
+        if (keyword(text) && expected.contains(GradflowDslLexer.ID) && (named instanceof ModelStmtContext
+                || named instanceof BranchStmtContext || named instanceof JoinStmtContext
+                || named instanceof AsOptContext)) {
+            return "'" + text + "' is a keyword and cannot be a name: choose another, e.g. '" + text + "_1'";
+        }
         CallContext call = enclosing(ctx, CallContext.class);
         if (call != null && call.LPAREN() != null) {
             String fn = call.name().getText();
@@ -296,6 +303,10 @@ final class SyntaxErrors extends BaseErrorListener {
         return "unknown option '" + text + "'" + (owner == null ? "" : " for " + owner)
                 + (c != null ? " (did you mean '" + c + "'?)" : options.isEmpty() ? ""
                 : ": " + owner + " takes " + String.join(", ", options));
+    }
+
+    private static boolean keyword(String text) {
+        return DslNames.STATEMENTS.contains(text) || DslNames.ALL_OPTIONS.contains(text) || text.equals("steps");
     }
 
     private static boolean isEnd(int type) {
