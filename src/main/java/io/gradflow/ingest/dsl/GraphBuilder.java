@@ -347,9 +347,10 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         usedLines.add(t.getLine());
         String branchName = ctx.name().getText();
         Branch earlier = scope.branches.get(branchName);
-        if (earlier != null) {
+        // a joined branch's name is free again, so every block can have its own `skip`
+        if (earlier != null && !earlier.joined) {
             error(ctx.name().getStart(), "branch '" + branchName + "' is already defined in this block (line "
-                    + earlier.token.getLine() + ")");
+                    + earlier.token.getLine() + ") and not joined yet");
             return null;
         }
         String fork = current;
@@ -357,6 +358,7 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         String out = current;
         current = fork;
         if (out != null) {
+            scope.branches.remove(branchName);
             scope.branches.put(branchName, new Branch(out, ctx.name().getStart()));
         }
         return null;

@@ -383,7 +383,7 @@ class DslErrorsTest {
                         """,
                         "3:8: branch 'bb' is never joined: combine it with others, e.g. `join add bb ...` or "
                                 + "`join concat bb ...`",
-                        "4:8: branch 'a' is already defined in this block (line 2)",
+                        "4:8: branch 'a' is already defined in this block (line 2) and not joined yet",
                         "5:8: branch 'c' is never joined: combine it with others, e.g. `join add c ...` or "
                                 + "`join concat c ...`",
                         "6:12: undefined branch 'b': this block defines 'a', 'bb', 'c'",
