@@ -19,13 +19,15 @@ import org.antlr.v4.runtime.Token;
  * The comments that mean something to gradflow: {@code # gradflow: ignore[GF001, GF005]} or
  * {@code ignore[*]} at the end of a layer's line silences those rules for the layers that line
  * defines (all layers inside, when the line opens a block). Rule ids or names; unknown ones are
- * an error, as in any configuration. A comment that merely mentions gradflow is prose.
+ * an error, as in any configuration. Text after the ']' is free (a reason). A comment that merely
+ * mentions gradflow is prose.
  */
 final class Directives {
 
     private static final Pattern PREFIX = Pattern.compile("^#\\s*gradflow:\\s*");
     private static final Pattern WORD_THEN_BRACKET = Pattern.compile("^([A-Za-z][A-Za-z_-]*)\\s*\\[");
-    private static final Pattern IGNORE = Pattern.compile("^ignore\\s*\\[([^\\]]*)\\]\\s*$");
+    /** The rule list, then anything: a reason for the suppression, say. */
+    private static final Pattern IGNORE = Pattern.compile("^ignore\\s*\\[([^\\]]*)\\]");
     private static final String USAGE = "write `# gradflow: ignore[GF001]`, `ignore[GF001, GF005]` or `ignore[*]`";
 
     /** A suppression: the rules it silences and the comment that says so. */

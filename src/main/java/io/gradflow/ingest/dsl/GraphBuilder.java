@@ -609,8 +609,9 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
     /** The activation and loss pairs DL4J refuses when it initialises the network, refused here first. */
     private void outputCombination(Token t, Activation act, DslNames.Loss loss, long width) {
         Activation.Kind k = act.kind();
+        // values in [0, 1]; DL4J's own list of activations outside that range is shorter (it lets GELU through)
         boolean probabilities = k == Activation.Kind.SOFTMAX || k == Activation.Kind.SIGMOID
-                || k == Activation.Kind.HARDSIGMOID;
+                || k == Activation.Kind.HARDSIGMOID || k == Activation.Kind.RECTIFIEDTANH;
         if (k == Activation.Kind.SOFTMAX && width == 1) {
             error(t, "softmax over a single output is always 1: use `output 1 sigmoid loss xent` for a binary "
                     + "output, or two or more outputs");
@@ -620,8 +621,8 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         } else if (k == Activation.Kind.SIGMOID && loss.name().equals("mcxent")) {
             error(t, "sigmoid with loss mcxent (multi-class cross-entropy): use softmax with mcxent for one class "
                     + "per example, or sigmoid with xent for independent labels");
-        } else if (!probabilities && (loss.name().equals("mcxent") || loss.name().equals("xent")
-                || loss.name().equals("negativeloglikelihood"))) {
+        } else if (!probabilities && List.of("mcxent", "xent", "negativeloglikelihood", "sparse_mcxent")
+                .contains(loss.name())) {
             error(t, "loss " + loss.name() + " expects probabilities, but " + act.label() + " does not give values "
                     + "in 0..1: use softmax (or sigmoid with xent), or a regression loss such as mse");
         }
