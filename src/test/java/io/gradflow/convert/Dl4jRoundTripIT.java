@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.gradflow.cli.Linter;
 import io.gradflow.ingest.ModelLoader;
-import io.gradflow.ingest.ReadException;
 import io.gradflow.ingest.dsl.DslReader;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
@@ -107,11 +106,13 @@ class Dl4jRoundTripIT {
             };
             models.add("input 4\noutput 3 " + act + " loss " + loss + " bias none\n");
         }
+        // identity first: DL4J 1.0.0-M2.1's identity init fails (NPE in ND4J) on a convolution whose
+        // parameters do not start the network's parameter vector, whether built from JSON or a builder
         models.add("""
-                input 3x12x12
+                input 4x12x12
+                conv 3x3 4 padding same init identity activation identity
                 conv 3x3 4 stride 2 padding 1 init he_uniform activation relu bias none
                 pool sum 2x2 padding 1
-                conv 3x3 4 padding same init identity activation identity
                 pool avg 2x2 stride 1
                 globalpool max
                 output 2
@@ -199,8 +200,9 @@ class Dl4jRoundTripIT {
             assertThat(m.merge()).as(at).isEqualTo(n.merge());
             if (n.activation() != null) {
                 assertThat(m.activation().kind()).as(at).isEqualTo(n.activation().kind());
-                assertThat(m.activation().alpha()).as(at).isEqualTo(n.activation().alpha());
-                assertThat(m.activation().beta()).as(at).isEqualTo(n.activation().beta());
+                // parameters are NaN where the activation has none
+                assertThat(Double.compare(m.activation().alpha(), n.activation().alpha())).as(at + ": alpha").isZero();
+                assertThat(Double.compare(m.activation().beta(), n.activation().beta())).as(at + ": beta").isZero();
             }
             if (n.hasWeights()) {
                 assertThat(m.nIn()).as(at).isEqualTo(n.nIn());
@@ -244,10 +246,5 @@ class Dl4jRoundTripIT {
     private static Set<String> rules(List<Finding> findings) {
         return findings.stream().map(f -> f.rule() + " " + f.severity().id() + " " + f.layer())
                 .collect(Collectors.toCollection(TreeSet::new));
-    }
-
-    @SuppressWarnings("unused")
-    private static ModelGraph read(Path p) throws ReadException {
-        return ModelLoader.load(p, p.toString());
     }
 }
