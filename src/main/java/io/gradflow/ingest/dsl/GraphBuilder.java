@@ -100,6 +100,8 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         Defaults defaults;
         final Set<String> suppressed;
         final Map<String, Branch> branches = new LinkedHashMap<>();
+        /** A join here named a branch that does not exist: an unjoined branch is then likely that typo. */
+        boolean undefinedJoined;
 
         Scope(String kind, Defaults defaults, Set<String> suppressed) {
             this.kind = kind;
@@ -381,6 +383,7 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         for (NameContext n : names) {
             Branch b = scope.branches.get(n.getText());
             if (b == null) {
+                scope.undefinedJoined = true;
                 String hint = Suggest.hint(n.getText(), scope.branches.keySet());
                 error(n.getStart(), "undefined branch '" + n.getText() + "'" + (!hint.isEmpty() ? hint
                         : scope.branches.isEmpty() ? ": define it before the join in this block, e.g. `branch "
@@ -429,6 +432,9 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
     }
 
     private void closeScope(Scope s) {
+        if (s.undefinedJoined) {
+            return;
+        }
         for (Map.Entry<String, Branch> e : s.branches.entrySet()) {
             if (!e.getValue().joined) {
                 error(e.getValue().token, "branch '" + e.getKey() + "' is never joined: combine it with others, "
