@@ -7,6 +7,7 @@ import io.gradflow.model.WeightInit;
 import io.gradflow.model.WeightInit.Fan;
 import io.gradflow.model.WeightInit.Shape;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,10 +49,11 @@ final class DslNames {
 
     private record ActivationSpec(Activation.Kind kind, List<String> params, double[] defaults) { }
 
-    private static final Map<String, ActivationSpec> ACTIVATIONS = new LinkedHashMap<>();
+    private static final Map<String, ActivationSpec> ACTIVATIONS = activations();
     private static final Map<String, String> ACTIVATION_ALIASES = Map.of("lrelu", "leakyrelu", "linear", "identity");
 
-    static {
+    private static Map<String, ActivationSpec> activations() {
+        Map<String, ActivationSpec> m = new LinkedHashMap<>();
         for (Activation.Kind k : List.of(Activation.Kind.RELU, Activation.Kind.LEAKYRELU, Activation.Kind.ELU,
                 Activation.Kind.SELU, Activation.Kind.GELU, Activation.Kind.SWISH, Activation.Kind.MISH,
                 Activation.Kind.SOFTPLUS, Activation.Kind.SOFTSIGN, Activation.Kind.SIGMOID,
@@ -71,8 +73,9 @@ final class DslNames {
                 case LEAKYRELU, ELU, THRESHOLDEDRELU -> new double[] {d.alpha()};
                 default -> new double[0];
             };
-            ACTIVATIONS.put(k.name().toLowerCase(Locale.ROOT), new ActivationSpec(k, params, defaults));
+            m.put(k.name().toLowerCase(Locale.ROOT), new ActivationSpec(k, params, defaults));
         }
+        return Collections.unmodifiableMap(m);
     }
 
     /** Every activation name, as messages list them. */
@@ -199,25 +202,28 @@ final class DslNames {
 
     // ---------------------------------------------------------------- losses, updaters, pooling, joins
 
-    private static final Map<String, String> LOSSES = new LinkedHashMap<>();
+    /** DSL name to the model's (and DL4J's, after "Loss") name, in the order messages list them. */
+    private static final Map<String, String> LOSSES = losses();
 
-    static {
-        LOSSES.put("mcxent", "MCXENT");
-        LOSSES.put("xent", "BinaryXENT");
-        LOSSES.put("mse", "MSE");
-        LOSSES.put("mae", "MAE");
-        LOSSES.put("l1", "L1");
-        LOSSES.put("l2", "L2");
-        LOSSES.put("mape", "MAPE");
-        LOSSES.put("msle", "MSLE");
-        LOSSES.put("kld", "KLD");
-        LOSSES.put("negativeloglikelihood", "NegativeLogLikelihood");
-        LOSSES.put("sparse_mcxent", "SparseMCXENT");
-        LOSSES.put("hinge", "Hinge");
-        LOSSES.put("squared_hinge", "SquaredHinge");
-        LOSSES.put("poisson", "Poisson");
-        LOSSES.put("cosine_proximity", "CosineProximity");
-        LOSSES.put("wasserstein", "Wasserstein");
+    private static Map<String, String> losses() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("mcxent", "MCXENT");
+        m.put("xent", "BinaryXENT");
+        m.put("mse", "MSE");
+        m.put("mae", "MAE");
+        m.put("l1", "L1");
+        m.put("l2", "L2");
+        m.put("mape", "MAPE");
+        m.put("msle", "MSLE");
+        m.put("kld", "KLD");
+        m.put("negativeloglikelihood", "NegativeLogLikelihood");
+        m.put("sparse_mcxent", "SparseMCXENT");
+        m.put("hinge", "Hinge");
+        m.put("squared_hinge", "SquaredHinge");
+        m.put("poisson", "Poisson");
+        m.put("cosine_proximity", "CosineProximity");
+        m.put("wasserstein", "Wasserstein");
+        return Collections.unmodifiableMap(m);
     }
 
     private static final Map<String, String> LOSS_ALIASES = Map.of("nll", "negativeloglikelihood",
@@ -238,20 +244,24 @@ final class DslNames {
         throw new BadName("unknown loss '" + name + "'" + Suggest.hint(name, lossNames()));
     }
 
-    /** Updaters by DSL name: DL4J's class name and its default learning rate (NaN: it has none). */
-    private static final Map<String, Object[]> UPDATERS = new LinkedHashMap<>();
+    /** An updater: DL4J's class name and its default learning rate (NaN: it takes none). */
+    private record UpdaterSpec(String dl4j, double learningRate) { }
 
-    static {
-        UPDATERS.put("sgd", new Object[] {"Sgd", 1e-3});
-        UPDATERS.put("adam", new Object[] {"Adam", 1e-3});
-        UPDATERS.put("nesterovs", new Object[] {"Nesterovs", 0.1});
-        UPDATERS.put("rmsprop", new Object[] {"RmsProp", 0.1});
-        UPDATERS.put("adagrad", new Object[] {"AdaGrad", 0.1});
-        UPDATERS.put("adamax", new Object[] {"AdaMax", 1e-3});
-        UPDATERS.put("nadam", new Object[] {"Nadam", 1e-3});
-        UPDATERS.put("amsgrad", new Object[] {"AMSGrad", 1e-3});
-        UPDATERS.put("adadelta", new Object[] {"AdaDelta", Double.NaN});
-        UPDATERS.put("noop", new Object[] {"NoOp", Double.NaN});
+    private static final Map<String, UpdaterSpec> UPDATERS = updaters();
+
+    private static Map<String, UpdaterSpec> updaters() {
+        Map<String, UpdaterSpec> m = new LinkedHashMap<>();
+        m.put("sgd", new UpdaterSpec("Sgd", 1e-3));
+        m.put("adam", new UpdaterSpec("Adam", 1e-3));
+        m.put("nesterovs", new UpdaterSpec("Nesterovs", 0.1));
+        m.put("rmsprop", new UpdaterSpec("RmsProp", 0.1));
+        m.put("adagrad", new UpdaterSpec("AdaGrad", 0.1));
+        m.put("adamax", new UpdaterSpec("AdaMax", 1e-3));
+        m.put("nadam", new UpdaterSpec("Nadam", 1e-3));
+        m.put("amsgrad", new UpdaterSpec("AMSGrad", 1e-3));
+        m.put("adadelta", new UpdaterSpec("AdaDelta", Double.NaN));
+        m.put("noop", new UpdaterSpec("NoOp", Double.NaN));
+        return Collections.unmodifiableMap(m);
     }
 
     /** DL4J's default: plain SGD with learning rate 1e-3. */
@@ -262,20 +272,19 @@ final class DslNames {
     }
 
     static Node.Updater updater(String name, List<Double> args) throws BadName {
-        Object[] u = UPDATERS.get(key(name));
+        UpdaterSpec u = UPDATERS.get(key(name));
         if (u == null) {
             throw new BadName("unknown updater '" + name + "'" + Suggest.hint(name, updaterNames()));
         }
-        double lr = (Double) u[1];
-        if (Double.isNaN(lr)) {
+        if (Double.isNaN(u.learningRate())) {
             noArgs(name, args);
-            return new Node.Updater((String) u[0], Double.NaN);
+            return new Node.Updater(u.dl4j(), Double.NaN);
         }
-        double[] v = arguments(key(name), args, List.of("learning rate"), new double[] {lr});
+        double[] v = arguments(key(name), args, List.of("learning rate"), new double[] {u.learningRate()});
         if (!(v[0] > 0)) {
             throw new BadName("the learning rate of " + key(name) + " must be positive, got " + num(v[0]));
         }
-        return new Node.Updater((String) u[0], v[0]);
+        return new Node.Updater(u.dl4j(), v[0]);
     }
 
     static Node.Pooling pooling(String name) throws BadName {
@@ -341,7 +350,7 @@ final class DslNames {
             throws BadName {
         int required = defaults == null ? params.size() : 0;
         if (args.size() < required || args.size() > params.size()) {
-            throw new BadName(signature(name, params, defaults == null) + " takes "
+            throw new BadName(signature(name, params) + " takes "
                     + (params.isEmpty() ? "no arguments"
                     : required == params.size() ? count(params.size())
                     : "at most " + count(params.size()))
@@ -367,7 +376,7 @@ final class DslNames {
         }
     }
 
-    private static String signature(String name, List<String> params, boolean required) {
+    private static String signature(String name, List<String> params) {
         if (params.isEmpty()) {
             return name;
         }

@@ -158,7 +158,7 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
             visit(s);
         }
         closeScope(scope);
-        finish(file);
+        finish();
         // a wrong size leaves a placeholder that would cause false shape errors; a wrong name does not
         if (broken || sizesWrong || outputName == null || tooBig) {
             throw failure();
@@ -186,7 +186,7 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         return ReadException.of(sorted);
     }
 
-    private void finish(FileContext file) {
+    private void finish() {
         SourcePos start = SourcePos.of(1, 1);
         if (inputToken == null && !broken) {
             error(start, "the model has no input: declare it first, e.g. `input 64`");
@@ -331,7 +331,12 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         String x = current;
         block(ctx.block(), "residual", t);
         String fx = current;
-        if (x == null || fx == null || fx.equals(x) || tooBig) {
+        if (x == null || fx == null || tooBig) {
+            return null;
+        }
+        if (fx.equals(x)) {
+            error(ctx.block().getStart(), "this residual block has no layers: y = x + F(x) needs F, e.g. "
+                    + "`residual { dense 64; dense 64 }`");
             return null;
         }
         Node.Builder b = Node.builder(null, LayerKind.ELEMENTWISE).type("residual").merge(Node.Merge.ADD)

@@ -313,12 +313,11 @@ final class SyntaxErrors extends BaseErrorListener {
         return type == Token.EOF || type == GradflowDslLexer.NL || type == GradflowDslLexer.SEMI;
     }
 
-    /** The token in words: 'relu', number 3, end of line, end of file. */
+    /** The token in words: 'relu', '3', end of line, end of file. */
     static String describe(Token t) {
         return switch (t.getType()) {
             case Token.EOF -> "end of file";
             case GradflowDslLexer.NL -> "end of line";
-            case GradflowDslLexer.NUMBER, GradflowDslLexer.BAD_NUMBER, GradflowDslLexer.DIMS -> "'" + t.getText() + "'";
             default -> "'" + t.getText() + "'";
         };
     }
