@@ -48,8 +48,10 @@ public final class Linter {
                 if (e.isNotAModel() && !in.explicit()) {
                     continue;
                 }
-                errors.add(new InputError(in.display(), e.pos().line(), e.pos().column(), e.pos().pointer(),
-                        e.getMessage()));
+                for (ReadException.Problem p : e.problems()) {
+                    errors.add(new InputError(in.display(), p.pos().line(), p.pos().column(), p.pos().pointer(),
+                            p.message()));
+                }
             } catch (RuntimeException | StackOverflowError e) {
                 errors.add(new InputError(in.display(), 0, 0, "", "gradflow could not analyse this file "
                         + "(internal error: " + e + "); please report it"));

@@ -29,7 +29,8 @@ public final class Main {
 
     /** The subcommands, in the order help lists them. */
     static List<Subcommand> commands() {
-        return List.of(new LintCommand(), new VerifyCommand(), new RulesCommand(), new ExplainCommand());
+        return List.of(new LintCommand(), new VerifyCommand(), new ConvertCommand(), new RulesCommand(),
+                new ExplainCommand());
     }
 
     public static void main(String[] args) {

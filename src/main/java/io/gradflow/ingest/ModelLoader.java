@@ -1,6 +1,7 @@
 package io.gradflow.ingest;
 
 import io.gradflow.ingest.dl4j.Dl4jReader;
+import io.gradflow.ingest.dsl.DslReader;
 import io.gradflow.ingest.json.JsonParser;
 import io.gradflow.ingest.json.JsonSyntaxException;
 import io.gradflow.ingest.json.JsonValue;
@@ -59,7 +60,7 @@ public final class ModelLoader {
             case EMPTY -> throw new ReadException("the file is empty", SourcePos.of(1, 1));
             case ZIP -> loadZip(path, display);
             case HDF5 -> loadHdf5(path, display);
-            case DSL -> notYet("gradflow DSL models");
+            case DSL -> DslReader.read(display, dslText(readText(path)));
             case JSON -> loadJson(display, readText(path));
             case UNKNOWN -> throw new ReadException(unknownMessage(path));
         };
@@ -157,6 +158,12 @@ public final class ModelLoader {
         } catch (IOException e) {
             throw new ReadException("cannot read: " + e.getMessage());
         }
+    }
+
+    /** A DSL file's text: UTF-8, a byte-order mark dropped (columns count from the first real character). */
+    private static String dslText(byte[] bytes) {
+        String s = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        return s.startsWith("\uFEFF") ? s.substring(1) : s;
     }
 
     /** Reads a JSON model: DL4J or Keras, told apart by content. */

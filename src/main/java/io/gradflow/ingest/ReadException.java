@@ -1,24 +1,36 @@
 package io.gradflow.ingest;
 
 import io.gradflow.model.SourcePos;
+import java.util.List;
 
 /**
  * A model file that cannot be read: what is wrong, and where (line and column where the format
- * has them, else a logical path such as a JSON pointer or a path inside a container).
+ * has them, else a logical path such as a JSON pointer or a path inside a container). A reader
+ * that finds several problems in one pass (the DSL) reports them all through {@link #problems()}.
  */
 public final class ReadException extends Exception {
 
-    private final transient SourcePos pos;
-    private final boolean notAModel;
+    /** One thing wrong with the file, and where. */
+    public record Problem(SourcePos pos, String message) {
 
-    public ReadException(String message, SourcePos pos) {
-        this(message, pos, false);
+        public Problem {
+            pos = pos == null ? SourcePos.NONE : pos;
+        }
     }
 
-    private ReadException(String message, SourcePos pos, boolean notAModel) {
+    private final transient SourcePos pos;
+    private final boolean notAModel;
+    private final transient List<Problem> problems;
+
+    public ReadException(String message, SourcePos pos) {
+        this(message, pos, false, null);
+    }
+
+    private ReadException(String message, SourcePos pos, boolean notAModel, List<Problem> problems) {
         super(message);
         this.pos = pos == null ? SourcePos.NONE : pos;
         this.notAModel = notAModel;
+        this.problems = problems == null ? List.of(new Problem(this.pos, message)) : List.copyOf(problems);
     }
 
     /**
@@ -26,7 +38,21 @@ public final class ReadException extends Exception {
      * when named explicitly, skipped when met while walking a directory.
      */
     public static ReadException notAModel(String message, SourcePos pos) {
-        return new ReadException(message, pos, true);
+        return new ReadException(message, pos, true, null);
+    }
+
+    /**
+     * Every problem a reader found in one file, in file order; the first also serves as this
+     * exception's message and position.
+     *
+     * @throws IllegalArgumentException when {@code problems} is empty
+     */
+    public static ReadException of(List<Problem> problems) {
+        if (problems.isEmpty()) {
+            throw new IllegalArgumentException("no problems to report");
+        }
+        Problem first = problems.get(0);
+        return new ReadException(first.message(), first.pos(), false, problems);
     }
 
     public boolean isNotAModel() {
@@ -39,5 +65,10 @@ public final class ReadException extends Exception {
 
     public SourcePos pos() {
         return pos;
+    }
+
+    /** Everything wrong with the file: at least one, this exception's own message first. */
+    public List<Problem> problems() {
+        return problems;
     }
 }

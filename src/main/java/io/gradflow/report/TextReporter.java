@@ -117,8 +117,10 @@ public final class TextReporter implements Reporter {
         }
         String models = r.models().size() + (r.models().size() == 1 ? " model" : " models")
                 + (v.length() > 0 ? " (" + v + ")" : "");
-        String errors = r.errors().isEmpty() ? ""
-                : ", " + r.errors().size() + (r.errors().size() == 1 ? " file" : " files") + " not readable";
+        // a file with several problems (a DSL file reports all of them) is one unreadable file
+        long unreadable = r.errors().stream().map(InputError::source).distinct().count();
+        String errors = unreadable == 0 ? ""
+                : ", " + unreadable + (unreadable == 1 ? " file" : " files") + " not readable";
         return String.format(Locale.ROOT, "gradflow: %s%s: %d %s, %d %s, %d info%s", models, errors,
                 e, e == 1 ? "error" : "errors", w, w == 1 ? "warning" : "warnings", i,
                 r.baselined() > 0 ? ", " + r.baselined() + " baselined" : "");

@@ -17,24 +17,47 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The lint path loads no ND4J, no JavaCPP and no Deeplearning4j class: it must start in a blink. */
+/**
+ * The lint path (and convert, which writes DL4J's JSON itself) loads no ND4J, no JavaCPP and no
+ * Deeplearning4j class: it must start in a blink.
+ */
 class StaticPathTest {
 
     @Test
     void lintLoadsNoNd4jJavaCppOrDl4jClassEvenWithThemOnTheClasspath() throws IOException, InterruptedException {
+        String out = runLoggingClassLoads("lint", "--format", "json", "fixtures/examples/sigmoid-mlp-20.json",
+                "fixtures/examples/relu-residual-batchnorm-mlp-33.json", "fixtures/examples/sigmoid-mlp-20.gflow");
+        assertThat(out).contains("io.gradflow.analysis.SignalPropagation").contains("\"verdict\": \"vanishing\"")
+                .contains("io.gradflow.ingest.dsl.GradflowDslParser");
+        assertThat(dl4jClasses(out)).isEmpty();
+    }
+
+    @Test
+    void convertWritesDl4jJsonWithoutLoadingDl4j() throws IOException, InterruptedException {
+        String out = runLoggingClassLoads("convert", "fixtures/examples/relu-residual-batchnorm-mlp-33.gflow",
+                "--to", "dl4j-json");
+        assertThat(out).contains("io.gradflow.convert.Dl4jJsonWriter")
+                .contains("\"@class\": \"org.deeplearning4j.nn.conf.graph.LayerVertex\"");
+        assertThat(dl4jClasses(out)).isEmpty();
+    }
+
+    private static String runLoggingClassLoads(String... args) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-verbose:class", "-cp", System.getProperty("java.class.path"),
-                "io.gradflow.cli.Main", "lint", "--format", "json", "fixtures/examples/sigmoid-mlp-20.json",
-                "fixtures/examples/relu-residual-batchnorm-mlp-33.json");
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-verbose:class", "-cp",
+                System.getProperty("java.class.path"), "io.gradflow.cli.Main"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectErrorStream(true);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(out).contains("io.gradflow.analysis.SignalPropagation").contains("\"verdict\": \"vanishing\"");
-        List<String> offending = out.lines().filter(l -> l.startsWith("[class,load]"))
+        return out;
+    }
+
+    private static List<String> dl4jClasses(String out) {
+        return out.lines().filter(l -> l.startsWith("[class,load]"))
                 .filter(l -> l.contains(" org.nd4j.") || l.contains(" org.bytedeco.") || l.contains(" org.deeplearning4j."))
                 .toList();
-        assertThat(offending).isEmpty();
     }
 
     @Test
@@ -62,7 +85,8 @@ class StaticPathTest {
         JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.gradflow");
         noClasses().that().resideInAnyPackage("io.gradflow.model..", "io.gradflow.ingest..", "io.gradflow.config..",
-                        "io.gradflow.analysis..", "io.gradflow.rules..", "io.gradflow.report..")
+                        "io.gradflow.analysis..", "io.gradflow.rules..", "io.gradflow.report..",
+                        "io.gradflow.convert..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.nd4j..", "org.deeplearning4j..",
                         "org.bytedeco..", "io.gradflow.verify..", "io.gradflow.cli..")
                 .check(classes);

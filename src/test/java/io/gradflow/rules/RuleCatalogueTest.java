@@ -3,6 +3,7 @@ package io.gradflow.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gradflow.cli.Linter;
+import io.gradflow.ingest.ModelLoader;
 import io.gradflow.report.LintReport;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Keeps the rule set honest: unique ids and names, a page with the house headings for every rule
- * and no page without a rule, and a positive and a negative fixture per rule that behave as their
- * sidecar {@code .expected} files say.
+ * and no page without a rule, and a positive and a negative fixture per rule, every one of which
+ * behaves as its sidecar {@code .expected} file or its {@code # expect:} comments (DSL) say.
  */
 class RuleCatalogueTest {
 
@@ -104,45 +105,65 @@ class RuleCatalogueTest {
     }
 
     @TestFactory
-    Stream<DynamicTest> fixturesBehaveAsTheirExpectationsSay() {
+    Stream<DynamicTest> fixturesBehaveAsTheirExpectationsSay() throws IOException {
         List<DynamicTest> tests = new ArrayList<>();
         for (Rule r : BuiltInRules.all()) {
             String id = r.info().id();
             for (String kind : List.of("positive", "negative")) {
-                tests.add(DynamicTest.dynamicTest(id + " " + kind, () -> {
-                    Path model = fixture(id, kind);
-                    assertThat(model).as("%s %s fixture", id, kind).isNotNull();
-                    Set<String> want = expected(model);
-                    if (kind.equals("positive")) {
-                        assertThat(want).as("%s positive fixture expects findings", id).isNotEmpty();
-                    }
-                    assertThat(found(model, id)).isEqualTo(want);
-                }));
+                List<Path> models = fixtures(id, kind);
+                tests.add(DynamicTest.dynamicTest(id + " has a " + kind + " fixture",
+                        () -> assertThat(models).as("%s %s fixture", id, kind).isNotEmpty()));
+                for (Path model : models) {
+                    tests.add(DynamicTest.dynamicTest(id + " " + model.getFileName(), () -> {
+                        Set<String> want = expected(model);
+                        if (kind.equals("positive")) {
+                            assertThat(want).as("%s expects findings", model).isNotEmpty();
+                        }
+                        assertThat(found(model, id)).as("%s", model).isEqualTo(want);
+                    }));
+                }
             }
         }
         return tests.stream();
     }
 
-    static Path fixture(String id, String kind) throws IOException {
+    /** Every fixture of a kind (positive.json, positive.gflow...), sidecar files aside. */
+    static List<Path> fixtures(String id, String kind) throws IOException {
         Path dir = Path.of("fixtures", "rules", id);
         if (!Files.isDirectory(dir)) {
-            return null;
+            return List.of();
         }
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().startsWith(kind + ".")
-                    && !p.toString().endsWith(".expected")).findFirst().orElse(null);
+                    && !p.toString().endsWith(".expected")).sorted().toList();
         }
     }
 
+    /** "# expect: GF001 error" or "# expect: GF001 error, GF005 warning", anywhere in a line's comment. */
+    private static final Pattern EXPECT = Pattern.compile("#.*?\\bexpect:\\s*(.+)$");
+
     /**
      * What a fixture expects: "RULE SEVERITY LAYER" lines in a sidecar .expected file, or, in a
-     * DSL file, "# expect: RULE SEVERITY" comments on the layer's line.
+     * DSL file, "# expect: RULE SEVERITY" comments on the layer's line (the layer is the one that
+     * line defines: "RULE SEVERITY line N", matched against the line of the finding's layer).
      */
     static Set<String> expected(Path model) throws IOException {
         String name = model.getFileName().toString();
         Path sidecar = model.resolveSibling(name.substring(0, name.lastIndexOf('.')) + ".expected");
         Set<String> out = new HashSet<>();
-        if (Files.exists(sidecar)) {
+        if (dsl(model)) {
+            List<String> lines = Files.readAllLines(model);
+            for (int i = 0; i < lines.size(); i++) {
+                Matcher m = EXPECT.matcher(lines.get(i));
+                if (m.find()) {
+                    for (String e : m.group(1).split(",")) {
+                        out.add(e.strip().replaceAll("\\s+", " ") + " line " + (i + 1));
+                    }
+                }
+            }
+        }
+        // a DSL fixture's expectations are in the file; positive.expected belongs to positive.json
+        if (!dsl(model) && Files.exists(sidecar)) {
             for (String line : Files.readAllLines(sidecar)) {
                 String l = line.strip();
                 if (!l.isEmpty() && !l.startsWith("#")) {
@@ -158,7 +179,13 @@ class RuleCatalogueTest {
         assertThat(report.errors()).as("%s reads", model).isEmpty();
         Set<String> out = new HashSet<>();
         report.models().forEach(m -> m.findings().stream().filter(f -> f.rule().equals(ruleId))
-                .forEach(f -> out.add(f.rule() + " " + f.severity().id() + " " + (f.layer() == null ? "-" : f.layer()))));
+                .forEach(f -> out.add(f.rule() + " " + f.severity().id() + " " + (!dsl(model)
+                        ? (f.layer() == null ? "-" : f.layer())
+                        : "line " + (f.layer() == null ? f.line() : m.model().node(f.layer()).pos().line())))));
         return out;
+    }
+
+    private static boolean dsl(Path model) {
+        return model.toString().endsWith(ModelLoader.DSL_EXTENSION);
     }
 }

@@ -1,0 +1,120 @@
+package io.gradflow.cli;
+
+import io.gradflow.convert.ConvertException;
+import io.gradflow.convert.Dl4jJsonWriter;
+import io.gradflow.ingest.ModelLoader;
+import io.gradflow.ingest.ReadException;
+import io.gradflow.model.Format;
+import io.gradflow.model.ModelGraph;
+import io.gradflow.model.SourcePos;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/** {@code gradflow convert}: writes a DSL model as a framework configuration. Loads no DL4J. */
+final class ConvertCommand implements Subcommand {
+
+    static final List<String> TARGETS = List.of("dl4j-json");
+
+    @Override
+    public String name() {
+        return "convert";
+    }
+
+    @Override
+    public String summary() {
+        return "Convert a gradflow DSL model to a framework configuration.";
+    }
+
+    @Override
+    public String synopsis() {
+        return "FILE --to dl4j-json [-o OUT]";
+    }
+
+    @Override
+    public String footer() {
+        return "FILE is a gradflow DSL model (" + ModelLoader.DSL_EXTENSION + "). dl4j-json is a "
+                + Dl4jJsonWriter.TARGET + "\nconfiguration, as MultiLayerConfiguration.fromJson or "
+                + "ComputationGraphConfiguration.fromJson\nread it. Inline suppressions are not carried over.\n\n"
+                + "Exit codes: 0 written; 2 usage error, or a model that cannot be read or converted.";
+    }
+
+    @Override
+    public Options options() {
+        return new Options()
+                .addOption(Option.builder().longOpt("to").hasArg().argName("FORMAT")
+                        .desc("target format: " + String.join(", ", TARGETS)).get())
+                .addOption(Option.builder("o").longOpt("output").hasArg().argName("OUT")
+                        .desc("write to OUT instead of standard output (never the input file)").get())
+                .addOption(Main.helpOption());
+    }
+
+    @Override
+    public int run(CommandLine cl, Io io) throws Exception {
+        List<String> args = cl.getArgList();
+        if (args.size() != 1) {
+            throw new UsageException("convert: " + (args.isEmpty() ? "no FILE given" : "one FILE at a time, got "
+                    + args.size()) + "\nTry 'gradflow convert --help' for usage.");
+        }
+        String to = cl.getOptionValue("to");
+        if (to == null) {
+            throw new UsageException("convert: --to is required (one of " + String.join(", ", TARGETS) + ")");
+        }
+        if (!TARGETS.contains(to)) {
+            throw new UsageException("convert: unknown --to '" + to + "' (one of " + String.join(", ", TARGETS) + ")");
+        }
+        String file = args.get(0);
+        Path in = Path.of(file);
+        String output = cl.getOptionValue("output");
+        if (output != null && same(in, Path.of(output))) {
+            throw new UsageException("convert: refusing to write over the input file " + file + "; choose another -o");
+        }
+
+        ModelGraph g;
+        try {
+            g = ModelLoader.load(in, file);
+        } catch (ReadException e) {
+            for (ReadException.Problem p : e.problems()) {
+                io.err().println(location(file, p.pos()) + "error: " + p.message());
+            }
+            return Main.USAGE;
+        }
+        if (g.format() != Format.GRADFLOW_DSL) {
+            io.err().println(file + ": error: convert reads gradflow DSL models (" + ModelLoader.DSL_EXTENSION
+                    + "); this is a " + g.format().id() + " model");
+            return Main.USAGE;
+        }
+        String json;
+        try {
+            json = Dl4jJsonWriter.write(g);
+        } catch (ConvertException e) {
+            for (ConvertException.Problem p : e.problems()) {
+                io.err().println(location(file, p.pos()) + "error: " + p.message());
+            }
+            return Main.USAGE;
+        }
+        if (output == null) {
+            io.out().print(json);
+        } else {
+            Files.writeString(Path.of(output), json, StandardCharsets.UTF_8);
+        }
+        return Main.CLEAN;
+    }
+
+    /** Whether two paths name the same file, even through links or different spellings. */
+    private static boolean same(Path a, Path b) throws IOException {
+        if (Files.exists(a) && Files.exists(b)) {
+            return Files.isSameFile(a, b);
+        }
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    }
+
+    private static String location(String file, SourcePos p) {
+        return p.line() > 0 ? file + ":" + p.line() + ":" + Math.max(p.column(), 1) + ": " : file + ": ";
+    }
+}

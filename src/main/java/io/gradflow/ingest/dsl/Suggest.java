@@ -1,0 +1,58 @@
+package io.gradflow.ingest.dsl;
+
+import java.util.Collection;
+import java.util.Locale;
+
+/** "Did you mean" hints: the closest known word within a small edit distance. */
+final class Suggest {
+
+    private Suggest() {
+    }
+
+    /**
+     * The candidate closest to {@code word} (case-insensitive, transpositions count once), or null
+     * when none is close enough to be what the user meant.
+     */
+    static String closest(String word, Collection<String> candidates) {
+        String w = word.toLowerCase(Locale.ROOT);
+        // one letter off a one-letter name is any other name: short words need a closer match
+        int limit = w.length() <= 1 ? 0 : w.length() <= 3 ? 1 : w.length() <= 6 ? 2 : 3;
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String c : candidates) {
+            int d = distance(w, c.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                best = c;
+                bestDistance = d;
+            }
+        }
+        return bestDistance <= limit ? best : null;
+    }
+
+    /** " (did you mean 'x'?)" or the empty string. */
+    static String hint(String word, Collection<String> candidates) {
+        String c = closest(word, candidates);
+        return c == null ? "" : " (did you mean '" + c + "'?)";
+    }
+
+    /** Optimal string alignment distance: Levenshtein plus adjacent transpositions. */
+    static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+}
