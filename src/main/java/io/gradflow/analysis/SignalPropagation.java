@@ -229,6 +229,13 @@ public final class SignalPropagation {
             back.removeAll(bwdTaint.get(last.name()));
             cut.addAll(back);
             cuts.addAll(cut);
+        } else {
+            // no hidden layer to measure: the verdict is only as good as the path to the outputs
+            Set<String> cut = new LinkedHashSet<>();
+            for (String o : g.outputs()) {
+                cut.addAll(fwdTaint.getOrDefault(o, Set.of()));
+            }
+            cuts.addAll(cut);
         }
         Verdict verdict;
         if (!cuts.isEmpty()) {

@@ -2,6 +2,7 @@ package io.gradflow.ingest.keras;
 
 import io.gradflow.ingest.ReadException;
 import io.gradflow.ingest.json.JsonValue;
+import io.gradflow.model.Activation;
 import io.gradflow.model.Format;
 import io.gradflow.model.GraphException;
 import io.gradflow.model.LayerKind;
@@ -153,8 +154,63 @@ public final class KerasReader {
         KerasTraining t = KerasTraining.of(training);
         t.describe(meta);
         nodes = t.apply(nodes, outputs);
+        nodes = markOutputLayers(nodes, outputs);
         ModelGraph g = ModelGraph.of(source, format, String.valueOf(modelName(root)), nodes, outputs, Map.of(), meta);
         return inferShapes(g);
+    }
+
+    /**
+     * Keras has no output layer: the loss sits on the layer that produces a model output. The
+     * weighted layer behind each output (through activation, dropout and reshaping layers) is
+     * that output layer, as KerasModelImport builds it (a dense layer plus the loss), so the
+     * analysis does not count it as a hidden layer.
+     */
+    static List<Node> markOutputLayers(List<Node> nodes, List<String> outputs) {
+        Map<String, Node> byName = new LinkedHashMap<>();
+        Map<String, Integer> users = new HashMap<>();
+        for (Node n : nodes) {
+            byName.put(n.name(), n);
+            n.inputs().forEach(i -> users.merge(i, 1, Integer::sum));
+        }
+        Map<String, Node> replaced = new HashMap<>();
+        for (String out : outputs) {
+            Node n = byName.get(out);
+            Activation trailing = null;
+            String loss = n == null ? null : n.loss();
+            while (n != null && !n.hasWeights() && n.inputs().size() == 1
+                    && (n.kind() == LayerKind.ACTIVATION || n.kind() == LayerKind.DROPOUT || n.kind() == LayerKind.SHAPE)) {
+                if (n.kind() == LayerKind.ACTIVATION && trailing == null) {
+                    trailing = n.activation();
+                }
+                Node prev = byName.get(n.inputs().get(0));
+                if (prev == null || users.getOrDefault(prev.name(), 0) != 1) {
+                    n = null;
+                    break;
+                }
+                n = prev;
+            }
+            if (n == null || !(n.kind() == LayerKind.DENSE || n.kind() == LayerKind.CONV
+                    || n.kind() == LayerKind.LOCALLY_CONNECTED)) {
+                continue;
+            }
+            Node.Builder b = n.toBuilder().kind(LayerKind.OUTPUT);
+            boolean linear = n.activation() == null || n.activation().kind() == Activation.Kind.IDENTITY;
+            if (linear && trailing != null) {
+                b.activation(trailing);
+            }
+            if (n.loss() == null && loss != null) {
+                b.loss(loss);
+            }
+            replaced.put(n.name(), b.build());
+        }
+        if (replaced.isEmpty()) {
+            return nodes;
+        }
+        List<Node> result = new ArrayList<>(nodes.size());
+        for (Node n : nodes) {
+            result.add(replaced.getOrDefault(n.name(), n));
+        }
+        return result;
     }
 
     private static String modelName(JsonValue root) {
