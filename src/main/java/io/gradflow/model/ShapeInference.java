@@ -320,6 +320,24 @@ public final class ShapeInference {
                 }
             }
             case BATCH_NORM, LAYER_NORM, LOCAL_RESPONSE_NORM, ACTIVATION, DROPOUT, SCALE, ELEMENTWISE, CONCAT -> { }
+            case SHAPE -> {
+                // padding, cropping and upsampling change sizes in a way that inverts
+                String t = n.type().toLowerCase(java.util.Locale.ROOT);
+                int[] pad = n.padding();
+                for (int i = 0; i < sp.length; i++) {
+                    if (sp[i] < 0) {
+                        continue;
+                    }
+                    if (t.contains("upsampling")) {
+                        sp[i] /= Math.max(at(n.kernel(), i, 2), 1);
+                    } else if (t.contains("padding") || t.contains("cropping")) {
+                        long both = pad.length >= 2 * sp.length ? pad[2 * i] + pad[2 * i + 1] : 2L * at(pad, i, 0);
+                        sp[i] += t.contains("cropping") ? both : -both;
+                    } else {
+                        return null;
+                    }
+                }
+            }
             default -> {
                 return null;
             }
