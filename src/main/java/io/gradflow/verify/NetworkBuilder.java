@@ -77,6 +77,14 @@ public final class NetworkBuilder {
                 throw new VerifyException("cannot restore the model zip: " + e.getMessage());
             }
         }
+        return new Built(fromJson(json, seed), "initialised (seed " + seed + ")");
+    }
+
+    /**
+     * A freshly initialised network from DL4J configuration JSON (ComputationGraph when it has
+     * vertices, else MultiLayer), every layer seeded with {@code seed}.
+     */
+    public static Object fromJson(String json, long seed) {
         if (json.contains("\"vertices\"")) {
             ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(json);
             conf.getDefaultConfiguration().setSeed(seed);
@@ -87,13 +95,13 @@ public final class NetworkBuilder {
             });
             ComputationGraph g = new ComputationGraph(conf);
             g.init();
-            return new Built(g, "initialised (seed " + seed + ")");
+            return g;
         }
         MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(json);
         conf.getConfs().forEach(c -> c.setSeed(seed));
         MultiLayerNetwork m = new MultiLayerNetwork(conf);
         m.init();
-        return new Built(m, "initialised (seed " + seed + ")");
+        return m;
     }
 
     /**

@@ -69,11 +69,20 @@ public final class SyntheticData {
 
     /** Labels shaped like the network's outputs, each fitting its output layer's loss. */
     public INDArray[] labels(INDArray[] outputs) {
-        INDArray[] out = new INDArray[outputs.length];
-        List<String> names = graph.outputs();
+        long[][] shapes = new long[outputs.length][];
         for (int i = 0; i < outputs.length; i++) {
+            shapes[i] = outputs[i].shape();
+        }
+        return labels(shapes);
+    }
+
+    /** Labels of the given output shapes (known once, so training steps need no extra forward pass). */
+    public INDArray[] labels(long[][] shapes) {
+        INDArray[] out = new INDArray[shapes.length];
+        List<String> names = graph.outputs();
+        for (int i = 0; i < shapes.length; i++) {
             Node n = i < names.size() ? graph.node(names.get(i)) : null;
-            out[i] = label(n, outputs[i].shape());
+            out[i] = label(n, shapes[i]);
         }
         return out;
     }

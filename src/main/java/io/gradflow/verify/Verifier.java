@@ -79,9 +79,11 @@ public final class Verifier {
         }
 
         Map<String, Double> ratioSum = new HashMap<>();
+        long[][] outShapes = null;
         int done = 0;
         String cut = null;
         long lastProgress = System.nanoTime();
+        long trainStart = System.nanoTime();
         for (int s = 1; s <= opts.steps(); s++) {
             double elapsed = (System.nanoTime() - t0) / 1e9;
             if (opts.timeBudget() > 0 && elapsed > opts.timeBudget()) {
@@ -90,7 +92,14 @@ public final class Verifier {
                 break;
             }
             INDArray[] x = data.features(opts.batch());
-            INDArray[] y = data.labels(net.outputs(x));
+            if (outShapes == null) {
+                INDArray[] o = net.outputs(x);
+                outShapes = new long[o.length][];
+                for (int i = 0; i < o.length; i++) {
+                    outShapes[i] = o[i].shape();
+                }
+            }
+            INDArray[] y = data.labels(outShapes);
             Map<String, INDArray> before = copy(net.weights());
             net.fit(x, y);
             for (Map.Entry<String, INDArray> w : net.weights().entrySet()) {
@@ -107,6 +116,7 @@ public final class Verifier {
                 lastProgress = System.nanoTime();
             }
         }
+        double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
         Measurement after = null;
         if (done > 0) {
             Measurement m = measurer.measure(net, opts.probeBatches(), opts.batch(), done);
@@ -122,7 +132,7 @@ public final class Verifier {
             checks.add(check(f, atInit));
         }
         return new VerifyReport(lint, atInit, after, Environment.current(), built.weights(), checks, cut,
-                (System.nanoTime() - t0) / 1e9);
+                (System.nanoTime() - t0) / 1e9, trainSeconds);
     }
 
     private static Map<String, INDArray> copy(Map<String, INDArray> m) {

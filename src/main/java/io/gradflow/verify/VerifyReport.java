@@ -15,10 +15,11 @@ import java.util.List;
  * @param weights   where the weights came from
  * @param checks    one per finding
  * @param cut       what --time-budget cut, or null
- * @param seconds   wall time of the measurement and training
+ * @param seconds   wall time of building, measuring and training
+ * @param trainSeconds wall time of the training steps alone
  */
 public record VerifyReport(ModelResult lint, Measurement atInit, Measurement after, Environment env, String weights,
-                           List<Check> checks, String cut, double seconds) {
+                           List<Check> checks, String cut, double seconds, double trainSeconds) {
 
     /** Whether a finding's claim shows in the measurement. */
     public record Check(Finding finding, Boolean confirmed, String evidence) { }

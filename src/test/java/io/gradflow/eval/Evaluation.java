@@ -11,6 +11,7 @@ import io.gradflow.testing.Dl4jConfigs.Spec;
 import io.gradflow.verify.Dl4jNet;
 import io.gradflow.verify.Measurement;
 import io.gradflow.verify.Measurer;
+import io.gradflow.verify.NetworkBuilder;
 import io.gradflow.verify.SyntheticData;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,13 +25,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.Predicate;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.distribution.TruncatedNormalDistribution;
 import org.deeplearning4j.nn.conf.distribution.UniformDistribution;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -49,6 +46,8 @@ public final class Evaluation {
 
     /** Measurement protocol: probe batches per network and their size. */
     static final int BATCHES = 4;
+    /** Networks measured per case: a finite network's numbers move between seeds, the mean of their logs is the typical. */
+    static final int SEEDS = Integer.getInteger("gradflow.eval.seeds", 2);
     static final int BATCH = Integer.getInteger("gradflow.eval.batch", 24);
     /** A case is clear when its measured numbers are this far from every threshold. */
     static final double CLEAR_MARGIN = 0.3;
@@ -145,39 +144,44 @@ public final class Evaluation {
         return out;
     }
 
-    /** Predicts and measures one case. */
+    /** Predicts one case and measures it on {@link #SEEDS} networks (the mean of the decades). */
     static Row evaluate(Case c, long seed) {
         long t0 = System.nanoTime();
         try {
             String json = Dl4jConfigs.json(c.spec());
             ModelGraph g = ModelLoader.loadJson(c.id() + ".json", json.getBytes(StandardCharsets.UTF_8));
             GradientAnalysis a = SignalPropagation.analyse(g, SignalPropagation.Options.DEFAULT.withBatch(BATCH));
-            Object net;
-            if (c.spec().residual()) {
-                ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(json);
-                conf.getDefaultConfiguration().setSeed(seed);
-                ComputationGraph cg = new ComputationGraph(conf);
-                cg.init();
-                net = cg;
-            } else {
-                MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(json);
-                conf.getConfs().forEach(nc -> nc.setSeed(seed));
-                MultiLayerNetwork mln = new MultiLayerNetwork(conf);
-                mln.init();
-                net = mln;
-            }
-            Nd4j.getRandom().setSeed(seed);
             ModelGraph sized = SignalPropagation.withAssumedSizes(g, SignalPropagation.Options.DEFAULT);
             DataType dtype = c.spec().doubles() ? DataType.DOUBLE : DataType.FLOAT;
-            Measurer m = new Measurer(sized, a, new SyntheticData(sized, dtype), Thresholds.DEFAULT);
-            Measurement meas = m.measure(Dl4jNet.of(net, g), BATCHES, BATCH, 0);
-            return new Row(c, g.layerCount(), a.firstToLastDecades(), a.signalDecades(), a.verdict(),
-                    meas.firstToLastDecades(), meas.signalDecades(), meas.verdict(),
-                    (System.nanoTime() - t0) / 1_000_000, null);
+            double ratio = 0;
+            double signal = 0;
+            boolean broken = false;
+            for (int k = 0; k < SEEDS; k++) {
+                long s = seed + 1000L * k;
+                Measurement meas = measure(c, json, g, sized, a, dtype, s);
+                broken |= meas.verdict() == Verdict.EXPLODING && !Double.isFinite(meas.firstToLastDecades());
+                ratio += meas.firstToLastDecades() / SEEDS;
+                signal += meas.signalDecades() / SEEDS;
+            }
+            Verdict mv = broken ? Verdict.EXPLODING : Thresholds.DEFAULT.verdict(clampInf(ratio), clampInf(signal));
+            return new Row(c, g.layerCount(), a.firstToLastDecades(), a.signalDecades(), a.verdict(), ratio, signal,
+                    mv, (System.nanoTime() - t0) / 1_000_000, null);
         } catch (Exception | Error e) {
             return new Row(c, 0, Double.NaN, Double.NaN, Verdict.UNKNOWN, Double.NaN, Double.NaN, Verdict.UNKNOWN,
                     (System.nanoTime() - t0) / 1_000_000, e.toString());
         }
+    }
+
+    private static double clampInf(double d) {
+        return Double.isInfinite(d) && d > 0 ? 1e9 : d;
+    }
+
+    private static Measurement measure(Case c, String json, ModelGraph g, ModelGraph sized, GradientAnalysis a,
+                                       DataType dtype, long seed) {
+        Object net = NetworkBuilder.fromJson(json, seed);
+        Nd4j.getRandom().setSeed(seed);
+        Measurer m = new Measurer(sized, a, new SyntheticData(sized, dtype), Thresholds.DEFAULT);
+        return m.measure(Dl4jNet.of(net, g), BATCHES, BATCH, 0);
     }
 
     /** Figures over a set of rows. */

@@ -14,10 +14,6 @@ import io.gradflow.verify.Measurer;
 import io.gradflow.verify.SyntheticData;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -55,21 +51,8 @@ public final class Profile {
         try {
             ModelGraph g = ModelLoader.loadJson(c.id(), json.getBytes(StandardCharsets.UTF_8));
             GradientAnalysis a = SignalPropagation.analyse(g, SignalPropagation.Options.DEFAULT.withBatch(Evaluation.BATCH));
-            Object net;
             long seed = Long.getLong("gradflow.eval.seed", 42);
-            if (c.spec().residual()) {
-                ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(json);
-                conf.getDefaultConfiguration().setSeed(seed);
-                ComputationGraph cg = new ComputationGraph(conf);
-                cg.init();
-                net = cg;
-            } else {
-                MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(json);
-                conf.getConfs().forEach(x -> x.setSeed(seed));
-                MultiLayerNetwork m = new MultiLayerNetwork(conf);
-                m.init();
-                net = m;
-            }
+            Object net = io.gradflow.verify.NetworkBuilder.fromJson(json, seed);
             Nd4j.getRandom().setSeed(seed);
             ModelGraph sized = SignalPropagation.withAssumedSizes(g, SignalPropagation.Options.DEFAULT);
             DataType dt = c.spec().doubles() ? DataType.DOUBLE : DataType.FLOAT;
