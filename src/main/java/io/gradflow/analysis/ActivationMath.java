@@ -193,7 +193,8 @@ public final class ActivationMath {
                     new double[] {unitMeanSquare(a, h)})[0];
             su = Math.min(Math.max(perUnit - mean * mean, 0), var);
         }
-        return new Moments(mean, su, var - su);
+        // the positional pattern keeps its share of the offsets
+        return new Moments(mean, su, var - su, h.su() > 0 ? su * h.sp() / h.su() : 0);
     }
 
     /** E_o[(E_z phi(o + sqrt(sx) z))^2] with o ~ N(mu, su): the per-unit means' second moment. */

@@ -84,6 +84,107 @@ public record Fans(double initIn, double initOut, double legacyShape, double con
         return factor;
     }
 
+    /**
+     * Zero padding's positional pattern. A kernel tap k falls inside the input at a fraction f_k
+     * of the output positions; A = Cov over positions of the taps' inside indicators. Returns
+     * {tr A / sum_k f_k, 2 tr(A^2) / tr(A)^2}: the share of a convolution's valid connections
+     * whose presence varies with the position (a 3x3 "same" kernel on an 8x8 map: 0.15), and the
+     * relative variance across channels of the pattern, a Gaussian quadratic form with matrix A
+     * (there: 0.55). Dimensions are independent, so A's traces factor over them.
+     */
+    static double[] borderPattern(Node n, TensorShape in) {
+        double[] none = {0, 0};
+        if (in.kind() != TensorShape.Kind.CNN && in.kind() != TensorShape.Kind.RNN) {
+            return none;
+        }
+        long[] sizes = in.kind() == TensorShape.Kind.RNN ? new long[] {in.time()} : in.spatial();
+        int[] k = n.kernel();
+        int[] st = n.stride();
+        int[] dil = n.dilation();
+        int[] pad = n.padding();
+        String mode = n.convMode() == null ? "" : n.convMode().toLowerCase(java.util.Locale.ROOT);
+        boolean same = mode.equals("same") || mode.equals("causal");
+        // per dimension: sum f, tr F = sum f, tr F^2, |f|^2, f'Ff (F = E[v v'] over positions)
+        double sumF = 1;
+        double trF2 = 1;
+        double f2 = 1;
+        double fFf = 1;
+        for (int d = 0; d < sizes.length && d < k.length; d++) {
+            double[][] m = insideMoments(sizes[d], Math.max(k[d], 1), Math.max(at(st, d), 1),
+                    Math.max(at(dil, d), 1), same, Math.max(at(pad, d), 0));
+            if (m == null) {
+                return none;
+            }
+            int kd = m.length;
+            double s1 = 0;
+            double sq = 0;
+            double tr2 = 0;
+            double quad = 0;
+            for (int i = 0; i < kd; i++) {
+                s1 += m[i][i];
+                sq += m[i][i] * m[i][i];
+                for (int j = 0; j < kd; j++) {
+                    tr2 += m[i][j] * m[j][i];
+                    quad += m[i][i] * m[i][j] * m[j][j];
+                }
+            }
+            sumF *= s1;
+            trF2 *= tr2;
+            f2 *= sq;
+            fFf *= quad;
+        }
+        double trA = sumF - f2;
+        if (!(trA > 1e-12) || !(sumF > 0)) {
+            return none;
+        }
+        double trA2 = Math.max(trF2 - 2 * fFf + f2 * f2, 0);
+        return new double[] {trA / sumF, 2 * trA2 / (trA * trA)};
+    }
+
+    /** E over output positions of v v', v_j = 1 when tap j is inside the input (one dimension). */
+    static double[][] insideMoments(long size, int k, int stride, int dilation, boolean same, int pad) {
+        if (size <= 0 || size > 100_000 || k > 1024) {
+            return null;
+        }
+        long eff = (long) dilation * (k - 1) + 1;
+        long out;
+        long before;
+        if (same) {
+            out = (size + stride - 1) / stride;
+            before = Math.max((out - 1) * stride + eff - size, 0) / 2;
+        } else {
+            before = pad;
+            out = (size + 2L * pad - eff) / stride + 1;
+        }
+        if (out <= 0) {
+            return null;
+        }
+        double[][] m = new double[k][k];
+        boolean[] inside = new boolean[k];
+        for (long o = 0; o < out; o++) {
+            long start = o * stride - before;
+            for (int j = 0; j < k; j++) {
+                long idx = start + (long) j * dilation;
+                inside[j] = idx >= 0 && idx < size;
+            }
+            for (int i = 0; i < k; i++) {
+                if (inside[i]) {
+                    for (int j = 0; j < k; j++) {
+                        if (inside[j]) {
+                            m[i][j]++;
+                        }
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                m[i][j] /= out;
+            }
+        }
+        return m;
+    }
+
     private static int at(int[] a, int i) {
         return a.length == 0 ? 1 : i < a.length ? a[i] : a[a.length - 1];
     }

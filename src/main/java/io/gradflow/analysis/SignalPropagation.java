@@ -107,6 +107,8 @@ public final class SignalPropagation {
         double m1;
         Fans fans1;
         Moments mid;
+        // relative variance, across channels, of a feature map's positional pattern
+        double patternRelVar;
         // backward
         Grad out2 = Grad.ZERO;
         double gOut;
@@ -346,14 +348,21 @@ public final class SignalPropagation {
                 s.out = math.apply(a, x);
             }
             case BATCH_NORM -> {
-                s.normFactor = n.gamma() * n.gamma() / Math.max(x.sx(), 1e-5) * unitScaleJensen(n);
-                s.out = new Moments(n.beta(), 0, n.gamma() * n.gamma());
+                double seen = Math.max(x.channelVariance(), 1e-5);
+                double g2 = n.gamma() * n.gamma();
+                // a positional pattern is normalised with the signal and stays in the output;
+                // it differs from channel to channel, and a channel with less of it keeps more
+                // signal and passes more gradient (E[1/X] > 1/E[X])
+                double spread = patternSpread(n, x);
+                s.normFactor = g2 / seen * unitScaleJensen(n) * (1 + spread);
+                double signal = Math.min(g2 * x.sx() / seen * (1 + spread), g2);
+                s.out = new Moments(n.beta(), g2 - signal, signal, g2 - signal);
             }
             case LAYER_NORM -> {
                 double q = Math.max(x.q(), 1e-5);
                 double g2 = n.gamma() * n.gamma();
                 s.normFactor = g2 / q;
-                s.out = new Moments(n.beta(), g2 * x.su() / q, g2 * x.sx() / q);
+                s.out = new Moments(n.beta(), g2 * x.su() / q, g2 * x.sx() / q, g2 * x.sp() / q);
             }
             case LOCAL_RESPONSE_NORM, LOSS -> s.out = x;
             case DROPOUT -> {
@@ -365,12 +374,13 @@ public final class SignalPropagation {
             case ELEMENTWISE -> s.out = elementwise(n);
             case CONCAT -> s.out = concat(n);
             case SCALE -> s.out = new Moments(x.mean() * n.gamma() + n.beta(), x.su() * n.gamma() * n.gamma(),
-                    x.sx() * n.gamma() * n.gamma());
-            case SHAPE, OPAQUE, INPUT -> s.out = x;
+                    x.sx() * n.gamma() * n.gamma(), x.sp() * n.gamma() * n.gamma());
+            case SHAPE, OPAQUE, INPUT -> s.out = g.shape(n.name()).kind() == TensorShape.Kind.FF
+                    ? new Moments(x.mean(), x.su(), x.sx()) : x;
         }
         if (s.out == null || !s.out.finite()) {
             s.out = s.out == null ? x : new Moments(clampMoment(s.out.mean()), clampMoment(s.out.su()),
-                    clampMoment(s.out.sx()));
+                    clampMoment(s.out.sx()), clampMoment(s.out.sp()));
         }
     }
 
@@ -396,6 +406,21 @@ public final class SignalPropagation {
             factor *= 1 + (kurtosis(producer.weightInit()) - 1) / p.fans.connIn();
         }
         return Math.min(factor, 2);
+    }
+
+    /**
+     * Var[X] / E[X]^2 of a batch norm's per-channel variance X due to its input's positional
+     * pattern, whose size differs from channel to channel (the relative variance the producing
+     * convolution recorded, weighted by the pattern's share of X).
+     */
+    private double patternSpread(Node bn, Moments x) {
+        if (bn.inputs().isEmpty() || x.sp() <= 0) {
+            return 0;
+        }
+        State p = st.get(bn.inputs().get(0));
+        double rv = p == null ? 0 : p.patternRelVar;
+        double share = x.sp() / Math.max(x.channelVariance(), 1e-300);
+        return Math.min(rv * share * share, 1);
     }
 
     /** Kurtosis E[w^4] / E[w^2]^2 of an initialiser's (zero-mean) weights. */
@@ -424,7 +449,7 @@ public final class SignalPropagation {
 
     private static Moments dropout(Moments x, double keep) {
         double second = x.second() / keep;
-        return new Moments(x.mean(), x.su(), Math.max(second - x.mean() * x.mean() - x.su(), 0));
+        return new Moments(x.mean(), x.su(), Math.max(second - x.mean() * x.mean() - x.su(), 0), x.sp());
     }
 
     /** Per-weight variance and mean of a layer's weights, with the framework's fans. */
@@ -508,13 +533,27 @@ public final class SignalPropagation {
             raw = x.scale(Math.sqrt(g2));
             s.v = g2 / f.connIn();
         } else {
-            raw = linear(x, s.v, s.m, f.connIn());
+            double[] pattern = patternShare(n);
+            raw = linear(x, s.v, s.m, f.connIn(), pattern[0]);
+            // every channel's pattern has the same shape, set by the map's borders: what a
+            // channel makes of its inputs' patterns is, like the fresh one, a Gaussian quadratic
+            // form over the kernel taps, with the same relative variance
+            double fresh = pattern[0] * x.channelOffsets();
+            double inherited = x.sp();
+            double rvIn = pattern[1];
+            if (fresh + inherited > 0) {
+                s.patternRelVar = (fresh * fresh * pattern[1] + inherited * inherited * rvIn)
+                        / ((fresh + inherited) * (fresh + inherited));
+            }
         }
-        Moments pre = new Moments(raw.mean() + (n.hasBias() ? n.biasInit() : 0), raw.su(), raw.sx());
+        if (g.shape(n.name()).kind() == TensorShape.Kind.FF) {
+            raw = new Moments(raw.mean(), raw.su(), raw.sx());
+        }
+        Moments pre = new Moments(raw.mean() + (n.hasBias() ? n.biasInit() : 0), raw.su(), raw.sx(), raw.sp());
         if (n.layerNorm()) {
             double q = Math.max(raw.q(), 1e-5);
             s.normFactor = 1 / q;
-            pre = new Moments(n.hasBias() ? n.biasInit() : 0, raw.su() / q, raw.sx() / q);
+            pre = new Moments(n.hasBias() ? n.biasInit() : 0, raw.su() / q, raw.sx() / q, raw.sp() / q);
         }
         finishActivation(n, s, pre);
     }
@@ -533,12 +572,31 @@ public final class SignalPropagation {
         s.out = math.apply(a, pre);
     }
 
-    /** h = W x + b for independent weights of variance v and mean m, {@code conn} terms per sum. */
-    private static Moments linear(Moments x, double v, double m, double conn) {
+    /**
+     * h = W x + b for independent weights of variance v and mean m, {@code conn} terms per sum.
+     * On a feature map, {@code pattern} is the share of the input's channel offsets that zero
+     * padding turns into a positional pattern; the input's own pattern passes on as one.
+     */
+    private static Moments linear(Moments x, double v, double m, double conn, double pattern) {
         double mean = m * conn * x.mean();
         double su = v * conn * (x.mean() * x.mean() + x.su()) + m * m * conn * x.su();
         double sx = (v + m * m) * conn * x.sx();
-        return new Moments(mean, su, sx);
+        double sp = v * conn * (pattern * x.channelOffsets() + x.sp());
+        return new Moments(mean, su, sx, pattern > 0 || x.sp() > 0 ? sp : 0);
+    }
+
+    /**
+     * The share of a convolution's valid connections whose presence varies with the output
+     * position (sum_k f_k (1 - f_k) / sum_k f_k over kernel taps k valid at a fraction f_k of the
+     * positions) and the relative variance across channels of the pattern it makes; zeros when
+     * the output is not a feature map.
+     */
+    private double[] patternShare(Node n) {
+        if (!(n.kind().convolutional() && n.kind() != LayerKind.DECONV)
+                || g.shape(n.name()).kind() == TensorShape.Kind.FF) {
+            return new double[] {0, 0};
+        }
+        return Fans.borderPattern(n, inShape(n));
     }
 
     private void separable(Node n, State s, Moments x) {
@@ -548,7 +606,7 @@ public final class SignalPropagation {
         s.fans1 = dw;
         s.v1 = vm1[0];
         s.m1 = vm1[1];
-        s.mid = linear(x, s.v1, s.m1, dw.connIn());
+        s.mid = linear(x, s.v1, s.m1, dw.connIn(), patternShare(n)[0]);
         Fans pw = Fans.pointwise(n, nIn);
         double[] vm2 = weightMoments(n, n.weightInit(), pw);
         s.fans = pw;
@@ -556,8 +614,9 @@ public final class SignalPropagation {
         s.v = vm2[0];
         s.m = vm2[1];
         s.positions = positions(n);
-        Moments raw = linear(s.mid, s.v, s.m, pw.connIn());
-        finishActivation(n, s, new Moments(raw.mean() + (n.hasBias() ? n.biasInit() : 0), raw.su(), raw.sx()));
+        Moments raw = linear(s.mid, s.v, s.m, pw.connIn(), 0);
+        finishActivation(n, s, new Moments(raw.mean() + (n.hasBias() ? n.biasInit() : 0), raw.su(), raw.sx(),
+                raw.sp()));
     }
 
     private void embedding(Node n, State s) {
@@ -577,8 +636,8 @@ public final class SignalPropagation {
         Node.Pooling type = n.pooling() == null ? Node.Pooling.MAX : n.pooling();
         s.positions = k;
         return switch (type) {
-            case AVG -> new Moments(x.mean(), x.su(), x.sx() / k);
-            case SUM -> new Moments(x.mean() * k, x.su() * k * k, x.sx() * k);
+            case AVG -> new Moments(x.mean(), x.su(), x.sx() / k, x.sp());
+            case SUM -> new Moments(x.mean() * k, x.su() * k * k, x.sx() * k, x.sp() * k * k);
             case MAX, PNORM -> maxOf(x, k);
         };
     }
@@ -592,10 +651,12 @@ public final class SignalPropagation {
         }
         s.positions = p;
         Node.Pooling type = n.pooling() == null ? Node.Pooling.MAX : n.pooling();
+        // a positional pattern has no mean over positions: pooling all of them removes it
+        Moments c = new Moments(x.mean(), x.su() - x.sp(), x.sx());
         return switch (type) {
-            case AVG -> new Moments(x.mean(), x.su(), x.sx() / p);
-            case SUM -> new Moments(x.mean() * p, x.su() * p * p, x.sx() * p);
-            case MAX, PNORM -> maxOf(x, p);
+            case AVG -> new Moments(x.mean(), c.su(), x.sx() / p);
+            case SUM -> new Moments(x.mean() * p, c.su() * p * p, x.sx() * p);
+            case MAX, PNORM -> maxOf(new Moments(x.mean(), c.su(), x.sx() + x.sp()), p);
         };
     }
 
@@ -603,7 +664,7 @@ public final class SignalPropagation {
     private static Moments maxOf(Moments x, double k) {
         double[] e = maxNormal(k);
         double sd = Math.sqrt(x.sx());
-        return new Moments(x.mean() + sd * e[0], x.su(), x.sx() * e[1]);
+        return new Moments(x.mean() + sd * e[0], x.su(), x.sx() * e[1], x.sp());
     }
 
     private static final Map<Long, double[]> MAX_CACHE = new java.util.concurrent.ConcurrentHashMap<>();
@@ -636,7 +697,8 @@ public final class SignalPropagation {
             Moments b = xs.get(i);
             acc = switch (op) {
                 case ADD, AVERAGE -> acc.plus(b);
-                case SUBTRACT -> new Moments(acc.mean() - b.mean(), acc.su() + b.su(), acc.sx() + b.sx());
+                case SUBTRACT -> new Moments(acc.mean() - b.mean(), acc.su() + b.su(), acc.sx() + b.sx(),
+                        acc.sp() + b.sp());
                 case PRODUCT -> {
                     double mean = acc.mean() * b.mean();
                     double second = acc.second() * b.second();
@@ -658,6 +720,7 @@ public final class SignalPropagation {
         double second = 0;
         double unit = 0;
         double within = 0;
+        double pattern = 0;
         for (int i = 0; i < n.inputs().size(); i++) {
             Moments x = inputOf(n, i);
             double w = Math.max(g.shape(n.inputs().get(i)).size(), 1);
@@ -666,12 +729,13 @@ public final class SignalPropagation {
             second += w * x.second();
             unit += w * (x.su() + x.mean() * x.mean());
             within += w * x.sx();
+            pattern += w * x.sp();
         }
         if (total == 0) {
             return opts.input();
         }
         mean /= total;
-        return new Moments(mean, Math.max(unit / total - mean * mean, 0), within / total);
+        return new Moments(mean, Math.max(unit / total - mean * mean, 0), within / total, pattern / total);
     }
 
     // ---------------------------------------------------------------- recurrent
@@ -729,8 +793,8 @@ public final class SignalPropagation {
         }
         Moments c = new Moments(0, 0, 0);
         for (int i = 0; i < t; i++) {
-            Moments fromX = linear(x, r.vW, r.mW, r.fans.connIn());
-            Moments fromH = linear(h, r.vR, r.mR, r.rfans.connIn());
+            Moments fromX = linear(x, r.vW, r.mW, r.fans.connIn(), 0);
+            Moments fromH = linear(h, r.vR, r.mR, r.rfans.connIn(), 0);
             Moments pre = fromX.plus(fromH);
             if (!lstm) {
                 pre = new Moments(pre.mean() + b, pre.su(), pre.sx());
@@ -856,9 +920,7 @@ public final class SignalPropagation {
                 in = out.scale(s.slope2, s.slopeUnit);
                 s.gPre = in.g();
             }
-            // batch norm subtracts the gradient's batch mean: the per-unit mean part does not pass
-            case BATCH_NORM -> in = new Grad(Math.max(out.g() - out.gc(), 0), Math.max(out.gs() - out.gc(), 0),
-                    Math.max(out.gm() - out.gc(), 0), 0).scale(s.normFactor);
+            case BATCH_NORM -> in = centred(n, out).scale(s.normFactor);
             case LAYER_NORM -> in = out.scale(s.normFactor);
             case DROPOUT -> in = out.scale(1 / s.keep, 1);
             case POOLING -> {
@@ -896,6 +958,22 @@ public final class SignalPropagation {
     }
 
     /**
+     * Batch norm subtracts from the gradient its mean over the batch and the positions of each
+     * channel: every covariance, the variance included, loses the covariance of one value with
+     * that mean, and the sum over the batch and the positions becomes exactly zero. That zero is
+     * what the weight gradient of the layer before sees: its input's offsets meet no gradient.
+     */
+    private Grad centred(Node bn, Grad out) {
+        double p = bn.inputs().isEmpty() ? 1 : Math.max(g.shape(bn.inputs().get(0)).positions(), 1);
+        double b = Math.max(opts.batch(), 1);
+        double gs = p > 1 ? out.gs() : out.g();
+        double gc = p > 1 ? out.gc() : out.gm();
+        double withMean = (out.g() + (p - 1) * gs + (b - 1) * out.gm() + (b - 1) * (p - 1) * gc) / (b * p);
+        double c = Math.max(withMean, 0);
+        return new Grad(Math.max(out.g() - c, 0), gs - c, out.gm() - c, gc - c);
+    }
+
+    /**
      * Per-element second moment of a weight gradient averaged over a batch of B examples: within
      * an example the P positions add incoherently except for the coherent part of the gradient
      * (which meets the input's per-unit offsets), across examples only the per-unit mean part
@@ -904,10 +982,12 @@ public final class SignalPropagation {
     private double weightGradient(State s, Moments a, Grad raw) {
         double p = s.positions;
         double b = Math.max(opts.batch(), 1);
-        double offsets = a.mean() * a.mean() + a.su();
+        // a positional pattern is shared across examples but not across positions
+        double offsets = a.channelOffsets();
         double perExample = p * a.second() * raw.g() + p * (p - 1) * offsets * raw.gs();
-        double acrossExamples = offsets * (p * raw.gm() + p * (p - 1) * raw.gc());
-        return perExample / b + (1 - 1 / b) * acrossExamples;
+        double acrossExamples = offsets * (p * raw.gm() + p * (p - 1) * raw.gc()) + a.sp() * p * raw.gm();
+        // covariances may be negative (after batch norm) but never below the input-driven part
+        return Math.max(perExample / b + (1 - 1 / b) * acrossExamples, p * a.sx() * raw.g() / b);
     }
 
     /** The gradient a weighted layer passes to its input (W transposed, summed over fan-out). */
@@ -1052,6 +1132,11 @@ public final class SignalPropagation {
             return 1;
         }
         double units = n.kind() == LayerKind.ACTIVATION ? Double.NaN : Math.max(n.nOut(), 1);
+        if (n.kind() == LayerKind.CONV) {
+            // the slope masks that make the gain fluctuate are drawn afresh at every position:
+            // a feature map averages them over channels times positions, not channels alone
+            units *= Math.max(s.positions, 1);
+        }
         if (Double.isNaN(units) || s.slope2 <= 0) {
             return 1;
         }
