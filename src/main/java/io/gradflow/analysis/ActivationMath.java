@@ -41,7 +41,8 @@ public final class ActivationMath {
             case THRESHOLDEDRELU -> x > alphaOr(al, 1.0) ? x : 0;
             case ELU -> x > 0 ? x : alphaOr(al, 1.0) * Math.expm1(x);
             case SELU -> SELU_LAMBDA * (x > 0 ? x : SELU_ALPHA * Math.expm1(x));
-            case GELU -> x * Gaussian.cdf(x);
+            // DL4J's GELU is x sigmoid(1.702 x) (alpha 1.702); the exact one x Phi(x) (alpha NaN)
+            case GELU -> Double.isNaN(al) ? x * Gaussian.cdf(x) : x * sigmoid(al * x);
             case SWISH -> x * sigmoid(x);
             case MISH -> x * Math.tanh(softplus(x));
             case SOFTPLUS -> softplus(x);
@@ -72,7 +73,13 @@ public final class ActivationMath {
             case THRESHOLDEDRELU -> x > alphaOr(al, 1.0) ? 1 : 0;
             case ELU -> x > 0 ? 1 : alphaOr(al, 1.0) * Math.exp(x);
             case SELU -> SELU_LAMBDA * (x > 0 ? 1 : SELU_ALPHA * Math.exp(x));
-            case GELU -> Gaussian.cdf(x) + x * Gaussian.pdf(x);
+            case GELU -> {
+                if (Double.isNaN(al)) {
+                    yield Gaussian.cdf(x) + x * Gaussian.pdf(x);
+                }
+                double sg = sigmoid(al * x);
+                yield sg + al * x * sg * (1 - sg);
+            }
             case SWISH -> {
                 double s = sigmoid(x);
                 yield s + x * s * (1 - s);

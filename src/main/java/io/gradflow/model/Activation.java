@@ -46,6 +46,8 @@ public record Activation(Kind kind, double alpha, double beta, String name) {
             case THRESHOLDEDRELU -> 1.0;
             case RELU6 -> 6.0;
             case HARDSIGMOID -> 0.2;
+            // DL4J's default GELU is the sigmoid approximation x sigmoid(1.702 x)
+            case GELU -> 1.702;
             default -> Double.NaN;
         };
     }

@@ -503,6 +503,9 @@ public final class Dl4jReader {
                     p.num("negativeSlope", Double.NaN));
             case RRELU -> new Activation(Kind.RRELU, p.num("l", 1.0 / 8), p.num("u", 1.0 / 3), null);
             case THRESHOLDEDRELU -> Activation.of(Kind.THRESHOLDEDRELU, p.num("theta", 1.0));
+            // precise: the tanh form, within 1e-3 of the exact x Phi(x)
+            case GELU -> p.bool("precise", false)
+                    ? Activation.of(Kind.GELU, Double.NaN) : Activation.of(Kind.GELU);
             case UNKNOWN -> Activation.unknown(t.cls);
             default -> Activation.of(k);
         };

@@ -53,7 +53,8 @@ final class KerasNames {
             case "softsign" -> Activation.of(Kind.SOFTSIGN);
             case "elu" -> Activation.of(Kind.ELU, 1.0);
             case "selu" -> Activation.of(Kind.SELU);
-            case "gelu" -> Activation.of(Kind.GELU);
+            // Keras's GELU is exact (or the tanh form, within 1e-3 of it)
+            case "gelu" -> Activation.of(Kind.GELU, Double.NaN);
             case "swish", "silu" -> Activation.of(Kind.SWISH);
             case "mish" -> Activation.of(Kind.MISH);
             case "exponential" -> Activation.of(Kind.EXPONENTIAL);
