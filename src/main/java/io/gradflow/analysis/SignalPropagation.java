@@ -109,6 +109,15 @@ public final class SignalPropagation {
         Moments mid;
         // relative variance, across channels, of a feature map's positional pattern
         double patternRelVar;
+        // element-wise chains: the unit's exact values (and before the activation) as a function
+        // of where the chain started; exact once an identity-initialised layer is on the chain
+        Orbit orbit;
+        Orbit preOrbit;
+        boolean exact;
+        // the gradient's second moment conditional on the chain's start, arriving and leaving
+        double[] out2z;
+        boolean out2zConditional;
+        double[] inz;
         // backward
         Grad out2 = Grad.ZERO;
         double gOut;
@@ -324,6 +333,7 @@ public final class SignalPropagation {
         taintForward(n, opaque);
         if (n.kind() == LayerKind.INPUT) {
             s.out = opts.input();
+            orbitForward(n, s);
             return;
         }
         Moments x = inputOf(n, 0);
@@ -381,6 +391,119 @@ public final class SignalPropagation {
         if (s.out == null || !s.out.finite()) {
             s.out = s.out == null ? x : new Moments(clampMoment(s.out.mean()), clampMoment(s.out.su()),
                     clampMoment(s.out.sx()), clampMoment(s.out.sp()));
+        }
+        orbitForward(n, s);
+    }
+
+    /**
+     * Follows element-wise chains on feature vectors exactly (see {@link Orbit}): a chain starts
+     * where a unit is Gaussian (the input, a randomly initialised layer's pre-activation) and goes
+     * on through identity-initialised square layers, activations, batch norm and residual adds.
+     * Once an identity-initialised layer is on it, its moments replace the mean-field ones.
+     */
+    private void orbitForward(Node n, State s) {
+        if (g.shape(n.name()).kind() != TensorShape.Kind.FF && !(n.kind() == LayerKind.INPUT
+                && g.shape(n.name()).kind() == TensorShape.Kind.UNKNOWN)) {
+            return;
+        }
+        State in = n.inputs().isEmpty() ? null : st.get(n.inputs().get(0));
+        Orbit x = in == null ? null : in.orbit;
+        Activation a = n.activation() == null ? Activation.IDENTITY : n.activation();
+        if (a.kind() == Activation.Kind.UNKNOWN || a.kind() == Activation.Kind.SOFTMAX) {
+            return;
+        }
+        switch (n.kind()) {
+            case INPUT -> {
+                if (s.out.su() <= 0) {
+                    s.orbit = Orbit.gaussian(n.name(), s.out.mean(), s.out.sx());
+                }
+                return;
+            }
+            case DENSE -> {
+                if (s.keep < 1 || n.layerNorm()) {
+                    return;
+                }
+                double bias = n.hasBias() ? n.biasInit() : 0;
+                if (s.identityInit) {
+                    if (x == null || widthIn(n) != n.nOut()) {
+                        return;
+                    }
+                    double gain = n.weightInit().gain();
+                    s.preOrbit = x.map(v -> gain * v + bias);
+                    s.exact = true;
+                } else if (s.pre != null && s.pre.su() <= 1e-9 * Math.max(s.pre.sx(), 1e-300)) {
+                    s.preOrbit = Orbit.gaussian(n.name(), s.pre.mean(), s.pre.sx());
+                } else {
+                    return;
+                }
+                s.orbit = s.preOrbit.apply(a);
+            }
+            case ACTIVATION -> {
+                if (x == null) {
+                    return;
+                }
+                s.preOrbit = x;
+                s.orbit = x.apply(a);
+                s.exact = in.exact;
+            }
+            case BATCH_NORM -> {
+                if (x == null) {
+                    return;
+                }
+                double m = x.mean();
+                double sd = Math.sqrt(Math.max(x.variance(), 1e-12));
+                double gamma = n.gamma();
+                double beta = n.beta();
+                s.orbit = x.map(v -> gamma * (v - m) / sd + beta);
+                s.exact = in.exact;
+                if (s.exact) {
+                    s.normFactor = gamma * gamma / (sd * sd) * unitScaleJensen(n);
+                }
+            }
+            case ELEMENTWISE -> {
+                Node.Merge op = n.merge() == null ? Node.Merge.ADD : n.merge();
+                if (op != Node.Merge.ADD && op != Node.Merge.AVERAGE && op != Node.Merge.SUBTRACT) {
+                    return;
+                }
+                Orbit acc = null;
+                boolean exact = false;
+                for (int i = 0; i < n.inputs().size(); i++) {
+                    State si = st.get(n.inputs().get(i));
+                    if (si == null || si.orbit == null || acc != null && !acc.root().equals(si.orbit.root())) {
+                        return;
+                    }
+                    exact |= si.exact;
+                    acc = acc == null ? si.orbit : acc.plus(si.orbit, op == Node.Merge.SUBTRACT ? -1 : 1);
+                }
+                if (acc == null) {
+                    return;
+                }
+                s.orbit = op == Node.Merge.AVERAGE ? acc.map(v -> v / n.inputs().size()) : acc;
+                s.exact = exact;
+            }
+            default -> {
+                return;
+            }
+        }
+        if (!s.orbit.finite() || s.preOrbit != null && !s.preOrbit.finite()) {
+            s.orbit = null;
+            s.preOrbit = null;
+            s.exact = false;
+            return;
+        }
+        if (s.exact) {
+            s.out = s.orbit.moments();
+            if (s.preOrbit != null) {
+                s.pre = s.preOrbit.moments();
+                double[] sl = s.preOrbit.slopeSquares(a);
+                s.slope2 = Orbit.expect(sl);
+                s.slope4 = Orbit.expect(Orbit.times(sl, sl));
+                double ms = 0;
+                for (int i = 0; i < sl.length; i++) {
+                    ms += Orbit.W[i] * ActivationMath.slope(a, s.preOrbit.values()[i]);
+                }
+                s.slopeUnit = ms * ms;
+            }
         }
     }
 
@@ -898,7 +1021,7 @@ public final class SignalPropagation {
                 in = Grad.flat(1, gu);
             }
             case DENSE, CONV, DECONV, DEPTHWISE_CONV, LOCALLY_CONNECTED, ATTENTION, EMBEDDING -> {
-                Grad pre = out.scale(s.slope2, s.slopeUnit);
+                Grad pre = conditional(n, s, out.scale(s.slope2, s.slopeUnit));
                 s.gPre = pre.g();
                 Grad raw = pre.scale(s.normFactor);
                 s.wg = weightGradient(s, s.in, raw);
@@ -917,7 +1040,7 @@ public final class SignalPropagation {
                 in = new Grad(2 * recurrentBackward(n, n.wrapped(), s, g1), 0, 0, 0);
             }
             case ACTIVATION -> {
-                in = out.scale(s.slope2, s.slopeUnit);
+                in = conditional(n, s, out.scale(s.slope2, s.slopeUnit));
                 s.gPre = in.g();
             }
             case BATCH_NORM -> in = centred(n, out).scale(s.normFactor);
@@ -954,6 +1077,15 @@ public final class SignalPropagation {
             in = in.scale(typicalGainCorrection(n, s));
         }
         s.gain = out.g() > 0 && in.g() > 0 ? 0.5 * Math.log10(in.g() / out.g()) : 0;
+        if (s.orbit != null && s.out2z != null) {
+            if (n.kind() == LayerKind.BATCH_NORM || n.kind() == LayerKind.ELEMENTWISE) {
+                s.inz = Orbit.times(s.out2z, out.g() > 0 ? in.g() / out.g() : 0);
+            } else if (n.kind() == LayerKind.DENSE && s.identityInit && s.inz != null) {
+                s.inz = Orbit.times(s.inz, n.weightInit().gain() * n.weightInit().gain());
+            } else if (n.kind() != LayerKind.ACTIVATION) {
+                s.inz = null;
+            }
+        }
         distribute(n, s, in);
     }
 
@@ -1044,6 +1176,25 @@ public final class SignalPropagation {
     }
 
 
+    /**
+     * Through an activation on an element-wise chain: the gradient's second moment conditional on
+     * the chain's start times phi'^2 there, so that a unit whose slopes stay large along its own
+     * path keeps its gradient (the pre-activation gradient is left in {@code s.inz}). Used when
+     * the arriving gradient depends on the start, else the mean-field product is the same.
+     */
+    private Grad conditional(Node n, State s, Grad pre) {
+        if (s.preOrbit == null || s.out2z == null) {
+            return pre;
+        }
+        Activation a = n.activation() == null ? Activation.IDENTITY : n.activation();
+        s.inz = Orbit.times(s.out2z, s.preOrbit.slopeSquares(a));
+        if (!s.out2zConditional || !(pre.g() > 0)) {
+            return pre;
+        }
+        double exact = Orbit.expect(s.inz);
+        return pre.scale(exact / pre.g());
+    }
+
     /** Sends the gradient to the node's inputs; merges split or scale it per input. */
     private void distribute(Node n, State s, Grad in) {
         List<String> ins = n.inputs();
@@ -1069,7 +1220,24 @@ public final class SignalPropagation {
             }
             State target = st.get(ins.get(i));
             target.out2 = target.out2.plus(gi);
+            if (target.orbit != null) {
+                // conditional on the target's chain start when this node carries it on
+                boolean carried = s.inz != null && s.orbit != null
+                        && s.orbit.root().equals(target.orbit.root());
+                double[] zi = carried ? (n.kind() == LayerKind.ELEMENTWISE && in.g() > 0
+                        ? Orbit.times(s.inz, gi.g() / in.g()) : s.inz) : Orbit.constant(gi.g());
+                target.out2z = target.out2z == null ? zi : plus(target.out2z, zi);
+                target.out2zConditional |= carried && (s.exact || s.out2zConditional);
+            }
         }
+    }
+
+    private static double[] plus(double[] a, double[] b) {
+        double[] r = new double[a.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = a[i] + b[i];
+        }
+        return r;
     }
 
     private double recurrentBackward(Node outer, Node core, State s, double gOut) {

@@ -136,4 +136,29 @@ class SignalPropagationTest {
         assertThat(a.verdict()).isEqualTo(Verdict.UNKNOWN);
         assertThat(a.cuts()).contains("d3");
     }
+
+    @Test
+    void identityInitialisedChainFollowsEachUnitExactly() throws Exception {
+        // identity weights map every unit on its own: after L thresholded-ReLU layers (theta = 1)
+        // a unit that started above 1 keeps its value, every other unit is dead. Mean field would
+        // re-draw a Gaussian each layer and let the signal die; the exact chain keeps
+        // E[y^2] = E[z^2; z > 1] for z ~ N(0, 1), checked here against a direct simulation.
+        Activation thr = Activation.of(Activation.Kind.THRESHOLDEDRELU, 1.0);
+        WeightInit id = WeightInit.identity("IDENTITY", 1.0);
+        int depth = 6;
+        GradientAnalysis a = SignalPropagation.analyse(mlp(depth, 64, thr, id, false), MEAN_FIELD);
+        java.util.Random r = new java.util.Random(7);
+        double sum = 0;
+        int n = 2_000_000;
+        for (int k = 0; k < n; k++) {
+            double y = r.nextGaussian();
+            for (int l = 0; l < depth; l++) {
+                y = y > 1 ? y : 0;
+            }
+            sum += y * y;
+        }
+        double simulated = Math.sqrt(sum / n);
+        assertThat(a.profile("d" + (depth - 1)).activationRms()).isCloseTo(simulated, within(0.01 * simulated));
+        assertThat(a.verdict()).isNotEqualTo(Verdict.VANISHING);
+    }
 }
