@@ -104,6 +104,9 @@ final class VerifyCommand implements Subcommand {
             } catch (ReadException e) {
                 errors.add(new InputError(f, e.pos().line(), e.pos().column(), e.pos().pointer(), e.getMessage()));
             } catch (VerifyException e) {
+                if (System.getenv("GRADFLOW_DEBUG") != null && e.getCause() != null) {
+                    e.getCause().printStackTrace();
+                }
                 errors.add(new InputError(f, 0, 0, "", "cannot verify: " + e.getMessage()));
             }
         }

@@ -39,6 +39,38 @@ public abstract class Dl4jNet {
     /** The underlying DL4J network. */
     public abstract Object network();
 
+    /** The layer configurations that first read network input {@code i}, nearest first. */
+    abstract List<org.deeplearning4j.nn.conf.layers.Layer> readersOfInput(int i);
+
+    /**
+     * The data layout the network expects on input {@code i}: "NHWC" or "NDHWC" where its first
+     * spatial layer is channels-last (Keras imports are), else "NCHW"-like (null). Read from the
+     * first layer that declares a layout, through a getter returning DL4J's layout enum.
+     */
+    public String inputLayout(int i) {
+        for (org.deeplearning4j.nn.conf.layers.Layer l : readersOfInput(i)) {
+            for (java.lang.reflect.Method m : l.getClass().getMethods()) {
+                if (m.getParameterCount() != 0 || !m.getReturnType().isEnum()) {
+                    continue;
+                }
+                String type = m.getReturnType().getSimpleName();
+                if (!type.equals("CNN2DFormat") && !type.equals("DataFormat")) {
+                    continue;
+                }
+                try {
+                    Object v = m.invoke(l);
+                    if (v != null) {
+                        String f = v.toString();
+                        return f.equals("NHWC") || f.equals("NDHWC") ? f : null;
+                    }
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    // a getter that fails tells nothing about the layout
+                }
+            }
+        }
+        return null;
+    }
+
     /** Activations of every node (training mode applies dropout, as fit does). */
     public abstract Map<String, INDArray> activations(INDArray[] features, boolean train);
 
@@ -142,6 +174,15 @@ public abstract class Dl4jNet {
         }
 
         @Override
+        List<org.deeplearning4j.nn.conf.layers.Layer> readersOfInput(int i) {
+            List<org.deeplearning4j.nn.conf.layers.Layer> out = new ArrayList<>();
+            for (org.deeplearning4j.nn.conf.NeuralNetConfiguration c : net.getLayerWiseConfigurations().getConfs()) {
+                out.add(c.getLayer());
+            }
+            return out;
+        }
+
+        @Override
         public Map<String, INDArray> activations(INDArray[] features, boolean train) {
             List<INDArray> ff = net.feedForward(features[0], train);
             Map<String, INDArray> out = new LinkedHashMap<>();
@@ -209,6 +250,29 @@ public abstract class Dl4jNet {
         @Override
         public Object network() {
             return net;
+        }
+
+        @Override
+        List<org.deeplearning4j.nn.conf.layers.Layer> readersOfInput(int i) {
+            var conf = net.getConfiguration();
+            List<org.deeplearning4j.nn.conf.layers.Layer> out = new ArrayList<>();
+            java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            queue.add(conf.getNetworkInputs().get(i));
+            while (!queue.isEmpty() && out.size() < 16) {
+                String cur = queue.poll();
+                for (Map.Entry<String, List<String>> e : conf.getVertexInputs().entrySet()) {
+                    if (e.getValue().contains(cur) && seen.add(e.getKey())) {
+                        if (conf.getVertices().get(e.getKey())
+                                instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv
+                                && lv.getLayerConf() != null) {
+                            out.add(lv.getLayerConf().getLayer());
+                        }
+                        queue.add(e.getKey());
+                    }
+                }
+            }
+            return out;
         }
 
         @Override

@@ -4,6 +4,7 @@ import io.gradflow.model.Format;
 import io.gradflow.model.ModelGraph;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -53,17 +54,123 @@ final class KerasImport {
                     g.init();
                     net = g;
                 }
-                return new NetworkBuilder.Built(net, "initialised (seed " + seed + ")");
+                net = withLossLayers(net, graph);
+                int dropped = dropChannelsLastDropout(net);
+                return new NetworkBuilder.Built(net, "initialised (seed " + seed + ")" + (dropped == 0 ? ""
+                        : "; dropout left out on " + dropped + " channels-last convolution(s), which "
+                        + "Deeplearning4j 1.0.0-M2.1 cannot backpropagate"));
             }
             Object net = sequential
                     ? KerasModelImport.importKerasSequentialModelAndWeights(path, false)
                     : KerasModelImport.importKerasModelAndWeights(path, false);
-            return new NetworkBuilder.Built(net, "from the file");
+            String weights = "from the file";
+            if (reinitialise) {
+                net = fresh(net, seed);
+                weights = "initialised (seed " + seed + ")";
+            }
+            net = withLossLayers(net, graph);
+            int dropped = dropChannelsLastDropout(net);
+            return new NetworkBuilder.Built(net, weights + (dropped == 0 ? "" : "; dropout left out on "
+                    + dropped + " channels-last convolution(s), which Deeplearning4j 1.0.0-M2.1 cannot backpropagate"));
         } catch (IOException e) {
             throw new VerifyException("cannot read the Keras file: " + NetworkBuilder.oneLine(e));
         } catch (InvalidKerasConfigurationException | UnsupportedKerasConfigurationException e) {
             throw new VerifyException("Deeplearning4j's KerasModelImport cannot import this model: "
                     + NetworkBuilder.oneLine(e));
         }
+    }
+
+    /**
+     * A Keras file saved without its training configuration (no compile()) imports with plain
+     * layers as outputs, which Deeplearning4j cannot backpropagate from. Each such output gets a
+     * parameter-free loss layer that fits its activation (cross-entropy after softmax or sigmoid,
+     * squared error otherwise); the network's own layers and weights stay as imported.
+     */
+    static Object withLossLayers(Object net, ModelGraph graph) {
+        if (net instanceof MultiLayerNetwork m) {
+            int last = m.getnLayers() - 1;
+            if (m.getLayer(last) instanceof org.deeplearning4j.nn.api.layers.IOutputLayer) {
+                return m;
+            }
+            var conf = m.getLayerWiseConfigurations().getConf(last).getLayer();
+            return new org.deeplearning4j.nn.transferlearning.TransferLearning.Builder(m)
+                    .addLayer(lossFor(activationOf(conf)))
+                    .build();
+        }
+        ComputationGraph g = (ComputationGraph) net;
+        List<String> outputs = g.getConfiguration().getNetworkOutputs();
+        List<String> wrapped = new java.util.ArrayList<>();
+        var b = new org.deeplearning4j.nn.transferlearning.TransferLearning.GraphBuilder(g);
+        boolean changed = false;
+        for (String out : outputs) {
+            org.deeplearning4j.nn.api.Layer l = g.getLayer(out);
+            if (l == null || l instanceof org.deeplearning4j.nn.api.layers.IOutputLayer) {
+                wrapped.add(out);
+                continue;
+            }
+            String name = out + "_gradflow_loss";
+            b.addLayer(name, lossFor(activationOf(l.conf().getLayer())), out);
+            wrapped.add(name);
+            changed = true;
+        }
+        return changed ? b.setOutputs(wrapped.toArray(new String[0])).build() : g;
+    }
+
+    /** The same network with fresh weights drawn from its initialisers (for --reinit). */
+    private static Object fresh(Object net, long seed) {
+        if (net instanceof MultiLayerNetwork m) {
+            MultiLayerConfiguration c = m.getLayerWiseConfigurations().clone();
+            c.getConfs().forEach(x -> x.setSeed(seed));
+            MultiLayerNetwork f = new MultiLayerNetwork(c);
+            f.init();
+            return f;
+        }
+        ComputationGraphConfiguration c = ((ComputationGraph) net).getConfiguration().clone();
+        c.getDefaultConfiguration().setSeed(seed);
+        c.getVertices().values().forEach(v -> {
+            if (v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv && lv.getLayerConf() != null) {
+                lv.getLayerConf().setSeed(seed);
+            }
+        });
+        ComputationGraph f = new ComputationGraph(c);
+        f.init();
+        return f;
+    }
+
+    /**
+     * Deeplearning4j 1.0.0-M2.1 applies a convolution's dropout mask in its NHWC layout but
+     * backpropagates in NCHW, and the backward pass fails on the shape mismatch. Such dropout is
+     * switched off for the measurement; returns how many layers lost it.
+     */
+    static int dropChannelsLastDropout(Object net) {
+        org.deeplearning4j.nn.api.Layer[] layers = net instanceof MultiLayerNetwork m ? m.getLayers()
+                : ((ComputationGraph) net).getLayers();
+        int n = 0;
+        for (org.deeplearning4j.nn.api.Layer l : layers) {
+            if (l.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer c
+                    && c.getCnn2dDataFormat() == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC
+                    && c.getIDropout() != null) {
+                c.setIDropout(null);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static org.nd4j.linalg.activations.IActivation activationOf(
+            org.deeplearning4j.nn.conf.layers.Layer conf) {
+        return conf instanceof org.deeplearning4j.nn.conf.layers.BaseLayer bl ? bl.getActivationFn() : null;
+    }
+
+    private static org.deeplearning4j.nn.conf.layers.LossLayer lossFor(
+            org.nd4j.linalg.activations.IActivation a) {
+        org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction fn =
+                a instanceof org.nd4j.linalg.activations.impl.ActivationSoftmax
+                        ? org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT
+                        : a instanceof org.nd4j.linalg.activations.impl.ActivationSigmoid
+                        ? org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.XENT
+                        : org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MSE;
+        return new org.deeplearning4j.nn.conf.layers.LossLayer.Builder(fn)
+                .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build();
     }
 }

@@ -22,16 +22,35 @@ public final class SyntheticData {
     private final ModelGraph graph;
     private final DataType dtype;
 
+    private final List<String> layouts;
+
     public SyntheticData(ModelGraph graph, DataType dtype) {
+        this(graph, dtype, List.of());
+    }
+
+    /**
+     * @param layouts per network input, "NHWC"/"NDHWC" where the network reads it channels-last
+     *                (null or missing: channels first, DL4J's default)
+     */
+    public SyntheticData(ModelGraph graph, DataType dtype, List<String> layouts) {
         this.graph = graph;
         this.dtype = dtype;
+        this.layouts = layouts;
     }
 
     /** One batch of features, one array per network input in the network's input order. */
     public INDArray[] features(int batch) {
         List<INDArray> out = new ArrayList<>();
-        for (Node in : graph.inputs()) {
-            out.add(feature(in, batch));
+        List<Node> inputs = graph.inputs();
+        for (int i = 0; i < inputs.size(); i++) {
+            INDArray x = feature(inputs.get(i), batch);
+            String layout = i < layouts.size() ? layouts.get(i) : null;
+            if (x.rank() == 4 && "NHWC".equals(layout)) {
+                x = x.permute(0, 2, 3, 1).dup('c');
+            } else if (x.rank() == 5 && "NDHWC".equals(layout)) {
+                x = x.permute(0, 2, 3, 4, 1).dup('c');
+            }
+            out.add(x);
         }
         return out.toArray(new INDArray[0]);
     }

@@ -68,7 +68,11 @@ public final class Verifier {
         DataType dtype = net.params().dataType();
         Nd4j.getRandom().setSeed(opts.seed());
         ModelGraph sized = SignalPropagation.withAssumedSizes(g, aopts);
-        SyntheticData data = new SyntheticData(sized, dtype);
+        List<String> layouts = new java.util.ArrayList<>();
+        for (int i = 0; i < sized.inputs().size(); i++) {
+            layouts.add(net.inputLayout(i));
+        }
+        SyntheticData data = new SyntheticData(sized, dtype, layouts);
         Measurer measurer = new Measurer(sized, a, data, opts.config().thresholds());
         Measurement atInit;
         try {
@@ -89,6 +93,9 @@ public final class Verifier {
             if (opts.timeBudget() > 0 && elapsed > opts.timeBudget()) {
                 cut = String.format(Locale.ROOT, "--time-budget %.0f s reached: trained %d of %d steps",
                         opts.timeBudget(), done, opts.steps());
+                progress.printf(Locale.ROOT, "gradflow verify: %s: step %d/%d, time budget reached%n", display, done,
+                        opts.steps());
+                progress.flush();
                 break;
             }
             INDArray[] x = data.features(opts.batch());

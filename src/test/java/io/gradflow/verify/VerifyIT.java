@@ -96,4 +96,20 @@ class VerifyIT {
         CliRunner.Result r = CliRunner.run("verify", "--steps", "1", zip.toString());
         assertThat(r.out()).contains("weights from the file");
     }
+
+    @Test
+    void channelsLastKerasModelSavedWithoutCompileIsMeasuredAtAFreshInitialisation() {
+        // MobileNetV1 from MLPerf Tiny: NHWC inputs, a softmax Dense as output (no loss, no
+        // training config), dropout on channels-last convolutions that DL4J M2.1 cannot backprop
+        Path h5 = Path.of("..", "shared", "corpus", "keras-h5", "keras-2.4.0_mlperf-tiny_mobilenetv1_vww96.h5");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(h5), "../shared/corpus is absent");
+        CliRunner.Result r = CliRunner.run("verify", "--reinit", "--steps", "0", "--batch", "4", "--probe-batches", "1",
+                "--format", "json", h5.toString());
+        assertThat(r.err()).doesNotContain("cannot verify");
+        JsonObject m = model(r);
+        assertThat(m.toString()).contains("initialised (seed").contains("dropout left out");
+        double measured = m.getAsJsonObject("measured").get("firstToLastDecades").getAsDouble();
+        double predicted = m.getAsJsonObject("gradient").get("firstToLastDecades").getAsDouble();
+        assertThat(measured).isBetween(predicted - 1.0, predicted + 1.0);
+    }
 }
