@@ -146,16 +146,9 @@ public record Fans(double initIn, double initOut, double legacyShape, double con
         if (size <= 0 || size > 100_000 || k > 1024) {
             return null;
         }
-        long eff = (long) dilation * (k - 1) + 1;
-        long out;
-        long before;
-        if (same) {
-            out = (size + stride - 1) / stride;
-            before = Math.max((out - 1) * stride + eff - size, 0) / 2;
-        } else {
-            before = pad;
-            out = (size + 2L * pad - eff) / stride + 1;
-        }
+        long[] ob = outputAndPadBefore(size, k, stride, dilation, same, pad);
+        long out = ob[0];
+        long before = ob[1];
         if (out <= 0) {
             return null;
         }
@@ -185,6 +178,16 @@ public record Fans(double initIn, double initOut, double legacyShape, double con
         return m;
     }
 
+    /** One dimension's output size and the zero padding before the first input, DL4J's way. */
+    private static long[] outputAndPadBefore(long size, int k, int stride, int dilation, boolean same, int pad) {
+        long eff = (long) dilation * (k - 1) + 1;
+        if (same) {
+            long out = (size + stride - 1) / stride;
+            return new long[] {out, Math.max((out - 1) * stride + eff - size, 0) / 2};
+        }
+        return new long[] {(size + 2L * pad - eff) / stride + 1, pad};
+    }
+
     private static int at(int[] a, int i) {
         return a.length == 0 ? 1 : i < a.length ? a[i] : a[a.length - 1];
     }
@@ -193,16 +196,9 @@ public record Fans(double initIn, double initOut, double legacyShape, double con
         if (size <= 0 || size > 100_000) {
             return k;
         }
-        long eff = (long) dilation * (k - 1) + 1;
-        long out;
-        long before;
-        if (same) {
-            out = (size + stride - 1) / stride;
-            before = Math.max((out - 1) * stride + eff - size, 0) / 2;
-        } else {
-            before = pad;
-            out = (size + 2L * pad - eff) / stride + 1;
-        }
+        long[] ob = outputAndPadBefore(size, k, stride, dilation, same, pad);
+        long out = ob[0];
+        long before = ob[1];
         if (out <= 0) {
             return k;
         }
