@@ -229,8 +229,10 @@ public final class Evaluation {
     }
 
     private static void line(PrintStream out, String name, Summary s) {
-        out.printf(Locale.ROOT, "| %s | %d | %d | %d | %.1f%% | %.3f | %.3f | %.2f |%n", name, s.cases(), s.measured(),
-                s.clear(), 100 * s.agreement(), s.median(), s.p90(), s.max());
+        // a prediction of a dead signal has no finite first-to-last ratio: its error is unbounded
+        String max = Double.isNaN(s.max()) ? "∞ (dead)" : String.format(Locale.ROOT, "%.2f", s.max());
+        out.printf(Locale.ROOT, "| %s | %d | %d | %d | %.1f%% | %.3f | %.3f | %s |%n", name, s.cases(), s.measured(),
+                s.clear(), 100 * s.agreement(), s.median(), s.p90(), max);
     }
 
     public static void main(String[] args) throws IOException {
