@@ -26,8 +26,8 @@ public final class Replay {
     private Replay() {
     }
 
-    public static void main(String[] args) throws IOException {
-        Path csv = Path.of(args.length > 0 ? args[0] : "target/accuracy.csv");
+    /** The family's cases found in a measured csv, re-predicted with the current analysis. */
+    static List<Evaluation.Row> rows(Path csv) throws IOException {
         Map<String, String[]> measured = new HashMap<>();
         List<String> lines = Files.readAllLines(csv);
         for (String l : lines.subList(1, lines.size())) {
@@ -54,6 +54,11 @@ public final class Replay {
                 System.err.println(c.id() + ": " + e);
             }
         }
+        return rows;
+    }
+
+    public static void main(String[] args) throws IOException {
+        List<Evaluation.Row> rows = rows(Path.of(args.length > 0 ? args[0] : "target/accuracy.csv"));
         Evaluation.printTable(rows, System.out);
         Evaluation.report(rows, System.out);
         if (args.length > 1) {
