@@ -5,8 +5,6 @@ import io.gradflow.model.ModelGraph;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
 import org.deeplearning4j.nn.modelimport.keras.exceptions.InvalidKerasConfigurationException;
@@ -39,39 +37,26 @@ final class KerasImport {
         }
         String path = file.toString();
         try {
+            Object net;
+            String weights = "initialised (seed " + seed + ")";
             if (graph.format() == Format.KERAS_JSON) {
-                Object net;
-                if (sequential) {
-                    MultiLayerConfiguration c = KerasModelImport.importKerasSequentialConfiguration(path);
-                    c.getConfs().forEach(x -> x.setSeed(seed));
-                    MultiLayerNetwork m = new MultiLayerNetwork(c);
-                    m.init();
-                    net = m;
+                net = sequential
+                        ? NetworkBuilder.initialised(KerasModelImport.importKerasSequentialConfiguration(path), seed)
+                        : NetworkBuilder.initialised(KerasModelImport.importKerasModelConfiguration(path), seed);
+            } else {
+                net = sequential
+                        ? KerasModelImport.importKerasSequentialModelAndWeights(path, false)
+                        : KerasModelImport.importKerasModelAndWeights(path, false);
+                if (reinitialise) {
+                    net = fresh(net, seed);
                 } else {
-                    ComputationGraphConfiguration c = KerasModelImport.importKerasModelConfiguration(path);
-                    c.getDefaultConfiguration().setSeed(seed);
-                    ComputationGraph g = new ComputationGraph(c);
-                    g.init();
-                    net = g;
+                    weights = "from the file";
                 }
-                net = withLossLayers(net, graph);
-                int dropped = dropChannelsLastDropout(net);
-                return new NetworkBuilder.Built(net, "initialised (seed " + seed + ")" + (dropped == 0 ? ""
-                        : "; dropout left out on " + dropped + " channels-last convolution(s), which "
-                        + "Deeplearning4j 1.0.0-M2.1 cannot backpropagate"));
-            }
-            Object net = sequential
-                    ? KerasModelImport.importKerasSequentialModelAndWeights(path, false)
-                    : KerasModelImport.importKerasModelAndWeights(path, false);
-            String weights = "from the file";
-            if (reinitialise) {
-                net = fresh(net, seed);
-                weights = "initialised (seed " + seed + ")";
             }
             net = withLossLayers(net, graph);
             int dropped = dropChannelsLastDropout(net);
-            return new NetworkBuilder.Built(net, weights + (dropped == 0 ? "" : "; dropout left out on "
-                    + dropped + " channels-last convolution(s), which Deeplearning4j 1.0.0-M2.1 cannot backpropagate"));
+            return new NetworkBuilder.Built(net, weights + (dropped == 0 ? "" : "; dropout left out on " + dropped
+                    + " channels-last convolution(s), which Deeplearning4j 1.0.0-M2.1 cannot backpropagate"));
         } catch (IOException e) {
             throw new VerifyException("cannot read the Keras file: " + NetworkBuilder.oneLine(e));
         } catch (InvalidKerasConfigurationException | UnsupportedKerasConfigurationException e) {
@@ -118,29 +103,15 @@ final class KerasImport {
 
     /** The same network with fresh weights drawn from its initialisers (for --reinit). */
     private static Object fresh(Object net, long seed) {
-        if (net instanceof MultiLayerNetwork m) {
-            MultiLayerConfiguration c = m.getLayerWiseConfigurations().clone();
-            c.getConfs().forEach(x -> x.setSeed(seed));
-            MultiLayerNetwork f = new MultiLayerNetwork(c);
-            f.init();
-            return f;
-        }
-        ComputationGraphConfiguration c = ((ComputationGraph) net).getConfiguration().clone();
-        c.getDefaultConfiguration().setSeed(seed);
-        c.getVertices().values().forEach(v -> {
-            if (v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv && lv.getLayerConf() != null) {
-                lv.getLayerConf().setSeed(seed);
-            }
-        });
-        ComputationGraph f = new ComputationGraph(c);
-        f.init();
-        return f;
+        return net instanceof MultiLayerNetwork m
+                ? NetworkBuilder.initialised(m.getLayerWiseConfigurations().clone(), seed)
+                : NetworkBuilder.initialised(((ComputationGraph) net).getConfiguration().clone(), seed);
     }
 
     /**
      * Deeplearning4j 1.0.0-M2.1 applies a convolution's dropout mask in its NHWC layout but
      * backpropagates in NCHW, and the backward pass fails on the shape mismatch. Such dropout is
-     * switched off for the measurement; returns how many layers lost it.
+     * switched off for the measurement; returns how many layers lost a dropout that dropped units.
      */
     static int dropChannelsLastDropout(Object net) {
         org.deeplearning4j.nn.api.Layer[] layers = net instanceof MultiLayerNetwork m ? m.getLayers()
@@ -150,8 +121,12 @@ final class KerasImport {
             if (l.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer c
                     && c.getCnn2dDataFormat() == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC
                     && c.getIDropout() != null) {
+                // KerasModelImport gives every layer a dropout, retaining all (p = 1) where Keras has none
+                boolean real = !(c.getIDropout() instanceof org.deeplearning4j.nn.conf.dropout.Dropout d && d.getP() >= 1);
                 c.setIDropout(null);
-                n++;
+                if (real) {
+                    n++;
+                }
             }
         }
         return n;

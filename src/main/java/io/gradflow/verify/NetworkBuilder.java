@@ -85,19 +85,25 @@ public final class NetworkBuilder {
      * vertices, else MultiLayer), every layer seeded with {@code seed}.
      */
     public static Object fromJson(String json, long seed) {
-        if (json.contains("\"vertices\"")) {
-            ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(json);
-            conf.getDefaultConfiguration().setSeed(seed);
-            conf.getVertices().values().forEach(v -> {
-                if (v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv && lv.getLayerConf() != null) {
-                    lv.getLayerConf().setSeed(seed);
-                }
-            });
-            ComputationGraph g = new ComputationGraph(conf);
-            g.init();
-            return g;
-        }
-        MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(json);
+        return json.contains("\"vertices\"") ? initialised(ComputationGraphConfiguration.fromJson(json), seed)
+                : initialised(MultiLayerConfiguration.fromJson(json), seed);
+    }
+
+    /** A ComputationGraph initialised from {@code conf}, every layer seeded with {@code seed}. */
+    static ComputationGraph initialised(ComputationGraphConfiguration conf, long seed) {
+        conf.getDefaultConfiguration().setSeed(seed);
+        conf.getVertices().values().forEach(v -> {
+            if (v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv && lv.getLayerConf() != null) {
+                lv.getLayerConf().setSeed(seed);
+            }
+        });
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        return g;
+    }
+
+    /** A MultiLayerNetwork initialised from {@code conf}, every layer seeded with {@code seed}. */
+    static MultiLayerNetwork initialised(MultiLayerConfiguration conf, long seed) {
         conf.getConfs().forEach(c -> c.setSeed(seed));
         MultiLayerNetwork m = new MultiLayerNetwork(conf);
         m.init();

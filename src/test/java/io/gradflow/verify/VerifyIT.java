@@ -100,14 +100,15 @@ class VerifyIT {
     @Test
     void channelsLastKerasModelSavedWithoutCompileIsMeasuredAtAFreshInitialisation() {
         // MobileNetV1 from MLPerf Tiny: NHWC inputs, a softmax Dense as output (no loss, no
-        // training config), dropout on channels-last convolutions that DL4J M2.1 cannot backprop
+        // training config), and the keep-everything dropout the importer puts on every layer, whose
+        // backprop DL4J M2.1 gets wrong on channels-last convolutions
         Path h5 = Path.of("..", "shared", "corpus", "keras-h5", "keras-2.4.0_mlperf-tiny_mobilenetv1_vww96.h5");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(h5), "../shared/corpus is absent");
         CliRunner.Result r = CliRunner.run("verify", "--reinit", "--steps", "0", "--batch", "4", "--probe-batches", "1",
                 "--format", "json", h5.toString());
         assertThat(r.err()).doesNotContain("cannot verify");
         JsonObject m = model(r);
-        assertThat(m.toString()).contains("initialised (seed").contains("dropout left out");
+        assertThat(m.toString()).contains("initialised (seed");
         double measured = m.getAsJsonObject("measured").get("firstToLastDecades").getAsDouble();
         double predicted = m.getAsJsonObject("gradient").get("firstToLastDecades").getAsDouble();
         assertThat(measured).isBetween(predicted - 1.0, predicted + 1.0);
