@@ -64,22 +64,13 @@ public record Fans(double initIn, double initOut, double legacyShape, double con
 
     /** Mean share of a convolution's kernel taps that fall inside its input, over output positions. */
     static double borderFactor(Node n, TensorShape in) {
-        if (in.kind() != TensorShape.Kind.CNN && in.kind() != TensorShape.Kind.RNN) {
+        Window w = Window.of(n, in);
+        if (w == null) {
             return 1;
         }
-        long[] sizes = in.kind() == TensorShape.Kind.RNN ? new long[] {in.time()} : in.spatial();
-        int[] k = n.kernel();
-        int[] st = n.stride();
-        int[] dil = n.dilation();
-        int[] pad = n.padding();
-        String mode = n.convMode() == null ? "" : n.convMode().toLowerCase(java.util.Locale.ROOT);
-        boolean same = mode.equals("same") || mode.equals("causal");
         double factor = 1;
-        for (int d = 0; d < sizes.length && d < k.length; d++) {
-            int kd = Math.max(k[d], 1);
-            double taps = averageTaps(sizes[d], kd, Math.max(at(st, d), 1), Math.max(at(dil, d), 1), same,
-                    Math.max(at(pad, d), 0));
-            factor *= taps / kd;
+        for (int d = 0; d < w.dims(); d++) {
+            factor *= averageTaps(w.sizes[d], w.kernel(d), w.stride(d), w.dilation(d), w.same, w.pad(d)) / w.kernel(d);
         }
         return factor;
     }
@@ -94,24 +85,17 @@ public record Fans(double initIn, double initOut, double legacyShape, double con
      */
     static double[] borderPattern(Node n, TensorShape in) {
         double[] none = {0, 0};
-        if (in.kind() != TensorShape.Kind.CNN && in.kind() != TensorShape.Kind.RNN) {
+        Window w = Window.of(n, in);
+        if (w == null) {
             return none;
         }
-        long[] sizes = in.kind() == TensorShape.Kind.RNN ? new long[] {in.time()} : in.spatial();
-        int[] k = n.kernel();
-        int[] st = n.stride();
-        int[] dil = n.dilation();
-        int[] pad = n.padding();
-        String mode = n.convMode() == null ? "" : n.convMode().toLowerCase(java.util.Locale.ROOT);
-        boolean same = mode.equals("same") || mode.equals("causal");
         // per dimension: sum f, tr F = sum f, tr F^2, |f|^2, f'Ff (F = E[v v'] over positions)
         double sumF = 1;
         double trF2 = 1;
         double f2 = 1;
         double fFf = 1;
-        for (int d = 0; d < sizes.length && d < k.length; d++) {
-            double[][] m = insideMoments(sizes[d], Math.max(k[d], 1), Math.max(at(st, d), 1),
-                    Math.max(at(dil, d), 1), same, Math.max(at(pad, d), 0));
+        for (int d = 0; d < w.dims(); d++) {
+            double[][] m = insideMoments(w.sizes[d], w.kernel(d), w.stride(d), w.dilation(d), w.same, w.pad(d));
             if (m == null) {
                 return none;
             }
@@ -186,6 +170,40 @@ public record Fans(double initIn, double initOut, double legacyShape, double con
             return new long[] {out, Math.max((out - 1) * stride + eff - size, 0) / 2};
         }
         return new long[] {(size + 2L * pad - eff) / stride + 1, pad};
+    }
+
+    /** A convolution or pooling window over a spatial (or time) input, per dimension. */
+    private record Window(long[] sizes, int[] k, int[] st, int[] dil, int[] pad, boolean same) {
+
+        /** Null where the input has no spatial or time dimensions. */
+        static Window of(Node n, TensorShape in) {
+            if (in.kind() != TensorShape.Kind.CNN && in.kind() != TensorShape.Kind.RNN) {
+                return null;
+            }
+            String mode = n.convMode() == null ? "" : n.convMode().toLowerCase(java.util.Locale.ROOT);
+            return new Window(in.kind() == TensorShape.Kind.RNN ? new long[] {in.time()} : in.spatial(),
+                    n.kernel(), n.stride(), n.dilation(), n.padding(), mode.equals("same") || mode.equals("causal"));
+        }
+
+        int dims() {
+            return Math.min(sizes.length, k.length);
+        }
+
+        int kernel(int d) {
+            return Math.max(k[d], 1);
+        }
+
+        int stride(int d) {
+            return Math.max(at(st, d), 1);
+        }
+
+        int dilation(int d) {
+            return Math.max(at(dil, d), 1);
+        }
+
+        int pad(int d) {
+            return Math.max(at(pad, d), 0);
+        }
     }
 
     private static int at(int[] a, int i) {
