@@ -27,7 +27,30 @@ public final class ActivationMath {
 
     private final Map<Key, double[]> cache = new HashMap<>();
 
-    private record Key(Kind kind, double alpha, double beta, double mu, double su, double sx, int what) { }
+    /**
+     * A cache key. equals and hashCode are written out: a record's generated ones are bound through
+     * an invokedynamic bootstrap that spins method-handle classes on first use, about 15 ms of a
+     * one-file lint's cold start (issue 2).
+     */
+    private record Key(Kind kind, double alpha, double beta, double mu, double su, double sx, int what) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.kind == kind && k.what == what
+                    && Double.compare(k.alpha, alpha) == 0 && Double.compare(k.beta, beta) == 0
+                    && Double.compare(k.mu, mu) == 0 && Double.compare(k.su, su) == 0
+                    && Double.compare(k.sx, sx) == 0;
+        }
+
+        @Override
+        public int hashCode() {
+            int h = kind.hashCode() * 31 + what;
+            h = h * 31 + Double.hashCode(alpha);
+            h = h * 31 + Double.hashCode(beta);
+            h = h * 31 + Double.hashCode(mu);
+            h = h * 31 + Double.hashCode(su);
+            return h * 31 + Double.hashCode(sx);
+        }
+    }
 
     /** phi(x). */
     public static double phi(Activation a, double x) {
