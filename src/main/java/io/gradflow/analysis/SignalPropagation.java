@@ -761,7 +761,58 @@ public final class SignalPropagation {
         return switch (type) {
             case AVG -> new Moments(x.mean(), x.su(), x.sx() / k, x.sp());
             case SUM -> new Moments(x.mean() * k, x.su() * k * k, x.sx() * k, x.sp() * k * k);
-            case MAX, PNORM -> maxOf(x, k);
+            case MAX -> {
+                Moments through = maxBeforeActivation(n, s, k);
+                yield through != null ? through : maxOf(x, k);
+            }
+            case PNORM -> maxOf(x, k);
+        };
+    }
+
+    /**
+     * Max pooling right after a non-decreasing activation: max(phi(z_i)) = phi(max z_i), and the
+     * pre-activations are Gaussian where the activation's outputs are not (a ReLU's are half zeros),
+     * so the maximum is taken before the activation. Treating the post-ReLU values as Gaussian
+     * under-states each pool's gain by about 0.04 decades, 0.2 over VGG's five pools. Null where
+     * the input is not a single layer applying such an activation.
+     */
+    private Moments maxBeforeActivation(Node n, State s, double k) {
+        if (s.keep < 1 || n.inputs().size() != 1) {
+            return null;
+        }
+        Node src = g.node(n.inputs().get(0));
+        State in = st.get(n.inputs().get(0));
+        if (src == null || in == null || in.pre == null || in.exact || !in.pre.finite()) {
+            return null;
+        }
+        switch (src.kind()) {
+            case CONV, DENSE, DECONV, DEPTHWISE_CONV, SEPARABLE_CONV, ACTIVATION -> { }
+            default -> {
+                return null;
+            }
+        }
+        Activation a = src.activation() == null ? Activation.IDENTITY : src.activation();
+        if (!nonDecreasing(a)) {
+            return null;
+        }
+        Moments maxed = maxOf(in.pre, k);
+        if (g.consumers(src.name()).size() == 1) {
+            // the gradient comes back only to each window's maximum, where the activation's slope
+            // is that of the maximum (a ReLU's is 1 whenever any of the k is positive), not the average
+            in.slope2 = math.slopeSquare(a, maxed);
+            in.slope4 = math.slopeFourth(a, maxed);
+            in.slopeUnit = math.slopeUnitMeanSquare(a, maxed);
+        }
+        return math.apply(a, maxed);
+    }
+
+    private static boolean nonDecreasing(Activation a) {
+        return switch (a.kind()) {
+            case IDENTITY, RELU, RELU6, ELU, SELU, SOFTPLUS, SOFTSIGN, SIGMOID, HARDSIGMOID, TANH, HARDTANH,
+                    RATIONALTANH, RECTIFIEDTANH, CUBE, EXPONENTIAL -> true;
+            case LEAKYRELU -> a.alpha() >= 0;
+            case THRESHOLDEDRELU -> a.alpha() >= 0;
+            default -> false;
         };
     }
 

@@ -161,4 +161,39 @@ class SignalPropagationTest {
         assertThat(a.profile("d" + (depth - 1)).activationRms()).isCloseTo(simulated, within(0.01 * simulated));
         assertThat(a.verdict()).isNotEqualTo(Verdict.VANISHING);
     }
+
+    @Test
+    void maxPoolingAfterReluIsTheMaximumOfTheGaussianPreActivations() throws Exception {
+        // 1x1 convolutions on i.i.d. inputs: the four pre-activations of a window are independent
+        // N(0, q), so the pooled value is relu(max of four) and the gradient comes back to the
+        // maximum, where the ReLU is open unless all four are negative. Checked by simulation.
+        ModelGraph g = io.gradflow.ingest.dsl.DslReader.read("t.gflow", """
+                model maxpool
+                input 16x8x8
+                defaults { init he  bias 0 }
+                conv 1x1 16 activation relu
+                pool max 2x2
+                conv 1x1 16 activation relu
+                output 10 softmax loss mcxent init xavier
+                """);
+        GradientAnalysis a = SignalPropagation.analyse(g, MEAN_FIELD);
+        double q = a.profile("conv_0").pre().q();
+        java.util.Random r = new java.util.Random(7);
+        int n = 1_000_000;
+        double second = 0;
+        int open = 0;
+        for (int i = 0; i < n; i++) {
+            double m = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < 4; k++) {
+                m = Math.max(m, r.nextGaussian() * Math.sqrt(q));
+            }
+            second += m > 0 ? m * m / n : 0;
+            open += m > 0 ? 1 : 0;
+        }
+        LayerProfile pool = a.profile("pool_0");
+        assertThat(pool.activationRms() * pool.activationRms() / second).isCloseTo(1, within(0.02));
+        // per position: a quarter of the positions get a gradient, through an open ReLU
+        double passed = Math.pow(a.profile("conv_0").gradientRms() / pool.gradientRms(), 2);
+        assertThat(passed / (0.25 * open / n)).isCloseTo(1, within(0.03));
+    }
 }
