@@ -110,13 +110,17 @@ class Dl4jZooIT {
             if (verdict.equals("healthy")) {
                 assertThat(errors).as("%s is healthy", e.getKey()).isEmpty();
             }
+            // the target: no error on a zoo model; SqueezeNet is the README's documented,
+            // measured exception (sigmoid convolutions the zoo configuration leaves in)
+            if (!e.getKey().equals("SqueezeNet")) {
+                assertThat(errors).as("error-level findings on %s", e.getKey()).isEmpty();
+            }
         }));
     }
 
     /**
      * Zoo models gradflow flags with an error, measured by {@code gradflow verify} at
-     * initialisation: each flag must be one the measurement confirms (VGG19 is the documented
-     * exception: its signal is predicted 0.4 decades below the measured one, across the -3 line).
+     * initialisation: each flag must be one the measurement confirms.
      */
     @TestFactory
     Stream<DynamicTest> flaggedZooModelsAreConfirmedByMeasurement(@org.junit.jupiter.api.io.TempDir Path tmp) {

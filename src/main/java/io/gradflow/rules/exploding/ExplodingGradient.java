@@ -2,6 +2,9 @@ package io.gradflow.rules.exploding;
 
 import io.gradflow.analysis.GradientAnalysis;
 import io.gradflow.analysis.Verdict;
+import io.gradflow.model.Activation;
+import io.gradflow.model.LayerKind;
+import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
 import io.gradflow.rules.Blocks;
 import io.gradflow.rules.Category;
@@ -41,6 +44,14 @@ public final class ExplodingGradient implements Rule {
                             + "times the last hidden layer's '%s' (threshold 10^%s)%s", a.firstHidden(),
                     Blocks.dec(a.firstToLastDecades()), a.lastHidden(), Blocks.dec(t), where);
             Node at = seg != null ? seg.from() : ctx.model().node(a.firstHidden());
+            if (scaleInvariant(ctx.model()) && hasResidual(ctx)
+                    && Math.abs(a.signalDecades()) <= ctx.config().thresholds().signalDecades()) {
+                return List.of(ctx.finding(INFO, Severity.WARNING, at, msg + "; every weighted layer feeds a "
+                                + "normalisation and the blocks are residual, so SGD damps a layer with large "
+                                + "gradients itself (its weights grow, its effective step shrinks)",
+                        "if the first layers' steps are too large, give them a smaller learning rate, use an "
+                                + "adaptive updater (Adam), or clip gradients (DL4J gradientNormalization)"));
+            }
             return List.of(ctx.finding(INFO, Severity.ERROR, at, msg,
                     "reduce the initialisers' scale (Xavier for tanh, He for ReLU), add normalisation, or clip "
                             + "gradients (DL4J gradientNormalization)"));
@@ -55,7 +66,41 @@ public final class ExplodingGradient implements Rule {
                         + "normalisation"));
     }
 
+    /**
+     * Every weighted layer but the outputs feeds nothing but batch or layer normalisation, through
+     * an activation that scales with its input (identity, ReLU, leaky ReLU): the loss is then
+     * invariant to each layer's weight scale, so a gradient step, orthogonal to the weights, grows
+     * their norm by the step's square and lowers that layer's effective learning rate (Arora, Li and
+     * Lyu 2019). With residual blocks, as in ResNet, a weight-gradient ratio past the threshold is
+     * then self-correcting under SGD; a plain normalised stack keeps the error, its gradient
+     * explosion makes it untrainable at depth (Yang et al. 2019).
+     */
+    static boolean scaleInvariant(ModelGraph g) {
+        boolean any = false;
+        for (Node n : g.nodes()) {
+            if (!n.hasWeights() || n.kind() == LayerKind.OUTPUT) {
+                continue;
+            }
+            any = true;
+            if (n.layerNorm()) {
+                continue;   // normalised inside the layer, before its activation
+            }
+            Activation act = n.activation() == null ? Activation.IDENTITY : n.activation();
+            boolean homogeneous = switch (act.kind()) {
+                case IDENTITY, RELU -> true;
+                case LEAKYRELU -> act.alpha() >= 0;
+                default -> false;
+            };
+            List<String> users = g.consumers(n.name());
+            if (!homogeneous || users.isEmpty() || !users.stream().map(g::node)
+                    .allMatch(u -> u.kind() == LayerKind.BATCH_NORM || u.kind() == LayerKind.LAYER_NORM)) {
+                return false;
+            }
+        }
+        return any;
+    }
+
     private static boolean hasResidual(RuleContext ctx) {
-        return ctx.model().nodes().stream().anyMatch(n -> n.kind() == io.gradflow.model.LayerKind.ELEMENTWISE);
+        return ctx.model().nodes().stream().anyMatch(n -> n.kind() == LayerKind.ELEMENTWISE);
     }
 }
