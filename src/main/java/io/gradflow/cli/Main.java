@@ -34,7 +34,30 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        prewarm();
         System.exit(run(args));
+    }
+
+    /**
+     * The first String.format of a JVM costs about 25 ms (the formatter and the locale's number
+     * symbols), and every report needs one. A daemon thread pays it on the second core while the
+     * main thread reads and analyses the models (issue 2: start-up is the product).
+     */
+    private static void prewarm() {
+        // a named class, not a lambda: the first lambda of a JVM sets up method handles (about
+        // 10 ms), which this thread should pay too, not the main one before starting it
+        Thread t = new Thread(new Prewarm(), "gradflow-prewarm");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static final class Prewarm implements Runnable {
+        @Override
+        public void run() {
+            java.util.function.IntSupplier lambda = () -> 1;
+            String.format("%s %d %+.2f %.3g %5s", "a", lambda.getAsInt(), 1.0, 1.0, "b");
+            String.format(java.util.Locale.ROOT, "%s %d %+.2f %.3g", "a", 1, 1.0, 1.0);
+        }
     }
 
     /** Runs on the process's standard streams (UTF-8 whatever the locale) and returns the exit code. */
