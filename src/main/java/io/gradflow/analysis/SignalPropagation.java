@@ -792,7 +792,7 @@ public final class SignalPropagation {
             }
         }
         Activation a = src.activation() == null ? Activation.IDENTITY : src.activation();
-        if (!nonDecreasing(a)) {
+        if (!a.nonDecreasing()) {
             return null;
         }
         Moments maxed = maxOf(in.pre, k);
@@ -804,16 +804,6 @@ public final class SignalPropagation {
             in.slopeUnit = math.slopeUnitMeanSquare(a, maxed);
         }
         return math.apply(a, maxed);
-    }
-
-    private static boolean nonDecreasing(Activation a) {
-        return switch (a.kind()) {
-            case IDENTITY, RELU, RELU6, ELU, SELU, SOFTPLUS, SOFTSIGN, SIGMOID, HARDSIGMOID, TANH, HARDTANH,
-                    RATIONALTANH, RECTIFIEDTANH, CUBE, EXPONENTIAL -> true;
-            case LEAKYRELU -> a.alpha() >= 0;
-            case THRESHOLDEDRELU -> a.alpha() >= 0;
-            default -> false;
-        };
     }
 
     private Moments globalPooling(Node n, State s, Moments x) {

@@ -72,6 +72,25 @@ public record Activation(Kind kind, double alpha, double beta, String name) {
         };
     }
 
+    /** phi(x) <= phi(y) whenever x <= y: a maximum can be taken before the activation. */
+    public boolean nonDecreasing() {
+        return switch (kind) {
+            case IDENTITY, RELU, RELU6, ELU, SELU, SOFTPLUS, SOFTSIGN, SIGMOID, HARDSIGMOID, TANH, HARDTANH,
+                 RATIONALTANH, RECTIFIEDTANH, CUBE, EXPONENTIAL -> true;
+            case LEAKYRELU, THRESHOLDEDRELU -> alpha >= 0;
+            default -> false;
+        };
+    }
+
+    /** phi(cx) = c phi(x) for c > 0: scaling a layer's weights scales its output. */
+    public boolean positivelyHomogeneous() {
+        return switch (kind) {
+            case IDENTITY, RELU -> true;
+            case LEAKYRELU -> alpha >= 0;
+            default -> false;
+        };
+    }
+
     public boolean reluFamily() {
         return switch (kind) {
             case RELU, RELU6, LEAKYRELU, RRELU, THRESHOLDEDRELU, PRELU, ELU, SELU, GELU, SWISH,

@@ -2,7 +2,6 @@ package io.gradflow.rules.exploding;
 
 import io.gradflow.analysis.GradientAnalysis;
 import io.gradflow.analysis.Verdict;
-import io.gradflow.model.Activation;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
@@ -85,15 +84,9 @@ public final class ExplodingGradient implements Rule {
             if (n.layerNorm()) {
                 continue;   // normalised inside the layer, before its activation
             }
-            Activation act = n.activation() == null ? Activation.IDENTITY : n.activation();
-            boolean homogeneous = switch (act.kind()) {
-                case IDENTITY, RELU -> true;
-                case LEAKYRELU -> act.alpha() >= 0;
-                default -> false;
-            };
+            boolean homogeneous = n.activation() == null || n.activation().positivelyHomogeneous();
             List<String> users = g.consumers(n.name());
-            if (!homogeneous || users.isEmpty() || !users.stream().map(g::node)
-                    .allMatch(u -> u.kind() == LayerKind.BATCH_NORM || u.kind() == LayerKind.LAYER_NORM)) {
+            if (!homogeneous || users.isEmpty() || !users.stream().allMatch(u -> g.node(u).kind().normalization())) {
                 return false;
             }
         }
