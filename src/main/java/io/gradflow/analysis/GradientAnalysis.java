@@ -20,10 +20,17 @@ import java.util.stream.Collectors;
  * @param verdict            healthy, vanishing, exploding or unknown
  * @param assumptions        what the analysis had to assume because the file does not say
  * @param cuts               opaque layers or unknown activations that make the verdict unknown
+ * @param method             {@link #MEAN_FIELD}, or {@link #FINITE_WIDTH} where the model numbers
+ *                           and the activation and weight-gradient RMS come from simulated
+ *                           networks at the model's own widths (see {@code WidthSimulation})
  */
 public record GradientAnalysis(ModelGraph model, List<LayerProfile> layers, String firstHidden,
                                String lastHidden, double firstToLastDecades, double signalDecades,
-                               String signalLayer, Verdict verdict, List<String> assumptions, List<String> cuts) {
+                               String signalLayer, Verdict verdict, List<String> assumptions, List<String> cuts,
+                               String method) {
+
+    public static final String MEAN_FIELD = "mean-field";
+    public static final String FINITE_WIDTH = "finite-width";
 
     public GradientAnalysis {
         layers = List.copyOf(layers);

@@ -30,23 +30,30 @@ public final class SignalPropagation {
      * @param assumedTimeSteps sequence length when unknown
      * @param thresholds       verdict thresholds
      * @param finiteWidth      whether to correct the mean gain to the typical (log-average) gain
+     * @param batch            the minibatch size the weight gradients are averaged over
+     * @param simulate         whether a narrow dense network's numbers come from {@link WidthSimulation}
      */
     public record Options(Moments input, int assumedSpatial, int assumedTimeSteps, Thresholds thresholds,
-                          boolean finiteWidth, int batch) {
+                          boolean finiteWidth, int batch, boolean simulate) {
 
-        public static final Options DEFAULT = new Options(Moments.UNIT, 32, 20, Thresholds.DEFAULT, true, 32);
+        public static final Options DEFAULT = new Options(Moments.UNIT, 32, 20, Thresholds.DEFAULT, true, 32, true);
 
         public Options withThresholds(Thresholds t) {
-            return new Options(input, assumedSpatial, assumedTimeSteps, t, finiteWidth, batch);
+            return new Options(input, assumedSpatial, assumedTimeSteps, t, finiteWidth, batch, simulate);
         }
 
         public Options withFiniteWidth(boolean on) {
-            return new Options(input, assumedSpatial, assumedTimeSteps, thresholds, on, batch);
+            return new Options(input, assumedSpatial, assumedTimeSteps, thresholds, on, batch, simulate);
         }
 
         /** The minibatch size the weight gradients are averaged over (DL4J averages, as Keras does). */
         public Options withBatch(int b) {
-            return new Options(input, assumedSpatial, assumedTimeSteps, thresholds, finiteWidth, b);
+            return new Options(input, assumedSpatial, assumedTimeSteps, thresholds, finiteWidth, b, simulate);
+        }
+
+        /** Whether narrow dense networks are simulated at their widths (the finite-width model). */
+        public Options withSimulation(boolean on) {
+            return new Options(input, assumedSpatial, assumedTimeSteps, thresholds, finiteWidth, batch, on);
         }
     }
 
@@ -155,6 +162,8 @@ public final class SignalPropagation {
     private final Map<String, Set<String>> fwdTaint = new HashMap<>();
     private final Map<String, Set<String>> bwdTaint = new HashMap<>();
     private final Set<String> assumptions = new LinkedHashSet<>();
+    /** Sum over layers of 3 Var[phi'^2] / (2 N E[phi'^2]^2): see {@link #slopeSpread}. */
+    private double slopeSpread;
 
     private SignalPropagation(ModelGraph g, Options opts) {
         this.g = g;
@@ -248,6 +257,15 @@ public final class SignalPropagation {
             }
             cuts.addAll(cut);
         }
+        WidthSimulation.Result sim = null;
+        boolean meanFieldDoubtful = slopeSpread > SIMULATE_ABOVE || !Double.isFinite(ratio) || !Double.isFinite(signal);
+        if (opts.simulate() && meanFieldDoubtful && first != null && cuts.isEmpty()) {
+            sim = simulate(first, last, signalLayer);
+            if (sim != null) {
+                ratio = sim.firstToLastDecades();
+                signal = sim.signalDecades();
+            }
+        }
         Verdict verdict;
         if (!cuts.isEmpty()) {
             verdict = Verdict.UNKNOWN;
@@ -261,13 +279,37 @@ public final class SignalPropagation {
             State s = st.get(n.name());
             boolean certain = fwdTaint.get(n.name()).isEmpty() && bwdTaint.get(n.name()).isEmpty();
             double grad = Math.sqrt(Double.isNaN(s.gPre) ? s.gOut : s.gPre);
-            profiles.add(new LayerProfile(n, s.out.rms(), s.out.mean(), grad,
-                    Double.isNaN(s.wg) ? Double.NaN : Math.sqrt(s.wg), s.gain, s.fanIn, s.v,
+            double rms = s.out.rms();
+            double wg = Double.isNaN(s.wg) ? Double.NaN : Math.sqrt(s.wg);
+            double gain = s.gain;
+            if (sim != null) {
+                rms = sim.activationRms().getOrDefault(n.name(), rms) * opts.input().rms();
+                wg = sim.weightGradientRms().getOrDefault(n.name(), wg);
+                grad = sim.gradientRms().getOrDefault(n.name(), grad);
+                gain = sim.gainDecades().getOrDefault(n.name(), gain);
+            }
+            profiles.add(new LayerProfile(n, rms, s.out.mean(), grad, wg, gain, s.fanIn, s.v,
                     s.positions, s.pre, certain));
         }
         return new GradientAnalysis(original, profiles, first == null ? null : first.name(),
                 last == null ? null : last.name(), ratio, signal, signalLayer, verdict, new ArrayList<>(assumptions),
-                cuts);
+                cuts, sim == null ? GradientAnalysis.MEAN_FIELD : GradientAnalysis.FINITE_WIDTH);
+    }
+
+    /**
+     * The finite-width model of a narrow dense network ({@link WidthSimulation}), or null where
+     * it does not apply.
+     */
+    private WidthSimulation.Result simulate(Node first, Node last, String signalLayer) {
+        Map<String, double[]> weights = new HashMap<>();
+        for (Node n : g.nodes()) {
+            State s = st.get(n.name());
+            if (n.hasWeights() && s != null) {
+                weights.put(n.name(), new double[] {s.m, s.v});
+            }
+        }
+        return WidthSimulation.run(g, weights, opts.batch(), opts.input(), first.name(), last.name(), signalLayer,
+                42);
     }
 
     private static double clampInf(double d) {
@@ -1114,6 +1156,7 @@ public final class SignalPropagation {
         if (s.keep < 1 && n.kind() != LayerKind.DROPOUT) {
             in = in.scale(1 / s.keep, 1);
         }
+        slopeSpread += slopeSpread(n, s);
         if (opts.finiteWidth()) {
             in = in.scale(typicalGainCorrection(n, s));
         }
@@ -1325,6 +1368,29 @@ public final class SignalPropagation {
         s.gPre = avgPre;
         s.wg = s.in.second() * wgSum;
         return gInSum / t;
+    }
+
+    /**
+     * Where {@link #slopeSpread} passes this many nats (0.2 decades, about the measurement's own
+     * noise between seeds), a narrow dense network is simulated.
+     */
+    static final double SIMULATE_ABOVE = 0.5;
+
+    /**
+     * How far a finite network's typical gain may stray from the mean-field one because the
+     * activation's slopes differ between units: per layer, 3 Var[phi'^2] / (2 N E[phi'^2]^2) of
+     * the squared-gradient factor's log (THEORY section 6), beyond what Gaussian weights alone
+     * give. A few tenths for ReLU at width 64 and depth 32; several for thresholded ReLU or cube,
+     * where a handful of units carry the gradient.
+     */
+    private double slopeSpread(Node n, State s) {
+        if (!(n.kind() == LayerKind.DENSE || n.kind() == LayerKind.ACTIVATION)
+                || g.shape(n.name()).kind() != TensorShape.Kind.FF || !(s.slope2 > 0)) {
+            return 0;
+        }
+        double units = Math.max(g.shape(n.name()).size(), 1);
+        double spread = 3 * (s.slope4 / (s.slope2 * s.slope2) - 1) / (2 * units);
+        return Double.isFinite(spread) ? Math.max(spread, 0) : 0;
     }
 
     /**

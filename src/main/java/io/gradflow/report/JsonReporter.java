@@ -90,6 +90,7 @@ public final class JsonReporter implements Reporter {
         JsonObject g = new JsonObject();
         g.add("firstToLastDecades", num(a.firstToLastDecades()));
         g.add("signalDecades", num(a.signalDecades()));
+        g.addProperty("method", a.method());
         g.add("firstHidden", a.firstHidden() == null ? JsonNull.INSTANCE : new JsonPrimitive(a.firstHidden()));
         g.add("lastHidden", a.lastHidden() == null ? JsonNull.INSTANCE : new JsonPrimitive(a.lastHidden()));
         JsonArray layers = new JsonArray();

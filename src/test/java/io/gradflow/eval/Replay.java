@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * Re-predicts the cases of a measured evaluation (target/accuracy.csv) with the current analysis,
  * without measuring again: measurement takes minutes, prediction milliseconds, so analysis
- * changes can be judged against the same measurements.
+ * changes can be judged against the same measurements. {@code -Dgradflow.replay.meanField=true}
+ * replays mean field alone, without the finite-width simulation, for comparison.
  */
 public final class Replay {
 
@@ -46,7 +47,8 @@ public final class Replay {
                 String json = Dl4jConfigs.json(c.spec());
                 ModelGraph g = ModelLoader.loadJson(c.id(), json.getBytes(StandardCharsets.UTF_8));
                 GradientAnalysis a = SignalPropagation.analyse(g,
-                        SignalPropagation.Options.DEFAULT.withBatch(Evaluation.BATCH));
+                        SignalPropagation.Options.DEFAULT.withBatch(Evaluation.BATCH)
+                                .withSimulation(!Boolean.getBoolean("gradflow.replay.meanField")));
                 rows.add(new Evaluation.Row(c, g.layerCount(), a.firstToLastDecades(), a.signalDecades(), a.verdict(),
                         Double.parseDouble(m[5]), Double.parseDouble(m[6]), Verdict.valueOf(m[7].toUpperCase(Locale.ROOT)),
                         0, m[9].isEmpty() ? null : m[9]));
