@@ -85,7 +85,7 @@ public final class TextReporter implements Reporter {
         out.printf(Locale.ROOT, "%s: verdict %s (first-to-last %+.2f decades, signal %+.2f decades%s)%n",
                 m.model().source(), a.verdict().id(), a.firstToLastDecades(), a.signalDecades(),
                 GradientAnalysis.FINITE_WIDTH.equals(a.method())
-                        ? "; finite-width model: act.rms and wgrad.rms from networks simulated at these widths" : "");
+                        ? "; finite-width model: the median of networks simulated at these widths" : "");
         out.printf(Locale.ROOT, "  %-24s %6s  %-14s %10s %10s %10s %7s%n", "layer", "line", "kind", "act.rms",
                 "grad.rms", "wgrad.rms", "gain");
         for (LayerProfile p : a.layers()) {
