@@ -85,17 +85,9 @@ final class WidthSimulation {
             }
         }
         WidthSimulation sim = new WidthSimulation(g, batch, input, weights);
-        List<Map<String, Double>> wgByNet = new java.util.ArrayList<>();
-        List<Map<String, Double>> a2ByNet = new java.util.ArrayList<>();
-        List<Map<String, Double>> gPreByNet = new java.util.ArrayList<>();
-        List<Map<String, Double>> gOutByNet = new java.util.ArrayList<>();
-        List<Map<String, Double>> gInByNet = new java.util.ArrayList<>();
+        Sums[] sums = new Sums[networks];
         for (int k = 0; k < networks; k++) {
-            wgByNet.add(new HashMap<>());
-            a2ByNet.add(new HashMap<>());
-            gPreByNet.add(new HashMap<>());
-            gOutByNet.add(new HashMap<>());
-            gInByNet.add(new HashMap<>());
+            sums[k] = new Sums(new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
         }
         // the networks are independent: one thread per core
         int threads = Math.max(1, Math.min(networks, Math.min(Runtime.getRuntime().availableProcessors(), 4)));
@@ -111,8 +103,7 @@ final class WidthSimulation {
                         SplittableRandom r = new SplittableRandom(seed + 7919L * k);
                         Net net = sim.network(r);
                         for (int b = 0; b < BATCHES; b++) {
-                            sim.pass(net, r, wgByNet.get(k), a2ByNet.get(k),
-                                    new Map[] {gPreByNet.get(k), gOutByNet.get(k), gInByNet.get(k)});
+                            sim.pass(net, r, sums[k]);
                         }
                     }
                 } catch (RuntimeException e) {
@@ -141,26 +132,21 @@ final class WidthSimulation {
         Map<String, double[]> gOut = new HashMap<>();
         Map<String, double[]> gIn = new HashMap<>();
         for (int k = 0; k < networks; k++) {
-            collect(gPre, gPreByNet.get(k), k);
-            collect(gOut, gOutByNet.get(k), k);
-            collect(gIn, gInByNet.get(k), k);
-            Map<String, Double> wg = wgByNet.get(k);
-            Map<String, Double> a2 = a2ByNet.get(k);
-            double f = wg.getOrDefault(first, 0.0);
-            double l = wg.getOrDefault(last, 0.0);
+            Sums sk = sums[k];
+            collect(act, sk.a2(), k);
+            collect(wgs, sk.wg(), k);
+            collect(gPre, sk.gPre(), k);
+            collect(gOut, sk.gOut(), k);
+            collect(gIn, sk.gIn(), k);
+            double f = sk.wg().getOrDefault(first, 0.0);
+            double l = sk.wg().getOrDefault(last, 0.0);
             ratios[k] = 0.5 * Math.log10(f / l);
             double in = 0;
             for (Node n : g.inputs()) {
-                in += a2.getOrDefault(n.name(), 0.0);
+                in += sk.a2().getOrDefault(n.name(), 0.0);
             }
             in /= Math.max(g.inputs().size(), 1);
-            signals[k] = 0.5 * Math.log10(a2.getOrDefault(signalLayer, 0.0) / in);
-            for (Map.Entry<String, Double> e : a2.entrySet()) {
-                act.computeIfAbsent(e.getKey(), x -> new double[NETWORKS])[k] = e.getValue() / BATCHES;
-            }
-            for (Map.Entry<String, Double> e : wg.entrySet()) {
-                wgs.computeIfAbsent(e.getKey(), x -> new double[NETWORKS])[k] = e.getValue() / BATCHES;
-            }
+            signals[k] = 0.5 * Math.log10(sk.a2().getOrDefault(signalLayer, 0.0) / in);
         }
         Map<String, Double> gradRms = rms(gPre, networks);
         Map<String, Double> outRms = rms(gOut, networks);
@@ -393,19 +379,26 @@ final class WidthSimulation {
     // ------------------------------------------------------------------ one batch
 
     /** Forward and backward on one batch; adds weight-gradient and activation mean squares. */
-    @SuppressWarnings("unchecked")
-    private void pass(Net net, SplittableRandom r, Map<String, Double> wg, Map<String, Double> a2,
-                      Map<String, Double>[] grads) {
-        Map<String, Double> gPre = grads[0];
-        Map<String, Double> gOut = grads[1];
-        Map<String, Double> gIn = grads[2];
+    /**
+     * One network's mean squares summed over its batches, per node: weight gradient, activation,
+     * gradient at the pre-activation, arriving at the output and leaving to the input.
+     */
+    private record Sums(Map<String, Double> wg, Map<String, Double> a2, Map<String, Double> gPre,
+                        Map<String, Double> gOut, Map<String, Double> gIn) { }
+
+    private void pass(Net net, SplittableRandom r, Sums sums) {
+        Map<String, Double> wg = sums.wg();
+        Map<String, Double> a2 = sums.a2();
+        Map<String, Double> gPre = sums.gPre();
+        Map<String, Double> gOut = sums.gOut();
+        Map<String, Double> gIn = sums.gIn();
         List<Node> nodes = g.nodes();
         Map<String, double[]> out = new HashMap<>();
         Map<String, double[]> pre = new HashMap<>();
         Map<String, double[]> bnHat = new HashMap<>();
         Map<String, double[]> bnSd = new HashMap<>();
         int bsz = batch;
-        double sd = Math.sqrt(Math.max(input.second() - input.mean() * input.mean(), 0));
+        double sd = Math.sqrt(Math.max(input.q(), 0));
         for (Node n : nodes) {
             int w = (int) width(g, n.name());
             double[] y;
