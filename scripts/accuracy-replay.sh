@@ -4,7 +4,6 @@
 # (DL4J 1.0.0-M2.1, CPU, at initialisation). Usage: scripts/accuracy-replay.sh [CSV] [FILTER]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -DskipTests test-compile
-mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt >/dev/null
-exec java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" io.gradflow.eval.Replay \
+. scripts/lib/verify-classpath.sh
+exec java -cp "$cp_test" io.gradflow.eval.Replay \
   "${1:-fixtures/accuracy/measured.csv}" "${@:2}"

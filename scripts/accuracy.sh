@@ -4,7 +4,5 @@
 # Usage: scripts/accuracy.sh [CASES] [SEED]   (default: the whole family, seed 7; about 20 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -DskipTests test-compile
-mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt >/dev/null
-exec java -Xmx6g -Dorg.bytedeco.javacpp.maxbytes=8G \
-  -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" io.gradflow.eval.Evaluation "$@"
+. scripts/lib/verify-classpath.sh
+exec java -Xmx6g -Dorg.bytedeco.javacpp.maxbytes=8G -cp "$cp_test" io.gradflow.eval.Evaluation "$@"

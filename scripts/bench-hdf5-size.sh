@@ -8,10 +8,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mb="${1:-200}"
 runs="${2:-5}"
 cd "$here"
-[ -d target/test-classes ] && [ -f target/gradflow.jar ] || mvn -B -q -DskipTests package test-compile
-cp_file="target/bench-classpath.txt"
-[ -f "$cp_file" ] || mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
-cp="target/classes:target/test-classes:$(cat "$cp_file")"
+mvn -B -q -pl core test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile=target/test-classpath.txt >/dev/null
+cp="core/target/classes:core/target/test-classes:$(cat core/target/test-classpath.txt)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 java -Xmx2g -cp "$cp" io.gradflow.ingest.keras.KerasFiles "$work/small.h5" 1

@@ -8,9 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./gradflow --version >/dev/null   # builds and makes the class-data-sharing archive if needed
 mkdir -p target/bench
-mvn -B -q -o -DskipTests test-compile
-mvn -B -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt >/dev/null
-cp_test="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
+. scripts/lib/verify-classpath.sh -o
 if [ ! -f target/bench/zoo/ResNet50.json ]; then
   java -cp "$cp_test" io.gradflow.bench.ZooConfigs target/bench/zoo >/dev/null 2>&1
 fi
