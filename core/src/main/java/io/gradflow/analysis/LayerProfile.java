@@ -1,5 +1,6 @@
 package io.gradflow.analysis;
 
+import io.gradflow.math.Moments;
 import io.gradflow.model.Node;
 
 /**

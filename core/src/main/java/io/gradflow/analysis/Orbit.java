@@ -1,6 +1,8 @@
 package io.gradflow.analysis;
 
+import io.gradflow.math.Moments;
 import io.gradflow.model.Activation;
+import java.util.Arrays;
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -8,7 +10,7 @@ import java.util.function.DoubleUnaryOperator;
  * z ~ N(0, 1) it started from. Identity-initialised square layers, activations, batch norm on a
  * feature vector and residual adds of such chains map every unit on its own: a unit that starts
  * large stays large, one that starts below a threshold stays dead. Mean field re-draws a Gaussian
- * at every layer and loses this memory (THEORY section 5 assumes fresh random weights), so along
+ * at every layer and loses this memory (it assumes fresh random weights in every layer), so along
  * such chains gradflow carries the values themselves on a grid of z, and the gradient's second
  * moment conditional on z backwards.
  *
@@ -58,14 +60,14 @@ record Orbit(String root, double[] values) {
     }
 
     Orbit apply(Activation a) {
-        return map(x -> ActivationMath.phi(a, x));
+        return map(a::phi);
     }
 
     /** phi'(value)^2 at each grid point. */
     double[] slopeSquares(Activation a) {
         double[] s = new double[values.length];
         for (int i = 0; i < s.length; i++) {
-            double d = ActivationMath.slope(a, values[i]);
+            double d = a.slope(values[i]);
             s[i] = d * d;
         }
         return s;
@@ -133,7 +135,7 @@ record Orbit(String root, double[] values) {
 
     static double[] constant(double c) {
         double[] r = new double[Z.length];
-        java.util.Arrays.fill(r, c);
+        Arrays.fill(r, c);
         return r;
     }
 }

@@ -1,23 +1,19 @@
 package io.gradflow.cli;
 
-import io.gradflow.analysis.GradientAnalysis;
-import io.gradflow.analysis.SignalPropagation;
-import io.gradflow.ingest.ModelLoader;
+import io.gradflow.engine.Pipeline;
 import io.gradflow.ingest.ReadException;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.report.InputError;
 import io.gradflow.report.LintReport;
 import io.gradflow.report.ModelResult;
-import io.gradflow.rules.Finding;
 import io.gradflow.rules.RuleConfig;
-import io.gradflow.rules.RuleEngine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
-/** The lint pipeline over a list of paths: read, analyse, apply the rules, collect the report. */
+/** The lint over a list of paths: each file through the {@link Pipeline}, errors collected, one report. */
 public final class Linter {
 
     private final Function<Path, RuleConfig> configs;
@@ -42,8 +38,7 @@ public final class Linter {
         List<InputError> errors = new ArrayList<>();
         for (FileWalker.Input in : inputs) {
             try {
-                ModelGraph g = ModelLoader.load(in.path(), in.display());
-                models.add(analyse(g, configs.apply(in.path())));
+                models.add(Pipeline.lint(in.path(), in.display(), configs.apply(in.path())));
             } catch (ReadException e) {
                 if (e.isNotAModel() && !in.explicit()) {
                     continue;
@@ -65,13 +60,6 @@ public final class Linter {
 
     /** Analysis and rules for one model already read, with the configuration for its source. */
     public ModelResult analyse(ModelGraph g) {
-        return analyse(g, configs.apply(Path.of(g.source())));
-    }
-
-    private static ModelResult analyse(ModelGraph g, RuleConfig config) {
-        GradientAnalysis a = SignalPropagation.analyse(g,
-                SignalPropagation.Options.DEFAULT.withThresholds(config.thresholds()));
-        List<Finding> findings = RuleEngine.run(g, a, config, g.suppressions());
-        return new ModelResult(g, a, findings);
+        return Pipeline.check(g, configs.apply(Path.of(g.source())));
     }
 }

@@ -6,8 +6,12 @@ import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.ServiceLoader;
+import java.util.function.IntSupplier;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
@@ -29,10 +33,10 @@ public final class Main {
 
     /** The subcommands, in the order help lists them. */
     static List<Subcommand> commands() {
-        List<Subcommand> all = new java.util.ArrayList<>(List.of(new LintCommand(), new ConvertCommand(),
+        List<Subcommand> all = new ArrayList<>(List.of(new LintCommand(), new ConvertCommand(),
                 new RulesCommand(), new ExplainCommand()));
         // gradflow verify lives in the verify module, on the path only when the launcher runs it
-        for (Subcommand c : java.util.ServiceLoader.load(Subcommand.class)) {
+        for (Subcommand c : ServiceLoader.load(Subcommand.class)) {
             all.add(1, c);
         }
         return all;
@@ -59,9 +63,9 @@ public final class Main {
     private static final class Prewarm implements Runnable {
         @Override
         public void run() {
-            java.util.function.IntSupplier lambda = () -> 1;
+            IntSupplier lambda = () -> 1;
             String.format("%s %d %+.2f %.3g %5s", "a", lambda.getAsInt(), 1.0, 1.0, "b");
-            String.format(java.util.Locale.ROOT, "%s %d %+.2f %.3g", "a", 1, 1.0, 1.0);
+            String.format(Locale.ROOT, "%s %d %+.2f %.3g", "a", 1, 1.0, 1.0);
         }
     }
 

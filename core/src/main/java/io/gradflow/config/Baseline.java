@@ -2,9 +2,9 @@ package io.gradflow.config;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import io.gradflow.ingest.json.JsonParser;
-import io.gradflow.ingest.json.JsonSyntaxException;
-import io.gradflow.ingest.json.JsonValue;
+import io.gradflow.json.JsonParser;
+import io.gradflow.json.JsonSyntaxException;
+import io.gradflow.json.JsonValue;
 import io.gradflow.report.LintReport;
 import io.gradflow.report.ModelResult;
 import io.gradflow.rules.Finding;

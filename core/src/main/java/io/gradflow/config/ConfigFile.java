@@ -1,8 +1,8 @@
 package io.gradflow.config;
 
-import io.gradflow.ingest.json.JsonParser;
-import io.gradflow.ingest.json.JsonSyntaxException;
-import io.gradflow.ingest.json.JsonValue;
+import io.gradflow.json.JsonParser;
+import io.gradflow.json.JsonSyntaxException;
+import io.gradflow.json.JsonValue;
 import io.gradflow.rules.BuiltInRules;
 import io.gradflow.rules.Rule;
 import io.gradflow.rules.RuleConfig;

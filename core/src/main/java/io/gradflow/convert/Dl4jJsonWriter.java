@@ -1,11 +1,15 @@
 package io.gradflow.convert;
 
+import static io.gradflow.kinds.Dl4jJson.obj;
+
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
+import io.gradflow.kinds.Dl4jConfig;
+import io.gradflow.kinds.Dl4jContext;
+import io.gradflow.kinds.Dl4jJson;
+import io.gradflow.kinds.Dl4jLayout;
+import io.gradflow.kinds.Kinds;
 import io.gradflow.model.Activation;
 import io.gradflow.model.Distribution;
 import io.gradflow.model.LayerKind;
@@ -28,33 +32,31 @@ import java.util.Map;
  *
  * <p>It writes every field DL4J writes, with DL4J's defaults where the model is silent, and the
  * input preprocessors DL4J's {@code setInputType} would add (images to a dense layer, sequences
- * through a dense layer). Initialisers keep their variance: a fan-scaled scheme DL4J has no class
- * for becomes the VarScaling class with the scale that gives the same variance.
+ * through a dense layer). Each layer's own JSON comes from its kind's DL4J part; this class keeps
+ * the layouts, the preprocessors and the fields every layer shares. Initialisers keep their
+ * variance: a fan-scaled scheme DL4J has no class for becomes the VarScaling class with the scale
+ * that gives the same variance.
  */
-public final class Dl4jJsonWriter {
+public final class Dl4jJsonWriter implements Dl4jContext {
 
     /** The DL4J release whose format this writes. */
-    public static final String TARGET = "DL4J 1.0.0-M2.1";
+    public static final String TARGET = Dl4jContext.TARGET;
 
-    private static final String LAYERS = "org.deeplearning4j.nn.conf.layers.";
-    private static final String VERTICES = "org.deeplearning4j.nn.conf.graph.";
     private static final String PREPROCESSORS = "org.deeplearning4j.nn.conf.preprocessor.";
-    private static final String WEIGHTS = "org.deeplearning4j.nn.weights.";
     private static final String DISTRIBUTIONS = "org.deeplearning4j.nn.conf.distribution.";
-    private static final String ACTIVATIONS = "org.nd4j.linalg.activations.impl.";
     private static final String UPDATERS = "org.nd4j.linalg.learning.config.";
     private static final String LOSSES = "org.nd4j.linalg.lossfunctions.impl.";
     /** Conversion is deterministic: the same model gives the same file. */
     private static final long SEED = 42;
 
-    /** How DL4J holds a layer's activations: DL4J's layouts, not the model's shapes. */
-    private enum Layout { FF, CNN, RNN }
-
     private final ModelGraph g;
     private final List<ConvertException.Problem> problems = new ArrayList<>();
-    private final Map<String, Layout> layouts = new HashMap<>();
+    private final Map<String, Dl4jLayout> layouts = new HashMap<>();
     private final Map<String, JsonObject> preprocessors = new HashMap<>();
     private final Map<String, JsonObject> layers = new LinkedHashMap<>();
+    private final Map<String, JsonObject> vertices = new HashMap<>();
+    /** The node being written, for problems. */
+    private Node current;
 
     private Dl4jJsonWriter(ModelGraph g) {
         this.g = g;
@@ -80,16 +82,22 @@ public final class Dl4jJsonWriter {
                 layouts.put(n.name(), layout(g.shape(n.name())));
                 continue;
             }
-            layoutAndPreprocessor(n);
-            JsonObject layer = layer(n);
-            if (layer != null) {
-                layers.put(n.name(), layer);
+            current = n;
+            Dl4jConfig c = Kinds.of(n.kind()).dl4j().write(n, this);
+            if (c instanceof Dl4jConfig.Layer l) {
+                layers.put(n.name(), l.json());
+                layouts.put(n.name(), l.out());
+            } else if (c instanceof Dl4jConfig.Vertex v) {
+                vertices.put(n.name(), v.json());
+                layouts.put(n.name(), v.out());
+            } else {
+                layouts.put(n.name(), inLayout(n));
             }
         }
         if (!problems.isEmpty()) {
             throw new ConvertException(problems);
         }
-        JsonObject root = chain() ? multiLayer() : graph();
+        JsonObject root = chain() ? multiLayer() : computationGraph();
         return new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create().toJson(root)
                 + "\n";
     }
@@ -97,7 +105,7 @@ public final class Dl4jJsonWriter {
     /** A single path from the input to the output with no merges: what a MultiLayerNetwork can hold. */
     private boolean chain() {
         for (Node n : g.nodes()) {
-            if (n.kind() == LayerKind.ELEMENTWISE || n.kind() == LayerKind.CONCAT || g.consumers(n.name()).size() > 1
+            if (vertices.containsKey(n.name()) || g.consumers(n.name()).size() > 1
                     || n.kind() != LayerKind.INPUT && n.inputs().size() != 1) {
                 return false;
             }
@@ -135,9 +143,9 @@ public final class Dl4jJsonWriter {
                 "validateOutputLayerConfig", true);
     }
 
-    private JsonObject graph() {
+    private JsonObject computationGraph() {
         JsonObject vertexInputs = new JsonObject();
-        JsonObject vertices = new JsonObject();
+        JsonObject graphVertices = new JsonObject();
         for (Node n : g.nodes()) {
             if (n.kind() == LayerKind.INPUT) {
                 continue;
@@ -145,21 +153,12 @@ public final class Dl4jJsonWriter {
             JsonArray ins = new JsonArray();
             n.inputs().forEach(ins::add);
             vertexInputs.add(n.name(), ins);
-            JsonObject v = switch (n.kind()) {
-                case ELEMENTWISE -> obj("@class", VERTICES + "ElementWiseVertex", "op", switch (n.merge()) {
-                    case ADD -> "Add";
-                    case SUBTRACT -> "Subtract";
-                    case PRODUCT -> "Product";
-                    case AVERAGE -> "Average";
-                    case MAX -> "Max";
-                });
-                case CONCAT -> obj("@class", VERTICES + "MergeVertex", "mergeAxis", 1, "modified", false);
-                default -> obj("@class", VERTICES + "LayerVertex",
-                        "layerConf", conf(layers.get(n.name())),
-                        "outputVertex", false,
-                        "preProcessor", preprocessors.get(n.name()));
-            };
-            vertices.add(n.name(), v);
+            JsonObject v = vertices.containsKey(n.name()) ? vertices.get(n.name())
+                    : obj("@class", VERTICES + "LayerVertex",
+                            "layerConf", conf(layers.get(n.name())),
+                            "outputVertex", false,
+                            "preProcessor", preprocessors.get(n.name()));
+            graphVertices.add(n.name(), v);
         }
         JsonArray inputs = new JsonArray();
         inputs.add(g.inputs().get(0).name());
@@ -182,7 +181,7 @@ public final class Dl4jJsonWriter {
                 "trainingWorkspaceMode", "ENABLED",
                 "validateOutputLayerConfig", true,
                 "vertexInputs", vertexInputs,
-                "vertices", vertices);
+                "vertices", graphVertices);
     }
 
     /** DL4J's per-layer NeuralNetConfiguration around a layer. */
@@ -203,245 +202,60 @@ public final class Dl4jJsonWriter {
 
     // ---------------------------------------------------------------- layouts
 
-    private static Layout layout(TensorShape s) {
+    private static Dl4jLayout layout(TensorShape s) {
         return switch (s.kind()) {
-            case CNN -> Layout.CNN;
-            case RNN -> Layout.RNN;
-            default -> Layout.FF;
+            case CNN -> Dl4jLayout.CNN;
+            case RNN -> Dl4jLayout.RNN;
+            default -> Dl4jLayout.FF;
         };
     }
 
-    /** What DL4J holds after this node, and the preprocessor it needs in front, as setInputType would. */
-    private void layoutAndPreprocessor(Node n) {
-        String producer = n.inputs().get(0);
-        Layout in = layouts.getOrDefault(producer, Layout.FF);
-        TensorShape inShape = g.shape(producer);
-        Layout out = in;
-        switch (n.kind()) {
-            case DENSE -> {
-                toFeedForward(n, in, inShape);
-                out = Layout.FF;
-            }
-            case OUTPUT -> {
-                if (inShape.kind() == TensorShape.Kind.RNN) {
-                    toSequence(n, in);
-                    out = Layout.RNN;
-                } else {
-                    toFeedForward(n, in, inShape);
-                    out = Layout.FF;
-                }
-            }
-            case CONV, POOLING -> {
-                if (in != Layout.CNN) {
-                    problem(n, n.type() + " needs images, and DL4J holds its input as " + in);
-                }
-                out = Layout.CNN;
-            }
-            case GLOBAL_POOLING -> out = Layout.FF;
-            case SIMPLE_RNN, LSTM -> {
-                toSequence(n, in);
-                out = n.returnSequences() ? Layout.RNN : Layout.FF;
-            }
-            case ELEMENTWISE, CONCAT -> {
-                for (String i : n.inputs()) {
-                    if (layouts.getOrDefault(i, Layout.FF) != in) {
-                        problem(n, "its inputs reach DL4J in different layouts ('" + producer + "' as " + in + ", '"
-                                + i + "' as " + layouts.get(i) + "); DL4J's vertices cannot merge them");
-                        break;
-                    }
-                }
-            }
-            default -> { }
-        }
-        layouts.put(n.name(), out);
+    @Override
+    public ModelGraph graph() {
+        return g;
     }
 
-    private void toFeedForward(Node n, Layout in, TensorShape inShape) {
-        if (in == Layout.CNN) {
+    @Override
+    public TensorShape shape(String node) {
+        return g.shape(node);
+    }
+
+    @Override
+    public Dl4jLayout layout(String node) {
+        return layouts.getOrDefault(node, Dl4jLayout.FF);
+    }
+
+    @Override
+    public void toFeedForward(Node n) {
+        Dl4jLayout in = inLayout(n);
+        TensorShape inShape = g.shape(n.inputs().get(0));
+        if (in == Dl4jLayout.CNN) {
             long[] sp = inShape.spatial();
             preprocessors.put(n.name(), obj("@class", PREPROCESSORS + "CnnToFeedForwardPreProcessor",
                     "format", "NCHW", "inputHeight", sp[0], "inputWidth", sp[1], "numChannels", inShape.size()));
-        } else if (in == Layout.RNN) {
+        } else if (in == Dl4jLayout.RNN) {
             preprocessors.put(n.name(), obj("@class", PREPROCESSORS + "RnnToFeedForwardPreProcessor",
                     "rnnDataFormat", "NCW"));
         }
     }
 
-    private void toSequence(Node n, Layout in) {
-        if (in == Layout.FF) {
+    @Override
+    public void toSequence(Node n) {
+        Dl4jLayout in = inLayout(n);
+        if (in == Dl4jLayout.FF) {
             preprocessors.put(n.name(), obj("@class", PREPROCESSORS + "FeedForwardToRnnPreProcessor",
                     "rnnDataFormat", "NCW"));
-        } else if (in == Layout.CNN) {
-            problem(n, n.type() + " needs sequences, and DL4J holds its input as images");
+        } else if (in == Dl4jLayout.CNN) {
+            problem(n.type() + " needs sequences, and DL4J holds its input as images");
         }
     }
 
     // ---------------------------------------------------------------- layers
 
-    /** The layer object, or null for vertices and for what DL4J cannot express (reported). */
-    private JsonObject layer(Node n) {
-        return switch (n.kind()) {
-            case DENSE -> {
-                JsonObject o = weighted(n, "DenseLayer");
-                o.addProperty("hasLayerNorm", n.layerNorm());
-                yield sorted(o);
-            }
-            case OUTPUT -> {
-                boolean rnn = g.shape(n.inputs().get(0)).kind() == TensorShape.Kind.RNN;
-                JsonObject o = weighted(n, rnn ? "RnnOutputLayer" : "OutputLayer");
-                o.add("lossFn", loss(n));
-                if (rnn) {
-                    o.addProperty("rnnDataFormat", "NCW");
-                }
-                yield sorted(o);
-            }
-            case CONV -> {
-                JsonObject o = weighted(n, "ConvolutionLayer");
-                o.addProperty("cnn2dDataFormat", "NCHW");
-                o.addProperty("convolutionMode", n.convMode() == null ? "Truncate" : n.convMode());
-                o.addProperty("cudnnAlgoMode", "PREFER_FASTEST");
-                o.addProperty("cudnnAllowFallback", true);
-                o.add("cudnnBwdDataAlgo", JsonNull.INSTANCE);
-                o.add("cudnnBwdFilterAlgo", JsonNull.INSTANCE);
-                o.add("cudnnFwdAlgo", JsonNull.INSTANCE);
-                o.add("dilation", ints(n.dilation().length == 0 ? new int[] {1, 1} : n.dilation()));
-                o.add("kernelSize", ints(n.kernel()));
-                o.add("padding", ints(n.padding().length == 0 ? new int[] {0, 0} : n.padding()));
-                o.add("stride", ints(n.stride().length == 0 ? new int[] {1, 1} : n.stride()));
-                yield sorted(o);
-            }
-            case POOLING -> obj("@class", LAYERS + "SubsamplingLayer",
-                    "avgPoolIncludePadInDivisor", false,
-                    "cnn2dDataFormat", "NCHW",
-                    "constraints", null,
-                    "convolutionMode", n.convMode() == null ? "Truncate" : n.convMode(),
-                    "cudnnAllowFallback", true,
-                    "dilation", ints(new int[] {1, 1}),
-                    "eps", 1e-8,
-                    "gradientNormalization", "None",
-                    "gradientNormalizationThreshold", 0.0,
-                    "idropout", null,
-                    "kernelSize", ints(n.kernel()),
-                    "layerName", n.name(),
-                    "padding", ints(n.padding().length == 0 ? new int[] {0, 0} : n.padding()),
-                    "pnorm", 0,
-                    "poolingType", pooling(n),
-                    "stride", ints(n.stride().length == 0 ? n.kernel() : n.stride()));
-            case GLOBAL_POOLING -> obj("@class", LAYERS + "GlobalPoolingLayer",
-                    "collapseDimensions", true,
-                    "constraints", null,
-                    "gradientNormalization", "None",
-                    "gradientNormalizationThreshold", 0.0,
-                    "idropout", null,
-                    "layerName", n.name(),
-                    "pnorm", 2,
-                    "poolingDimensions", null,
-                    "poolingType", pooling(n));
-            case BATCH_NORM -> obj("@class", LAYERS + "BatchNormalization",
-                    "activationFn", obj("@class", ACTIVATIONS + "ActivationIdentity"),
-                    "beta", n.beta(),
-                    "biasInit", 0.0,
-                    "biasUpdater", null,
-                    "cnn2DFormat", "NCHW",
-                    "constraints", null,
-                    "cudnnAllowFallback", true,
-                    "decay", 0.9,
-                    "eps", 1e-5,
-                    "gainInit", 1.0,
-                    "gamma", n.gamma(),
-                    "gradientNormalization", "None",
-                    "gradientNormalizationThreshold", 1.0,
-                    "idropout", null,
-                    "iupdater", updater(n),
-                    "layerName", n.name(),
-                    "lockGammaBeta", false,
-                    "minibatch", true,
-                    "nin", n.nIn(),
-                    "nout", n.nIn(),
-                    "regularization", new JsonArray(),
-                    "regularizationBias", new JsonArray(),
-                    "timeDistributedFormat", null,
-                    "useLogStd", true,
-                    "weightInitFn", obj("@class", WEIGHTS + "WeightInitXavier"),
-                    "weightNoise", null);
-            case ACTIVATION -> obj("@class", LAYERS + "ActivationLayer",
-                    "activationFn", activation(n, n.activation()),
-                    "constraints", null,
-                    "gradientNormalization", "None",
-                    "gradientNormalizationThreshold", 0.0,
-                    "idropout", null,
-                    "layerName", n.name());
-            case DROPOUT -> obj("@class", LAYERS + "DropoutLayer",
-                    "activationFn", obj("@class", ACTIVATIONS + "ActivationIdentity"),
-                    "biasInit", 0.0,
-                    "biasUpdater", null,
-                    "constraints", null,
-                    "gainInit", 1.0,
-                    "gradientNormalization", "None",
-                    "gradientNormalizationThreshold", 1.0,
-                    "idropout", dropout(n),
-                    "iupdater", updater(n),
-                    "layerName", n.name(),
-                    "nin", 0,
-                    "nout", 0,
-                    "regularization", new JsonArray(),
-                    "regularizationBias", new JsonArray(),
-                    "timeDistributedFormat", null,
-                    "weightInitFn", obj("@class", WEIGHTS + "WeightInitXavier"),
-                    "weightNoise", null);
-            case SIMPLE_RNN, LSTM -> recurrent(n);
-            case ELEMENTWISE, CONCAT -> null;
-            case GRU -> {
-                problem(n, TARGET + " has no GRU layer; use lstm");
-                yield null;
-            }
-            case LAYER_NORM -> {
-                problem(n, TARGET + " has no stand-alone layer normalisation; normalise inside the layer before "
-                        + "it instead (`dense N layernorm`, DL4J's hasLayerNorm)");
-                yield null;
-            }
-            default -> {
-                problem(n, "a " + n.type() + " layer cannot be written as " + TARGET + " JSON");
-                yield null;
-            }
-        };
-    }
-
-    private JsonObject recurrent(Node n) {
-        if (!n.hasBias()) {
-            problem(n, "DL4J's recurrent layers always have a bias");
-        }
-        boolean lstm = n.kind() == LayerKind.LSTM;
-        JsonObject o = weighted(n, lstm ? "LSTM" : "recurrent.SimpleRnn");
-        o.remove("hasBias");
-        if (lstm) {
-            o.addProperty("forgetGateBiasInit", n.forgetGateBias());
-            o.add("gateActivationFn", activation(n, n.gateActivation() == null ? Activation.SIGMOID
-                    : n.gateActivation()));
-            o.addProperty("helperAllowFallback", true);
-        } else {
-            o.addProperty("hasLayerNorm", n.layerNorm());
-        }
-        o.addProperty("rnnDataFormat", "NCW");
-        WeightInit rec = n.recurrentInit();
-        o.add("weightInitFnRecurrent", rec == null || rec.equals(n.weightInit()) ? JsonNull.INSTANCE
-                : weightInit(n, rec));
-        JsonObject layer = sorted(o);
-        if (n.returnSequences()) {
-            return layer;
-        }
-        return obj("@class", LAYERS + "recurrent.LastTimeStep",
-                "gradientNormalization", "None",
-                "gradientNormalizationThreshold", 1.0,
-                "idropout", null,
-                "layerName", n.name(),
-                "underlying", layer);
-    }
-
-    /** The fields every layer with weights has. */
-    private JsonObject weighted(Node n, String cls) {
+    @Override
+    public JsonObject weighted(Node n, String cls) {
         return obj("@class", LAYERS + cls,
-                "activationFn", activation(n, n.activation() == null ? Activation.IDENTITY : n.activation()),
+                "activationFn", activation(n.activation() == null ? Activation.IDENTITY : n.activation()),
                 "biasInit", n.biasInit(),
                 "biasUpdater", null,
                 "constraints", null,
@@ -457,68 +271,26 @@ public final class Dl4jJsonWriter {
                 "regularization", new JsonArray(),
                 "regularizationBias", new JsonArray(),
                 "timeDistributedFormat", null,
-                "weightInitFn", weightInit(n, n.weightInit()),
+                "weightInitFn", weightInit(n.weightInit()),
                 "weightNoise", null);
     }
 
     // ---------------------------------------------------------------- parameters
 
-    private JsonObject activation(Node n, Activation a) {
-        String cls = switch (a.kind()) {
-            case IDENTITY -> "ActivationIdentity";
-            case RELU -> "ActivationReLU";
-            case LEAKYRELU -> "ActivationLReLU";
-            case RRELU -> "ActivationRReLU";
-            case THRESHOLDEDRELU -> "ActivationThresholdedReLU";
-            case RELU6 -> a.alpha() == 6.0 ? "ActivationReLU6" : "ActivationReLU";
-            case ELU -> "ActivationELU";
-            case SELU -> "ActivationSELU";
-            case GELU -> "ActivationGELU";
-            case SWISH -> "ActivationSwish";
-            case MISH -> "ActivationMish";
-            case SOFTPLUS -> "ActivationSoftPlus";
-            case SOFTSIGN -> "ActivationSoftSign";
-            case SIGMOID -> "ActivationSigmoid";
-            case HARDSIGMOID -> "ActivationHardSigmoid";
-            case TANH -> "ActivationTanH";
-            case HARDTANH -> "ActivationHardTanH";
-            case RATIONALTANH -> "ActivationRationalTanh";
-            case RECTIFIEDTANH -> "ActivationRectifiedTanh";
-            case CUBE -> "ActivationCube";
-            case SOFTMAX -> "ActivationSoftmax";
-            default -> null;
-        };
+    @Override
+    public JsonObject activation(Activation a) {
+        String cls = a.fn().dl4jClass(a.alpha(), a.beta());
         if (cls == null) {
-            problem(n, "activation " + a.label() + " has no DL4J equivalent");
+            problem("activation " + a.label() + " has no DL4J equivalent");
             return null;
         }
         JsonObject o = obj("@class", ACTIVATIONS + cls);
-        switch (a.kind()) {
-            case RELU -> {
-                o.add("max", JsonNull.INSTANCE);
-                o.add("negativeSlope", JsonNull.INSTANCE);
-                o.add("threshold", JsonNull.INSTANCE);
-            }
-            case RELU6 -> {
-                if (a.alpha() != 6.0) {
-                    o.addProperty("max", a.alpha());
-                    o.add("negativeSlope", JsonNull.INSTANCE);
-                    o.add("threshold", JsonNull.INSTANCE);
-                }
-            }
-            case LEAKYRELU, ELU -> o.addProperty("alpha", a.alpha());
-            case RRELU -> {
-                o.addProperty("l", a.alpha());
-                o.addProperty("u", a.beta());
-            }
-            case THRESHOLDEDRELU -> o.addProperty("theta", a.alpha());
-            case GELU -> o.addProperty("precise", false);
-            default -> { }
-        }
+        a.fn().dl4jFields(a.alpha(), a.beta()).forEach((k, v) -> o.add(k, Dl4jJson.element(v)));
         return o;
     }
 
-    private JsonObject weightInit(Node n, WeightInit w) {
+    @Override
+    public JsonObject weightInit(WeightInit w) {
         if (w == null) {
             return obj("@class", WEIGHTS + "WeightInitXavier");
         }
@@ -567,7 +339,7 @@ public final class Dl4jJsonWriter {
             }
             default -> { }
         }
-        problem(n, "initialiser " + w.label() + " has no DL4J equivalent");
+        problem("initialiser " + w.label() + " has no DL4J equivalent");
         return null;
     }
 
@@ -590,7 +362,8 @@ public final class Dl4jJsonWriter {
         };
     }
 
-    private static JsonObject dropout(Node n) {
+    @Override
+    public JsonObject dropout(Node n) {
         if (!(n.dropRate() > 0 && n.dropRate() < 1)) {
             return null;
         }
@@ -599,7 +372,8 @@ public final class Dl4jJsonWriter {
                 "helperAllowFallback", true, "pschedule", null);
     }
 
-    private static JsonObject updater(Node n) {
+    @Override
+    public JsonObject updater(Node n) {
         Node.Updater u = n.updater() == null ? new Node.Updater("Sgd", 1e-3) : n.updater();
         double lr = u.learningRate();
         return switch (u.name()) {
@@ -615,7 +389,8 @@ public final class Dl4jJsonWriter {
         };
     }
 
-    private JsonObject loss(Node n) {
+    @Override
+    public JsonObject loss(Node n) {
         String name = n.loss() == null ? "MCXENT" : n.loss();
         JsonObject o = obj("@class", LOSSES + "Loss" + name);
         switch (name) {
@@ -626,58 +401,14 @@ public final class Dl4jJsonWriter {
         return o;
     }
 
-    private static String pooling(Node n) {
-        return n.pooling() == null ? "MAX" : n.pooling().name();
-    }
-
     // ---------------------------------------------------------------- helpers
 
-    private void problem(Node n, String message) {
-        problem(n.pos(), "cannot convert layer '" + n.name() + "' to " + TARGET + ": " + message);
+    @Override
+    public void problem(String message) {
+        problem(current.pos(), "cannot convert layer '" + current.name() + "' to " + TARGET + ": " + message);
     }
 
     private void problem(SourcePos pos, String message) {
         problems.add(new ConvertException.Problem(pos, message));
-    }
-
-    private static JsonArray ints(int[] values) {
-        JsonArray a = new JsonArray();
-        for (int v : values) {
-            a.add(v);
-        }
-        return a;
-    }
-
-    /** An object from key, value pairs; null values are written as JSON null, as DL4J does. */
-    private static JsonObject obj(Object... kv) {
-        JsonObject o = new JsonObject();
-        for (int i = 0; i < kv.length; i += 2) {
-            o.add((String) kv[i], element(kv[i + 1]));
-        }
-        return o;
-    }
-
-    private static JsonElement element(Object v) {
-        if (v == null) {
-            return JsonNull.INSTANCE;
-        }
-        if (v instanceof JsonElement e) {
-            return e;
-        }
-        if (v instanceof Number num) {
-            return new JsonPrimitive(num);
-        }
-        if (v instanceof Boolean b) {
-            return new JsonPrimitive(b);
-        }
-        return new JsonPrimitive(v.toString());
-    }
-
-    /** The members in alphabetical order after "@class", as DL4J's mapper writes them. */
-    private static JsonObject sorted(JsonObject o) {
-        JsonObject out = new JsonObject();
-        out.add("@class", o.get("@class"));
-        o.keySet().stream().filter(k -> !k.equals("@class")).sorted().forEach(k -> out.add(k, o.get(k)));
-        return out;
     }
 }

@@ -2,9 +2,9 @@ package io.gradflow.ingest;
 
 import io.gradflow.ingest.dl4j.Dl4jReader;
 import io.gradflow.ingest.dsl.DslReader;
-import io.gradflow.ingest.json.JsonParser;
-import io.gradflow.ingest.json.JsonSyntaxException;
-import io.gradflow.ingest.json.JsonValue;
+import io.gradflow.json.JsonParser;
+import io.gradflow.json.JsonSyntaxException;
+import io.gradflow.json.JsonValue;
 import io.gradflow.ingest.keras.KerasArchive;
 import io.gradflow.ingest.keras.KerasHdf5;
 import io.gradflow.ingest.keras.KerasReader;

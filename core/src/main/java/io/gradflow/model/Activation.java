@@ -1,116 +1,78 @@
 package io.gradflow.model;
 
-import java.util.Locale;
+import io.gradflow.model.activation.ActivationFunction;
+import io.gradflow.model.activation.Activations;
 
 /**
- * An element-wise nonlinearity with its parameters. {@code alpha} and {@code beta} mean what the
- * kind says (leaky slope, ELU alpha, ReLU cap, RReLU bounds, hard-sigmoid slope...).
+ * An element-wise nonlinearity with its parameters: a function from {@link Activations} and the
+ * values of its {@code alpha} and {@code beta}, which mean what the function says (leaky slope, ELU
+ * alpha, ReLU cap, RReLU bounds, hard-sigmoid slope...). {@code name} keeps what the file called it.
  */
-public record Activation(Kind kind, double alpha, double beta, String name) {
+public record Activation(ActivationFunction fn, double alpha, double beta, String name) {
 
-    /** Every activation gradflow knows; UNKNOWN keeps the file's name. */
-    public enum Kind {
-        IDENTITY, RELU, LEAKYRELU, RRELU, THRESHOLDEDRELU, RELU6, ELU, SELU, GELU, SWISH, MISH,
-        SOFTPLUS, SOFTSIGN, SIGMOID, HARDSIGMOID, TANH, HARDTANH, RATIONALTANH, RECTIFIEDTANH,
-        CUBE, SOFTMAX, EXPONENTIAL, HARDSWISH, PRELU, UNKNOWN
-    }
-
-    public static final Activation IDENTITY = of(Kind.IDENTITY);
-    public static final Activation RELU = of(Kind.RELU);
-    public static final Activation SIGMOID = of(Kind.SIGMOID);
-    public static final Activation TANH = of(Kind.TANH);
-    public static final Activation SOFTMAX = of(Kind.SOFTMAX);
+    public static final Activation IDENTITY = of(Activations.IDENTITY);
+    public static final Activation RELU = of(Activations.RELU);
+    public static final Activation SIGMOID = of(Activations.SIGMOID);
+    public static final Activation TANH = of(Activations.TANH);
+    public static final Activation SOFTMAX = of(Activations.SOFTMAX);
 
     public Activation {
-        name = name == null ? kind.name().toLowerCase(Locale.ROOT) : name;
+        name = name == null ? fn.id() : name;
     }
 
-    public static Activation of(Kind kind) {
-        return new Activation(kind, defaultAlpha(kind), defaultBeta(kind), null);
+    /** The function with Deeplearning4j's default parameters (Keras readers pass their own). */
+    public static Activation of(ActivationFunction fn) {
+        return new Activation(fn, fn.defaultAlpha(), fn.defaultBeta(), null);
     }
 
-    public static Activation of(Kind kind, double alpha) {
-        return new Activation(kind, alpha, defaultBeta(kind), null);
+    public static Activation of(ActivationFunction fn, double alpha) {
+        return new Activation(fn, alpha, fn.defaultBeta(), null);
     }
 
+    /** A function gradflow does not know, by the file's name for it. */
     public static Activation unknown(String name) {
-        return new Activation(Kind.UNKNOWN, Double.NaN, Double.NaN, name);
+        return new Activation(Activations.UNKNOWN, Double.NaN, Double.NaN, name);
     }
 
-    /** Parameter defaults as DL4J defines them (Keras readers pass their own). */
-    static double defaultAlpha(Kind kind) {
-        return switch (kind) {
-            case LEAKYRELU -> 0.01;
-            case ELU -> 1.0;
-            case RRELU -> 1.0 / 8;
-            case THRESHOLDEDRELU -> 1.0;
-            case RELU6 -> 6.0;
-            case HARDSIGMOID -> 0.2;
-            // DL4J's default GELU is the sigmoid approximation x sigmoid(1.702 x)
-            case GELU -> 1.702;
-            default -> Double.NaN;
-        };
+    /** Whether this is {@code f}. */
+    public boolean is(ActivationFunction f) {
+        return fn == f;
     }
 
-    static double defaultBeta(Kind kind) {
-        return kind == Kind.RRELU ? 1.0 / 3 : Double.NaN;
+    public double phi(double x) {
+        return fn.phi(x, alpha, beta);
+    }
+
+    public double slope(double x) {
+        return fn.slope(x, alpha, beta);
     }
 
     /** Bounded functions whose slope goes to zero in both tails: the vanishing-gradient family. */
     public boolean saturating() {
-        return switch (kind) {
-            case SIGMOID, HARDSIGMOID, TANH, HARDTANH, SOFTSIGN, RATIONALTANH -> true;
-            default -> false;
-        };
+        return fn.saturating();
     }
 
     /** Functions with a zero slope on the whole negative axis (units can die). */
     public boolean rectifying() {
-        return switch (kind) {
-            case RELU, RELU6, THRESHOLDEDRELU, RECTIFIEDTANH -> true;
-            default -> false;
-        };
+        return fn.rectifying();
     }
 
     /** phi(x) <= phi(y) whenever x <= y: a maximum can be taken before the activation. */
     public boolean nonDecreasing() {
-        return switch (kind) {
-            case IDENTITY, RELU, RELU6, ELU, SELU, SOFTPLUS, SOFTSIGN, SIGMOID, HARDSIGMOID, TANH, HARDTANH,
-                 RATIONALTANH, RECTIFIEDTANH, CUBE, EXPONENTIAL -> true;
-            case LEAKYRELU, THRESHOLDEDRELU -> alpha >= 0;
-            default -> false;
-        };
+        return fn.nonDecreasing(alpha);
     }
 
     /** phi(cx) = c phi(x) for c > 0: scaling a layer's weights scales its output. */
     public boolean positivelyHomogeneous() {
-        return switch (kind) {
-            case IDENTITY, RELU -> true;
-            case LEAKYRELU -> alpha >= 0;
-            default -> false;
-        };
+        return fn.positivelyHomogeneous(alpha);
     }
 
     public boolean reluFamily() {
-        return switch (kind) {
-            case RELU, RELU6, LEAKYRELU, RRELU, THRESHOLDEDRELU, PRELU, ELU, SELU, GELU, SWISH,
-                 MISH, HARDSWISH -> true;
-            default -> false;
-        };
+        return fn.reluFamily();
     }
 
     /** A short label for messages: the name plus any parameter that changes its behaviour. */
     public String label() {
-        return switch (kind) {
-            case LEAKYRELU -> "leakyrelu(" + fmt(alpha) + ")";
-            case ELU -> alpha == 1.0 ? "elu" : "elu(" + fmt(alpha) + ")";
-            case RELU6 -> alpha == 6.0 ? "relu6" : "relu(max=" + fmt(alpha) + ")";
-            case UNKNOWN -> name;
-            default -> kind.name().toLowerCase(Locale.ROOT);
-        };
-    }
-
-    private static String fmt(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e6 ? Long.toString((long) v) : Double.toString(v);
+        return fn == Activations.UNKNOWN ? name : fn.label(alpha, beta);
     }
 }

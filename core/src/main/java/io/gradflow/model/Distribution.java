@@ -1,5 +1,7 @@
 package io.gradflow.model;
 
+import java.util.Locale;
+
 /**
  * A weight distribution with fixed parameters (DL4J's WeightInitDistribution, Keras RandomNormal...).
  * {@code a} and {@code b} are (mean, std) for the normal family, (lower, upper) for uniform,
@@ -61,6 +63,6 @@ public record Distribution(Kind kind, double a, double b) {
         if (v == Math.rint(v) && Math.abs(v) < 1e9) {
             return Long.toString((long) v);
         }
-        return String.format(java.util.Locale.ROOT, "%.4g", v).replaceAll("\\.?0+($|e)", "$1");
+        return String.format(Locale.ROOT, "%.4g", v).replaceAll("\\.?0+($|e)", "$1");
     }
 }

@@ -5,9 +5,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
 
 /**
  * The intermediate model every reader produces and every analysis reads: nodes in topological
@@ -25,11 +28,12 @@ public final class ModelGraph {
     private final List<String> outputs;
     private final Map<String, TensorShape> shapes;
     private final Map<String, String> meta;
-    private final Map<String, java.util.Set<String>> suppressions;
+    private final Map<String, Set<String>> suppressions;
+    private final List<String> assumptions;
 
     private ModelGraph(String source, Format format, String name, List<Node> nodes,
                        List<String> outputs, Map<String, TensorShape> shapes, Map<String, String> meta,
-                       Map<String, java.util.Set<String>> suppressions) {
+                       Map<String, Set<String>> suppressions, List<String> assumptions) {
         this.source = source;
         this.format = format;
         this.name = name;
@@ -37,9 +41,10 @@ public final class ModelGraph {
         this.outputs = List.copyOf(outputs);
         this.shapes = Collections.unmodifiableMap(new LinkedHashMap<>(shapes));
         this.meta = Collections.unmodifiableMap(new LinkedHashMap<>(meta));
-        Map<String, java.util.Set<String>> sup = new LinkedHashMap<>();
-        suppressions.forEach((k, v) -> sup.put(k, java.util.Set.copyOf(v)));
+        Map<String, Set<String>> sup = new LinkedHashMap<>();
+        suppressions.forEach((k, v) -> sup.put(k, Set.copyOf(v)));
         this.suppressions = Collections.unmodifiableMap(sup);
+        this.assumptions = List.copyOf(assumptions);
         Map<String, Node> index = new HashMap<>();
         Map<String, List<String>> users = new HashMap<>();
         for (Node n : this.nodes) {
@@ -99,7 +104,7 @@ public final class ModelGraph {
             }
         }
         return new ModelGraph(source, format, name, sorted, outs, shapes == null ? Map.of() : shapes,
-                meta == null ? Map.of() : meta, Map.of());
+                meta == null ? Map.of() : meta, Map.of(), List.of());
     }
 
     private static List<Node> topologicalOrder(List<Node> nodes, Map<String, Node> index)
@@ -117,7 +122,7 @@ public final class ModelGraph {
             order.put(nodes.get(i).name(), i);
         }
         // a priority by file order keeps the result stable and close to what the user wrote
-        java.util.PriorityQueue<Node> ready = new java.util.PriorityQueue<>(
+        PriorityQueue<Node> ready = new PriorityQueue<>(
                 (a, b) -> Integer.compare(order.get(a.name()), order.get(b.name())));
         for (Node n : nodes) {
             if (n.inputs().isEmpty()) {
@@ -148,19 +153,31 @@ public final class ModelGraph {
 
     /** A copy with other nodes (same order constraints) and shapes; used by inference passes. */
     public ModelGraph with(List<Node> newNodes, Map<String, TensorShape> newShapes) {
-        return new ModelGraph(source, format, name, newNodes, outputs, newShapes, meta, suppressions);
+        return new ModelGraph(source, format, name, newNodes, outputs, newShapes, meta, suppressions, assumptions);
     }
 
     /**
      * A copy with inline suppressions: rule ids (or names, or "*") the source silences per layer,
      * as a DSL's {@code # gradflow: ignore[GF001]} does.
      */
-    public ModelGraph withSuppressions(Map<String, java.util.Set<String>> bylayer) {
-        return new ModelGraph(source, format, name, nodes, outputs, shapes, meta, bylayer);
+    public ModelGraph withSuppressions(Map<String, Set<String>> bylayer) {
+        return new ModelGraph(source, format, name, nodes, outputs, shapes, meta, bylayer, assumptions);
+    }
+
+    /** A copy that records something the ingest step assumed because the file does not say it. */
+    public ModelGraph withAssumption(String note) {
+        List<String> a = new ArrayList<>(assumptions);
+        a.add(note);
+        return new ModelGraph(source, format, name, nodes, outputs, shapes, meta, suppressions, a);
+    }
+
+    /** What the ingest step assumed (sizes the file does not give), in the order it assumed them. */
+    public List<String> assumptions() {
+        return assumptions;
     }
 
     /** Rule ids or names suppressed per layer name; empty for formats without comments. */
-    public Map<String, java.util.Set<String>> suppressions() {
+    public Map<String, Set<String>> suppressions() {
         return suppressions;
     }
 
@@ -221,7 +238,7 @@ public final class ModelGraph {
     public List<Node> ancestors(String from) {
         List<Node> out = new ArrayList<>();
         Deque<String> todo = new ArrayDeque<>(node(from).inputs());
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         while (!todo.isEmpty()) {
             String s = todo.poll();
             if (seen.add(s)) {

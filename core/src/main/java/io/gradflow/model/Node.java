@@ -22,7 +22,7 @@ import java.util.List;
  * @param stride      strides, empty if none
  * @param padding     explicit paddings, empty if none
  * @param dilation    dilations, empty if none
- * @param convMode    padding mode as the file says it ("Same", "Truncate", "valid"...), or null
+ * @param paddingMode how windows treat the border (DL4J's Truncate when the file is silent)
  * @param depthMultiplier depth multiplier of depthwise and separable convolutions
  * @param pooling     pooling type for pooling nodes, or null
  * @param dropRate    probability of dropping a unit during training (0 = none)
@@ -42,7 +42,15 @@ import java.util.List;
  * @param returnSequences for recurrent nodes: whether every step is returned (false: the last only)
  * @param inputShape  the input shape the file declares for this node (a DL4J preprocessor, a Keras
  *                    input_shape), or null
- * @param outputShape the output shape the file declares (Keras Reshape target), or null
+ * @param outputShape the output shape the file declares (a DL4J preprocessor vertex), or null
+ * @param fans        whose fan-in/fan-out convention the initialisers follow
+ * @param denseAxis   what a dense layer does with an input of several axes
+ * @param shapeOp     what a SHAPE node does, or null for other kinds
+ * @param dataFormat  where the layer expects channels (for RESHAPE and PERMUTE: how its output's axes
+ *                    are read), or null when the file does not say
+ * @param inputFormat for PERMUTE: how its input's axes are laid out, or null
+ * @param target      a RESHAPE's target shape in the file's axes without the batch axis (-1 inferred), or null
+ * @param permutation a PERMUTE's axes (1-based, without the batch axis), or null
  * @param detail      free text for opaque nodes: why gradflow cannot model it
  * @param pos         where the node is in the source file
  */
@@ -50,13 +58,15 @@ public record Node(
         String name, LayerKind kind, String type, List<String> inputs, int dims,
         Activation activation, WeightInit weightInit, WeightInit recurrentInit,
         double biasInit, boolean hasBias, long nIn, long nOut,
-        int[] kernel, int[] stride, int[] padding, int[] dilation, String convMode,
+        int[] kernel, int[] stride, int[] padding, int[] dilation, PaddingMode paddingMode,
         int depthMultiplier, Pooling pooling, double dropRate, Updater updater,
         GradientNormalization gradientNormalization, String loss, Merge merge,
         Node wrapped, String bidirectionalMode, Activation gateActivation, double forgetGateBias,
         boolean frozen, boolean layerNorm, double gamma, double beta, long timeSteps,
         boolean returnSequences, TensorShape inputShape, TensorShape outputShape,
-        String detail, SourcePos pos) {
+        FanConvention fans, DenseAxis denseAxis, ShapeOp shapeOp, DataFormat dataFormat, DataFormat inputFormat,
+        long[] target,
+        int[] permutation, String detail, SourcePos pos) {
 
     /** Pooling types. */
     public enum Pooling { MAX, AVG, SUM, PNORM }
@@ -77,6 +87,21 @@ public record Node(
         padding = padding == null ? new int[0] : padding.clone();
         dilation = dilation == null ? new int[0] : dilation.clone();
         pos = pos == null ? SourcePos.NONE : pos;
+        paddingMode = paddingMode == null ? PaddingMode.TRUNCATE : paddingMode;
+        fans = fans == null ? FanConvention.DL4J : fans;
+        denseAxis = denseAxis == null ? DenseAxis.FLATTENED : denseAxis;
+        target = target == null ? null : target.clone();
+        permutation = permutation == null ? null : permutation.clone();
+    }
+
+    @Override
+    public long[] target() {
+        return target == null ? null : target.clone();
+    }
+
+    @Override
+    public int[] permutation() {
+        return permutation == null ? null : permutation.clone();
     }
 
     @Override
@@ -146,7 +171,7 @@ public record Node(
         b.stride = stride;
         b.padding = padding;
         b.dilation = dilation;
-        b.convMode = convMode;
+        b.paddingMode = paddingMode;
         b.depthMultiplier = depthMultiplier;
         b.pooling = pooling;
         b.dropRate = dropRate;
@@ -166,6 +191,13 @@ public record Node(
         b.returnSequences = returnSequences;
         b.inputShape = inputShape;
         b.outputShape = outputShape;
+        b.fans = fans;
+        b.denseAxis = denseAxis;
+        b.shapeOp = shapeOp;
+        b.dataFormat = dataFormat;
+        b.inputFormat = inputFormat;
+        b.target = target;
+        b.permutation = permutation;
         b.detail = detail;
         b.pos = pos;
         return b;
@@ -189,7 +221,7 @@ public record Node(
         private int[] stride;
         private int[] padding;
         private int[] dilation;
-        private String convMode;
+        private PaddingMode paddingMode;
         private int depthMultiplier = 1;
         private Pooling pooling;
         private double dropRate;
@@ -209,6 +241,13 @@ public record Node(
         private boolean returnSequences = true;
         private TensorShape inputShape;
         private TensorShape outputShape;
+        private FanConvention fans;
+        private DenseAxis denseAxis;
+        private ShapeOp shapeOp;
+        private DataFormat dataFormat;
+        private DataFormat inputFormat;
+        private long[] target;
+        private int[] permutation;
         private String detail;
         private SourcePos pos = SourcePos.NONE;
 
@@ -234,7 +273,7 @@ public record Node(
         public Builder stride(int... v) { stride = v; return this; }
         public Builder padding(int... v) { padding = v; return this; }
         public Builder dilation(int... v) { dilation = v; return this; }
-        public Builder convMode(String v) { convMode = v; return this; }
+        public Builder paddingMode(PaddingMode v) { paddingMode = v; return this; }
         public Builder depthMultiplier(int v) { depthMultiplier = v; return this; }
         public Builder pooling(Pooling v) { pooling = v; return this; }
         public Builder dropRate(double v) { dropRate = v; return this; }
@@ -254,6 +293,13 @@ public record Node(
         public Builder returnSequences(boolean v) { returnSequences = v; return this; }
         public Builder inputShape(TensorShape v) { inputShape = v; return this; }
         public Builder outputShape(TensorShape v) { outputShape = v; return this; }
+        public Builder fans(FanConvention v) { fans = v; return this; }
+        public Builder denseAxis(DenseAxis v) { denseAxis = v; return this; }
+        public Builder shapeOp(ShapeOp v) { shapeOp = v; return this; }
+        public Builder dataFormat(DataFormat v) { dataFormat = v; return this; }
+        public Builder inputFormat(DataFormat v) { inputFormat = v; return this; }
+        public Builder target(long... v) { target = v; return this; }
+        public Builder permutation(int... v) { permutation = v; return this; }
         public Builder detail(String v) { detail = v; return this; }
         public Builder pos(SourcePos v) { pos = v; return this; }
 
@@ -264,10 +310,12 @@ public record Node(
         public Node build() {
             return new Node(name, kind, type == null ? kind.name() : type, inputs, dims, activation,
                     weightInit, recurrentInit, biasInit, hasBias, nIn, nOut, kernel, stride,
-                    padding, dilation, convMode, depthMultiplier, pooling, dropRate, updater,
+                    padding, dilation, paddingMode, depthMultiplier, pooling, dropRate, updater,
                     gradientNormalization, loss, merge, wrapped, bidirectionalMode, gateActivation,
                     forgetGateBias, frozen, layerNorm, gamma, beta, timeSteps, returnSequences,
-                    inputShape, outputShape, detail, pos);
+                    inputShape, outputShape, fans, denseAxis, shapeOp, dataFormat, inputFormat, target, permutation,
+                    detail,
+                    pos);
         }
     }
 }

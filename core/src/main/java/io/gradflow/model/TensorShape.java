@@ -29,6 +29,41 @@ public record TensorShape(Kind kind, long size, long[] spatial, long time) {
         return new TensorShape(Kind.RNN, size, null, time);
     }
 
+    /**
+     * A shape written as axes without the batch axis, as Keras writes shapes: (features),
+     * (steps, features), (h, w, channels) or (channels, h, w)...; unknown sizes are -1.
+     *
+     * @param ids true for the integer sequence an embedding reads: (steps) is a sequence of ids
+     */
+    public static TensorShape fromAxes(long[] d, boolean channelsFirst, boolean ids) {
+        if (ids && d.length == 1) {
+            return rnn(1, d[0]);
+        }
+        return switch (d.length) {
+            case 1 -> ff(d[0]);
+            case 2 -> channelsFirst ? rnn(d[0], d[1]) : rnn(d[1], d[0]);
+            case 3, 4 -> channelsFirst ? cnn(d[0], Arrays.copyOfRange(d, 1, d.length))
+                    : cnn(d[d.length - 1], Arrays.copyOfRange(d, 0, d.length - 1));
+            default -> UNKNOWN;
+        };
+    }
+
+    /** The axes of a shape, the inverse of {@link #fromAxes}; null when unknown. */
+    public static long[] toAxes(TensorShape s, boolean channelsFirst) {
+        long[] sp = s.spatial();
+        return switch (s.kind()) {
+            case FF -> new long[] {s.size()};
+            case RNN -> channelsFirst ? new long[] {s.size(), s.time()} : new long[] {s.time(), s.size()};
+            case CNN -> {
+                long[] a = new long[sp.length + 1];
+                System.arraycopy(sp, 0, a, channelsFirst ? 1 : 0, sp.length);
+                a[channelsFirst ? 0 : sp.length] = s.size();
+                yield a;
+            }
+            case UNKNOWN -> null;
+        };
+    }
+
     @Override
     public long[] spatial() {
         return spatial.clone();

@@ -11,6 +11,7 @@ import io.gradflow.analysis.LayerProfile;
 import io.gradflow.model.LayerKind;
 import io.gradflow.rules.Finding;
 import java.io.PrintWriter;
+import java.util.Locale;
 
 /**
  * The machine format. The contract (README) only grows: fields are added, never renamed.
@@ -120,7 +121,7 @@ public final class JsonReporter implements Reporter {
             return JsonNull.INSTANCE;
         }
         double r = Math.abs(d) >= 1e-3 && Math.abs(d) < 1e7
-                ? Math.round(d * 1e6) / 1e6 : Double.parseDouble(String.format(java.util.Locale.ROOT, "%.6g", d));
+                ? Math.round(d * 1e6) / 1e6 : Double.parseDouble(String.format(Locale.ROOT, "%.6g", d));
         return new JsonPrimitive(r);
     }
 }

@@ -5,8 +5,14 @@ import io.gradflow.model.Activation;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
+import io.gradflow.model.activation.Activations;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -67,7 +73,7 @@ public final class Blocks {
             switch (u.kind()) {
                 case BATCH_NORM, LAYER_NORM -> normalized = true;
                 case ACTIVATION -> {
-                    if (act.kind() == Activation.Kind.IDENTITY && u.activation() != null) {
+                    if (act.is(Activations.IDENTITY) && u.activation() != null) {
                         act = u.activation();
                         applier = u;
                     }
@@ -100,8 +106,8 @@ public final class Blocks {
      */
     public static List<List<Block>> chains(List<Block> blocks, Predicate<Block> member, boolean breakAtNorm) {
         List<List<Block>> chains = new ArrayList<>();
-        java.util.Map<String, Block> byLayer = new java.util.HashMap<>();
-        java.util.Set<String> hasPredecessor = new java.util.HashSet<>();
+        Map<String, Block> byLayer = new HashMap<>();
+        Set<String> hasPredecessor = new HashSet<>();
         for (Block b : blocks) {
             byLayer.put(b.layer().name(), b);
         }
@@ -145,7 +151,7 @@ public final class Blocks {
 
     /** Formats decades with one decimal. */
     public static String dec(double d) {
-        return String.format(java.util.Locale.ROOT, "%.1f", Math.abs(d));
+        return String.format(Locale.ROOT, "%.1f", Math.abs(d));
     }
 
     /** Plural helper. */

@@ -2,6 +2,7 @@ package io.gradflow.rules;
 
 import io.gradflow.analysis.LayerProfile;
 import io.gradflow.model.Activation;
+import io.gradflow.model.Distribution;
 import io.gradflow.model.WeightInit;
 
 /**
@@ -25,30 +26,16 @@ public final class InitScale {
      */
     public static double nominal(WeightInit w) {
         double c = w.c();
-        return w.shape() == WeightInit.Shape.TRUNCATED ? c * io.gradflow.model.Distribution.TRUNCATION_FACTOR_2SD : c;
+        return w.shape() == WeightInit.Shape.TRUNCATED ? c * Distribution.TRUNCATION_FACTOR_2SD : c;
     }
 
     /** The v x fanIn that keeps the signal's scale through this nonlinearity. */
     public static double ideal(Activation a) {
-        return switch (a.kind()) {
-            case RELU, RELU6, THRESHOLDEDRELU, RECTIFIEDTANH, HARDSWISH -> 2;
-            case LEAKYRELU, PRELU, RRELU -> {
-                double al = Double.isNaN(a.alpha()) ? 0.01 : a.alpha();
-                yield 2 / (1 + al * al);
-            }
-            case ELU, GELU, SWISH, MISH -> 1.6;
-            case SOFTPLUS -> 2;
-            default -> 1;
-        };
+        return a.fn().idealGain(a.alpha());
     }
 
     /** The initialiser to recommend for a nonlinearity, in DL4J's and Keras's names. */
     public static String recommend(Activation a) {
-        return switch (a.kind()) {
-            case RELU, RELU6, THRESHOLDEDRELU, RECTIFIEDTANH, LEAKYRELU, PRELU, RRELU, ELU, GELU, SWISH,
-                 MISH, SOFTPLUS, HARDSWISH -> "He init (DL4J RELU, Keras he_normal): variance 2/fanIn";
-            case SELU -> "LeCun normal init (DL4J LECUN_NORMAL, Keras lecun_normal): variance 1/fanIn";
-            default -> "Xavier init (DL4J XAVIER, Keras glorot_uniform): variance 2/(fanIn+fanOut)";
-        };
+        return a.fn().recommendedInit();
     }
 }

@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.gradflow.model.Activation;
+import io.gradflow.model.activation.Activations;
 import io.gradflow.model.Distribution;
 import io.gradflow.model.Format;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
-import io.gradflow.model.ShapeInference;
+import io.gradflow.ingest.Finish;
 import io.gradflow.model.TensorShape;
 import io.gradflow.model.WeightInit;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ class SignalPropagationTest {
         }
         nodes.add(Node.builder("out", LayerKind.OUTPUT).inputs(prev).nIn(width).nOut(10)
                 .activation(Activation.SOFTMAX).weightInit(XAVIER).build());
-        return ShapeInference.infer(ModelGraph.of("t", Format.DL4J_JSON, "t", nodes, List.of(), Map.of(), Map.of()));
+        return Finish.shapes(ModelGraph.of("t", Format.DL4J_JSON, "t", nodes, List.of(), Map.of(), Map.of()));
     }
 
     static ModelGraph residual(int blocks, int width) throws Exception {
@@ -60,7 +61,7 @@ class SignalPropagationTest {
         }
         nodes.add(Node.builder("out", LayerKind.OUTPUT).inputs(prev).nIn(width).nOut(10)
                 .activation(Activation.SOFTMAX).weightInit(XAVIER).build());
-        return ShapeInference.infer(ModelGraph.of("t", Format.DL4J_JSON, "t", nodes, List.of(), Map.of(), Map.of()));
+        return Finish.shapes(ModelGraph.of("t", Format.DL4J_JSON, "t", nodes, List.of(), Map.of(), Map.of()));
     }
 
     @Test
@@ -135,7 +136,7 @@ class SignalPropagationTest {
         for (Node n : g.nodes()) {
             nodes.add(n.name().equals("d3") ? n.toBuilder().kind(LayerKind.OPAQUE).build() : n);
         }
-        GradientAnalysis a = SignalPropagation.analyse(ShapeInference.infer(
+        GradientAnalysis a = SignalPropagation.analyse(Finish.shapes(
                 ModelGraph.of("t", Format.DL4J_JSON, "t", nodes, List.of(), Map.of(), Map.of())));
         assertThat(a.verdict()).isEqualTo(Verdict.UNKNOWN);
         assertThat(a.cuts()).contains("d3");
@@ -147,7 +148,7 @@ class SignalPropagationTest {
         // a unit that started above 1 keeps its value, every other unit is dead. Mean field would
         // re-draw a Gaussian each layer and let the signal die; the exact chain keeps
         // E[y^2] = E[z^2; z > 1] for z ~ N(0, 1), checked here against a direct simulation.
-        Activation thr = Activation.of(Activation.Kind.THRESHOLDEDRELU, 1.0);
+        Activation thr = Activation.of(Activations.THRESHOLDEDRELU, 1.0);
         WeightInit id = WeightInit.identity("IDENTITY", 1.0);
         int depth = 6;
         GradientAnalysis a = SignalPropagation.analyse(mlp(depth, 64, thr, id, false), MEAN_FIELD);

@@ -40,7 +40,7 @@ class Dl4jCorpusTest {
         ModelGraph g = read("dl4j-0.5.0_MLP_2_leakyrelu_regression.configuration.json");
         assertThat(g.layerCount()).isEqualTo(2);
         Node dense = g.node("0");
-        assertThat(dense.activation().kind()).isEqualTo(io.gradflow.model.Activation.Kind.LEAKYRELU);
+        assertThat(dense.activation().fn()).isEqualTo(io.gradflow.model.activation.Activations.LEAKYRELU);
         assertThat(dense.weightInit().dist().mean()).isEqualTo(0.1);
         assertThat(dense.weightInit().dist().variance()).isCloseTo(1.44, org.assertj.core.api.Assertions.within(1e-9));
         assertThat(dense.updater().name()).isEqualTo("RMSPROP");
@@ -64,7 +64,7 @@ class Dl4jCorpusTest {
         ModelGraph g = read("dl4j-0.6.0_CG_LSTM_1.configuration.json");
         assertThat(g.layerCount()).isEqualTo(3);
         assertThat(g.node("1").type()).isEqualTo("GravesBidirectionalLSTM");
-        assertThat(g.node("1").activation().kind()).isEqualTo(io.gradflow.model.Activation.Kind.SOFTSIGN);
+        assertThat(g.node("1").activation().fn()).isEqualTo(io.gradflow.model.activation.Activations.SOFTSIGN);
         assertThat(g.node("1").gradientNormalization().name()).isEqualTo("ClipElementWiseAbsoluteValue");
         assertThat(g.node("2").inputs()).containsExactly("1");
     }

@@ -3,11 +3,14 @@ package io.gradflow.verify;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -256,8 +259,8 @@ public abstract class Dl4jNet {
         List<org.deeplearning4j.nn.conf.layers.Layer> readersOfInput(int i) {
             var conf = net.getConfiguration();
             List<org.deeplearning4j.nn.conf.layers.Layer> out = new ArrayList<>();
-            java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>();
-            java.util.Set<String> seen = new java.util.HashSet<>();
+            ArrayDeque<String> queue = new ArrayDeque<>();
+            Set<String> seen = new HashSet<>();
             queue.add(conf.getNetworkInputs().get(i));
             while (!queue.isEmpty() && out.size() < 16) {
                 String cur = queue.poll();

@@ -4,6 +4,7 @@ import io.gradflow.model.Format;
 import io.gradflow.model.ModelGraph;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
@@ -84,7 +85,7 @@ final class KerasImport {
         }
         ComputationGraph g = (ComputationGraph) net;
         List<String> outputs = g.getConfiguration().getNetworkOutputs();
-        List<String> wrapped = new java.util.ArrayList<>();
+        List<String> wrapped = new ArrayList<>();
         var b = new org.deeplearning4j.nn.transferlearning.TransferLearning.GraphBuilder(g);
         boolean changed = false;
         for (String out : outputs) {

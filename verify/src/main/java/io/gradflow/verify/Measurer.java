@@ -154,34 +154,12 @@ public final class Measurer {
 
     /** Fraction of outputs where the slope is under 10% of the activation's maximum slope. */
     static double saturatedFraction(Activation a, INDArray out) {
-        double lo;
-        double hi;
-        switch (a.kind()) {
-            case SIGMOID -> {
-                lo = 0.0257;
-                hi = 1 - lo;
-            }
-            case TANH -> {
-                lo = -0.9487;
-                hi = 0.9487;
-            }
-            case SOFTSIGN -> {
-                lo = -0.6838;
-                hi = 0.6838;
-            }
-            case HARDSIGMOID -> {
-                lo = 1e-9;
-                hi = 1 - 1e-9;
-            }
-            case HARDTANH -> {
-                lo = -1 + 1e-9;
-                hi = 1 - 1e-9;
-            }
-            default -> {
-                lo = -0.95 * 1.7159;
-                hi = 0.95 * 1.7159;
-            }
+        double[] bounds = a.fn().saturatedOutputs(a.alpha(), a.beta());
+        if (bounds == null) {
+            return Double.NaN;
         }
+        double lo = bounds[0];
+        double hi = bounds[1];
         long outside = count(out.cond(Conditions.lessThanOrEqual(lo)))
                 + count(out.cond(Conditions.greaterThanOrEqual(hi)));
         return (double) outside / out.length();

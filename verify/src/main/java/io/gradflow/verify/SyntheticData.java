@@ -1,6 +1,7 @@
 package io.gradflow.verify;
 
 import io.gradflow.model.Activation;
+import io.gradflow.model.activation.Activations;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
@@ -60,7 +61,7 @@ public final class SyntheticData {
         Node user = firstUser(in);
         if (user != null && user.kind() == LayerKind.EMBEDDING) {
             long vocab = Math.max(user.nIn(), 2);
-            boolean sequence = user.type().contains("Sequence") || s.kind() == TensorShape.Kind.RNN;
+            boolean sequence = user.returnSequences() || s.kind() == TensorShape.Kind.RNN;
             long[] shape = sequence ? new long[] {batch, Math.max(s.time(), 1)} : new long[] {batch, 1};
             INDArray idx = Nd4j.rand(DataType.DOUBLE, shape).muli(vocab);
             return org.nd4j.linalg.ops.transforms.Transforms.floor(idx, false).castTo(dtype);
@@ -109,9 +110,9 @@ public final class SyntheticData {
     private INDArray label(Node n, long[] shape) {
         String loss = n == null || n.loss() == null ? "" : n.loss().toUpperCase(Locale.ROOT);
         Activation a = n == null ? null : n.activation();
-        boolean softmax = a != null && a.kind() == Activation.Kind.SOFTMAX || loss.contains("MCXENT")
+        boolean softmax = a != null && a.is(Activations.SOFTMAX) || loss.contains("MCXENT")
                 || loss.contains("NEGATIVELOGLIKELIHOOD") || loss.contains("KL");
-        boolean binary = a != null && a.kind() == Activation.Kind.SIGMOID || loss.contains("XENT")
+        boolean binary = a != null && a.is(Activations.SIGMOID) || loss.contains("XENT")
                 || loss.contains("BINARY") || loss.contains("HINGE");
         if (softmax && shape.length >= 2) {
             return oneHot(shape);

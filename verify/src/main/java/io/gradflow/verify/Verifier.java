@@ -1,15 +1,13 @@
 package io.gradflow.verify;
 
 import io.gradflow.analysis.GradientAnalysis;
-import io.gradflow.analysis.SignalPropagation;
 import io.gradflow.analysis.Verdict;
-import io.gradflow.ingest.ModelLoader;
+import io.gradflow.engine.Pipeline;
 import io.gradflow.ingest.ReadException;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.report.ModelResult;
 import io.gradflow.rules.Finding;
 import io.gradflow.rules.RuleConfig;
-import io.gradflow.rules.RuleEngine;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,12 +50,10 @@ public final class Verifier {
     }
 
     public VerifyReport verify(Path file, String display) throws ReadException, VerifyException {
-        ModelGraph g = ModelLoader.load(file, display);
-        SignalPropagation.Options aopts = SignalPropagation.Options.DEFAULT.withThresholds(opts.config().thresholds())
-                .withBatch(opts.batch());
-        GradientAnalysis a = SignalPropagation.analyse(g, aopts);
-        List<Finding> findings = RuleEngine.run(g, a, opts.config(), g.suppressions());
-        ModelResult lint = new ModelResult(g, a, findings);
+        ModelGraph g = Pipeline.read(file, display);
+        ModelResult lint = Pipeline.check(g, opts.config(), opts.batch());
+        GradientAnalysis a = lint.analysis();
+        List<Finding> findings = lint.findings();
         if (!a.cuts().isEmpty()) {
             progress.println("gradflow verify: " + display + ": layers gradflow cannot model ("
                     + String.join(", ", a.cuts()) + "); measuring anyway");
@@ -67,19 +63,18 @@ public final class Verifier {
         Dl4jNet net = Dl4jNet.of(built.network(), g);
         DataType dtype = net.params().dataType();
         Nd4j.getRandom().setSeed(opts.seed());
-        ModelGraph sized = SignalPropagation.withAssumedSizes(g, aopts);
-        List<String> layouts = new java.util.ArrayList<>();
-        for (int i = 0; i < sized.inputs().size(); i++) {
+        List<String> layouts = new ArrayList<>();
+        for (int i = 0; i < g.inputs().size(); i++) {
             layouts.add(net.inputLayout(i));
         }
-        SyntheticData data = new SyntheticData(sized, dtype, layouts);
-        Measurer measurer = new Measurer(sized, a, data, opts.config().thresholds());
+        SyntheticData data = new SyntheticData(g, dtype, layouts);
+        Measurer measurer = new Measurer(g, a, data, opts.config().thresholds());
         Measurement atInit;
         try {
             atInit = measurer.measure(net, opts.probeBatches(), opts.batch(), 0);
         } catch (RuntimeException e) {
             throw new VerifyException("Deeplearning4j could not run this network on synthetic inputs shaped "
-                    + inputShapes(sized) + ": " + NetworkBuilder.oneLine(e), e);
+                    + inputShapes(g) + ": " + NetworkBuilder.oneLine(e), e);
         }
 
         Map<String, Double> ratioSum = new HashMap<>();

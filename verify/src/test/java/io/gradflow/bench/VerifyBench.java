@@ -35,7 +35,7 @@ public final class VerifyBench {
         // plain DL4J: build, then fit `steps` synthetic batches (labels made once per step, no probes)
         NetworkBuilder.Built built = NetworkBuilder.build(file, g, 42, false);
         Dl4jNet net = Dl4jNet.of(built.network(), g);
-        ModelGraph sized = SignalPropagation.withAssumedSizes(g, SignalPropagation.Options.DEFAULT);
+        ModelGraph sized = g;
         Nd4j.getRandom().setSeed(42);
         SyntheticData data = new SyntheticData(sized, net.params().dataType());
         INDArray[] x0 = data.features(batch);

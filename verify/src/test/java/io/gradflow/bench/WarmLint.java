@@ -1,11 +1,9 @@
 package io.gradflow.bench;
 
-import io.gradflow.analysis.GradientAnalysis;
-import io.gradflow.analysis.SignalPropagation;
+import io.gradflow.engine.Pipeline;
 import io.gradflow.ingest.ModelLoader;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.rules.RuleConfig;
-import io.gradflow.rules.RuleEngine;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -39,8 +37,6 @@ public final class WarmLint {
     }
 
     private static void once(Path file) throws Exception {
-        ModelGraph g = ModelLoader.load(file, file.toString());
-        GradientAnalysis a = SignalPropagation.analyse(g);
-        RuleEngine.run(g, a, RuleConfig.DEFAULT, g.suppressions());
+        Pipeline.lint(file, file.toString(), RuleConfig.DEFAULT);
     }
 }

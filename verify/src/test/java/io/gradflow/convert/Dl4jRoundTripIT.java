@@ -199,7 +199,7 @@ class Dl4jRoundTripIT {
             assertThat(m.dropRate()).as(at).isCloseTo(n.dropRate(), within(1e-9));
             assertThat(m.merge()).as(at).isEqualTo(n.merge());
             if (n.activation() != null) {
-                assertThat(m.activation().kind()).as(at).isEqualTo(n.activation().kind());
+                assertThat(m.activation().fn()).as(at).isEqualTo(n.activation().fn());
                 // parameters are NaN where the activation has none
                 assertThat(Double.compare(m.activation().alpha(), n.activation().alpha())).as(at + ": alpha").isZero();
                 assertThat(Double.compare(m.activation().beta(), n.activation().beta())).as(at + ": beta").isZero();
@@ -225,7 +225,7 @@ class Dl4jRoundTripIT {
                 assertThat(m.kernel()).as(at).isEqualTo(n.kernel());
                 assertThat(m.stride()).as(at).isEqualTo(n.stride());
                 assertThat(m.padding()).as(at).isEqualTo(n.padding());
-                assertThat(m.convMode()).as(at).isEqualTo(n.convMode());
+                assertThat(m.paddingMode()).as(at).isEqualTo(n.paddingMode());
                 assertThat(m.pooling()).as(at).isEqualTo(n.pooling());
             }
         }

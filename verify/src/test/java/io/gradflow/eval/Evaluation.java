@@ -151,7 +151,7 @@ public final class Evaluation {
             String json = Dl4jConfigs.json(c.spec());
             ModelGraph g = ModelLoader.loadJson(c.id() + ".json", json.getBytes(StandardCharsets.UTF_8));
             GradientAnalysis a = SignalPropagation.analyse(g, SignalPropagation.Options.DEFAULT.withBatch(BATCH));
-            ModelGraph sized = SignalPropagation.withAssumedSizes(g, SignalPropagation.Options.DEFAULT);
+            ModelGraph sized = g;
             DataType dtype = c.spec().doubles() ? DataType.DOUBLE : DataType.FLOAT;
             double ratio = 0;
             double signal = 0;

@@ -54,7 +54,7 @@ public final class Profile {
             long seed = Long.getLong("gradflow.eval.seed", 42);
             Object net = io.gradflow.verify.NetworkBuilder.fromJson(json, seed);
             Nd4j.getRandom().setSeed(seed);
-            ModelGraph sized = SignalPropagation.withAssumedSizes(g, SignalPropagation.Options.DEFAULT);
+            ModelGraph sized = g;
             DataType dt = c.spec().doubles() ? DataType.DOUBLE : DataType.FLOAT;
             Measurement m = new Measurer(sized, a, new SyntheticData(sized, dt), Thresholds.DEFAULT)
                     .measure(Dl4jNet.of(net, g), batches, Evaluation.BATCH, 0);

@@ -1,7 +1,7 @@
 package io.gradflow.ingest;
 
-import io.gradflow.ingest.json.JsonParser;
-import io.gradflow.ingest.json.JsonValue;
+import io.gradflow.json.JsonParser;
+import io.gradflow.json.JsonValue;
 import io.gradflow.ingest.keras.KerasHdf5;
 import java.nio.file.Files;
 import java.nio.file.Path;

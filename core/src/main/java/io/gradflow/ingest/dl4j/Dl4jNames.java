@@ -1,13 +1,18 @@
 package io.gradflow.ingest.dl4j;
 
 import io.gradflow.model.Activation;
-import io.gradflow.model.Activation.Kind;
 import io.gradflow.model.Distribution;
-import io.gradflow.model.WeightInit;
 import io.gradflow.model.WeightInit.Fan;
 import io.gradflow.model.WeightInit.Shape;
+import io.gradflow.model.WeightInit;
+import io.gradflow.model.activation.ActivationFunction;
+import io.gradflow.model.activation.Activations;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleBiFunction;
+import java.util.function.ToDoubleFunction;
 
 /**
  * DL4J's names for activations, initialisers and legacy layer types, across format generations:
@@ -63,54 +68,47 @@ final class Dl4jNames {
         return className.substring(Math.max(dot, dollar) + 1);
     }
 
-    /**
-     * An activation from its DL4J name: an enum string ("leakyrelu"), a legacy wrapper key
-     * ("LReLU") or a class simple name ("ActivationLReLU"). Unknown names give UNKNOWN.
-     */
-    static Kind activationKind(String raw) {
-        String n = raw.toLowerCase(Locale.ROOT);
-        if (n.startsWith("activation") && n.length() > "activation".length()) {
-            n = n.substring("activation".length());
-        }
-        return switch (n) {
-            case "cube" -> Kind.CUBE;
-            case "elu" -> Kind.ELU;
-            case "hardsigmoid" -> Kind.HARDSIGMOID;
-            case "hardtanh" -> Kind.HARDTANH;
-            case "identity", "linear" -> Kind.IDENTITY;
-            case "leakyrelu", "lrelu" -> Kind.LEAKYRELU;
-            case "rationaltanh" -> Kind.RATIONALTANH;
-            case "relu" -> Kind.RELU;
-            case "relu6" -> Kind.RELU6;
-            case "rrelu" -> Kind.RRELU;
-            case "sigmoid" -> Kind.SIGMOID;
-            case "softmax" -> Kind.SOFTMAX;
-            case "softplus" -> Kind.SOFTPLUS;
-            case "softsign" -> Kind.SOFTSIGN;
-            case "tanh" -> Kind.TANH;
-            case "rectifiedtanh" -> Kind.RECTIFIEDTANH;
-            case "selu" -> Kind.SELU;
-            case "swish" -> Kind.SWISH;
-            case "thresholdedrelu" -> Kind.THRESHOLDEDRELU;
-            case "gelu" -> Kind.GELU;
-            case "mish" -> Kind.MISH;
-            case "prelu" -> Kind.PRELU;
-            default -> Kind.UNKNOWN;
-        };
-    }
-
     /** ReLU with DL4J's optional cap, threshold and negative slope. */
     static Activation relu(double max, double threshold, double negativeSlope) {
         if (!Double.isNaN(negativeSlope) && negativeSlope != 0) {
-            return Activation.of(Kind.LEAKYRELU, negativeSlope);
+            return Activation.of(Activations.LEAKYRELU, negativeSlope);
         }
         if (!Double.isNaN(max) && max > 0) {
-            return Activation.of(Kind.RELU6, max);
+            return Activation.of(Activations.RELU6, max);
         }
         if (!Double.isNaN(threshold) && threshold != 0) {
-            return Activation.of(Kind.THRESHOLDEDRELU, threshold);
+            return Activation.of(Activations.THRESHOLDEDRELU, threshold);
         }
         return Activation.RELU;
+    }
+
+    /**
+     * An activation from an ND4J activation object: its class simple name and its fields (the
+     * fields each function writes, read back with the same names and DL4J's defaults).
+     */
+    static Activation activation(String cls, ToDoubleBiFunction<String, Double> field,
+                                 boolean precise) {
+        ActivationFunction fn = Activations.byDl4jName(cls).orElse(null);
+        if (fn == null) {
+            return Activation.unknown(cls);
+        }
+        if (fn == Activations.RELU) {
+            return relu(field.applyAsDouble("max", Double.NaN), field.applyAsDouble("threshold", Double.NaN),
+                    field.applyAsDouble("negativeSlope", Double.NaN));
+        }
+        if (fn == Activations.GELU) {
+            // precise: the tanh form, within 1e-3 of the exact x Phi(x)
+            return precise ? Activation.of(fn, Double.NaN) : Activation.of(fn);
+        }
+        List<String> keys = new ArrayList<>(fn.dl4jFields(fn.defaultAlpha(), fn.defaultBeta()).keySet());
+        double alpha = keys.isEmpty() ? fn.defaultAlpha() : field.applyAsDouble(keys.get(0), fn.defaultAlpha());
+        double beta = keys.size() < 2 ? fn.defaultBeta() : field.applyAsDouble(keys.get(1), fn.defaultBeta());
+        return new Activation(fn, alpha, beta, null);
+    }
+
+    /** An activation from a DL4J name (an enum string, a legacy key); unknown names stay as they are. */
+    static Activation activation(String name) {
+        return Activations.byDl4jName(name).map(Activation::of).orElseGet(() -> Activation.unknown(name));
     }
 
     /**
@@ -153,7 +151,7 @@ final class Dl4jNames {
     }
 
     /** A distribution from its class simple name or legacy wrapper key and its fields. */
-    static Distribution distribution(String raw, java.util.function.ToDoubleFunction<String> field) {
+    static Distribution distribution(String raw, ToDoubleFunction<String> field) {
         String n = raw.toLowerCase(Locale.ROOT).replace("distribution", "");
         return switch (n) {
             case "normal", "gaussian" -> Distribution.normal(field.applyAsDouble("mean"), field.applyAsDouble("std"));

@@ -1,20 +1,24 @@
 package io.gradflow.ingest.dl4j;
 
+import io.gradflow.ingest.Finish;
 import io.gradflow.ingest.ReadException;
-import io.gradflow.ingest.json.JsonValue;
+import io.gradflow.json.JsonValue;
+import io.gradflow.kinds.Kind;
+import io.gradflow.kinds.Kinds;
 import io.gradflow.model.Activation;
-import io.gradflow.model.Activation.Kind;
 import io.gradflow.model.Distribution;
 import io.gradflow.model.Format;
 import io.gradflow.model.GraphException;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
-import io.gradflow.model.ShapeInference;
+import io.gradflow.model.PaddingMode;
+import io.gradflow.model.ShapeOp;
 import io.gradflow.model.SourcePos;
 import io.gradflow.model.TensorShape;
 import io.gradflow.model.WeightInit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -154,7 +158,7 @@ public final class Dl4jReader {
         }
         meta.put("backpropType", root.str("backpropType") == null ? "Standard" : root.str("backpropType"));
         ModelGraph g = ModelGraph.of(source, Format.DL4J_JSON, kind, nodes, outputs, Map.of(), meta);
-        return ShapeInference.infer(g);
+        return Finish.finish(g);
     }
 
     /** Which DL4J serialisation generation wrote the file. */
@@ -209,7 +213,7 @@ public final class Dl4jReader {
 
     private static long[] unknownSpatial(int dims) {
         long[] s = new long[Math.max(dims, 1)];
-        java.util.Arrays.fill(s, -1);
+        Arrays.fill(s, -1);
         return s;
     }
 
@@ -221,7 +225,7 @@ public final class Dl4jReader {
             return opaque(name, "vertex", "unrecognised graph vertex entry", v);
         }
         JsonValue body = t.body;
-        return switch (t.cls) {
+        Node.Builder b = switch (t.cls) {
             case "LayerVertex" -> {
                 JsonValue layerConf = body.opt("layerConf");
                 JsonValue holder = layerConf == null ? null : layerConf.opt("layer");
@@ -229,48 +233,52 @@ public final class Dl4jReader {
                     throw new ReadException("layer vertex '" + name + "' has no layerConf.layer", pos(v));
                 }
                 // a vertex's key is its name, whatever the layer's own layerName says
-                Node.Builder b = layer(name, true, holder, layerConf);
+                Node.Builder lb = layer(name, true, holder, layerConf);
                 JsonValue pp = body.opt("preProcessor");
                 if (pp != null) {
-                    b.inputShape(preprocessorShape(pp));
+                    lb.inputShape(preprocessorShape(pp));
                 }
-                yield b;
+                yield lb;
             }
-            case "MergeVertex" -> simple(name, LayerKind.CONCAT, t, v);
-            case "ElementWiseVertex" -> {
-                String op = body.str("op");
-                Node.Merge m = switch (op == null ? "Add" : op) {
-                    case "Subtract" -> Node.Merge.SUBTRACT;
-                    case "Product" -> Node.Merge.PRODUCT;
-                    case "Average" -> Node.Merge.AVERAGE;
-                    case "Max" -> Node.Merge.MAX;
-                    default -> Node.Merge.ADD;
-                };
-                yield simple(name, LayerKind.ELEMENTWISE, t, v).merge(m);
-            }
-            case "ScaleVertex", "ShiftVertex" -> simple(name, LayerKind.SCALE, t, v)
-                    .gamma(body.num("scaleFactor", 1.0)).beta(body.num("shiftFactor", 0.0));
-            case "L2NormalizeVertex" -> simple(name, LayerKind.LAYER_NORM, t, v);
-            case "AttentionVertex" -> simple(name, LayerKind.ATTENTION, t, v)
-                    .nIn(body.integer("nInQueries", -1)).nOut(body.integer("nOut", -1))
-                    .weightInit(weightInit(body));
             case "FrozenVertex" -> {
                 JsonValue inner = body.opt("vertex");
                 yield inner == null ? opaque(name, t.cls, "frozen vertex without its vertex", v)
                         : vertex(name, inner).frozen(true);
             }
-            case "SubsetVertex", "StackVertex", "UnstackVertex", "PreprocessorVertex", "ReshapeVertex",
-                 "DuplicateToTimeSeriesVertex", "LastTimeStepVertex", "ReverseTimeSeriesVertex",
-                 "PoolHelperVertex", "InputVertex" -> {
-                Node.Builder b = simple(name, LayerKind.SHAPE, t, v);
-                JsonValue pp = body.opt("preProcessor");
-                if (pp != null) {
-                    b.outputShape(preprocessorOutput(pp));
-                }
-                yield b;
+            default -> {
+                LayerKind k = kindOf(t.cls);
+                yield k == null ? null : switch (k) {
+                    case CONCAT -> simple(name, k, t, v);
+                    case ELEMENTWISE -> {
+                        String op = body.str("op");
+                        Node.Merge m = switch (op == null ? "Add" : op) {
+                            case "Subtract" -> Node.Merge.SUBTRACT;
+                            case "Product" -> Node.Merge.PRODUCT;
+                            case "Average" -> Node.Merge.AVERAGE;
+                            case "Max" -> Node.Merge.MAX;
+                            default -> Node.Merge.ADD;
+                        };
+                        yield simple(name, k, t, v).merge(m);
+                    }
+                    case SCALE -> simple(name, k, t, v).gamma(body.num("scaleFactor", 1.0))
+                            .beta(body.num("shiftFactor", 0.0));
+                    case LAYER_NORM -> simple(name, k, t, v);
+                    case ATTENTION -> simple(name, k, t, v).nIn(body.integer("nInQueries", -1))
+                            .nOut(body.integer("nOut", -1)).weightInit(weightInit(body));
+                    case SHAPE -> {
+                        Node.Builder sb = simple(name, k, t, v)
+                                .shapeOp("LastTimeStepVertex".equals(t.cls) ? ShapeOp.LAST_TIME_STEP : ShapeOp.PASS);
+                        JsonValue pp = body.opt("preProcessor");
+                        if (pp != null) {
+                            sb.outputShape(preprocessorOutput(pp));
+                        }
+                        yield sb;
+                    }
+                    default -> null;
+                };
             }
-            default -> opaque(name, t.cls, "graph vertex class " + t.cls + " is not one gradflow models", v);
         };
+        return b != null ? b : opaque(name, t.cls, "graph vertex class " + t.cls + " is not one gradflow models", v);
     }
 
     private Node.Builder simple(String name, LayerKind kind, Typed t, JsonValue v) {
@@ -359,7 +367,7 @@ public final class Dl4jReader {
                 int d = dimsOf(cls, kind);
                 b.kernel(trim(body.ints("kernelSize"), d)).stride(trim(body.ints("stride"), d))
                         .padding(trim(body.ints("padding"), d)).dilation(trim(body.ints("dilation"), d))
-                        .convMode(body.str("convolutionMode"))
+                        .paddingMode(PaddingMode.parse(body.str("convolutionMode")))
                         .depthMultiplier((int) body.integer("depthMultiplier", 1));
                 if (kind == LayerKind.POOLING) {
                     b.pooling(pooling(body.str("poolingType")));
@@ -379,7 +387,8 @@ public final class Dl4jReader {
             }
             case OUTPUT, LOSS -> b.loss(loss(body));
             case SHAPE -> shapeParams(b, cls, body);
-            case EMBEDDING -> b.hasBias(body.bool("hasBias", false));
+            case EMBEDDING -> b.hasBias(body.bool("hasBias", false))
+                    .returnSequences("EmbeddingSequenceLayer".equals(cls));
             default -> { }
         }
         if ("VariationalAutoencoder".equals(cls)) {
@@ -399,33 +408,9 @@ public final class Dl4jReader {
         };
     }
 
+    /** The kind DL4J's class is (one table for reading and writing: each kind's DL4J part), or null. */
     private static LayerKind kindOf(String cls) {
-        return switch (cls) {
-            case "DenseLayer", "AutoEncoder", "RBM", "VariationalAutoencoder" -> LayerKind.DENSE;
-            case "ConvolutionLayer", "Convolution1DLayer", "Convolution1D", "Convolution2D",
-                 "Convolution3D" -> LayerKind.CONV;
-            case "Deconvolution2D", "Deconvolution3D" -> LayerKind.DECONV;
-            case "DepthwiseConvolution2D" -> LayerKind.DEPTHWISE_CONV;
-            case "SeparableConvolution2D" -> LayerKind.SEPARABLE_CONV;
-            case "LocallyConnected1D", "LocallyConnected2D" -> LayerKind.LOCALLY_CONNECTED;
-            case "SubsamplingLayer", "Subsampling1DLayer", "Subsampling3DLayer", "Pooling1D",
-                 "Pooling2D" -> LayerKind.POOLING;
-            case "GlobalPoolingLayer" -> LayerKind.GLOBAL_POOLING;
-            case "BatchNormalization" -> LayerKind.BATCH_NORM;
-            case "LocalResponseNormalization" -> LayerKind.LOCAL_RESPONSE_NORM;
-            case "ActivationLayer", "PReLULayer", "ElementWiseMultiplicationLayer" -> LayerKind.ACTIVATION;
-            case "DropoutLayer" -> LayerKind.DROPOUT;
-            case "EmbeddingLayer", "EmbeddingSequenceLayer" -> LayerKind.EMBEDDING;
-            case "SimpleRnn" -> LayerKind.SIMPLE_RNN;
-            case "LSTM", "GravesLSTM", "GravesBidirectionalLSTM" -> LayerKind.LSTM;
-            case "SelfAttentionLayer", "LearnedSelfAttentionLayer", "RecurrentAttentionLayer" -> LayerKind.ATTENTION;
-            case "OutputLayer", "RnnOutputLayer", "CenterLossOutputLayer", "OCNNOutputLayer" -> LayerKind.OUTPUT;
-            case "LossLayer", "RnnLossLayer", "CnnLossLayer", "Cnn3DLossLayer", "Yolo2OutputLayer" -> LayerKind.LOSS;
-            case "ZeroPaddingLayer", "ZeroPadding1DLayer", "ZeroPadding3DLayer", "Cropping1D", "Cropping2D",
-                 "Cropping3D", "Upsampling1D", "Upsampling2D", "Upsampling3D", "SpaceToDepthLayer",
-                 "SpaceToBatchLayer", "RepeatVector", "MaskLayer" -> LayerKind.SHAPE;
-            default -> null;
-        };
+        return Kinds.byDl4jClass(cls).map(Kind::tag).orElse(null);
     }
 
     private static int dimsOf(String cls, LayerKind kind) {
@@ -446,21 +431,22 @@ public final class Dl4jReader {
         if (values == null || dims <= 0 || values.length <= dims) {
             return values;
         }
-        return java.util.Arrays.copyOf(values, dims);
+        return Arrays.copyOf(values, dims);
     }
 
     private static void shapeParams(Node.Builder b, String cls, JsonValue body) {
+        b.shapeOp(ShapeOp.PASS);
         if (cls.startsWith("ZeroPadding")) {
-            b.padding(body.ints("padding"));
+            b.shapeOp(ShapeOp.ZERO_PADDING).padding(body.ints("padding"));
         } else if (cls.startsWith("Cropping")) {
-            b.padding(body.ints("cropping"));
+            b.shapeOp(ShapeOp.CROPPING).padding(body.ints("cropping"));
         } else if (cls.startsWith("Upsampling")) {
-            b.kernel(body.ints("size"));
+            b.shapeOp(ShapeOp.UPSAMPLING).kernel(body.ints("size"));
         } else if (cls.equals("SpaceToDepthLayer") || cls.equals("SpaceToBatchLayer")) {
             int[] block = body.ints("blockSize");
             b.kernel(block == null ? body.ints("blocks") : block);
         } else if (cls.equals("RepeatVector")) {
-            b.timeSteps(body.integer("n", -1));
+            b.shapeOp(ShapeOp.REPEAT_VECTOR).timeSteps(body.integer("n", -1));
         }
     }
 
@@ -483,37 +469,19 @@ public final class Dl4jReader {
         if (fn == null) {
             fn = body.opt("activationFunction");
         }
-        return fn == null ? fromName(dflt) : activationFrom(fn, dflt);
+        return fn == null ? Dl4jNames.activation(dflt) : activationFrom(fn, dflt);
     }
 
     private static Activation activationFrom(JsonValue fn, String dflt) {
         if (fn.isString()) {
-            return fromName(fn.asText());
+            return Dl4jNames.activation(fn.asText());
         }
         Typed t = typed(fn);
         if (t == null) {
-            return fromName(dflt);
+            return Dl4jNames.activation(dflt);
         }
-        Kind k = Dl4jNames.activationKind(t.cls);
         JsonValue p = t.body;
-        return switch (k) {
-            case ELU -> Activation.of(Kind.ELU, p.num("alpha", 1.0));
-            case LEAKYRELU -> Activation.of(Kind.LEAKYRELU, p.num("alpha", 0.01));
-            case RELU -> Dl4jNames.relu(p.num("max", Double.NaN), p.num("threshold", Double.NaN),
-                    p.num("negativeSlope", Double.NaN));
-            case RRELU -> new Activation(Kind.RRELU, p.num("l", 1.0 / 8), p.num("u", 1.0 / 3), null);
-            case THRESHOLDEDRELU -> Activation.of(Kind.THRESHOLDEDRELU, p.num("theta", 1.0));
-            // precise: the tanh form, within 1e-3 of the exact x Phi(x)
-            case GELU -> p.bool("precise", false)
-                    ? Activation.of(Kind.GELU, Double.NaN) : Activation.of(Kind.GELU);
-            case UNKNOWN -> Activation.unknown(t.cls);
-            default -> Activation.of(k);
-        };
-    }
-
-    private static Activation fromName(String name) {
-        Kind k = Dl4jNames.activationKind(name);
-        return k == Kind.UNKNOWN ? Activation.unknown(name) : Activation.of(k);
+        return Dl4jNames.activation(t.cls, p::num, p.bool("precise", false));
     }
 
     private static WeightInit weightInit(JsonValue body) {

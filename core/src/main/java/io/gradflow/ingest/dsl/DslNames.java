@@ -4,6 +4,8 @@ import io.gradflow.model.Activation;
 import io.gradflow.model.Distribution;
 import io.gradflow.model.Node;
 import io.gradflow.model.WeightInit;
+import io.gradflow.model.activation.ActivationFunction;
+import io.gradflow.model.activation.Activations;
 import io.gradflow.model.WeightInit.Fan;
 import io.gradflow.model.WeightInit.Shape;
 import java.util.ArrayList;
@@ -47,33 +49,19 @@ final class DslNames {
         }
     }
 
-    private record ActivationSpec(Activation.Kind kind, List<String> params, double[] defaults) { }
-
-    private static final Map<String, ActivationSpec> ACTIVATIONS = activations();
+    /**
+     * The DSL's activations: every function Deeplearning4j can build (the DSL converts to DL4J), by
+     * its id, with its parameters and DL4J's defaults for them.
+     */
+    private static final Map<String, ActivationFunction> ACTIVATIONS = activations();
     private static final Map<String, String> ACTIVATION_ALIASES = Map.of("lrelu", "leakyrelu", "linear", "identity");
 
-    private static Map<String, ActivationSpec> activations() {
-        Map<String, ActivationSpec> m = new LinkedHashMap<>();
-        for (Activation.Kind k : List.of(Activation.Kind.RELU, Activation.Kind.LEAKYRELU, Activation.Kind.ELU,
-                Activation.Kind.SELU, Activation.Kind.GELU, Activation.Kind.SWISH, Activation.Kind.MISH,
-                Activation.Kind.SOFTPLUS, Activation.Kind.SOFTSIGN, Activation.Kind.SIGMOID,
-                Activation.Kind.HARDSIGMOID, Activation.Kind.TANH, Activation.Kind.HARDTANH,
-                Activation.Kind.RATIONALTANH, Activation.Kind.RECTIFIEDTANH, Activation.Kind.RELU6,
-                Activation.Kind.RRELU, Activation.Kind.THRESHOLDEDRELU, Activation.Kind.CUBE,
-                Activation.Kind.IDENTITY, Activation.Kind.SOFTMAX)) {
-            List<String> params = switch (k) {
-                case LEAKYRELU, ELU -> List.of("alpha");
-                case RRELU -> List.of("lower", "upper");
-                case THRESHOLDEDRELU -> List.of("theta");
-                default -> List.of();
-            };
-            Activation d = Activation.of(k);
-            double[] defaults = switch (k) {
-                case RRELU -> new double[] {d.alpha(), d.beta()};
-                case LEAKYRELU, ELU, THRESHOLDEDRELU -> new double[] {d.alpha()};
-                default -> new double[0];
-            };
-            m.put(k.name().toLowerCase(Locale.ROOT), new ActivationSpec(k, params, defaults));
+    private static Map<String, ActivationFunction> activations() {
+        Map<String, ActivationFunction> m = new LinkedHashMap<>();
+        for (ActivationFunction f : Activations.all()) {
+            if (!f.dl4jNames().isEmpty()) {
+                m.put(f.id(), f);
+            }
         }
         return Collections.unmodifiableMap(m);
     }
@@ -96,22 +84,22 @@ final class DslNames {
 
     static Activation activation(String name, List<Double> args) throws BadName {
         String k = key(name);
-        ActivationSpec spec = ACTIVATIONS.get(ACTIVATION_ALIASES.getOrDefault(k, k));
-        if (spec == null) {
+        ActivationFunction fn = ACTIVATIONS.get(ACTIVATION_ALIASES.getOrDefault(k, k));
+        if (fn == null) {
             throw new BadName("unknown activation '" + name + "'" + Suggest.hint(name, activationNames()));
         }
-        double[] v = arguments(name, args, spec.params(), spec.defaults());
-        return switch (spec.kind()) {
-            case LEAKYRELU, ELU -> Activation.of(spec.kind(), v[0]);
-            case THRESHOLDEDRELU -> Activation.of(spec.kind(), v[0]);
-            case RRELU -> {
-                if (!(v[0] < v[1]) || v[0] < 0) {
-                    throw new BadName("rrelu(lower, upper) needs 0 <= lower < upper, got rrelu(" + num(v[0]) + ", "
-                            + num(v[1]) + ")");
-                }
-                yield new Activation(Activation.Kind.RRELU, v[0], v[1], null);
-            }
-            default -> Activation.of(spec.kind());
+        List<String> params = fn.parameters();
+        double[] defaults = params.size() == 2 ? new double[] {fn.defaultAlpha(), fn.defaultBeta()}
+                : params.size() == 1 ? new double[] {fn.defaultAlpha()} : new double[0];
+        double[] v = arguments(name, args, params, defaults);
+        if (fn == Activations.RRELU && (!(v[0] < v[1]) || v[0] < 0)) {
+            throw new BadName("rrelu(lower, upper) needs 0 <= lower < upper, got rrelu(" + num(v[0]) + ", "
+                    + num(v[1]) + ")");
+        }
+        return switch (params.size()) {
+            case 0 -> Activation.of(fn);
+            case 1 -> Activation.of(fn, v[0]);
+            default -> new Activation(fn, v[0], v[1], null);
         };
     }
 

@@ -1,5 +1,6 @@
 package io.gradflow.ingest.dsl;
 
+import io.gradflow.ingest.Finish;
 import io.gradflow.ingest.ReadException;
 import io.gradflow.ingest.ReadException.Problem;
 import io.gradflow.model.ModelGraph;
@@ -51,7 +52,7 @@ public final class DslReader {
         }
         List<Problem> directiveProblems = new ArrayList<>();
         Directives directives = Directives.scan(comments, directiveProblems);
-        return new GraphBuilder(source, modelName(source), directives, directiveProblems).build(file);
+        return Finish.finish(new GraphBuilder(source, modelName(source), directives, directiveProblems).build(file));
     }
 
     /** A model without a `model` statement is named after its file. */

@@ -1,7 +1,8 @@
 package io.gradflow.ingest.dsl;
 
-import io.gradflow.ingest.ReadException;
+import io.gradflow.ingest.Finish;
 import io.gradflow.ingest.ReadException.Problem;
+import io.gradflow.ingest.ReadException;
 import io.gradflow.ingest.dsl.GradflowDslParser.ActivationLayerContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.ActivationOptContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.AsOptContext;
@@ -43,11 +44,13 @@ import io.gradflow.model.GraphException;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
-import io.gradflow.model.ShapeInference;
+import io.gradflow.model.PaddingMode;
 import io.gradflow.model.SourcePos;
 import io.gradflow.model.TensorShape;
 import io.gradflow.model.WeightInit;
+import io.gradflow.model.activation.Activations;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -172,7 +175,7 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
             error(e.pos(), e.getMessage());
             throw failure();
         }
-        g = ShapeInference.infer(g);
+        g = Finish.shapes(g);
         checkShapes(g);
         if (!problems.isEmpty()) {
             throw failure();
@@ -619,17 +622,16 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
 
     /** The activation and loss pairs DL4J refuses when it initialises the network, refused here first. */
     private void outputCombination(Token t, Activation act, DslNames.Loss loss, long width) {
-        Activation.Kind k = act.kind();
         // values in [0, 1]; DL4J's own list of activations outside that range is shorter (it lets GELU through)
-        boolean probabilities = k == Activation.Kind.SOFTMAX || k == Activation.Kind.SIGMOID
-                || k == Activation.Kind.HARDSIGMOID || k == Activation.Kind.RECTIFIEDTANH;
-        if (k == Activation.Kind.SOFTMAX && width == 1) {
+        boolean probabilities = act.is(Activations.SOFTMAX) || act.is(Activations.SIGMOID)
+                || act.is(Activations.HARDSIGMOID) || act.is(Activations.RECTIFIEDTANH);
+        if (act.is(Activations.SOFTMAX) && width == 1) {
             error(t, "softmax over a single output is always 1: use `output 1 sigmoid loss xent` for a binary "
                     + "output, or two or more outputs");
-        } else if (k == Activation.Kind.SOFTMAX && loss.name().equals("xent")) {
+        } else if (act.is(Activations.SOFTMAX) && loss.name().equals("xent")) {
             error(t, "softmax with loss xent (binary cross-entropy): use softmax with mcxent for one class per "
                     + "example, or sigmoid with xent for independent labels");
-        } else if (k == Activation.Kind.SIGMOID && loss.name().equals("mcxent")) {
+        } else if (act.is(Activations.SIGMOID) && loss.name().equals("mcxent")) {
             error(t, "sigmoid with loss mcxent (multi-class cross-entropy): use softmax with mcxent for one class "
                     + "per example, or sigmoid with xent for independent labels");
         } else if (!probabilities && List.of("mcxent", "xent", "negativeloglikelihood", "sparse_mcxent")
@@ -881,14 +883,14 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
     }
 
     private void padding(Node.Builder b, Map<String, OptionContext> o) {
-        b.convMode("Truncate").padding(0, 0);
+        b.paddingMode(PaddingMode.TRUNCATE).padding(0, 0);
         if (!o.containsKey("padding")) {
             return;
         }
         PaddingOptContext p = (PaddingOptContext) o.get("padding");
         if (p.name() != null) {
             switch (p.name().getText()) {
-                case "same" -> b.convMode("Same");
+                case "same" -> b.paddingMode(PaddingMode.SAME);
                 case "valid" -> { }
                 default -> sizeError(p.name().getStart(), "padding is `same`, `valid` or a size, not '"
                         + p.name().getText() + "'" + Suggest.hint(p.name().getText(), List.of("same", "valid")));
@@ -1082,14 +1084,14 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         } else if (n.nIn() != n.nOut()) {
             error(n.pos(), "identity init needs as many inputs as outputs, but '" + n.name() + "' maps " + n.nIn()
                     + " to " + n.nOut());
-        } else if (n.kind() == LayerKind.CONV && java.util.Arrays.stream(n.kernel()).anyMatch(k -> k % 2 == 0)) {
+        } else if (n.kind() == LayerKind.CONV && Arrays.stream(n.kernel()).anyMatch(k -> k % 2 == 0)) {
             error(n.pos(), "identity init needs an odd kernel, but '" + n.name() + "' has " + n.kernel()[0] + "x"
                     + n.kernel()[1]);
         }
     }
 
     private static boolean concatenable(TensorShape a, TensorShape b) {
-        return a.kind() == b.kind() && java.util.Arrays.equals(a.spatial(), b.spatial()) && a.time() == b.time();
+        return a.kind() == b.kind() && Arrays.equals(a.spatial(), b.spatial()) && a.time() == b.time();
     }
 
     private static String from(ModelGraph g, String producer) {
@@ -1101,7 +1103,7 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         return switch (s.kind()) {
             case FF -> "width " + s.size();
             case CNN -> {
-                if (java.util.Arrays.stream(s.spatial()).anyMatch(x -> x < 1)) {
+                if (Arrays.stream(s.spatial()).anyMatch(x -> x < 1)) {
                     yield "images with " + s.size() + " channels";
                 }
                 StringBuilder b = new StringBuilder("images ").append(s.size());

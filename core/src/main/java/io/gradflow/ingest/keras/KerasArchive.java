@@ -2,9 +2,9 @@ package io.gradflow.ingest.keras;
 
 import io.gradflow.ingest.ReadException;
 import io.gradflow.ingest.ZipContainer;
-import io.gradflow.ingest.json.JsonParser;
-import io.gradflow.ingest.json.JsonSyntaxException;
-import io.gradflow.ingest.json.JsonValue;
+import io.gradflow.json.JsonParser;
+import io.gradflow.json.JsonSyntaxException;
+import io.gradflow.json.JsonValue;
 import io.gradflow.model.SourcePos;
 
 /**

@@ -1,12 +1,20 @@
 package io.gradflow.ingest.keras;
 
-import io.gradflow.ingest.json.JsonValue;
+import io.gradflow.json.JsonValue;
 import io.gradflow.model.Activation;
+import io.gradflow.model.DataFormat;
+import io.gradflow.model.DenseAxis;
+import io.gradflow.model.FanConvention;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.Node;
+import io.gradflow.model.PaddingMode;
+import io.gradflow.model.ShapeOp;
 import io.gradflow.model.SourcePos;
 import io.gradflow.model.WeightInit;
+import io.gradflow.model.activation.Activations;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -37,8 +45,7 @@ final class KerasLayers {
 
     /** Layer classes that only move or pass values on. */
     private static final Map<String, String> PASS_THROUGH = Map.ofEntries(
-            Map.entry("Flatten", "Flatten"), Map.entry("Reshape", "Reshape"), Map.entry("Permute", "Permute"),
-            Map.entry("RepeatVector", "RepeatVector"), Map.entry("Masking", "Masking"),
+            Map.entry("Masking", "Masking"),
             Map.entry("ActivityRegularization", "ActivityRegularization"), Map.entry("Identity", "Identity"),
             Map.entry("InputSpec", "InputSpec"));
 
@@ -53,7 +60,8 @@ final class KerasLayers {
         }
         boolean frozen = !cfg.bool("trainable", true);
         Mapped m = mapClass(name, cls, module, cfg, pos, ver);
-        m.node().frozen(frozen);
+        // Keras's initialisers count fans its way, and Dense acts on the last axis at every position
+        m.node().frozen(frozen).fans(FanConvention.KERAS).denseAxis(DenseAxis.LAST);
         return m;
     }
 
@@ -95,11 +103,11 @@ final class KerasLayers {
             }
             case "Reshape" -> {
                 long[] target = longs(cfg.opt("target_shape"));
-                return new Mapped(shape(name, cls, pos), layout, target, null);
+                return new Mapped(shape(name, cls, pos).shapeOp(ShapeOp.RESHAPE).target(target), layout, target, null);
             }
             case "Permute" -> {
                 int[] dims = cfg.ints("dims");
-                return new Mapped(shape(name, cls, pos), layout, null, dims);
+                return new Mapped(shape(name, cls, pos).shapeOp(ShapeOp.PERMUTE).permutation(dims), layout, null, dims);
             }
             default -> { }
         }
@@ -125,15 +133,15 @@ final class KerasLayers {
             case "LayerNormalization", "GroupNormalization", "RMSNormalization", "UnitNormalization" ->
                     normalization(name, cls, LayerKind.LAYER_NORM, cfg, pos, ver);
             case "Activation" -> activationLayer(name, cls, KerasNames.activation(cfg.opt("activation"), ver), pos);
-            case "LeakyReLU" -> activationLayer(name, cls, Activation.of(Activation.Kind.LEAKYRELU,
+            case "LeakyReLU" -> activationLayer(name, cls, Activation.of(Activations.LEAKYRELU,
                     cfg.num("negative_slope", cfg.num("alpha", 0.3))), pos);
-            case "PReLU" -> activationLayer(name, cls, Activation.of(Activation.Kind.PRELU,
+            case "PReLU" -> activationLayer(name, cls, Activation.of(Activations.PRELU,
                     KerasNames.constantValue(cfg.opt("alpha_initializer"), 0, ver)), pos);
-            case "ELU" -> activationLayer(name, cls, Activation.of(Activation.Kind.ELU, cfg.num("alpha", 1.0)), pos);
+            case "ELU" -> activationLayer(name, cls, Activation.of(Activations.ELU, cfg.num("alpha", 1.0)), pos);
             case "ReLU" -> activationLayer(name, cls, KerasNames.relu(cfg.num("max_value", Double.NaN),
                     cfg.num("negative_slope", 0), cfg.num("threshold", 0)), pos);
             case "ThresholdedReLU" -> activationLayer(name, cls,
-                    Activation.of(Activation.Kind.THRESHOLDEDRELU, cfg.num("theta", 1.0)), pos);
+                    Activation.of(Activations.THRESHOLDEDRELU, cfg.num("theta", 1.0)), pos);
             case "Softmax" -> activationLayer(name, cls, Activation.SOFTMAX, pos);
             case "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "AlphaDropout",
                  "GaussianDropout" -> simple(name, cls, LayerKind.DROPOUT, pos).dropRate(cfg.num("rate", cfg.num("p", 0)));
@@ -147,11 +155,14 @@ final class KerasLayers {
             case "Concatenate" -> simple(name, cls, LayerKind.CONCAT, pos);
             case "Rescaling" -> simple(name, cls, LayerKind.SCALE, pos).gamma(cfg.num("scale", 1))
                     .beta(cfg.num("offset", 0));
-            case "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D" -> shape(name, cls, pos).padding(flat(cfg.opt("padding")));
-            case "Cropping1D", "Cropping2D", "Cropping3D" -> shape(name, cls, pos).padding(flat(cfg.opt("cropping")));
-            case "UpSampling1D", "UpSampling2D", "UpSampling3D" -> shape(name, cls, pos)
+            case "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D" -> shape(name, cls, pos)
+                    .shapeOp(ShapeOp.ZERO_PADDING).padding(flat(cfg.opt("padding")));
+            case "Cropping1D", "Cropping2D", "Cropping3D" -> shape(name, cls, pos).shapeOp(ShapeOp.CROPPING)
+                    .padding(flat(cfg.opt("cropping")));
+            case "UpSampling1D", "UpSampling2D", "UpSampling3D" -> shape(name, cls, pos).shapeOp(ShapeOp.UPSAMPLING)
                     .kernel(flat(cfg.opt("size") != null ? cfg.opt("size") : cfg.opt("length")));
-            case "RepeatVector" -> shape(name, cls, pos).timeSteps(cfg.integer("n", -1));
+            case "RepeatVector" -> shape(name, cls, pos).shapeOp(ShapeOp.REPEAT_VECTOR).timeSteps(cfg.integer("n", -1));
+            case "Flatten" -> shape(name, cls, pos).shapeOp(ShapeOp.FLATTEN);
             default -> null;
         };
         if (b == null && PASS_THROUGH.containsKey(cls)) {
@@ -159,6 +170,9 @@ final class KerasLayers {
         }
         if (b == null) {
             b = unknown(name, cls, cfg, pos);
+        }
+        if (layout != null) {
+            b.dataFormat(layout ? DataFormat.CHANNELS_FIRST : DataFormat.CHANNELS_LAST);
         }
         return Mapped.of(b, layout);
     }
@@ -190,7 +204,7 @@ final class KerasLayers {
                 .kernel(kernel(cfg, dims))
                 .stride(expand(firstInts(cfg, "strides", "subsample", "subsample_length"), dims, 1))
                 .dilation(expand(firstInts(cfg, "dilation_rate", "atrous_rate"), dims, 1))
-                .convMode(mode(cfg))
+                .paddingMode(PaddingMode.parse(mode(cfg)))
                 .depthMultiplier((int) cfg.integer("depth_multiplier", 1));
         switch (kind) {
             case DEPTHWISE_CONV -> b.nOut(-1).weightInit(KerasNames.init(
@@ -225,7 +239,7 @@ final class KerasLayers {
         int[] strides = firstInts(cfg, "strides", "stride");
         return simple(name, cls, LayerKind.POOLING, pos).dims(dims).kernel(size)
                 .stride(strides == null ? size : expand(strides, dims, 1))
-                .convMode(mode(cfg))
+                .paddingMode(PaddingMode.parse(mode(cfg)))
                 .pooling(cls.startsWith("Max") ? Node.Pooling.MAX : Node.Pooling.AVG);
     }
 
@@ -239,7 +253,7 @@ final class KerasLayers {
     }
 
     private static Node.Builder embedding(String name, String cls, JsonValue cfg, SourcePos pos, KerasVersion ver) {
-        return Node.builder(name, LayerKind.EMBEDDING).type(cls).pos(pos).hasBias(false)
+        return Node.builder(name, LayerKind.EMBEDDING).type(cls).pos(pos).hasBias(false).returnSequences(false)
                 .nIn(cfg.integer("input_dim", -1)).nOut(cfg.integer("output_dim", -1))
                 .timeSteps(cfg.integer("input_length", -1))
                 .activation(Activation.IDENTITY)
@@ -365,7 +379,7 @@ final class KerasLayers {
     }
 
     private static Node.Builder shape(String name, String cls, SourcePos pos) {
-        return simple(name, cls, LayerKind.SHAPE, pos);
+        return simple(name, cls, LayerKind.SHAPE, pos).shapeOp(ShapeOp.PASS);
     }
 
     static Node.Builder opaque(String name, String cls, String why, SourcePos pos) {
@@ -448,7 +462,7 @@ final class KerasLayers {
         if (v == null) {
             return null;
         }
-        java.util.List<Long> acc = new java.util.ArrayList<>();
+        List<Long> acc = new ArrayList<>();
         collect(v, acc);
         long[] out = new long[acc.size()];
         for (int i = 0; i < out.length; i++) {
@@ -457,7 +471,7 @@ final class KerasLayers {
         return out;
     }
 
-    private static void collect(JsonValue v, java.util.List<Long> acc) {
+    private static void collect(JsonValue v, List<Long> acc) {
         if (v.isArray()) {
             for (JsonValue i : v.items()) {
                 collect(i, acc);

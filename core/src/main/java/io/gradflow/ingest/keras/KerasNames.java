@@ -1,8 +1,8 @@
 package io.gradflow.ingest.keras;
 
-import io.gradflow.ingest.json.JsonValue;
+import io.gradflow.json.JsonValue;
 import io.gradflow.model.Activation;
-import io.gradflow.model.Activation.Kind;
+import io.gradflow.model.activation.Activations;
 import io.gradflow.model.Distribution;
 import io.gradflow.model.WeightInit;
 import io.gradflow.model.WeightInit.Fan;
@@ -41,26 +41,26 @@ final class KerasNames {
         return switch (n) {
             case "linear", "identity", "none", "" -> Activation.IDENTITY;
             case "relu" -> Activation.RELU;
-            case "relu6" -> Activation.of(Kind.RELU6, 6);
+            case "relu6" -> Activation.of(Activations.RELU6, 6);
             case "sigmoid" -> Activation.SIGMOID;
-            case "hard_sigmoid" -> new Activation(Kind.HARDSIGMOID, ver.hardSigmoidSlope(), Double.NaN, "hard_sigmoid");
+            case "hard_sigmoid" -> new Activation(Activations.HARDSIGMOID, ver.hardSigmoidSlope(), Double.NaN, "hard_sigmoid");
             case "tanh" -> Activation.TANH;
-            case "hard_tanh" -> Activation.of(Kind.HARDTANH);
+            case "hard_tanh" -> Activation.of(Activations.HARDTANH);
             case "softmax" -> Activation.SOFTMAX;
             // log-softmax with a log-likelihood loss has softmax's gradient
-            case "log_softmax" -> new Activation(Kind.SOFTMAX, Double.NaN, Double.NaN, "log_softmax");
-            case "softplus" -> Activation.of(Kind.SOFTPLUS);
-            case "softsign" -> Activation.of(Kind.SOFTSIGN);
-            case "elu" -> Activation.of(Kind.ELU, 1.0);
-            case "selu" -> Activation.of(Kind.SELU);
+            case "log_softmax" -> new Activation(Activations.SOFTMAX, Double.NaN, Double.NaN, "log_softmax");
+            case "softplus" -> Activation.of(Activations.SOFTPLUS);
+            case "softsign" -> Activation.of(Activations.SOFTSIGN);
+            case "elu" -> Activation.of(Activations.ELU, 1.0);
+            case "selu" -> Activation.of(Activations.SELU);
             // Keras's GELU is exact (or the tanh form, within 1e-3 of it)
-            case "gelu" -> Activation.of(Kind.GELU, Double.NaN);
-            case "swish", "silu" -> Activation.of(Kind.SWISH);
-            case "mish" -> Activation.of(Kind.MISH);
-            case "exponential" -> Activation.of(Kind.EXPONENTIAL);
+            case "gelu" -> Activation.of(Activations.GELU, Double.NaN);
+            case "swish", "silu" -> Activation.of(Activations.SWISH);
+            case "mish" -> Activation.of(Activations.MISH);
+            case "exponential" -> Activation.of(Activations.EXPONENTIAL);
             // keras.activations.leaky_relu and tf.nn.leaky_relu default to a 0.2 slope
-            case "leaky_relu" -> Activation.of(Kind.LEAKYRELU, 0.2);
-            case "hard_silu", "hard_swish" -> Activation.of(Kind.HARDSWISH);
+            case "leaky_relu" -> Activation.of(Activations.LEAKYRELU, 0.2);
+            case "hard_silu", "hard_swish" -> Activation.of(Activations.HARDSWISH);
             default -> Activation.unknown(raw);
         };
     }
@@ -68,13 +68,13 @@ final class KerasNames {
     /** ReLU layer with Keras's optional cap, negative slope and threshold. */
     static Activation relu(double maxValue, double negativeSlope, double threshold) {
         if (!Double.isNaN(negativeSlope) && negativeSlope != 0) {
-            return Activation.of(Kind.LEAKYRELU, negativeSlope);
+            return Activation.of(Activations.LEAKYRELU, negativeSlope);
         }
         if (!Double.isNaN(maxValue) && maxValue > 0) {
-            return Activation.of(Kind.RELU6, maxValue);
+            return Activation.of(Activations.RELU6, maxValue);
         }
         if (!Double.isNaN(threshold) && threshold != 0) {
-            return Activation.of(Kind.THRESHOLDEDRELU, threshold);
+            return Activation.of(Activations.THRESHOLDEDRELU, threshold);
         }
         return Activation.RELU;
     }

@@ -1,17 +1,20 @@
 package io.gradflow.ingest.keras;
 
+import io.gradflow.ingest.Finish;
 import io.gradflow.ingest.ReadException;
-import io.gradflow.ingest.json.JsonValue;
+import io.gradflow.json.JsonValue;
 import io.gradflow.model.Activation;
+import io.gradflow.model.DataFormat;
 import io.gradflow.model.Format;
 import io.gradflow.model.GraphException;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
-import io.gradflow.model.ShapeInference;
 import io.gradflow.model.SourcePos;
 import io.gradflow.model.TensorShape;
+import io.gradflow.model.activation.Activations;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -155,8 +158,9 @@ public final class KerasReader {
         t.describe(meta);
         nodes = t.apply(nodes, outputs);
         nodes = markOutputLayers(nodes, outputs);
-        ModelGraph g = ModelGraph.of(source, format, String.valueOf(modelName(root)), nodes, outputs, Map.of(), meta);
-        return inferShapes(g);
+        nodes = withLayouts(nodes);
+        return Finish.finish(ModelGraph.of(source, format, String.valueOf(modelName(root)), nodes, outputs, Map.of(),
+                meta));
     }
 
     /**
@@ -194,7 +198,7 @@ public final class KerasReader {
                 continue;
             }
             Node.Builder b = n.toBuilder().kind(LayerKind.OUTPUT);
-            boolean linear = n.activation() == null || n.activation().kind() == Activation.Kind.IDENTITY;
+            boolean linear = n.activation() == null || n.activation().is(Activations.IDENTITY);
             if (linear && trailing != null) {
                 b.activation(trailing);
             }
@@ -346,7 +350,7 @@ public final class KerasReader {
         for (String key : new String[] {"batch_input_shape", "batch_shape"}) {
             long[] s = KerasLayers.longs(cfg.opt(key));
             if (s != null && s.length > 0) {
-                return java.util.Arrays.copyOfRange(s, 1, s.length);
+                return Arrays.copyOfRange(s, 1, s.length);
             }
         }
         long[] s = KerasLayers.longs(cfg.opt("input_shape"));
@@ -516,7 +520,7 @@ public final class KerasReader {
             }
             Node user = firstUser(nodes, n.name());
             boolean ids = user != null && user.kind() == LayerKind.EMBEDDING;
-            TensorShape s = toShape(dims, readsChannelsFirst(nodes, n.name()), ids);
+            TensorShape s = TensorShape.fromAxes(dims, readsChannelsFirst(nodes, n.name()), ids);
             out.add(n.toBuilder().outputShape(s).nOut(s.size()).build());
         }
         return out;
@@ -557,7 +561,7 @@ public final class KerasReader {
      * Whether a node's output is laid out channels first: what the nearest layer up the chain
      * declares; Reshape and Permute outputs and inputs are laid out the way their reader reads them.
      */
-    private boolean producedChannelsFirst(ModelGraph g, Node n) {
+    private boolean producedChannelsFirst(List<Node> nodes, Map<String, Node> byName, Node n) {
         Node cur = n;
         for (int hops = 0; hops < 64 && cur != null; hops++) {
             Boolean b = layouts.get(cur.name());
@@ -566,119 +570,39 @@ public final class KerasReader {
             }
             if (cur.kind() == LayerKind.INPUT || reshapeTargets.containsKey(cur.name())
                     || permutations.containsKey(cur.name())) {
-                return readsChannelsFirst(g.nodes(), cur.name());
+                return readsChannelsFirst(nodes, cur.name());
             }
             if (cur.inputs().isEmpty()) {
                 return false;
             }
-            cur = g.node(cur.inputs().get(0));
+            cur = byName.get(cur.inputs().get(0));
         }
         return false;
     }
 
     /**
-     * A Keras shape without the batch axis as a TensorShape: (features), (steps, features),
-     * (h, w, channels) or (channels, h, w)...; unknown sizes are -1.
-     *
-     * @param ids true for the integer sequence an Embedding reads: (steps) is a sequence of ids
+     * Reshape and Permute name axes in Keras's order: record how their output's axes are read
+     * (the layout the layer after them declares) and, for Permute, how its input's are laid out.
      */
-    static TensorShape toShape(long[] d, boolean channelsFirst, boolean ids) {
-        if (ids && d.length == 1) {
-            return TensorShape.rnn(1, d[0]);
-        }
-        return switch (d.length) {
-            case 1 -> TensorShape.ff(d[0]);
-            case 2 -> channelsFirst ? TensorShape.rnn(d[0], d[1]) : TensorShape.rnn(d[1], d[0]);
-            case 3, 4 -> channelsFirst ? TensorShape.cnn(d[0], java.util.Arrays.copyOfRange(d, 1, d.length))
-                    : TensorShape.cnn(d[d.length - 1], java.util.Arrays.copyOfRange(d, 0, d.length - 1));
-            default -> TensorShape.UNKNOWN;
-        };
-    }
-
-    /** The Keras axes of a shape, the inverse of {@link #toShape}; null when unknown. */
-    static long[] toAxes(TensorShape s, boolean channelsFirst) {
-        long[] sp = s.spatial();
-        return switch (s.kind()) {
-            case FF -> new long[] {s.size()};
-            case RNN -> channelsFirst ? new long[] {s.size(), s.time()} : new long[] {s.time(), s.size()};
-            case CNN -> {
-                long[] a = new long[sp.length + 1];
-                System.arraycopy(sp, 0, a, channelsFirst ? 1 : 0, sp.length);
-                a[channelsFirst ? 0 : sp.length] = s.size();
-                yield a;
-            }
-            case UNKNOWN -> null;
-        };
-    }
-
-    /**
-     * Shape inference, then the parameters that depend on shapes (attention and depthwise widths,
-     * Reshape targets with -1, Permute), then inference again until nothing changes.
-     */
-    private ModelGraph inferShapes(ModelGraph g) {
-        ModelGraph cur = ShapeInference.infer(g);
-        for (int round = 0; round < 8; round++) {
-            boolean changed = false;
-            List<Node> nodes = new ArrayList<>();
-            for (Node n : cur.nodes()) {
-                Node f = fix(cur, n);
-                changed |= f != n;
-                nodes.add(f);
-            }
-            if (!changed) {
-                break;
-            }
-            cur = ShapeInference.infer(cur.with(nodes, Map.of()));
-        }
-        return cur;
-    }
-
-    private Node fix(ModelGraph g, Node n) {
-        TensorShape in = n.inputs().isEmpty() ? TensorShape.UNKNOWN : g.shape(n.inputs().get(0));
-        if (n.kind() == LayerKind.ATTENTION && n.nOut() < 0 && in.size() > 0) {
-            return n.toBuilder().nOut(in.size()).build();
-        }
-        if (n.kind() == LayerKind.DEPTHWISE_CONV && n.nOut() < 0 && g.shape(n.name()).size() > 0) {
-            return n.toBuilder().nOut(g.shape(n.name()).size()).build();
-        }
-        long[] target = reshapeTargets.get(n.name());
-        if (target != null) {
-            TensorShape s = reshaped(target, in, readsChannelsFirst(g.nodes(), n.name()));
-            return s.equals(n.outputShape()) ? n : n.toBuilder().outputShape(s).build();
-        }
-        int[] perm = permutations.get(n.name());
-        if (perm != null && in.known()) {
-            long[] axes = toAxes(in, producedChannelsFirst(g, g.node(n.inputs().get(0))));
-            if (axes != null && axes.length == perm.length) {
-                long[] out = new long[axes.length];
-                for (int i = 0; i < perm.length; i++) {
-                    int a = perm[i] - 1;
-                    out[i] = a >= 0 && a < axes.length ? axes[a] : -1;
+    private List<Node> withLayouts(List<Node> nodes) {
+        Map<String, Node> byName = new HashMap<>();
+        nodes.forEach(n -> byName.put(n.name(), n));
+        List<Node> out = new ArrayList<>(nodes.size());
+        for (Node n : nodes) {
+            if (reshapeTargets.containsKey(n.name()) || permutations.containsKey(n.name())) {
+                Node.Builder b = n.toBuilder().dataFormat(format(readsChannelsFirst(nodes, n.name())));
+                if (permutations.containsKey(n.name()) && !n.inputs().isEmpty()) {
+                    b.inputFormat(format(producedChannelsFirst(nodes, byName, byName.get(n.inputs().get(0)))));
                 }
-                TensorShape s = toShape(out, readsChannelsFirst(g.nodes(), n.name()), false);
-                return s.equals(n.outputShape()) ? n : n.toBuilder().outputShape(s).build();
+                n = b.build();
             }
+            out.add(n);
         }
-        return n;
+        return out;
     }
 
-    /** A Reshape's output: its target, with a -1 entry worked out from the input's volume. */
-    private static TensorShape reshaped(long[] target, TensorShape in, boolean channelsFirst) {
-        long[] t = target.clone();
-        int unknown = -1;
-        long known = 1;
-        for (int i = 0; i < t.length; i++) {
-            if (t[i] < 0) {
-                unknown = i;
-            } else {
-                known *= t[i];
-            }
-        }
-        if (unknown >= 0) {
-            long vol = in.volume();
-            t[unknown] = vol > 0 && known > 0 && vol % known == 0 ? vol / known : -1;
-        }
-        return toShape(t, channelsFirst, false);
+    private static DataFormat format(boolean channelsFirst) {
+        return channelsFirst ? DataFormat.CHANNELS_FIRST : DataFormat.CHANNELS_LAST;
     }
 
     // ---------------------------------------------------------------- helpers

@@ -1,6 +1,6 @@
 package io.gradflow.ingest.keras;
 
-import io.gradflow.ingest.json.JsonValue;
+import io.gradflow.json.JsonValue;
 import io.gradflow.model.Node;
 import java.util.ArrayList;
 import java.util.List;

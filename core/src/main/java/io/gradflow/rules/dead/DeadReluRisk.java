@@ -1,8 +1,8 @@
 package io.gradflow.rules.dead;
 
-import io.gradflow.analysis.Gaussian;
 import io.gradflow.analysis.LayerProfile;
-import io.gradflow.analysis.Moments;
+import io.gradflow.math.Gaussian;
+import io.gradflow.math.Moments;
 import io.gradflow.model.Activation;
 import io.gradflow.model.Node;
 import io.gradflow.rules.Blocks;
@@ -26,7 +26,8 @@ public final class DeadReluRisk implements Rule {
     public static final RuleInfo INFO = new RuleInfo("GF007", "dead-relu-risk", Severity.ERROR,
             Category.DEAD_UNITS,
             "Most ReLU units are inactive at initialisation and pass no gradient", "0.1.0")
-            .withOptions(RuleOption.decimal("warnFraction", 0.8), RuleOption.decimal("errorFraction", 0.99));
+            .withOptions(RuleOption.decimal("warnFraction", 0.8), RuleOption.decimal("errorFraction", 0.99))
+            .withRole(RuleInfo.Role.CAUSE);
 
     @Override
     public RuleInfo info() {
@@ -47,8 +48,7 @@ public final class DeadReluRisk implements Rule {
             if (pre == null || !(pre.q() > 0)) {
                 continue;
             }
-            double threshold = a.kind() == Activation.Kind.THRESHOLDEDRELU ? (Double.isNaN(a.alpha()) ? 1 : a.alpha())
-                    : a.kind() == Activation.Kind.RECTIFIEDTANH ? 0 : 0;
+            double threshold = a.fn().inactiveBelow(a.alpha());
             double inactive = Gaussian.cdf((threshold - pre.mean()) / Math.sqrt(pre.q()));
             if (inactive < warnFraction) {
                 continue;

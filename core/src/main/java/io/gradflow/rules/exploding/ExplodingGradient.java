@@ -7,7 +7,7 @@ import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
 import io.gradflow.rules.Blocks;
 import io.gradflow.rules.Category;
-import io.gradflow.rules.Causes;
+import io.gradflow.rules.Segments;
 import io.gradflow.rules.Finding;
 import io.gradflow.rules.Rule;
 import io.gradflow.rules.RuleContext;
@@ -21,7 +21,8 @@ public final class ExplodingGradient implements Rule {
     public static final RuleInfo INFO = new RuleInfo("GF011", "exploding-gradient", Severity.ERROR,
             Category.EXPLODING_GRADIENT,
             "The predicted gradient grows past the threshold towards the input, or the signal grows past it",
-            "0.1.0");
+            "0.1.0")
+            .withRole(RuleInfo.Role.VERDICT);
 
     @Override
     public RuleInfo info() {
@@ -31,12 +32,12 @@ public final class ExplodingGradient implements Rule {
     @Override
     public List<Finding> check(RuleContext ctx) {
         GradientAnalysis a = ctx.analysis();
-        if (a.verdict() != Verdict.EXPLODING || Causes.explained(ctx)) {
+        if (a.verdict() != Verdict.EXPLODING) {
             return List.of();
         }
         double t = ctx.config().thresholds().explodingDecades();
         if (a.firstToLastDecades() > t) {
-            Causes.Segment seg = Causes.worstSegment(ctx, false);
+            Segments.Segment seg = Segments.worstSegment(ctx, false);
             String where = seg == null ? "" : String.format("; most of the growth is across %s (%s decades)",
                     Blocks.span(seg.from(), seg.to()), Blocks.dec(seg.decades()));
             String msg = String.format("the predicted weight gradient of the first hidden layer '%s' is 10^%s "

@@ -3,6 +3,7 @@ package io.gradflow.rules.initialization;
 import io.gradflow.analysis.LayerProfile;
 import io.gradflow.analysis.Verdict;
 import io.gradflow.model.LayerKind;
+import io.gradflow.model.activation.Activations;
 import io.gradflow.model.WeightInit;
 import io.gradflow.rules.Blocks;
 import io.gradflow.rules.Blocks.Block;
@@ -27,7 +28,8 @@ public final class InitActivationMismatch implements Rule {
             Category.INITIALIZATION,
             "The initialiser's scale does not fit the layer's nonlinearity, so the signal drifts layer by layer",
             "0.1.0")
-            .withOptions(RuleOption.decimal("warnDecades", 1.0), RuleOption.integer("minLayers", 3));
+            .withOptions(RuleOption.decimal("warnDecades", 1.0), RuleOption.integer("minLayers", 3))
+            .withRole(RuleInfo.Role.CAUSE);
 
     /** How far (as a factor) the forward gain may stray from the nonlinearity's need. */
     static final double TOLERANCE = 1.45;
@@ -44,7 +46,7 @@ public final class InitActivationMismatch implements Rule {
                 || b.layer().kind().recurrent() || b.layer().kind() == LayerKind.ATTENTION) {
             return false;
         }
-        if (b.activation().kind() == io.gradflow.model.Activation.Kind.SOFTMAX) {
+        if (b.activation().is(Activations.SOFTMAX)) {
             return false;
         }
         double r = InitScale.nominal(w) / InitScale.ideal(b.activation());

@@ -17,7 +17,8 @@ public final class SymmetricInit implements Rule {
     public static final RuleInfo INFO = new RuleInfo("GF003", "symmetric-init", Severity.ERROR,
             Category.INITIALIZATION,
             "A hidden layer starts with constant weights, so all its units compute and learn the same thing",
-            "0.1.0");
+            "0.1.0")
+            .withRole(RuleInfo.Role.CAUSE);
 
     @Override
     public RuleInfo info() {

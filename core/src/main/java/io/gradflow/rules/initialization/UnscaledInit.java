@@ -27,7 +27,8 @@ public final class UnscaledInit implements Rule {
             Category.INITIALIZATION,
             "A fixed weight distribution (such as N(0, 1)) ignores the fan-in and mis-scales every layer",
             "0.1.0")
-            .withOptions(RuleOption.decimal("warnDecades", 1.0));
+            .withOptions(RuleOption.decimal("warnDecades", 1.0))
+            .withRole(RuleInfo.Role.CAUSE);
 
     /** How far (as a factor) the forward gain may stray before a fixed distribution is flagged. */
     static final double FACTOR = 4;

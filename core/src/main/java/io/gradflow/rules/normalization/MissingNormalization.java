@@ -1,7 +1,7 @@
 package io.gradflow.rules.normalization;
 
-import io.gradflow.rules.Blocks;
 import io.gradflow.rules.Blocks.Block;
+import io.gradflow.rules.Blocks;
 import io.gradflow.rules.Category;
 import io.gradflow.rules.Finding;
 import io.gradflow.rules.Rule;
@@ -11,6 +11,7 @@ import io.gradflow.rules.RuleOption;
 import io.gradflow.rules.Severity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** A deep plain stack with no batch or layer normalisation anywhere in it. */
 public final class MissingNormalization implements Rule {
@@ -54,6 +55,6 @@ public final class MissingNormalization implements Rule {
     }
 
     static String signed(double d) {
-        return String.format(java.util.Locale.ROOT, "%+.1f", d);
+        return String.format(Locale.ROOT, "%+.1f", d);
     }
 }

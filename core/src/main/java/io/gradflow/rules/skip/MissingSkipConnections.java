@@ -1,7 +1,7 @@
 package io.gradflow.rules.skip;
 
-import io.gradflow.rules.Blocks;
 import io.gradflow.rules.Blocks.Block;
+import io.gradflow.rules.Blocks;
 import io.gradflow.rules.Category;
 import io.gradflow.rules.Finding;
 import io.gradflow.rules.Rule;
@@ -11,6 +11,7 @@ import io.gradflow.rules.RuleOption;
 import io.gradflow.rules.Severity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** A very deep chain of layers with no residual connection to carry the gradient past them. */
 public final class MissingSkipConnections implements Rule {
@@ -39,7 +40,7 @@ public final class MissingSkipConnections implements Rule {
             String msg = String.format("%s: %d layers in a row with no skip connection; the gradient "
                             + "reaching '%s' has passed through all of them (%s decades on the way)",
                     Blocks.span(first.layer(), last.layer()), chain.size(), first.layer().name(),
-                    String.format(java.util.Locale.ROOT, "%+.1f", grad));
+                    String.format(Locale.ROOT, "%+.1f", grad));
             Severity sev = Math.abs(grad) >= ctx.option(INFO, "warnDecades", 1.0) ? Severity.WARNING : Severity.INFO;
             out.add(ctx.finding(INFO, sev, first.layer(), msg,
                     "group the layers into residual blocks (y = x + F(x)) so the gradient has a short path "

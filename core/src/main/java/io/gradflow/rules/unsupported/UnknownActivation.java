@@ -1,6 +1,7 @@
 package io.gradflow.rules.unsupported;
 
 import io.gradflow.model.Activation;
+import io.gradflow.model.activation.Activations;
 import io.gradflow.model.Node;
 import io.gradflow.rules.Category;
 import io.gradflow.rules.Finding;
@@ -28,7 +29,7 @@ public final class UnknownActivation implements Rule {
         List<Finding> out = new ArrayList<>();
         for (Node n : ctx.model().nodes()) {
             Activation a = n.activation();
-            if (a == null || a.kind() != Activation.Kind.UNKNOWN) {
+            if (a == null || !a.is(Activations.UNKNOWN)) {
                 continue;
             }
             out.add(ctx.finding(INFO, Severity.INFO, n, "layer '" + n.name() + "' uses activation '" + a.name()

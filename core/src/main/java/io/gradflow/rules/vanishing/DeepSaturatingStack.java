@@ -2,6 +2,7 @@ package io.gradflow.rules.vanishing;
 
 import io.gradflow.analysis.Verdict;
 import io.gradflow.model.Activation;
+import io.gradflow.model.activation.Activations;
 import io.gradflow.rules.Blocks;
 import io.gradflow.rules.Blocks.Block;
 import io.gradflow.rules.Category;
@@ -21,7 +22,8 @@ public final class DeepSaturatingStack implements Rule {
             Category.VANISHING_GRADIENT,
             "Stacked sigmoid/tanh-family layers with no normalisation between them shrink the gradient",
             "0.1.0")
-            .withOptions(RuleOption.integer("minLayers", 3), RuleOption.decimal("warnDecades", 1.0));
+            .withOptions(RuleOption.integer("minLayers", 3), RuleOption.decimal("warnDecades", 1.0))
+            .withRole(RuleInfo.Role.CAUSE);
 
     @Override
     public RuleInfo info() {
@@ -36,7 +38,7 @@ public final class DeepSaturatingStack implements Rule {
         List<Finding> out = new ArrayList<>();
         // linear layers between saturating ones do not rescue the gradient: they stay in the stack
         for (List<Block> run : Blocks.plainChains(Blocks.blocks(ctx.model()),
-                b -> b.activation().saturating() || b.activation().kind() == Activation.Kind.IDENTITY)) {
+                b -> b.activation().saturating() || b.activation().is(Activations.IDENTITY))) {
             List<Block> chain = trimLinear(run);
             long saturating = chain.stream().filter(b -> b.activation().saturating()).count();
             if (saturating < minLayers) {

@@ -6,7 +6,7 @@ import io.gradflow.analysis.Verdict;
 import io.gradflow.model.Node;
 import io.gradflow.rules.Blocks;
 import io.gradflow.rules.Category;
-import io.gradflow.rules.Causes;
+import io.gradflow.rules.Segments;
 import io.gradflow.rules.Finding;
 import io.gradflow.rules.Rule;
 import io.gradflow.rules.RuleContext;
@@ -20,7 +20,8 @@ public final class VanishingGradient implements Rule {
     public static final RuleInfo INFO = new RuleInfo("GF010", "vanishing-gradient", Severity.ERROR,
             Category.VANISHING_GRADIENT,
             "The predicted gradient at the first hidden layer, or the signal at the last, is below the threshold",
-            "0.1.0");
+            "0.1.0")
+            .withRole(RuleInfo.Role.VERDICT);
 
     @Override
     public RuleInfo info() {
@@ -30,7 +31,7 @@ public final class VanishingGradient implements Rule {
     @Override
     public List<Finding> check(RuleContext ctx) {
         GradientAnalysis a = ctx.analysis();
-        if (a.verdict() != Verdict.VANISHING || Causes.explained(ctx)) {
+        if (a.verdict() != Verdict.VANISHING) {
             return List.of();
         }
         double t = ctx.config().thresholds().signalDecades();
@@ -44,7 +45,7 @@ public final class VanishingGradient implements Rule {
                     msg, "scale the initialisers to the nonlinearity (He for ReLU, Xavier for tanh) or add "
                             + "batch normalisation"));
         }
-        Causes.Segment seg = Causes.worstSegment(ctx, true);
+        Segments.Segment seg = Segments.worstSegment(ctx, true);
         String where = seg == null ? "" : String.format("; most of it is lost across %s (%s decades)",
                 Blocks.span(seg.from(), seg.to()), Blocks.dec(seg.decades()));
         String msg = String.format("the predicted weight gradient of the first hidden layer '%s' is 10^-%s of the "

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.gradflow.ingest.ModelLoader;
 import io.gradflow.ingest.ReadException;
 import io.gradflow.model.Activation;
+import io.gradflow.model.activation.Activations;
 import io.gradflow.model.Distribution;
 import io.gradflow.model.Format;
 import io.gradflow.model.LayerKind;
@@ -52,11 +53,11 @@ class DslReaderTest {
         assertThat(d1.pos().column()).isEqualTo(3);
         assertThat(d1.pos().pointer()).isEqualTo("dense_1");
         assertThat(d1.nIn()).isEqualTo(64);
-        assertThat(d1.activation().kind()).isEqualTo(Activation.Kind.SIGMOID);
+        assertThat(d1.activation().fn()).isEqualTo(Activations.SIGMOID);
         assertThat(d1.weightInit().variance(64, 64, 128)).isCloseTo(1.0 / 64, within(1e-12));
         Node out = g.node("output");
         assertThat(out.kind()).isEqualTo(LayerKind.OUTPUT);
-        assertThat(out.activation().kind()).isEqualTo(Activation.Kind.SOFTMAX);
+        assertThat(out.activation().fn()).isEqualTo(Activations.SOFTMAX);
         assertThat(out.loss()).isEqualTo("MCXENT");
         assertThat(g.shape("output")).isEqualTo(TensorShape.ff(10));
     }
@@ -66,12 +67,12 @@ class DslReaderTest {
         ModelGraph g = DslReader.read("dir/tiny-net.gflow", "input 4\ndense 8\noutput 2\n");
         assertThat(g.name()).isEqualTo("tiny-net");
         Node d = g.node("dense_0");
-        assertThat(d.activation().kind()).isEqualTo(Activation.Kind.SIGMOID);
+        assertThat(d.activation().fn()).isEqualTo(Activations.SIGMOID);
         assertThat(d.weightInit().name()).isEqualTo("xavier");
         assertThat(d.hasBias()).isTrue();
         assertThat(d.biasInit()).isZero();
         assertThat(d.updater()).isEqualTo(new Node.Updater("Sgd", 1e-3));
-        assertThat(g.node("output").activation().kind()).isEqualTo(Activation.Kind.SOFTMAX);
+        assertThat(g.node("output").activation().fn()).isEqualTo(Activations.SOFTMAX);
     }
 
     @Test
@@ -84,7 +85,7 @@ class DslReaderTest {
                 output 3 sigmoid loss xent init lecun_uniform
                 """);
         Node e = g.node("encoder");
-        assertThat(e.activation().kind()).isEqualTo(Activation.Kind.RELU);
+        assertThat(e.activation().fn()).isEqualTo(Activations.RELU);
         assertThat(e.weightInit().c()).isEqualTo(2);
         assertThat(e.weightInit().fan()).isEqualTo(WeightInit.Fan.IN);
         assertThat(e.biasInit()).isEqualTo(0.1);
@@ -125,11 +126,11 @@ class DslReaderTest {
     void everyDl4jActivationHasAName() throws ReadException {
         for (String a : DslNames.activationNames()) {
             ModelGraph g = read("input 8\ndense 8 activation " + a + "\noutput 2\n");
-            assertThat(g.node("dense_0").activation().kind()).as(a).isNotEqualTo(Activation.Kind.UNKNOWN);
+            assertThat(g.node("dense_0").activation().fn()).as(a).isNotEqualTo(Activations.UNKNOWN);
         }
         ModelGraph g = read("input 8\ndense 8 activation ReLU\ndense 8 activation leaky_relu\n"
                 + "dense 8 activation rrelu(0.1, 0.2)\noutput 2\n");
-        assertThat(g.node("dense_0").activation().kind()).isEqualTo(Activation.Kind.RELU);
+        assertThat(g.node("dense_0").activation().fn()).isEqualTo(Activations.RELU);
         assertThat(g.node("dense_1").activation().alpha()).isEqualTo(0.01);
         assertThat(g.node("dense_2").activation().beta()).isEqualTo(0.2);
     }
@@ -226,8 +227,8 @@ class DslReaderTest {
                 """);
         assertThat(rnn.shape("input")).isEqualTo(TensorShape.rnn(77, 50));
         Node lstm = rnn.node("lstm_0");
-        assertThat(lstm.activation().kind()).isEqualTo(Activation.Kind.TANH);
-        assertThat(lstm.gateActivation().kind()).isEqualTo(Activation.Kind.SIGMOID);
+        assertThat(lstm.activation().fn()).isEqualTo(Activations.TANH);
+        assertThat(lstm.gateActivation().fn()).isEqualTo(Activations.SIGMOID);
         assertThat(lstm.forgetGateBias()).isEqualTo(1.0);
         assertThat(lstm.recurrentInit()).isEqualTo(lstm.weightInit());
         assertThat(rnn.node("rnn_0").layerNorm()).isTrue();

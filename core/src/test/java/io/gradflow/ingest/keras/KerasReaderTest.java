@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.gradflow.ingest.ModelLoader;
 import io.gradflow.ingest.ReadException;
 import io.gradflow.model.Activation;
+import io.gradflow.model.activation.Activations;
 import io.gradflow.model.Distribution;
 import io.gradflow.model.Format;
 import io.gradflow.model.LayerKind;
@@ -44,7 +45,7 @@ class KerasReaderTest {
         assertThat(w.name()).isEqualTo("glorot_uniform");
         assertThat(w.variance(4, 8, 0)).isCloseTo(2.0 / 12, within(1e-12));
         assertThat(d.biasInit()).isZero();
-        assertThat(d.activation().kind()).isEqualTo(Activation.Kind.IDENTITY);
+        assertThat(d.activation().fn()).isEqualTo(Activations.IDENTITY);
     }
 
     static final String HE_NORMAL_VS = ", \"kernel_initializer\": {\"class_name\": \"VarianceScaling\", \"config\": "
@@ -150,14 +151,14 @@ class KerasReaderTest {
                 "{\"class_name\": \"Activation\", \"config\": {\"name\": \"act\", \"activation\": \"swish\"}}",
                 "{\"class_name\": \"Activation\", \"config\": {\"name\": \"custom\", \"activation\": \"binary_tanh\"}}");
         ModelGraph g = read(json);
-        assertThat(g.node("leaky").activation()).isEqualTo(Activation.of(Activation.Kind.LEAKYRELU, 0.3));
+        assertThat(g.node("leaky").activation()).isEqualTo(Activation.of(Activations.LEAKYRELU, 0.3));
         assertThat(g.node("leaky3").activation().alpha()).isEqualTo(0.2);
         // PReLU's slopes start at zero: a ReLU at initialisation
-        assertThat(g.node("prelu").activation()).isEqualTo(Activation.of(Activation.Kind.PRELU, 0.0));
+        assertThat(g.node("prelu").activation()).isEqualTo(Activation.of(Activations.PRELU, 0.0));
         assertThat(g.node("elu").activation().alpha()).isEqualTo(0.5);
-        assertThat(g.node("relu6").activation().kind()).isEqualTo(Activation.Kind.RELU6);
-        assertThat(g.node("act").activation().kind()).isEqualTo(Activation.Kind.SWISH);
-        assertThat(g.node("custom").activation().kind()).isEqualTo(Activation.Kind.UNKNOWN);
+        assertThat(g.node("relu6").activation().fn()).isEqualTo(Activations.RELU6);
+        assertThat(g.node("act").activation().fn()).isEqualTo(Activations.SWISH);
+        assertThat(g.node("custom").activation().fn()).isEqualTo(Activations.UNKNOWN);
         assertThat(g.node("custom").activation().name()).isEqualTo("binary_tanh");
         assertThat(g.nodes().stream().filter(n -> n.kind() == LayerKind.ACTIVATION).count()).isEqualTo(7);
     }
@@ -266,7 +267,7 @@ class KerasReaderTest {
         assertThat(bi.wrapped().kind()).isEqualTo(LayerKind.LSTM);
         assertThat(bi.wrapped().recurrentInit().family()).isEqualTo(WeightInit.Family.ORTHOGONAL);
         // Keras 2 before 2.4 gated with hard_sigmoid unless told otherwise
-        assertThat(bi.wrapped().gateActivation().kind()).isEqualTo(Activation.Kind.HARDSIGMOID);
+        assertThat(bi.wrapped().gateActivation().fn()).isEqualTo(Activations.HARDSIGMOID);
         assertThat(bi.returnSequences()).isTrue();
     }
 

@@ -1,0 +1,293 @@
+package io.gradflow.analysis;
+
+import io.gradflow.kinds.ActivationMoments;
+import io.gradflow.kinds.Back;
+import io.gradflow.kinds.Backward;
+import io.gradflow.kinds.Forward;
+import io.gradflow.kinds.Grad;
+import io.gradflow.kinds.Kind;
+import io.gradflow.kinds.Kinds;
+import io.gradflow.kinds.LayerState;
+import io.gradflow.kinds.MeanField;
+import io.gradflow.kinds.Slopes;
+import io.gradflow.math.Moments;
+import io.gradflow.model.LayerKind;
+import io.gradflow.model.ModelGraph;
+import io.gradflow.model.Node;
+import io.gradflow.model.TensorShape;
+import io.gradflow.model.WeightInit;
+import io.gradflow.model.activation.Activations;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The mean-field passes over one model: forward in topological order, each node's kind computing
+ * its state from its inputs', then backward, each kind sending the gradient to its inputs. What
+ * applies to every kind is here: the dropout a layer applies to its input, numbers that leave the
+ * floating-point range, what opaque layers make uncertain, the finite-width correction of the gain,
+ * and the exact element-wise chains. The kinds see this class as their {@link Forward} and
+ * {@link Backward} context.
+ */
+final class Propagation implements Forward, Backward {
+
+    private final ModelGraph g;
+    private final SignalPropagation.Options opts;
+    private final ActivationMoments math = new ActivationMoments();
+    private final Map<String, LayerState> states = new HashMap<>();
+    private final Map<String, Double> keeps = new HashMap<>();
+    private final Map<String, Grad> arriving = new HashMap<>();
+    private final Map<String, double[]> results = new HashMap<>();
+    private final Map<String, Set<String>> fwdTaint = new HashMap<>();
+    private final Map<String, Set<String>> bwdTaint = new HashMap<>();
+    private final Set<String> assumptions = new LinkedHashSet<>();
+    private final ExactChains chains = new ExactChains();
+    /** Sum over layers of 3 Var[phi'^2] / (2 N E[phi'^2]^2): see {@link #slopeSpread}. */
+    private double slopeSpread;
+
+    Propagation(ModelGraph g, SignalPropagation.Options opts) {
+        this.g = g;
+        this.opts = opts;
+    }
+
+    /** Runs both passes. */
+    void run() {
+        for (Node n : g.nodes()) {
+            forward(n);
+        }
+        List<Node> nodes = g.nodes();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            backward(nodes.get(i));
+        }
+    }
+
+    // ================================================================ what the driver reads
+
+    LayerState stateOf(String node) {
+        return states.get(node);
+    }
+
+    /** {gOut, gPre, wg, gain}: the gradient arriving, at the pre-activation, the weight gradient, the gain. */
+    double[] result(String node) {
+        return results.get(node);
+    }
+
+    Set<String> forwardTaint(String node) {
+        return fwdTaint.getOrDefault(node, Set.of());
+    }
+
+    Set<String> backwardTaint(String node) {
+        return bwdTaint.getOrDefault(node, Set.of());
+    }
+
+    Set<String> assumptions() {
+        return assumptions;
+    }
+
+    double slopeSpread() {
+        return slopeSpread;
+    }
+
+    // ================================================================ forward
+
+    private static boolean unknownActivation(Node n) {
+        return n.activation() != null && n.activation().is(Activations.UNKNOWN);
+    }
+
+    private void taintForward(Node n, boolean self) {
+        Set<String> t = new LinkedHashSet<>();
+        for (String i : n.inputs()) {
+            t.addAll(fwdTaint.getOrDefault(i, Set.of()));
+        }
+        if (self) {
+            t.add(n.name());
+        }
+        fwdTaint.put(n.name(), t);
+    }
+
+    private void forward(Node n) {
+        Kind kind = Kinds.of(n.kind());
+        taintForward(n, n.kind() == LayerKind.OPAQUE || unknownActivation(n));
+        double keep = 1;
+        Moments x = n.kind() == LayerKind.INPUT ? null : input(n, 0);
+        // DL4J applies a layer's dropout to that layer's input (inverted dropout: scale 1/keep)
+        if (x != null && kind.dropoutOnInput() && n.dropRate() > 0 && n.dropRate() < 1) {
+            keep = 1 - n.dropRate();
+            x = MeanField.dropout(x, keep);
+        }
+        LayerState s = kind.forward(n, x, this);
+        if (s.out() == null || !s.out().finite()) {
+            s = s.withOut(s.out() == null ? x : new Moments(clamp(s.out().mean()), clamp(s.out().su()),
+                    clamp(s.out().sx()), clamp(s.out().sp())));
+        }
+        keeps.put(n.name(), keep);
+        states.put(n.name(), s);
+        states.put(n.name(), chains.forward(n, s, keep, this));
+    }
+
+    private static double clamp(double d) {
+        return Double.isNaN(d) ? 0 : Math.max(-1e300, Math.min(1e300, d));
+    }
+
+    // ================================================================ backward
+
+    private void backward(Node n) {
+        Set<String> t = new LinkedHashSet<>();
+        for (String u : g.consumers(n.name())) {
+            t.addAll(bwdTaint.getOrDefault(u, Set.of()));
+            Node un = g.node(u);
+            if (un.kind() == LayerKind.OPAQUE || unknownActivation(un)) {
+                t.add(u);
+            }
+        }
+        bwdTaint.put(n.name(), t);
+        if (g.consumers(n.name()).isEmpty() && n.kind() != LayerKind.INPUT) {
+            arriving.put(n.name(), Grad.flat(1, 0));
+        }
+        Grad out = arriving.getOrDefault(n.name(), Grad.ZERO);
+        if (n.kind() == LayerKind.INPUT) {
+            results.put(n.name(), new double[] {out.g(), Double.NaN, Double.NaN, 0});
+            return;
+        }
+        Kind kind = Kinds.of(n.kind());
+        LayerState s = states.get(n.name());
+        Back back = kind.backward(n, s, out, this);
+        Grad in = back.through();
+        double keep = keeps.get(n.name());
+        if (keep < 1) {
+            in = in.scale(1 / keep, 1);
+        }
+        slopeSpread += slopeSpread(kind, n, s);
+        if (opts.finiteWidth()) {
+            in = in.scale(typicalGainCorrection(kind, n, s));
+        }
+        double gain = out.g() > 0 && in.g() > 0 ? 0.5 * Math.log10(in.g() / out.g()) : 0;
+        results.put(n.name(), new double[] {out.g(), back.gPre(), back.wg(), gain});
+        chains.backward(n, s, out, in);
+        List<String> ins = n.inputs();
+        for (int i = 0; i < ins.size(); i++) {
+            Grad gi = back.perInput() != null ? back.perInput().get(i) : in;
+            arriving.merge(ins.get(i), gi, Grad::plus);
+            chains.distribute(n, ins.get(i), gi, in);
+        }
+    }
+
+    /**
+     * How far a finite network's typical gain may stray from the mean-field one because the
+     * activation's slopes differ between units: per layer, 3 Var[phi'^2] / (2 N E[phi'^2]^2) of
+     * the squared-gradient factor's log (docs/theory.md, finite width), beyond what Gaussian weights
+     * alone give. A few tenths for ReLU at width 64 and depth 32; several for thresholded ReLU or
+     * cube, where a handful of units carry the gradient.
+     */
+    private double slopeSpread(Kind kind, Node n, LayerState s) {
+        Slopes sl = s.slopes();
+        double units = kind.slopeSpreadUnits(n, s, g.shape(n.name()));
+        if (Double.isNaN(units) || !(sl.s2() > 0)) {
+            return 0;
+        }
+        double spread = 3 * (sl.s4() / (sl.s2() * sl.s2()) - 1) / (2 * units);
+        return Double.isFinite(spread) ? Math.max(spread, 0) : 0;
+    }
+
+    /**
+     * Mean field predicts the mean gain; a finite network shows the typical (log-average) one.
+     * Per layer the squared-gradient factor sums N terms phi'(h)^2 z^2, so E[log] sits below log E
+     * by Var/(2 N mean^2) of one term: apply that as a factor.
+     */
+    private double typicalGainCorrection(Kind kind, Node n, LayerState s) {
+        double units = kind.typicalGainUnits(n, s);
+        WeightInit w = n.weightInit();
+        if (w != null && (w.family() == WeightInit.Family.ORTHOGONAL || w.family() == WeightInit.Family.IDENTITY)) {
+            return 1;
+        }
+        Slopes sl = s.slopes();
+        if (Double.isNaN(units) || sl.s2() <= 0) {
+            return 1;
+        }
+        double rel = 3 * sl.s4() / (sl.s2() * sl.s2()) - 1;
+        double corr = Math.exp(-rel / (2 * units));
+        return Math.max(corr, 1e-3);
+    }
+
+    // ================================================================ the kinds' context
+
+    @Override
+    public ModelGraph graph() {
+        return g;
+    }
+
+    @Override
+    public Moments networkInput() {
+        return opts.input();
+    }
+
+    @Override
+    public Moments input(Node n, int i) {
+        if (n.inputs().size() <= i) {
+            return opts.input();
+        }
+        return states.get(n.inputs().get(i)).out();
+    }
+
+    @Override
+    public LayerState state(String node) {
+        return states.get(node);
+    }
+
+    @Override
+    public TensorShape shape(String node) {
+        return g.shape(node);
+    }
+
+    @Override
+    public TensorShape inShape(Node n) {
+        return n.inputs().isEmpty() ? TensorShape.UNKNOWN : g.shape(n.inputs().get(0));
+    }
+
+    @Override
+    public int batch() {
+        return opts.batch();
+    }
+
+    @Override
+    public int assumedSpatial() {
+        return opts.assumedSpatial();
+    }
+
+    @Override
+    public int assumedTimeSteps() {
+        return opts.assumedTimeSteps();
+    }
+
+    @Override
+    public ActivationMoments math() {
+        return math;
+    }
+
+    @Override
+    public void assume(String note) {
+        assumptions.add(note);
+    }
+
+    @Override
+    public int consumers(String node) {
+        return g.consumers(node).size();
+    }
+
+    @Override
+    public boolean exact(String node) {
+        return chains.exact(node);
+    }
+
+    @Override
+    public void routeSlopes(String producer, Slopes slopes) {
+        states.put(producer, states.get(producer).withSlopes(slopes));
+    }
+
+    @Override
+    public Grad conditional(Node n, Grad pre) {
+        return chains.conditional(n, pre);
+    }
+}

@@ -1,0 +1,50 @@
+package io.gradflow.engine;
+
+import io.gradflow.analysis.GradientAnalysis;
+import io.gradflow.analysis.SignalPropagation;
+import io.gradflow.ingest.ModelLoader;
+import io.gradflow.ingest.ReadException;
+import io.gradflow.model.ModelGraph;
+import io.gradflow.report.ModelResult;
+import io.gradflow.rules.Finding;
+import io.gradflow.rules.RuleConfig;
+import io.gradflow.rules.RuleEngine;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * gradflow's one pipeline for a model file: read it (each format's reader, then the shared step
+ * that finishes the model), analyse it, run the rules with the file's configuration. Lint,
+ * verify and the benchmarks all go through here; reporting is the caller's.
+ */
+public final class Pipeline {
+
+    private Pipeline() {
+    }
+
+    /** Reads and finishes one model file; {@code display} is the name reports use for it. */
+    public static ModelGraph read(Path path, String display) throws ReadException {
+        return ModelLoader.load(path, display);
+    }
+
+    /** Analyses a model read with {@link #read} and applies the rules. */
+    public static ModelResult check(ModelGraph g, RuleConfig config) {
+        return check(g, config, SignalPropagation.Options.DEFAULT.batch());
+    }
+
+    /**
+     * The same, with the minibatch the weight gradients are averaged over (the verifier's batch,
+     * so that the prediction and the measurement are of the same network).
+     */
+    public static ModelResult check(ModelGraph g, RuleConfig config, int batch) {
+        GradientAnalysis a = SignalPropagation.analyse(g,
+                SignalPropagation.Options.DEFAULT.withThresholds(config.thresholds()).withBatch(batch));
+        List<Finding> findings = RuleEngine.run(g, a, config, g.suppressions());
+        return new ModelResult(g, a, findings);
+    }
+
+    /** Reads, analyses and checks one model file. */
+    public static ModelResult lint(Path path, String display, RuleConfig config) throws ReadException {
+        return check(read(path, display), config);
+    }
+}

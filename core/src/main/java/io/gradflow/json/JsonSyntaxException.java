@@ -1,0 +1,22 @@
+package io.gradflow.json;
+
+/** The text is not valid JSON; line and column are 1-based (0 when unknown). */
+public final class JsonSyntaxException extends Exception {
+
+    private final int line;
+    private final int column;
+
+    public JsonSyntaxException(String message, int line, int column) {
+        super(message);
+        this.line = line;
+        this.column = column;
+    }
+
+    public int line() {
+        return line;
+    }
+
+    public int column() {
+        return column;
+    }
+}

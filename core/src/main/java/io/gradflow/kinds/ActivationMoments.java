@@ -1,0 +1,244 @@
+package io.gradflow.kinds;
+
+import io.gradflow.math.Gaussian;
+import io.gradflow.math.Hermite;
+import io.gradflow.math.Moments;
+import io.gradflow.model.Activation;
+import io.gradflow.model.activation.ActivationFunction;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Gaussian expectations of the activations: closed forms where a function has them (the ReLU
+ * family, through {@link ActivationFunction#leak}), quadrature for the rest, and the mean and
+ * variance of a maximum of Gaussians (max pooling). One instance per analysis: it caches what it
+ * computed, and nothing is shared between analyses.
+ */
+public final class ActivationMoments {
+
+    private static final double[] LADDER = {-32, -16, -8, -4, -2, -1, -0.5, 0, 0.5, 1, 2, 4, 8, 16, 32};
+    /** Inner Gauss-Hermite rule (probabilists') for the per-unit mean of a smoothed activation. */
+    private static final Hermite INNER = new Hermite(24);
+
+    private final Map<Key, double[]> cache = new HashMap<>();
+    private final Map<Long, double[]> maxima = new HashMap<>();
+
+    /**
+     * A cache key. equals and hashCode are written out: a record's generated ones are bound through
+     * an invokedynamic bootstrap that spins method-handle classes on first use, about 15 ms of a
+     * one-file lint's cold start.
+     */
+    private record Key(ActivationFunction fn, double alpha, double beta, double mu, double su, double sx, int what) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.fn == fn && k.what == what
+                    && Double.compare(k.alpha, alpha) == 0 && Double.compare(k.beta, beta) == 0
+                    && Double.compare(k.mu, mu) == 0 && Double.compare(k.su, su) == 0
+                    && Double.compare(k.sx, sx) == 0;
+        }
+
+        @Override
+        public int hashCode() {
+            int h = fn.id().hashCode() * 31 + what;
+            h = h * 31 + Double.hashCode(alpha);
+            h = h * 31 + Double.hashCode(beta);
+            h = h * 31 + Double.hashCode(mu);
+            h = h * 31 + Double.hashCode(su);
+            return h * 31 + Double.hashCode(sx);
+        }
+    }
+
+    /** Points where phi or phi' has a kink, plus a ladder that resolves transition regions. */
+    static double[] breaks(Activation a) {
+        double[] extra = a.fn().kinks(a.alpha(), a.beta());
+        double[] out = new double[LADDER.length + extra.length];
+        System.arraycopy(LADDER, 0, out, 0, LADDER.length);
+        System.arraycopy(extra, 0, out, LADDER.length, extra.length);
+        return out;
+    }
+
+    /**
+     * The moments of phi(h) for pre-activations with global mean {@code h.mean()}, per-unit
+     * offsets of variance {@code h.su()} and input-driven variance {@code h.sx()}.
+     */
+    public Moments apply(Activation a, Moments h) {
+        if (a.fn().passesThrough()) {
+            return h;
+        }
+        double q = h.q();
+        double mean;
+        double second;
+        double leak = a.fn().leak(a.alpha(), a.beta());
+        if (!Double.isNaN(leak)) {
+            double alpha = leak;
+            mean = leakyMean(h.mean(), q, alpha);
+            second = leakySecond(h.mean(), q, alpha);
+        } else {
+            double[] m = cached(a, h.mean(), 0, q, 0, () -> {
+                double[] br = breaks(a);
+                return new double[] {
+                    Gaussian.expect(a::phi, h.mean(), q, br),
+                    Gaussian.expect(x -> {
+                        double p = a.phi(x);
+                        return p * p;
+                    }, h.mean(), q, br)};
+            });
+            mean = m[0];
+            second = m[1];
+        }
+        double var = Math.max(second - mean * mean, 0);
+        double su;
+        if (h.su() <= 1e-12 * Math.max(h.sx(), 1e-300)) {
+            su = 0;
+        } else if (h.sx() <= 1e-12 * h.su()) {
+            su = var;
+        } else {
+            double perUnit = cached(a, h.mean(), h.su(), h.sx(), 1, () ->
+                    new double[] {unitMeanSquare(a, h)})[0];
+            su = Math.min(Math.max(perUnit - mean * mean, 0), var);
+        }
+        // the positional pattern keeps its share of the offsets
+        return new Moments(mean, su, var - su, h.su() > 0 ? su * h.sp() / h.su() : 0);
+    }
+
+    /** E_o[(E_z phi(o + sqrt(sx) z))^2] with o ~ N(mu, su): the per-unit means' second moment. */
+    private static double unitMeanSquare(Activation a, Moments h) {
+        double s = Math.sqrt(h.sx());
+        double leak = a.fn().leak(a.alpha(), a.beta());
+        boolean leaky = !Double.isNaN(leak);
+        double alpha = leaky ? leak : 0;
+        return Gaussian.expect(o -> {
+            double g;
+            if (leaky) {
+                g = leakyMean(o, s * s, alpha);
+            } else {
+                g = 0;
+                for (int i = 0; i < INNER.size(); i++) {
+                    g += INNER.weight(i) * a.phi(o + s * INNER.node(i));
+                }
+            }
+            return g * g;
+        }, h.mean(), h.su(), breaks(a));
+    }
+
+    /**
+     * E_o[(E_z phi'(o + sqrt(sx) z))^2]: the second moment of each unit's mean slope. A gradient
+     * component that is the same for every input (or every position) passes a unit scaled by that
+     * unit's mean slope, so this is its per-layer factor.
+     */
+    public double slopeUnitMeanSquare(Activation a, Moments h) {
+        if (a.fn().passesThrough()) {
+            return 1;
+        }
+        return cached(a, h.mean(), h.su(), h.sx(), 20, () -> {
+            double s = Math.sqrt(h.sx());
+            double[] br = breaks(a);
+            if (h.su() <= 1e-12 * Math.max(h.sx(), 1e-300)) {
+                double m = Gaussian.expect(a::slope, h.mean(), h.sx(), br);
+                return new double[] {m * m};
+            }
+            if (a.fn().unitSlope()) {
+                return new double[] {1};
+            }
+            boolean step = !Double.isNaN(a.fn().leak(a.alpha(), a.beta()));
+            double alpha = step ? a.slope(-1) : 0;
+            return new double[] {Gaussian.expect(o -> {
+                double g;
+                if (step) {
+                    double p = s > 0 ? Gaussian.cdf(o / s) : (o > 0 ? 1 : 0);
+                    g = p + (1 - p) * alpha;
+                } else {
+                    g = 0;
+                    for (int i = 0; i < INNER.size(); i++) {
+                        g += INNER.weight(i) * a.slope(o + s * INNER.node(i));
+                    }
+                }
+                return g * g;
+            }, h.mean(), h.su(), br)};
+        })[0];
+    }
+
+    /** E[phi'(h)^2] for h ~ N(mean, q). */
+    public double slopeSquare(Activation a, Moments h) {
+        return slopeMoment(a, h, 2);
+    }
+
+    /** E[phi'(h)^4], for the finite-width fluctuation of the backward gain. */
+    public double slopeFourth(Activation a, Moments h) {
+        return slopeMoment(a, h, 4);
+    }
+
+    private double slopeMoment(Activation a, Moments h, int power) {
+        if (a.fn().passesThrough() || a.fn().unitSlope()) {
+            return 1;
+        }
+        double q = h.q();
+        double leak = a.fn().leak(a.alpha(), a.beta());
+        if (!Double.isNaN(leak)) {
+            double alpha = leak;
+            double pPos = q > 0 ? Gaussian.cdf(h.mean() / Math.sqrt(q)) : (h.mean() > 0 ? 1 : 0);
+            return pPos + (1 - pPos) * Math.pow(alpha, power);
+        }
+        return cached(a, h.mean(), 0, q, 10 + power, () -> new double[] {
+            Gaussian.expect(x -> Math.pow(a.slope(x), power), h.mean(), q, breaks(a))})[0];
+    }
+
+    /** E[leaky(h)] for h ~ N(m, q): the positive part minus alpha times the negative part. */
+    private static double leakyMean(double m, double q, double alpha) {
+        if (!(q > 0)) {
+            return m > 0 ? m : alpha * m;
+        }
+        double s = Math.sqrt(q);
+        double z = m / s;
+        double pos = m * Gaussian.cdf(z) + s * Gaussian.pdf(z);
+        double neg = m * Gaussian.cdf(-z) - s * Gaussian.pdf(z);
+        return pos + alpha * neg;
+    }
+
+    private static double leakySecond(double m, double q, double alpha) {
+        if (!(q > 0)) {
+            return m > 0 ? m * m : alpha * alpha * m * m;
+        }
+        double s = Math.sqrt(q);
+        double z = m / s;
+        double pos = (m * m + q) * Gaussian.cdf(z) + m * s * Gaussian.pdf(z);
+        double neg = (m * m + q) * Gaussian.cdf(-z) - m * s * Gaussian.pdf(z);
+        return pos + alpha * alpha * neg;
+    }
+
+    private double[] cached(Activation a, double mu, double su, double sx, int what, Supplier<double[]> compute) {
+        Key key = new Key(a.fn(), a.alpha(), a.beta(), mu, su, sx, what);
+        double[] v = cache.get(key);
+        if (v == null) {
+            v = compute.get();
+            cache.put(key, v);
+        }
+        return v;
+    }
+
+    /** Mean and variance of the maximum of k independent standard normals. */
+    public double[] maxNormal(double kd) {
+        long k = Math.max(1, Math.round(kd));
+        double[] v = maxima.get(k);
+        if (v == null) {
+            if (k == 1) {
+                v = new double[] {0, 1};
+            } else {
+                double[] br = {-4, -2, 0, 2, 4, 6};
+                double m1 = Gaussian.expect(z -> k * z * Math.pow(Gaussian.cdf(z), k - 1), 0, 1, br);
+                double m2 = Gaussian.expect(z -> k * z * z * Math.pow(Gaussian.cdf(z), k - 1), 0, 1, br);
+                v = new double[] {m1, Math.max(m2 - m1 * m1, 1e-6)};
+            }
+            maxima.put(k, v);
+        }
+        return v;
+    }
+
+    /** Max of k values sharing a unit's offset: the input-driven part is a Gaussian maximum. */
+    public Moments maxOf(Moments x, double k) {
+        double[] e = maxNormal(k);
+        double sd = Math.sqrt(x.sx());
+        return new Moments(x.mean() + sd * e[0], x.su(), x.sx() * e[1], x.sp());
+    }
+}

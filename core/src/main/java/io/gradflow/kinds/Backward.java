@@ -1,0 +1,32 @@
+package io.gradflow.kinds;
+
+import io.gradflow.model.ModelGraph;
+import io.gradflow.model.Node;
+import io.gradflow.model.TensorShape;
+
+/** What a kind's backward step may read. Implemented by the analysis engine. */
+public interface Backward {
+
+    ModelGraph graph();
+
+    /** Output shape of a node. */
+    TensorShape shape(String node);
+
+    /** The shape arriving at a node's first input (unknown when it has none). */
+    default TensorShape inShape(Node n) {
+        return n.inputs().isEmpty() ? TensorShape.UNKNOWN : shape(n.inputs().get(0));
+    }
+
+    /** The forward state of any node. */
+    LayerState state(String node);
+
+    /** The minibatch the weight gradients are averaged over. */
+    int batch();
+
+    /**
+     * The gradient at a node's pre-activation conditioned on an element-wise chain where the node
+     * sits on one (a unit whose slopes stay large along its own path keeps its gradient); {@code
+     * pre} unchanged elsewhere.
+     */
+    Grad conditional(Node n, Grad pre);
+}

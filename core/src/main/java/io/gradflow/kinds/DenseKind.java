@@ -1,0 +1,135 @@
+package io.gradflow.kinds;
+
+import com.google.gson.JsonObject;
+import io.gradflow.model.Activation;
+import io.gradflow.model.DenseAxis;
+import io.gradflow.model.LayerKind;
+import io.gradflow.model.Node;
+import io.gradflow.model.TensorShape;
+import io.gradflow.model.activation.Activations;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** A fully connected layer: every output sums every input (DL4J DenseLayer, Keras Dense). */
+public final class DenseKind extends WeightedKind {
+
+    @Override
+    public LayerKind tag() {
+        return LayerKind.DENSE;
+    }
+
+    @Override
+    public TensorShape outputShape(Node n, TensorShape in, List<TensorShape> all) {
+        return shape(n, in);
+    }
+
+    /** Dense and output layers: per step of a sequence, per position of a map the layer keeps, else flat. */
+    static TensorShape shape(Node n, TensorShape in) {
+        long out = n.nOut();
+        return switch (in.kind()) {
+            case RNN -> TensorShape.rnn(out, in.time());
+            case CNN -> n.denseAxis() == DenseAxis.LAST || n.nIn() > 0 && n.nIn() == in.size() && in.volume() != in.size()
+                    ? TensorShape.cnn(out, in.spatial()) : TensorShape.ff(out);
+            default -> out > 0 ? TensorShape.ff(out) : TensorShape.UNKNOWN;
+        };
+    }
+
+    @Override
+    public long inputWidth(Node n, TensorShape in) {
+        return width(n, in);
+    }
+
+    /** A feature map's every value when the layer flattens it, else the last axis. */
+    static long width(Node n, TensorShape in) {
+        return in.kind() == TensorShape.Kind.CNN && n.denseAxis() == DenseAxis.FLATTENED ? in.volume() : in.size();
+    }
+
+    @Override
+    Fans fans(Node n, long nIn, Forward f) {
+        return Fans.dense(nIn, n.nOut());
+    }
+
+    @Override
+    boolean windowed() {
+        return false;
+    }
+
+    @Override
+    public double typicalGainUnits(Node n, LayerState s) {
+        return Math.max(n.nOut(), 1);
+    }
+
+    @Override
+    public double slopeSpreadUnits(Node n, LayerState s, TensorShape out) {
+        return out.kind() == TensorShape.Kind.FF ? Math.max(out.size(), 1) : Double.NaN;
+    }
+
+    @Override
+    public Simulation simulation() {
+        return SIMULATION;
+    }
+
+    static final Simulation SIMULATION = new Simulation() {
+        @Override
+        public String refuse(Node n, SimGraph g) {
+            if (n.layerNorm() || n.inputs().size() != 1 || n.nOut() <= 0 || g.width(n.inputs().get(0)) <= 0) {
+                return "a dense layer the simulation cannot draw (layer norm inside, several inputs, unknown width)";
+            }
+            if (!DenseArrays.drawable(n.weightInit(), g.weightStats(n.name()), g.width(n.inputs().get(0)), n.nOut())) {
+                return "an initialiser the simulation cannot draw";
+            }
+            Activation a = n.activation();
+            if (a != null && a.is(Activations.SOFTMAX) && n.kind() != LayerKind.OUTPUT) {
+                return "softmax outside an output layer";
+            }
+            return null;
+        }
+
+        @Override
+        public long work(Node n, SimGraph g, int batch) {
+            return 3L * g.width(n.inputs().get(0)) * n.nOut() * batch;
+        }
+
+        @Override
+        public double[] draw(Node n, SimGraph g, SplittableRandom r) {
+            return DenseArrays.draw(n.weightInit(), g.width(n.inputs().get(0)), (int) n.nOut(), g.weightStats(n.name()), r);
+        }
+
+        @Override
+        public double[] forward(Node n, SimPass p) {
+            double[] z = DenseArrays.linear(n, p);
+            p.keep(n, "pre", z);
+            return DenseArrays.apply(n.activation(), z);
+        }
+
+        @Override
+        public void backward(Node n, double[] gy, SimPass p) {
+            double[] z = p.kept(n, "pre");
+            Activation a = MeanField.activation(n);
+            double[] d = new double[gy.length];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = gy[i] * a.slope(z[i]);
+            }
+            double[] back = DenseArrays.back(n, d, p);
+            p.record(n, gy, d, back);
+        }
+    };
+
+    @Override
+    public Dl4jPart dl4j() {
+        return new Dl4jPart() {
+            @Override
+            public List<String> classes() {
+                return List.of("DenseLayer", "AutoEncoder", "RBM", "VariationalAutoencoder");
+            }
+
+            @Override
+            public Dl4jConfig write(Node n, Dl4jContext c) {
+                c.toFeedForward(n);
+                JsonObject o = c.weighted(n, "DenseLayer");
+                o.addProperty("hasLayerNorm", n.layerNorm());
+                return new Dl4jConfig.Layer(Dl4jJson.sorted(o), Dl4jLayout.FF);
+            }
+        };
+    }
+}

@@ -1,0 +1,71 @@
+package io.gradflow.kinds;
+
+import io.gradflow.math.Moments;
+import io.gradflow.model.Activation;
+import io.gradflow.model.LayerKind;
+import io.gradflow.model.Node;
+import io.gradflow.model.TensorShape;
+import java.util.List;
+
+/**
+ * A separable convolution: a depthwise kernel per channel, then a pointwise (1x1) mix of the
+ * channels, each initialised with the layer's initialiser.
+ */
+public final class SeparableConvKind implements Kind {
+
+    /** The depthwise half's weights and the moments between the halves. */
+    record Depthwise(double v, double m, Fans fans, Moments mid) implements KindData { }
+
+    @Override
+    public LayerKind tag() {
+        return LayerKind.SEPARABLE_CONV;
+    }
+
+    @Override
+    public TensorShape outputShape(Node n, TensorShape in, List<TensorShape> all) {
+        return Windows.output(n, in, n.nOut());
+    }
+
+    @Override
+    public long[] inputSpatial(Node n, long[] out) {
+        return Windows.in(n, out);
+    }
+
+    @Override
+    public LayerState forward(Node n, Moments x, Forward f) {
+        long nIn = MeanField.widthIn(n, f);
+        Fans dw = Fans.depthwise(n, nIn).withBorder(Fans.borderFactor(n, f.inShape(n)));
+        double[] vm1 = MeanField.weightMoments(n, n.weightInit(), dw, f);
+        double pattern = f.shape(n.name()).kind() == TensorShape.Kind.FF ? 0 : Fans.borderPattern(n, f.inShape(n))[0];
+        Moments mid = MeanField.linear(x, vm1[0], vm1[1], dw.connIn(), pattern);
+        Fans pw = Fans.pointwise(n, nIn);
+        double[] vm2 = MeanField.weightMoments(n, n.weightInit(), pw, f);
+        double positions = MeanField.positions(n, f, true);
+        Moments raw = MeanField.linear(mid, vm2[0], vm2[1], pw.connIn(), 0);
+        Moments pre = new Moments(raw.mean() + (n.hasBias() ? n.biasInit() : 0), raw.su(), raw.sx(), raw.sp());
+        Activation a = MeanField.activation(n);
+        return new LayerState(x, f.math().apply(a, pre), pre, MeanField.slopes(a, pre, f.math()), 1,
+                new Weights(vm2[0], vm2[1], dw.initIn(), pw, false), positions, 0,
+                new Depthwise(vm1[0], vm1[1], dw, mid));
+    }
+
+    @Override
+    public Back backward(Node n, LayerState s, Grad out, Backward b) {
+        Depthwise d = s.own(Depthwise.class);
+        Weights w = s.weights();
+        Grad pre = out.scale(s.slopes().s2(), s.slopes().unit());
+        double wg = MeanField.weightGradient(s.positions(), d.mid(), pre, b.batch());
+        Grad in = pre.scale((w.v() + w.m() * w.m()) * w.fans().connOut()).scale((d.v() + d.m() * d.m()) * d.fans().connOut());
+        return Back.of(in, pre.g(), wg);
+    }
+
+    @Override
+    public Simulation simulation() {
+        return Simulation.unsupported("convolutions keep mean field");
+    }
+
+    @Override
+    public Dl4jPart dl4j() {
+        return Dl4jPart.unsupported(null, "SeparableConvolution2D");
+    }
+}

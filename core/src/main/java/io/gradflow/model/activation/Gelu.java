@@ -1,0 +1,62 @@
+package io.gradflow.model.activation;
+
+import io.gradflow.math.Gaussian;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The Gaussian error linear unit. */
+public final class Gelu extends ActivationFunction {
+
+    Gelu() {
+        super("gelu");
+    }
+
+    /** DL4J's default GELU is the sigmoid approximation x sigmoid(1.702 x). */
+    @Override
+    public double defaultAlpha() {
+        return 1.702;
+    }
+
+    /** With alpha the sigmoid form x sigmoid(alpha x); with alpha NaN the exact x Phi(x) (Keras, DL4J precise). */
+    @Override
+    public double phi(double x, double alpha, double beta) {
+        return Double.isNaN(alpha) ? x * Gaussian.cdf(x) : x * sigmoid(alpha * x);
+    }
+
+    @Override
+    public double slope(double x, double alpha, double beta) {
+        if (Double.isNaN(alpha)) {
+            return Gaussian.cdf(x) + x * Gaussian.pdf(x);
+        }
+        double sg = sigmoid(alpha * x);
+        return sg + alpha * x * sg * (1 - sg);
+    }
+
+    @Override
+    public boolean reluFamily() {
+        return true;
+    }
+
+    @Override
+    public double idealGain(double alpha) {
+        return 1.6;
+    }
+
+    @Override
+    public String recommendedInit() {
+        return Activations.HE_ADVICE;
+    }
+
+    @Override
+    public List<String> dl4jNames() {
+        return List.of("ActivationGELU");
+    }
+
+    @Override
+    public Map<String, Object> dl4jFields(double alpha, double beta) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("precise", false);
+        return m;
+    }
+}

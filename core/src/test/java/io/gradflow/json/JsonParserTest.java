@@ -1,0 +1,63 @@
+package io.gradflow.json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gradflow.json.JsonParser;
+import io.gradflow.json.JsonSyntaxException;
+import io.gradflow.json.JsonValue;
+import org.junit.jupiter.api.Test;
+
+/** Positions come from the parser; DL4J's quirks (NaN, numbers as strings) are read. */
+class JsonParserTest {
+
+    @Test
+    void valuesKnowTheirLineColumnAndPointer() throws Exception {
+        JsonValue root = JsonParser.parse("{\n  \"confs\" : [ {\n    \"layer\" : {\"@class\": \"x.Dense\"}\n  } ]\n}");
+        JsonValue layer = root.get("confs").items().get(0).get("layer");
+        assertThat(layer.keyLine()).isEqualTo(3);
+        assertThat(layer.keyColumn()).isEqualTo(5);
+        assertThat(layer.pointer()).isEqualTo("/confs/0/layer");
+        assertThat(layer.get("@class").keyColumn()).isEqualTo(16);
+    }
+
+    @Test
+    void readsDl4jNumberQuirks() throws Exception {
+        JsonValue v = JsonParser.parse("{\"a\": NaN, \"b\": \"NaN\", \"c\": \"1e-3\", \"d\": 2}");
+        assertThat(v.get("a").asDouble()).isNaN();
+        assertThat(v.num("b", 7)).isNaN();
+        assertThat(v.num("c", 7)).isEqualTo(1e-3);
+        assertThat(v.num("missing", 7)).isEqualTo(7);
+        assertThat(v.integer("d", -1)).isEqualTo(2);
+    }
+
+    @Test
+    void truncatedJsonIsASyntaxErrorAtTheEnd() {
+        assertThatThrownBy(() -> JsonParser.parse("{\n  \"confs\": [\n"))
+                .isInstanceOf(JsonSyntaxException.class)
+                .hasMessageContaining("unexpected end of file")
+                .satisfies(e -> assertThat(((JsonSyntaxException) e).line()).isEqualTo(3));
+    }
+
+    @Test
+    void garbageIsReportedWhereItStarts() {
+        assertThatThrownBy(() -> JsonParser.parse("{\"a\": 1,\n \"b\": tru }"))
+                .isInstanceOf(JsonSyntaxException.class)
+                .satisfies(e -> {
+                    JsonSyntaxException s = (JsonSyntaxException) e;
+                    assertThat(s.line()).isEqualTo(2);
+                    assertThat(s.column()).isGreaterThan(1);
+                });
+    }
+
+    @Test
+    void trailingContentIsRejected() {
+        assertThatThrownBy(() -> JsonParser.parse("{} {}")).hasMessageContaining("after the end");
+    }
+
+    @Test
+    void deepNestingIsRefusedNotAStackOverflow() {
+        String deep = "[".repeat(5000) + "]".repeat(5000);
+        assertThatThrownBy(() -> JsonParser.parse(deep)).isInstanceOf(JsonSyntaxException.class);
+    }
+}
