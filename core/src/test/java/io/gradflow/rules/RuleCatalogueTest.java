@@ -49,7 +49,9 @@ class RuleCatalogueTest {
             Path page = Path.of(r.info().page());
             assertThat(page).as("page of %s", r.info().id()).exists();
             String text = Files.readString(page);
-            assertThat(text).startsWith("# " + r.info().id() + " " + r.info().name());
+            // the title comes from RuleInfo (RulePagesTest holds the whole generated header to it)
+            assertThat(text).startsWith(RulePageBlocks.HEADER_BEGIN + "\n# " + r.info().id() + " " + r.info().name()
+                    + "\n");
             for (String h : HEADINGS) {
                 assertThat(text).as("%s has '%s'", page, h).contains(h);
             }
@@ -60,25 +62,39 @@ class RuleCatalogueTest {
 
     /**
      * The options a rule declares (what a configuration file is checked against) are the ones its
-     * page documents and the ones its code reads, with the same defaults everywhere.
+     * page's options table lists, with the same types and defaults, the ones its page explains in
+     * words, and the ones its code reads, with the same defaults everywhere.
      */
     @Test
     void declaredOptionsAreTheDocumentedAndTheReadOnes() throws IOException {
         Pattern read = Pattern.compile("ctx\\.option\\(INFO,\\s*\"(\\w+)\",\\s*([-0-9.eE]+)\\)");
-        Pattern row = Pattern.compile("(?m)^\\| `(\\w+)` \\| ([-0-9.eE]+) \\|");
+        Pattern row = Pattern.compile("(?m)^\\| `(\\w+)` \\| (integer|number) \\| ([-0-9.eE]+) \\|");
         try (Stream<Path> sources = Files.walk(Path.of("core/src/main/java/io/gradflow/rules"))) {
             List<Path> all = sources.filter(p -> p.toString().endsWith(".java")).toList();
             for (Rule r : BuiltInRules.all()) {
                 Map<String, Double> declared = new LinkedHashMap<>();
-                r.info().options().forEach(o -> declared.put(o.name(), o.defaultValue()));
+                Map<String, String> declaredTypes = new LinkedHashMap<>();
+                r.info().options().forEach(o -> {
+                    declared.put(o.name(), o.defaultValue());
+                    declaredTypes.put(o.name(), o.integer() ? "integer" : "number");
+                });
 
                 String page = Files.readString(Path.of(r.info().page()));
                 String section = page.substring(page.indexOf("## Options"), page.indexOf("## Suppression"));
                 Map<String, Double> documented = new LinkedHashMap<>();
+                Map<String, String> documentedTypes = new LinkedHashMap<>();
                 for (Matcher m = row.matcher(section); m.find(); ) {
-                    documented.put(m.group(1), Double.parseDouble(m.group(2)));
+                    documented.put(m.group(1), Double.parseDouble(m.group(3)));
+                    documentedTypes.put(m.group(1), m.group(2));
                 }
                 assertThat(documented).as("options documented on %s", r.info().page()).isEqualTo(declared);
+                assertThat(documentedTypes).as("option types on %s", r.info().page()).isEqualTo(declaredTypes);
+                // the table is generated and has no meaning column: the words around it must say what each does
+                String prose = RulePageBlocks.handWritten(section);
+                for (String name : declared.keySet()) {
+                    assertThat(prose).as("%s explains option %s in words", r.info().page(), name)
+                            .contains("`" + name + "`");
+                }
 
                 Path source = all.stream().filter(p -> p.getFileName().toString()
                         .equals(r.getClass().getSimpleName() + ".java")).findFirst().orElseThrow();
