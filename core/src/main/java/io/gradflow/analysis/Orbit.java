@@ -10,7 +10,7 @@ import java.util.function.DoubleUnaryOperator;
  * z ~ N(0, 1) it started from. Identity-initialised square layers, activations, batch norm on a
  * feature vector and residual adds of such chains map every unit on its own: a unit that starts
  * large stays large, one that starts below a threshold stays dead. Mean field re-draws a Gaussian
- * at every layer and loses this memory (it assumes fresh random weights in every layer), so along
+ * at every layer and loses this memory (docs/theory.md section 9.4), so along
  * such chains gradflow carries the values themselves on a grid of z, and the gradient's second
  * moment conditional on z backwards.
  *

@@ -177,7 +177,7 @@ final class Propagation implements Forward, Backward {
     /**
      * How far a finite network's typical gain may stray from the mean-field one because the
      * activation's slopes differ between units: per layer, 3 Var[phi'^2] / (2 N E[phi'^2]^2) of
-     * the squared-gradient factor's log (docs/theory.md, finite width), beyond what Gaussian weights
+     * the squared-gradient factor's log (docs/theory.md section 9.1), beyond what Gaussian weights
      * alone give. A few tenths for ReLU at width 64 and depth 32; several for thresholded ReLU or
      * cube, where a handful of units carry the gradient.
      */

@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  * unit-variance inputs, with the per-layer gradient of a loss against random labels sent back.
  *
  * <p>Mean field describes the infinitely wide network and a single typical example. A narrow
- * network differs in two ways it cannot see (docs/theory.md, finite width): the squared norm of
+ * network differs in two ways it cannot see (docs/theory.md section 9.2): the squared norm of
  * one example's activations is a sum over a layer's few units, a random walk whose drift is not
  * the mean gain where the activation's slopes are heavy-tailed (a thresholded ReLU layer where
  * a handful of units stay on); and batch normalisation couples the examples of a batch, so an

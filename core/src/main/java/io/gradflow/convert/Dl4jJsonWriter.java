@@ -12,6 +12,7 @@ import io.gradflow.kinds.Dl4jLayout;
 import io.gradflow.kinds.Kinds;
 import io.gradflow.model.Activation;
 import io.gradflow.model.Distribution;
+import io.gradflow.model.Dl4jInit;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
@@ -296,22 +297,13 @@ public final class Dl4jJsonWriter implements Dl4jContext {
         }
         switch (w.family()) {
             case FAN_SCALED -> {
-                String exact = exactFanScaled(w);
+                String exact = Dl4jInit.exactClass(w);
                 if (exact != null) {
                     return obj("@class", WEIGHTS + exact);
                 }
-                String fan = switch (w.fan()) {
-                    case IN -> "FanIn";
-                    case OUT -> "FanOut";
-                    case AVG -> "FanAvg";
-                    case LEGACY_SHAPE -> null;
-                };
-                if (fan != null && w.shape() == WeightInit.Shape.UNIFORM) {
-                    // DL4J draws U(-3s/sqrt(fan), 3s/sqrt(fan)): variance 3 s^2 / fan, so s = sqrt(c / 3)
-                    return obj("@class", WEIGHTS + "WeightInitVarScalingUniform" + fan, "scale", Math.sqrt(w.c() / 3));
-                }
-                if (fan != null && w.shape() == WeightInit.Shape.TRUNCATED) {
-                    return obj("@class", WEIGHTS + "WeightInitVarScalingNormal" + fan, "scale", w.c());
+                Dl4jInit.Scaled scaled = Dl4jInit.scaledClass(w);
+                if (scaled != null) {
+                    return obj("@class", WEIGHTS + scaled.className(), "scale", scaled.scale());
                 }
             }
             case DISTRIBUTION -> {
@@ -341,25 +333,6 @@ public final class Dl4jJsonWriter implements Dl4jContext {
         }
         problem("initialiser " + w.label() + " has no DL4J equivalent");
         return null;
-    }
-
-    /** The DL4J class that draws exactly this fan-scaled scheme, or null. */
-    private static String exactFanScaled(WeightInit w) {
-        double c = w.c();
-        return switch (w.shape()) {
-            case NORMAL -> switch (w.fan()) {
-                case AVG -> c == 1 ? "WeightInitXavier" : null;
-                case IN -> c == 2 ? "WeightInitRelu" : c == 1 ? "WeightInitNormal" : null;
-                case LEGACY_SHAPE -> c == 1 ? "WeightInitXavierLegacy" : null;
-                default -> null;
-            };
-            case UNIFORM -> switch (w.fan()) {
-                case AVG -> c == 1 ? "WeightInitXavierUniform" : null;
-                case IN -> c == 2 ? "WeightInitReluUniform" : null;
-                default -> null;
-            };
-            case TRUNCATED -> null;
-        };
     }
 
     @Override

@@ -64,7 +64,7 @@ public interface Kind {
 
     /**
      * Units over which a finite network's slopes fluctuate, making its typical gain smaller than the
-     * mean-field one (docs/theory.md, finite width): the factor is exp(-(3 s4/s2^2 - 1) / 2 units).
+     * mean-field one (docs/theory.md section 9.1): the factor is exp(-(3 s4/s2^2 - 1) / 2 units).
      * NaN where the kind has no such fluctuation.
      */
     default double typicalGainUnits(Node n, LayerState s) {

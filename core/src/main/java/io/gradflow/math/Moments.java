@@ -4,8 +4,8 @@ package io.gradflow.math;
  * First and second moments of a tensor's values over the ensemble of inputs and random weights:
  * the global {@code mean}, the variance {@code su} of the per-unit means (fixed offsets that
  * differ from unit to unit but not from input to input), and the variance {@code sx} that the
- * input drives within each unit. Batch normalisation sees only {@code sx} (docs/theory.md,
- * batch normalisation) and, on a feature map, {@code sp}: the part of {@code su} that differs from position to
+ * input drives within each unit. Batch normalisation sees only {@code sx} (docs/theory.md
+ * section 5.1) and, on a feature map, {@code sp}: the part of {@code su} that differs from position to
  * position within a channel. Zero padding makes it: a border position sums fewer of the
  * input's offsets than an interior one, a pattern fixed for every input that batch norm, which
  * subtracts one mean per channel, takes for signal.

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The propagation against THEORY.md's numbers and the classic cases. */
+/** The propagation against the numbers of docs/theory.md (sections 3.3 and 6) and the classic cases. */
 class SignalPropagationTest {
 
     static final WeightInit XAVIER = WeightInit.fanScaled("XAVIER", 1, WeightInit.Fan.AVG, WeightInit.Shape.NORMAL);
@@ -66,7 +66,7 @@ class SignalPropagationTest {
 
     @Test
     void squareSigmoidXavierMlpLosesAboutPointSixTwoDecadesPerLayer() throws Exception {
-        // THEORY 2: fixed point q = 0.265, chi = 0.0557: the gradient RMS falls by 0.236 per layer
+        // docs/theory.md 3.3: fixed point q = 0.265, chi = 0.0557: the gradient RMS falls by 0.236 per layer
         GradientAnalysis a = SignalPropagation.analyse(mlp(40, 64, Activation.SIGMOID, XAVIER, false), MEAN_FIELD);
         LayerProfile p20 = a.profile("d20");
         LayerProfile p21 = a.profile("d21");
@@ -78,7 +78,7 @@ class SignalPropagationTest {
     @Test
     void fifteenSigmoidLayersCostAboutNinePointFourDecades() throws Exception {
         GradientAnalysis a = SignalPropagation.analyse(mlp(16, 64, Activation.SIGMOID, XAVIER, false), MEAN_FIELD);
-        // THEORY 2: 15 gaps at 0.627 decades. The weight gradients differ from the pre-activation
+        // docs/theory.md 3.3: 15 gaps at 0.627 decades. The weight gradients differ from the pre-activation
         // gradients by their inputs: the first layer's input is larger (+0.29 decades), the later
         // ones carry sigmoid's mean 0.5, whose per-unit part adds up across the batch (-0.25)
         assertThat(a.firstToLastDecades()).isCloseTo(-9.4, within(0.2));
@@ -94,7 +94,7 @@ class SignalPropagationTest {
     @Test
     void tanhWithUnitNormalWeightsExplodesThoughItsActivationsLookBounded() throws Exception {
         GradientAnalysis a = SignalPropagation.analyse(mlp(32, 64, Activation.TANH, N01, false), MEAN_FIELD);
-        // THEORY 2: chi = 4.5 at width 64
+        // docs/theory.md 3.3: chi = 4.5 at width 64
         LayerProfile p = a.profile("d10");
         LayerProfile next = a.profile("d11");
         double chi = Math.pow(p.gradientRms() / next.gradientRms(), 2);
@@ -123,7 +123,7 @@ class SignalPropagationTest {
 
     @Test
     void meanTrackingResidualStackGrowsThreePointFiveSixDecades() throws Exception {
-        // THEORY 4: 16 blocks of two He ReLU layers, width 64: mean-tracking recursion gives 3.56
+        // docs/theory.md 6: 16 blocks of two He ReLU layers, width 64: mean-tracking recursion gives 3.56
         GradientAnalysis a = SignalPropagation.analyse(residual(16, 64), MEAN_FIELD);
         assertThat(a.signalDecades()).isCloseTo(3.56, within(0.02));
         assertThat(a.verdict()).isEqualTo(Verdict.EXPLODING);

@@ -2,8 +2,7 @@ package io.gradflow.ingest.dl4j;
 
 import io.gradflow.model.Activation;
 import io.gradflow.model.Distribution;
-import io.gradflow.model.WeightInit.Fan;
-import io.gradflow.model.WeightInit.Shape;
+import io.gradflow.model.Dl4jInit;
 import io.gradflow.model.WeightInit;
 import io.gradflow.model.activation.ActivationFunction;
 import io.gradflow.model.activation.Activations;
@@ -113,41 +112,14 @@ final class Dl4jNames {
 
     /**
      * A {@code WeightInit} enum name (legacy "weightInit" strings) or an IWeightInit class simple
-     * name without its "WeightInit" prefix, with the DL4J 1.0.0-M2.1 formulas
-     * (org.deeplearning4j.nn.weights.*): per-weight variance c/fan.
+     * name, with DL4J 1.0.0-M2.1's formulas ({@link Dl4jInit}).
      *
      * @param scale the VarScaling classes' optional scale, NaN when absent
      * @return the initialiser, or null for DISTRIBUTION (the caller reads the distribution)
      */
     static WeightInit weightInit(String raw, double scale) {
-        String key = raw.toUpperCase(Locale.ROOT).replace("_", "");
-        double s = Double.isNaN(scale) ? 1.0 : scale;
-        return switch (key) {
-            case "XAVIER" -> WeightInit.fanScaled("XAVIER", 1, Fan.AVG, Shape.NORMAL);
-            case "XAVIERUNIFORM" -> WeightInit.fanScaled("XAVIER_UNIFORM", 1, Fan.AVG, Shape.UNIFORM);
-            case "XAVIERFANIN" -> WeightInit.fanScaled("XAVIER_FAN_IN", 1, Fan.IN, Shape.NORMAL);
-            case "XAVIERLEGACY" -> WeightInit.fanScaled("XAVIER_LEGACY", 1, Fan.LEGACY_SHAPE, Shape.NORMAL);
-            case "RELU" -> WeightInit.fanScaled("RELU", 2, Fan.IN, Shape.NORMAL);
-            case "RELUUNIFORM" -> WeightInit.fanScaled("RELU_UNIFORM", 2, Fan.IN, Shape.UNIFORM);
-            case "NORMAL" -> WeightInit.fanScaled("NORMAL", 1, Fan.IN, Shape.NORMAL);
-            case "LECUNNORMAL" -> WeightInit.fanScaled("LECUN_NORMAL", 1, Fan.IN, Shape.NORMAL);
-            case "UNIFORM" -> WeightInit.fanScaled("UNIFORM", 1.0 / 3, Fan.IN, Shape.UNIFORM);
-            // DL4J draws U(-3/sqrt(fanIn), 3/sqrt(fanIn)): variance 3/fanIn, not LeCun's 1/fanIn
-            case "LECUNUNIFORM" -> WeightInit.fanScaled("LECUN_UNIFORM", 3, Fan.IN, Shape.UNIFORM);
-            case "SIGMOIDUNIFORM" -> WeightInit.fanScaled("SIGMOID_UNIFORM", 16, Fan.AVG, Shape.UNIFORM);
-            case "VARSCALINGNORMALFANIN" -> WeightInit.fanScaled("VAR_SCALING_NORMAL_FAN_IN", s, Fan.IN, Shape.TRUNCATED);
-            case "VARSCALINGNORMALFANOUT" -> WeightInit.fanScaled("VAR_SCALING_NORMAL_FAN_OUT", s, Fan.OUT, Shape.TRUNCATED);
-            case "VARSCALINGNORMALFANAVG" -> WeightInit.fanScaled("VAR_SCALING_NORMAL_FAN_AVG", s, Fan.AVG, Shape.TRUNCATED);
-            // the uniform VarScaling bound is scale * 3/sqrt(fan): variance 3 scale^2 / fan
-            case "VARSCALINGUNIFORMFANIN" -> WeightInit.fanScaled("VAR_SCALING_UNIFORM_FAN_IN", 3 * s * s, Fan.IN, Shape.UNIFORM);
-            case "VARSCALINGUNIFORMFANOUT" -> WeightInit.fanScaled("VAR_SCALING_UNIFORM_FAN_OUT", 3 * s * s, Fan.OUT, Shape.UNIFORM);
-            case "VARSCALINGUNIFORMFANAVG" -> WeightInit.fanScaled("VAR_SCALING_UNIFORM_FAN_AVG", 3 * s * s, Fan.AVG, Shape.UNIFORM);
-            case "ZERO" -> WeightInit.constant("ZERO", 0);
-            case "ONES" -> WeightInit.constant("ONES", 1);
-            case "IDENTITY" -> WeightInit.identity("IDENTITY", s);
-            case "DISTRIBUTION" -> null;
-            default -> WeightInit.unknown(raw);
-        };
+        Dl4jInit i = Dl4jInit.byName(raw);
+        return i == null ? WeightInit.unknown(raw) : i.weightInit(scale);
     }
 
     /** A distribution from its class simple name or legacy wrapper key and its fields. */

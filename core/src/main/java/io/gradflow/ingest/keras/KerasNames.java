@@ -12,7 +12,7 @@ import java.util.Locale;
 /**
  * Keras's names for activations and initialisers, across Keras 1 strings ("glorot_uniform",
  * init scale 0.05), Keras 2 objects ({"class_name": "VarianceScaling", ...}) and Keras 3 objects
- * (with "module"), mapped onto the per-weight variances of THEORY.md section 3. Messages keep the
+ * (with "module"), mapped onto per-weight variances (docs/theory.md section 4.2). Messages keep the
  * Keras name ("he_normal"), so they speak the user's language.
  */
 final class KerasNames {
