@@ -32,7 +32,8 @@ public final class LintCommand implements Subcommand {
 
     static final List<String> FORMATS = List.of("text", "json", "sarif", "github", "checkstyle");
 
-    static final List<String> FAIL_ON = List.of("error", "warning", "info", "never");
+    /** The --fail-on levels, for lint and verify. */
+    public static final List<String> FAIL_ON = List.of("error", "warning", "info", "never");
     static final List<String> COLORS = List.of("auto", "always", "never");
 
     @Override

@@ -55,7 +55,7 @@ public final class VerifyCommand implements Subcommand {
         Specs.value(spec, "SECONDS", "stop training after this many seconds and say what was cut", "--time-budget");
         Specs.flag(spec, "initialise fresh weights even when the file has some", "--reinit");
         Specs.choice(spec, "FORMAT", FORMATS, "text (default) or json", "-f", "--format");
-        Specs.choice(spec, "LEVEL", List.of("error", "warning", "info", "never"),
+        Specs.choice(spec, "LEVEL", LintCommand.FAIL_ON,
                 "exit 1 when a finding reaches LEVEL (default: error)", "--fail-on");
         Specs.file(spec, "FILE", "write the report to FILE", "-o", "--output");
         Specs.arguments(spec, "MODEL", "a model file, as for lint (DL4J JSON or zip, Keras, gradflow DSL)", true);
