@@ -12,9 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
-import org.apache.commons.cli.Options;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gradflow convert}: writes a DSL model as a framework configuration. Loads no DL4J. */
 final class ConvertCommand implements Subcommand {
@@ -27,50 +25,35 @@ final class ConvertCommand implements Subcommand {
     }
 
     @Override
-    public String summary() {
-        return "Convert a gradflow DSL model to a framework configuration.";
+    public CommandSpec spec() {
+        CommandSpec spec = Specs.command(name(), "Convert a gradflow DSL model to a framework configuration.",
+                "FILE --to dl4j-json [-o OUT]",
+                "dl4j-json is a " + Dl4jJsonWriter.TARGET + " configuration, as MultiLayerConfiguration.fromJson or\n"
+                        + "ComputationGraphConfiguration.fromJson read it. Inline suppressions are not carried over.\n\n"
+                        + "Exit codes: 0 written; 2 usage error, or a model that cannot be read or converted.");
+        Specs.choice(spec, "FORMAT", TARGETS, "target format: " + String.join(", ", TARGETS), "--to");
+        Specs.file(spec, "OUT", "write to OUT instead of standard output (never the input file)", "-o", "--output");
+        Specs.arguments(spec, "FILE", "a gradflow DSL model (" + ModelLoader.DSL_EXTENSION + ")", true);
+        return spec;
     }
 
     @Override
-    public String synopsis() {
-        return "FILE --to dl4j-json [-o OUT]";
-    }
-
-    @Override
-    public String footer() {
-        return "FILE is a gradflow DSL model (" + ModelLoader.DSL_EXTENSION + "). dl4j-json is a "
-                + Dl4jJsonWriter.TARGET + "\nconfiguration, as MultiLayerConfiguration.fromJson or "
-                + "ComputationGraphConfiguration.fromJson\nread it. Inline suppressions are not carried over.\n\n"
-                + "Exit codes: 0 written; 2 usage error, or a model that cannot be read or converted.";
-    }
-
-    @Override
-    public Options options() {
-        return new Options()
-                .addOption(Option.builder().longOpt("to").hasArg().argName("FORMAT")
-                        .desc("target format: " + String.join(", ", TARGETS)).get())
-                .addOption(Option.builder("o").longOpt("output").hasArg().argName("OUT")
-                        .desc("write to OUT instead of standard output (never the input file)").get())
-                .addOption(Main.helpOption());
-    }
-
-    @Override
-    public int run(CommandLine cl, Io io) throws Exception {
-        List<String> args = cl.getArgList();
+    public int run(Args cl, Io io) throws Exception {
+        List<String> args = cl.arguments();
         if (args.size() != 1) {
             throw new UsageException("convert: " + (args.isEmpty() ? "no FILE given" : "one FILE at a time, got "
                     + args.size()) + "\nTry 'gradflow convert --help' for usage.");
         }
-        String to = cl.getOptionValue("to");
+        String to = cl.value("--to");
         if (to == null) {
             throw new UsageException("convert: --to is required (one of " + String.join(", ", TARGETS) + ")");
         }
         if (!TARGETS.contains(to)) {
-            throw new UsageException("convert: unknown --to '" + to + "' (one of " + String.join(", ", TARGETS) + ")");
+            throw new UsageException("convert: unknown --to '" + to + "'" + Suggest.hintOrList(to, TARGETS));
         }
         String file = args.get(0);
         Path in = Path.of(file);
-        String output = cl.getOptionValue("output");
+        String output = cl.value("--output");
         if (output != null && same(in, Path.of(output))) {
             throw new UsageException("convert: refusing to write over the input file " + file + "; choose another -o");
         }

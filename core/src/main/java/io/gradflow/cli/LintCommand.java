@@ -25,14 +25,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
-import org.apache.commons.cli.Options;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gradflow lint}: the static check. Loads no ND4J and no native code. */
 public final class LintCommand implements Subcommand {
 
     static final List<String> FORMATS = List.of("text", "json", "sarif", "github", "checkstyle");
+
+    /** The --fail-on levels, for lint and verify. */
+    public static final List<String> FAIL_ON = List.of("error", "warning", "info", "never");
+    static final List<String> COLORS = List.of("auto", "always", "never");
 
     @Override
     public String name() {
@@ -40,87 +42,68 @@ public final class LintCommand implements Subcommand {
     }
 
     @Override
-    public String summary() {
-        return "Read model files, predict their gradient flow and report problems.";
+    public CommandSpec spec() {
+        CommandSpec spec = Specs.command(name(), "Read model files, predict their gradient flow and report problems.",
+                "[OPTIONS] PATH...",
+                "Exit codes: 0 no finding at or above --fail-on; 1 a finding at or above --fail-on;\n"
+                        + "2 usage error, bad configuration, or an input that could not be read.");
+        Specs.choice(spec, "FORMAT", FORMATS, "output format: " + String.join(", ", FORMATS) + " (default: text)",
+                "-f", "--format");
+        Specs.choice(spec, "LEVEL", FAIL_ON,
+                "exit 1 when a finding reaches LEVEL: error, warning, info or never (default: error)", "--fail-on");
+        Specs.flag(spec, "show each model's predicted per-layer profile", "--profile");
+        Specs.flag(spec, "show a fix suggestion under each finding", "--fixes");
+        Specs.choice(spec, "WHEN", COLORS, "colour the text output: auto, always or never (default: auto)", "--color");
+        Specs.file(spec, "FILE", "write the report to FILE instead of standard output", "-o", "--output");
+        Specs.file(spec, "FILE", "use this configuration for every file instead of looking for\n  "
+                + ConfigResolver.FILE_NAME, "--config");
+        Specs.flag(spec, "ignore " + ConfigResolver.FILE_NAME + " files: built-in defaults only", "--no-config");
+        Specs.file(spec, "FILE", "leave out the findings recorded in FILE: only new ones are reported and fail",
+                "--baseline");
+        Specs.file(spec, "FILE", "record today's findings in FILE (then they count as baselined)",
+                "--write-baseline");
+        Specs.flag(spec, "skip JSON files that are not models even when named (for hooks that pass every *.json)",
+                "--skip-non-models");
+        Specs.arguments(spec, "PATH", "a model file (DL4J JSON or zip, Keras .h5/.json/.keras, gradflow\n"
+                + "  .gflow) or a directory to walk; each file's configuration is the\n"
+                + "  nearest " + ConfigResolver.FILE_NAME + " above it (or --config FILE)", true);
+        return spec;
     }
 
     @Override
-    public String synopsis() {
-        return "[OPTIONS] PATH...";
-    }
-
-    @Override
-    public String footer() {
-        return "PATH is a model file (DL4J JSON or zip, Keras .h5/.json/.keras, gradflow .gflow) or a\n"
-                + "directory to walk. Each file's configuration is the nearest " + ConfigResolver.FILE_NAME
-                + " above it\n(or --config FILE).\n\nExit codes: 0 no finding at or above --fail-on; 1 a finding "
-                + "at or above --fail-on;\n2 usage error, bad configuration, or an input that could not be read.";
-    }
-
-    @Override
-    public Options options() {
-        return new Options()
-                .addOption(Option.builder("f").longOpt("format").hasArg().argName("FORMAT")
-                        .desc("output format: " + String.join(", ", FORMATS) + " (default: text)").get())
-                .addOption(Option.builder().longOpt("fail-on").hasArg().argName("LEVEL")
-                        .desc("exit 1 when a finding reaches LEVEL: error, warning, info or never (default: error)")
-                        .get())
-                .addOption(Option.builder().longOpt("profile").desc("show each model's predicted per-layer profile")
-                        .get())
-                .addOption(Option.builder().longOpt("fixes").desc("show a fix suggestion under each finding").get())
-                .addOption(Option.builder().longOpt("color").hasArg().argName("WHEN")
-                        .desc("colour the text output: auto, always or never (default: auto)").get())
-                .addOption(Option.builder("o").longOpt("output").hasArg().argName("FILE")
-                        .desc("write the report to FILE instead of standard output").get())
-                .addOption(Option.builder().longOpt("config").hasArg().argName("FILE")
-                        .desc("use this configuration for every file instead of looking for "
-                                + ConfigResolver.FILE_NAME).get())
-                .addOption(Option.builder().longOpt("no-config")
-                        .desc("ignore " + ConfigResolver.FILE_NAME + " files: built-in defaults only").get())
-                .addOption(Option.builder().longOpt("baseline").hasArg().argName("FILE")
-                        .desc("leave out the findings recorded in FILE: only new ones are reported and fail").get())
-                .addOption(Option.builder().longOpt("write-baseline").hasArg().argName("FILE")
-                        .desc("record today's findings in FILE (then they count as baselined)").get())
-                .addOption(Option.builder().longOpt("skip-non-models")
-                        .desc("skip JSON files that are not models even when named (for hooks that pass "
-                                + "every *.json)").get())
-                .addOption(Main.helpOption());
-    }
-
-    @Override
-    public int run(CommandLine cl, Io io) throws Exception {
-        List<String> paths = cl.getArgList();
+    public int run(Args cl, Io io) throws Exception {
+        List<String> paths = cl.arguments();
         if (paths.isEmpty()) {
             throw new UsageException("lint: no PATH given\nTry 'gradflow lint --help' for usage.");
         }
-        String format = cl.getOptionValue("format", "text").toLowerCase(Locale.ROOT);
+        String format = cl.value("--format", "text").toLowerCase(Locale.ROOT);
         if (!FORMATS.contains(format)) {
-            throw new UsageException("lint: unknown --format '" + format + "' (one of " + String.join(", ", FORMATS)
-                    + ")");
+            throw new UsageException("lint: unknown --format '" + format + "'" + Suggest.hintOrList(format, FORMATS));
         }
-        Severity threshold = failOn(cl.getOptionValue("fail-on", "error"));
-        String color = cl.getOptionValue("color", "auto");
-        if (!List.of("auto", "always", "never").contains(color)) {
-            throw new UsageException("lint: --color must be auto, always or never, not '" + color + "'");
+        Severity threshold = failOn("lint", cl.value("--fail-on", "error"));
+        String color = cl.value("--color", "auto");
+        if (!COLORS.contains(color)) {
+            throw new UsageException("lint: --color must be auto, always or never, not '" + color + "'"
+                    + Suggest.hint(color, COLORS));
         }
-        String output = cl.getOptionValue("output");
-        if (cl.hasOption("config") && cl.hasOption("no-config")) {
+        String output = cl.value("--output");
+        if (cl.has("--config") && cl.has("--no-config")) {
             throw new UsageException("lint: give --config or --no-config, not both");
         }
-        if (cl.hasOption("baseline") && cl.hasOption("write-baseline")) {
+        if (cl.has("--baseline") && cl.has("--write-baseline")) {
             throw new UsageException("lint: give --baseline or --write-baseline, not both (writing a baseline "
                     + "records every finding of the run)");
         }
 
         Path cwd = Path.of("").toAbsolutePath();
         ConfigResolver configs = configs(cl, cwd);
-        Baseline baseline = cl.hasOption("baseline")
-                ? Baseline.load(Path.of(cl.getOptionValue("baseline")), cl.getOptionValue("baseline")) : null;
-        String writeBaseline = cl.getOptionValue("write-baseline");
+        Baseline baseline = cl.has("--baseline")
+                ? Baseline.load(Path.of(cl.value("--baseline")), cl.value("--baseline")) : null;
+        String writeBaseline = cl.value("--write-baseline");
 
         List<FileWalker.Input> inputs = new ArrayList<>();
         for (FileWalker.Input in : FileWalker.expand(paths)) {
-            inputs.add(cl.hasOption("skip-non-models") ? new FileWalker.Input(in.path(), in.display(), false) : in);
+            inputs.add(cl.has("--skip-non-models") ? new FileWalker.Input(in.path(), in.display(), false) : in);
         }
         if (writeBaseline != null) {
             refuseToOverwriteAnInput("--write-baseline", Path.of(writeBaseline), inputs);
@@ -151,7 +134,7 @@ public final class LintCommand implements Subcommand {
             case "sarif" -> new SarifReporter(Version.get(), Version.url(), Version.rulesUrl(), cwd);
             case "github" -> new GithubReporter(cwd);
             case "checkstyle" -> new CheckstyleReporter();
-            default -> new TextReporter(useColor(color, output), cl.hasOption("fixes"), cl.hasOption("profile"));
+            default -> new TextReporter(useColor(color, output), cl.has("--fixes"), cl.has("--profile"));
         };
         if (output != null) {
             try (PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(output),
@@ -168,12 +151,12 @@ public final class LintCommand implements Subcommand {
     }
 
     /** Where each file's configuration comes from: --config, --no-config, or gradflow.json discovery. */
-    private static ConfigResolver configs(CommandLine cl, Path cwd) throws ConfigException {
-        if (cl.hasOption("config")) {
-            String file = cl.getOptionValue("config");
+    private static ConfigResolver configs(Args cl, Path cwd) throws ConfigException {
+        if (cl.has("--config")) {
+            String file = cl.value("--config");
             return ConfigResolver.of(ConfigFile.load(Path.of(file), file));
         }
-        return cl.hasOption("no-config") ? ConfigResolver.none() : ConfigResolver.discovering(cwd);
+        return cl.has("--no-config") ? ConfigResolver.none() : ConfigResolver.discovering(cwd);
     }
 
     /** A baseline is never written over a model being linted (nor over a directory). */
@@ -199,14 +182,16 @@ public final class LintCommand implements Subcommand {
         }
     }
 
-    public static Severity failOn(String v) throws UsageException {
+    /** The --fail-on level (null for never), or a usage error of {@code command} naming the closest level. */
+    public static Severity failOn(String command, String v) throws UsageException {
         if (v.equalsIgnoreCase("never")) {
             return null;
         }
         try {
             return Severity.parse(v);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("lint: --fail-on must be error, warning, info or never, not '" + v + "'");
+            throw new UsageException(command + ": --fail-on must be error, warning, info or never, not '" + v + "'"
+                    + Suggest.hint(v, FAIL_ON));
         }
     }
 

@@ -9,16 +9,23 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.ServiceLoader;
-import java.util.function.IntSupplier;
-import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.DefaultParser;
-import org.apache.commons.cli.HelpFormatter;
-import org.apache.commons.cli.Option;
-import org.apache.commons.cli.ParseException;
+import picocli.CommandLine;
+import picocli.CommandLine.Help;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
-/** The gradflow command line: dispatches to a subcommand. */
+/**
+ * The gradflow command line: picocli parses it into a subcommand and its options; every mistake
+ * is answered in gradflow's own words (one line, the closest valid words, exit code 2), never in
+ * picocli's.
+ */
 public final class Main {
 
     /** Exit code: nothing at or above --fail-on. */
@@ -28,17 +35,54 @@ public final class Main {
     /** Exit code: a usage error or an input that could not be read. */
     public static final int USAGE = 2;
 
+    static final String VERIFY_MISSING = "verify needs the verify module (Deeplearning4j) on the class path: run it "
+            + "through the ./gradflow launcher, which builds the module on first use";
+
+    /*
+     * Every picocli command line registers type converters for java.sql, java.time and
+     * java.nio.file types by reflection, initialising those packages: several milliseconds of
+     * start-up per run. gradflow's options are strings and files; ".*" leaves all of those out
+     * (picocli's documented switch; the simplest pattern, as picocli matches it 17 times a run).
+     */
+    static {
+        if (System.getProperty("picocli.converters.excludes") == null) {
+            System.setProperty("picocli.converters.excludes", ".*");
+        }
+    }
+
     private Main() {
     }
 
-    /** The subcommands, in the order help lists them. */
-    static List<Subcommand> commands() {
-        List<Subcommand> all = new ArrayList<>(List.of(new LintCommand(), new ConvertCommand(),
-                new RulesCommand(), new ExplainCommand()));
+    /**
+     * The subcommands, in the order help lists them; their specs are built when a run needs them.
+     * {@code plugins}: with those registered through {@link ServiceLoader} (the
+     * verify module's), which means opening every jar on the class path (about 3.5 ms of start-up,
+     * which `gradflow lint` need not pay). Without them, or when none is found, {@code verify} is
+     * a stand-in that says how to get it.
+     */
+    static List<Subcommand> commands(boolean plugins) {
+        List<Subcommand> all = new ArrayList<>();
+        all.add(new LintCommand());
         // gradflow verify lives in the verify module, on the path only when the launcher runs it
-        for (Subcommand c : ServiceLoader.load(Subcommand.class)) {
-            all.add(1, c);
+        boolean verify = false;
+        if (plugins) {
+            for (Subcommand c : ServiceLoader.load(Subcommand.class)) {
+                all.add(c);
+                verify |= c.name().equals("verify");
+            }
         }
+        if (!verify) {
+            all.add(new VerifyMissing());
+        }
+        all.add(new ConvertCommand());
+        all.add(new RulesCommand());
+        all.add(new ExplainCommand());
+        all.add(new CompletionCommand());
+        List<String> names = new ArrayList<>();
+        for (Subcommand c : all) {
+            names.add(c.name());
+        }
+        all.add(new HelpCommand(names));
         return all;
     }
 
@@ -63,9 +107,9 @@ public final class Main {
     private static final class Prewarm implements Runnable {
         @Override
         public void run() {
-            IntSupplier lambda = () -> 1;
+            java.util.function.IntSupplier lambda = () -> 1;
             String.format("%s %d %+.2f %.3g %5s", "a", lambda.getAsInt(), 1.0, 1.0, "b");
-            String.format(Locale.ROOT, "%s %d %+.2f %.3g", "a", 1, 1.0, 1.0);
+            String.format(java.util.Locale.ROOT, "%s %d %+.2f %.3g", "a", 1, 1.0, 1.0);
         }
     }
 
@@ -102,89 +146,150 @@ public final class Main {
     }
 
     private static int dispatch(Io io, String[] args) throws Exception {
+        // `gradflow lint ...` parses with lint's spec alone: every command's spec and command line,
+        // and the search for plugins, would cost each run milliseconds of start-up. The root
+        // command, with every command, answers help, completion, verify and mistakes (which
+        // suggest the closest commands).
+        Subcommand named = args.length == 0 ? null : find(commands(false), args[0]);
+        if (named instanceof LintCommand || named instanceof ConvertCommand || named instanceof RulesCommand
+                || named instanceof ExplainCommand) {
+            CommandLine line = new CommandLine(named.spec());
+            String[] rest = Arrays.copyOfRange(args, 1, args.length);
+            ParseResult parsed;
+            try {
+                parsed = line.parseArgs(rest);
+            } catch (ParameterException e) {
+                throw usageError(e, null, rest);
+            }
+            if (parsed.isUsageHelpRequested()) {
+                usage(line, io.out());
+                return CLEAN;
+            }
+            return named.run(new Args(parsed, line), io);
+        }
+        List<Subcommand> commands = commands(true);
+        List<CommandSpec> specs = new ArrayList<>();
+        for (Subcommand c : commands) {
+            specs.add(c.spec());
+        }
+        CommandLine root = commandLine(specs);
         if (args.length == 0) {
-            usage(io.err());
+            usage(root, io.err());
             return USAGE;
         }
-        String first = args[0];
-        switch (first) {
-            case "-h", "--help" -> {
-                usage(io.out());
-                return CLEAN;
-            }
-            case "-V", "--version" -> {
-                io.out().println("gradflow " + Version.get());
-                return CLEAN;
-            }
-            case "help" -> {
-                if (args.length > 1) {
-                    help(find(args[1]), io.out());
-                } else {
-                    usage(io.out());
-                }
-                return CLEAN;
-            }
-            default -> { }
-        }
-        Subcommand cmd = find(first);
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        CommandLine cl;
+        ParseResult parsed;
         try {
-            cl = new DefaultParser().parse(cmd.options(), rest);
-        } catch (ParseException e) {
-            throw new UsageException(cmd.name() + ": " + lowerFirst(e.getMessage())
-                    + "\nTry 'gradflow " + cmd.name() + " --help' for usage.");
+            parsed = root.parseArgs(args);
+        } catch (ParameterException e) {
+            throw usageError(e, root, args);
         }
-        if (cl.hasOption("help")) {
-            help(cmd, io.out());
+        if (parsed.isVersionHelpRequested()) {
+            io.out().println("gradflow " + Version.get());
             return CLEAN;
         }
-        return cmd.run(cl, io);
+        ParseResult sub = parsed.subcommand();
+        if (parsed.isUsageHelpRequested() || sub == null) {
+            usage(root, parsed.isUsageHelpRequested() ? io.out() : io.err());
+            return parsed.isUsageHelpRequested() ? CLEAN : USAGE;
+        }
+        if (sub.isUsageHelpRequested()) {
+            usage(sub.commandSpec().commandLine(), io.out());
+            return CLEAN;
+        }
+        return commands.get(specs.indexOf(sub.commandSpec())).run(new Args(sub, root), io);
     }
 
-    private static String lowerFirst(String s) {
-        return s == null || s.isEmpty() ? "" : Character.toLowerCase(s.charAt(0)) + s.substring(1);
-    }
-
-    private static Subcommand find(String name) throws UsageException {
-        for (Subcommand c : commands()) {
+    private static Subcommand find(List<Subcommand> commands, String name) {
+        for (Subcommand c : commands) {
             if (c.name().equals(name)) {
                 return c;
             }
         }
-        if (name.equals("verify")) {
-            throw new UsageException("verify needs the verify module (Deeplearning4j) on the class path: run it "
-                    + "through the ./gradflow launcher, which builds the module on first use");
-        }
-        throw new UsageException("unknown command '" + name + "'\nTry 'gradflow --help' for the commands.");
+        return null;
     }
 
-    static void usage(PrintWriter w) {
-        w.println("Usage: gradflow COMMAND [OPTIONS] [ARGS]");
-        w.println("Predicts vanishing and exploding gradients from a model definition, before training.");
-        w.println();
-        w.println("Commands:");
-        for (Subcommand c : commands()) {
-            w.printf("  %-9s %s%n", c.name(), c.summary());
+    /** The command line of the given commands' specs, in that order. */
+    static CommandLine commandLine(List<CommandSpec> commands) {
+        CommandSpec spec = CommandSpec.create().name("gradflow");
+        Specs.usage(spec, "gradflow COMMAND [OPTIONS] [ARGS]",
+                "Predicts vanishing and exploding gradients from a model definition, before training.",
+                "'gradflow COMMAND --help' (or 'gradflow help COMMAND') shows a command's options.");
+        spec.usageMessage().sectionKeys(List.of(UsageMessageSpec.SECTION_KEY_SYNOPSIS_HEADING,
+                UsageMessageSpec.SECTION_KEY_SYNOPSIS, UsageMessageSpec.SECTION_KEY_DESCRIPTION_HEADING,
+                UsageMessageSpec.SECTION_KEY_DESCRIPTION, UsageMessageSpec.SECTION_KEY_COMMAND_LIST_HEADING,
+                UsageMessageSpec.SECTION_KEY_COMMAND_LIST, UsageMessageSpec.SECTION_KEY_OPTION_LIST_HEADING,
+                UsageMessageSpec.SECTION_KEY_OPTION_LIST, UsageMessageSpec.SECTION_KEY_FOOTER_HEADING,
+                UsageMessageSpec.SECTION_KEY_FOOTER));
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+                .description("show this help ('gradflow COMMAND --help' for a command's)").build());
+        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).description("print the version")
+                .build());
+        for (CommandSpec c : commands) {
+            spec.addSubcommand(c.name(), c);
         }
-        w.println();
-        w.println("Options:");
-        w.println("  -h, --help     show this help ('gradflow COMMAND --help' for a command's)");
-        w.println("  -V, --version  print the version");
+        return new CommandLine(spec);
+    }
+
+    /** A command's help (the root's: the command list), as plain text. */
+    static void usage(CommandLine command, PrintWriter w) {
+        command.usage(w, Help.Ansi.OFF);
         w.flush();
     }
 
-    static void help(Subcommand c, PrintWriter w) {
-        HelpFormatter f = HelpFormatter.builder().setShowSince(false).get();
-        f.setWidth(100);
-        f.setOptionComparator(null);
-        f.printHelp(w, 100, "gradflow " + c.name() + " " + c.synopsis(), c.summary() + "\n\nOptions:",
-                c.options(), 2, 2, c.footer().isEmpty() ? "" : "\n" + c.footer(), false);
-        w.flush();
+    /**
+     * What picocli found wrong, in gradflow's words: the command, the mistake, the closest valid
+     * words. {@code root} is null when a command was parsed alone.
+     */
+    static UsageException usageError(ParameterException e, CommandLine root, String[] args) {
+        CommandLine where = e.getCommandLine() == null ? root : e.getCommandLine();
+        boolean top = root != null && where == root;
+        String name = where.getCommandSpec().name();
+        String prefix = top ? "" : name + ": ";
+        String tryHelp = top ? "\nTry 'gradflow --help' for the commands." : "\nTry 'gradflow " + name
+                + " --help' for usage.";
+        if (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String arg = u.getUnmatched().get(0);
+            if (arg.startsWith("-") && arg.length() > 1) {
+                String option = arg.startsWith("--") && arg.indexOf('=') > 0 ? arg.substring(0, arg.indexOf('=')) : arg;
+                return new UsageException(prefix + "unrecognized option: " + option
+                        + Suggest.hint(option, optionNames(where.getCommandSpec())) + tryHelp);
+            }
+            if (top) {
+                return new UsageException("unknown command '" + arg + "'"
+                        + Suggest.hint(arg, new ArrayList<>(root.getSubcommands().keySet())) + tryHelp);
+            }
+            return new UsageException(prefix + "unexpected argument '" + arg + "'" + tryHelp);
+        }
+        if (e instanceof MissingParameterException m && !m.getMissing().isEmpty()
+                && m.getMissing().get(0) instanceof OptionSpec o) {
+            return new UsageException(prefix + "option " + o.longestName() + " needs a value (" + o.paramLabel() + ")"
+                    + tryHelp);
+        }
+        // `--fixes=yes`: picocli does not say which option
+        for (OptionSpec o : where.getCommandSpec().options()) {
+            for (String n : o.names()) {
+                for (String a : args) {
+                    if (o.arity().max() == 0 && a.startsWith(n + "=")) {
+                        return new UsageException(prefix + "option " + n + " takes no value" + tryHelp);
+                    }
+                }
+            }
+        }
+        ArgSpec arg = e.getArgSpec();
+        // nothing else can go wrong with string-valued options today; should it, say where, not how picocli puts it
+        String value = e.getValue();
+        return new UsageException(prefix + (arg instanceof OptionSpec o ? "bad use of option " + o.longestName()
+                : value != null ? "cannot use the argument '" + value + "'" : "cannot read the command line") + tryHelp);
     }
 
-    /** The --help option every command has. */
-    public static Option helpOption() {
-        return Option.builder("h").longOpt("help").desc("show this help").get();
+    /** Every name of every option of a command, for suggestions. */
+    private static List<String> optionNames(CommandSpec spec) {
+        List<String> names = new ArrayList<>();
+        for (OptionSpec o : spec.options()) {
+            if (!o.hidden()) {
+                names.addAll(List.of(o.names()));
+            }
+        }
+        return names;
     }
 }

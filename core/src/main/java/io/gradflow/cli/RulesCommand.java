@@ -10,12 +10,12 @@ import io.gradflow.rules.RuleOption;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
-import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
-import org.apache.commons.cli.Options;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gradflow rules}: every built-in rule with its default severity, as a table or JSON. */
 final class RulesCommand implements Subcommand {
+
+    static final List<String> FORMATS = List.of("text", "json");
 
     @Override
     public String name() {
@@ -23,39 +23,31 @@ final class RulesCommand implements Subcommand {
     }
 
     @Override
-    public String summary() {
-        return "List every rule: id, name, default severity, category and what it finds.";
+    public CommandSpec spec() {
+        CommandSpec spec = Specs.command(name(),
+                "List every rule: id, name, default severity, category and what it finds.", "[OPTIONS]",
+                "'gradflow explain RULE' prints a rule's page.");
+        Specs.choice(spec, "FORMAT", FORMATS, "text (default) or json", "-f", "--format");
+        // no arguments, but `gradflow rules GF001` is answered with a pointer to explain
+        Specs.unlistedArguments(spec);
+        return spec;
     }
 
     @Override
-    public String synopsis() {
-        return "[OPTIONS]";
-    }
-
-    @Override
-    public String footer() {
-        return "'gradflow explain RULE' prints a rule's page.";
-    }
-
-    @Override
-    public Options options() {
-        return new Options()
-                .addOption(Option.builder("f").longOpt("format").hasArg().argName("FORMAT")
-                        .desc("text (default) or json").get())
-                .addOption(Main.helpOption());
-    }
-
-    @Override
-    public int run(CommandLine cl, Io io) throws UsageException {
-        if (!cl.getArgList().isEmpty()) {
-            throw new UsageException("rules: unexpected argument '" + cl.getArgList().get(0)
-                    + "' ('gradflow explain " + cl.getArgList().get(0) + "' prints one rule's page)");
+    public int run(Args cl, Io io) throws UsageException {
+        if (!cl.arguments().isEmpty()) {
+            throw new UsageException("rules: unexpected argument '" + cl.arguments().get(0)
+                    + "' ('gradflow explain " + cl.arguments().get(0) + "' prints one rule's page)");
         }
-        String format = cl.getOptionValue("format", "text").toLowerCase(Locale.ROOT);
+        String format = cl.value("--format", "text").toLowerCase(Locale.ROOT);
         switch (format) {
             case "text" -> table(BuiltInRules.all(), io.out());
             case "json" -> Json.write(BuiltInRules.all(), io.out());
-            default -> throw new UsageException("rules: unknown --format '" + format + "' (text or json)");
+            default -> {
+                String hint = Suggest.hint(format, FORMATS);
+                throw new UsageException("rules: unknown --format '" + format + "'"
+                        + (hint.isEmpty() ? " (text or json)" : hint));
+            }
         }
         return Main.CLEAN;
     }

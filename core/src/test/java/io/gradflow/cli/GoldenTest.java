@@ -54,6 +54,15 @@ class GoldenTest {
         m.put("rules", List.of("rules"));
         m.put("rules-json", List.of("rules", "--format", "json"));
         m.put("explain-unknown", List.of("explain", "GF999"));
+        // the command line itself: help layout, and mistakes answered with the closest valid words
+        m.put("help", List.of("--help"));
+        m.put("lint-help", List.of("lint", "--help"));
+        m.put("usage-unknown-command", List.of("lnt", VANISHING));
+        m.put("usage-unknown-option", List.of("lint", "--formt", "github", VANISHING));
+        m.put("usage-no-abbreviation", List.of("lint", "--fix", VANISHING));
+        m.put("usage-bad-value", List.of("lint", "--fail-on", "warn", VANISHING));
+        m.put("explain-ambiguous", List.of("explain", "missing"));
+        m.put("verify-without-module", List.of("verify", VANISHING));
         return m;
     }
 

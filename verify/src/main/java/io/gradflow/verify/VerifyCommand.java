@@ -1,10 +1,13 @@
 package io.gradflow.verify;
 
+import io.gradflow.cli.Args;
 import io.gradflow.cli.FileWalker;
 import io.gradflow.cli.Io;
 import io.gradflow.cli.LintCommand;
 import io.gradflow.cli.Main;
+import io.gradflow.cli.Specs;
 import io.gradflow.cli.Subcommand;
+import io.gradflow.cli.Suggest;
 import io.gradflow.cli.UsageException;
 import io.gradflow.cli.Version;
 import io.gradflow.config.ConfigResolver;
@@ -20,9 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
-import org.apache.commons.cli.Options;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code gradflow verify}: a short real training run with Deeplearning4j to confirm the
@@ -31,68 +32,52 @@ import org.apache.commons.cli.Options;
  */
 public final class VerifyCommand implements Subcommand {
 
+    static final List<String> FORMATS = List.of("text", "json");
+
     @Override
     public String name() {
         return "verify";
     }
 
     @Override
-    public String summary() {
-        return "Build the network with Deeplearning4j, train a few steps and compare measured with predicted gradients.";
+    public CommandSpec spec() {
+        CommandSpec spec = Specs.command(name(),
+                "Build the network with Deeplearning4j, train a few steps and compare measured with predicted gradients.",
+                "[OPTIONS] MODEL...",
+                "Inputs are synthetic: zero-mean, unit-variance Gaussian features shaped from the model's inputs,\n"
+                        + "labels that fit each output's loss. ND4J's CPU backend by default; build with -Pcuda for CUDA.\n\n"
+                        + "Exit codes: as for lint (0, 1 when a finding reaches --fail-on, 2 for usage errors and\n"
+                        + "models that cannot be read or built).");
+        Specs.value(spec, "N", "training steps after the measurement at initialisation (default: 10)", "--steps");
+        Specs.value(spec, "B", "examples per synthetic batch (default: 32)", "--batch");
+        Specs.value(spec, "S", "seed of the initialisation and the synthetic data (default: 42)", "--seed");
+        Specs.value(spec, "K", "batches averaged per measurement (default: 4)", "--probe-batches");
+        Specs.value(spec, "SECONDS", "stop training after this many seconds and say what was cut", "--time-budget");
+        Specs.flag(spec, "initialise fresh weights even when the file has some", "--reinit");
+        Specs.choice(spec, "FORMAT", FORMATS, "text (default) or json", "-f", "--format");
+        Specs.choice(spec, "LEVEL", LintCommand.FAIL_ON,
+                "exit 1 when a finding reaches LEVEL (default: error)", "--fail-on");
+        Specs.file(spec, "FILE", "write the report to FILE", "-o", "--output");
+        Specs.arguments(spec, "MODEL", "a model file, as for lint (DL4J JSON or zip, Keras, gradflow DSL)", true);
+        return spec;
     }
 
     @Override
-    public String synopsis() {
-        return "[OPTIONS] MODEL...";
-    }
-
-    @Override
-    public String footer() {
-        return "Inputs are synthetic: zero-mean, unit-variance Gaussian features shaped from the model's inputs,\n"
-                + "labels that fit each output's loss. ND4J's CPU backend by default; build with -Pcuda for CUDA.\n\n"
-                + "Exit codes: as for lint (0, 1 when a finding reaches --fail-on, 2 for usage errors and\n"
-                + "models that cannot be read or built).";
-    }
-
-    @Override
-    public Options options() {
-        return new Options()
-                .addOption(Option.builder().longOpt("steps").hasArg().argName("N")
-                        .desc("training steps after the measurement at initialisation (default: 10)").get())
-                .addOption(Option.builder().longOpt("batch").hasArg().argName("B")
-                        .desc("examples per synthetic batch (default: 32)").get())
-                .addOption(Option.builder().longOpt("seed").hasArg().argName("S")
-                        .desc("seed of the initialisation and the synthetic data (default: 42)").get())
-                .addOption(Option.builder().longOpt("probe-batches").hasArg().argName("K")
-                        .desc("batches averaged per measurement (default: 4)").get())
-                .addOption(Option.builder().longOpt("time-budget").hasArg().argName("SECONDS")
-                        .desc("stop training after this many seconds and say what was cut").get())
-                .addOption(Option.builder().longOpt("reinit")
-                        .desc("initialise fresh weights even when the file has some").get())
-                .addOption(Option.builder("f").longOpt("format").hasArg().argName("FORMAT")
-                        .desc("text (default) or json").get())
-                .addOption(Option.builder().longOpt("fail-on").hasArg().argName("LEVEL")
-                        .desc("exit 1 when a finding reaches LEVEL (default: error)").get())
-                .addOption(Option.builder("o").longOpt("output").hasArg().argName("FILE")
-                        .desc("write the report to FILE").get())
-                .addOption(Main.helpOption());
-    }
-
-    @Override
-    public int run(CommandLine cl, Io io) throws Exception {
-        List<String> files = cl.getArgList();
+    public int run(Args cl, Io io) throws Exception {
+        List<String> files = cl.arguments();
         if (files.isEmpty()) {
             throw new UsageException("verify: no MODEL given\nTry 'gradflow verify --help' for usage.");
         }
-        String format = cl.getOptionValue("format", "text").toLowerCase(Locale.ROOT);
+        String format = cl.value("--format", "text").toLowerCase(Locale.ROOT);
         if (!format.equals("text") && !format.equals("json")) {
-            throw new UsageException("verify: --format must be text or json, not '" + format + "'");
+            throw new UsageException("verify: --format must be text or json, not '" + format + "'"
+                    + Suggest.hint(format, FORMATS));
         }
-        Severity threshold = LintCommand.failOn(cl.getOptionValue("fail-on", "error"));
-        if (cl.hasOption("output")) {
+        Severity threshold = LintCommand.failOn("verify", cl.value("--fail-on", "error"));
+        if (cl.has("--output")) {
             List<FileWalker.Input> inputs = new ArrayList<>();
             files.forEach(f -> inputs.add(new FileWalker.Input(Path.of(f), f, true)));
-            LintCommand.refuseToOverwriteAnInput("--output", Path.of(cl.getOptionValue("output")), inputs);
+            LintCommand.refuseToOverwriteAnInput("--output", Path.of(cl.value("--output")), inputs);
         }
         ConfigResolver configs = ConfigResolver.discovering(Path.of("").toAbsolutePath());
         List<VerifyReport> reports = new ArrayList<>();
@@ -102,7 +87,7 @@ public final class VerifyCommand implements Subcommand {
                 RuleConfig config = configs.forFile(Path.of(f));
                 Verifier.Options o = new Verifier.Options(positive(cl, "steps", 10, 0), positive(cl, "batch", 32, 1),
                         longOpt(cl, "seed", 42), positive(cl, "probe-batches", 4, 1),
-                        cl.hasOption("time-budget") ? number(cl, "time-budget") : 0, cl.hasOption("reinit"), config);
+                        cl.has("--time-budget") ? number(cl, "time-budget") : 0, cl.has("--reinit"), config);
                 reports.add(new Verifier(o, io.err()).verify(Path.of(f), f));
             } catch (ReadException e) {
                 errors.add(new InputError(f, e.pos().line(), e.pos().column(), e.pos().pointer(), e.getMessage()));
@@ -113,15 +98,15 @@ public final class VerifyCommand implements Subcommand {
                 errors.add(new InputError(f, 0, 0, "", "cannot verify: " + e.getMessage()));
             }
         }
-        PrintWriter out = cl.hasOption("output") ? new PrintWriter(new OutputStreamWriter(
-                new FileOutputStream(cl.getOptionValue("output")), StandardCharsets.UTF_8)) : io.out();
+        PrintWriter out = cl.has("--output") ? new PrintWriter(new OutputStreamWriter(
+                new FileOutputStream(cl.value("--output")), StandardCharsets.UTF_8)) : io.out();
         if (format.equals("json")) {
             VerifyReporter.json(reports, errors, Version.get(), out);
         } else {
             VerifyReporter.text(reports, errors, out);
         }
         out.flush();
-        if (cl.hasOption("output")) {
+        if (cl.has("--output")) {
             out.close();
         }
         if (!errors.isEmpty()) {
@@ -132,40 +117,40 @@ public final class VerifyCommand implements Subcommand {
         return reached ? Main.FINDINGS : Main.CLEAN;
     }
 
-    private static int positive(CommandLine cl, String opt, int dflt, int min) throws UsageException {
-        if (!cl.hasOption(opt)) {
+    private static int positive(Args cl, String opt, int dflt, int min) throws UsageException {
+        if (!cl.has("--" + opt)) {
             return dflt;
         }
         try {
-            int v = Integer.parseInt(cl.getOptionValue(opt));
+            int v = Integer.parseInt(cl.value("--" + opt));
             if (v < min) {
                 throw new NumberFormatException();
             }
             return v;
         } catch (NumberFormatException e) {
             throw new UsageException("verify: --" + opt + " must be a whole number of at least " + min + ", not '"
-                    + cl.getOptionValue(opt) + "'");
+                    + cl.value("--" + opt) + "'");
         }
     }
 
-    private static long longOpt(CommandLine cl, String opt, long dflt) throws UsageException {
+    private static long longOpt(Args cl, String opt, long dflt) throws UsageException {
         try {
-            return cl.hasOption(opt) ? Long.parseLong(cl.getOptionValue(opt)) : dflt;
+            return cl.has("--" + opt) ? Long.parseLong(cl.value("--" + opt)) : dflt;
         } catch (NumberFormatException e) {
-            throw new UsageException("verify: --" + opt + " must be a whole number, not '" + cl.getOptionValue(opt) + "'");
+            throw new UsageException("verify: --" + opt + " must be a whole number, not '" + cl.value("--" + opt) + "'");
         }
     }
 
-    private static double number(CommandLine cl, String opt) throws UsageException {
+    private static double number(Args cl, String opt) throws UsageException {
         try {
-            double d = Double.parseDouble(cl.getOptionValue(opt));
+            double d = Double.parseDouble(cl.value("--" + opt));
             if (!(d > 0)) {
                 throw new NumberFormatException();
             }
             return d;
         } catch (NumberFormatException e) {
             throw new UsageException("verify: --" + opt + " must be a positive number of seconds, not '"
-                    + cl.getOptionValue(opt) + "'");
+                    + cl.value("--" + opt) + "'");
         }
     }
 }

@@ -1,0 +1,58 @@
+package io.gradflow.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParseResult;
+
+/** What one command was given: its options by name ({@code "--format"}) and its arguments, as typed. */
+public final class Args {
+
+    private final ParseResult parsed;
+    private final CommandLine root;
+
+    Args(ParseResult parsed, CommandLine root) {
+        this.parsed = parsed;
+        this.root = root;
+    }
+
+    /** The command's name ("lint"). */
+    public String command() {
+        return parsed.commandSpec().name();
+    }
+
+    /** Whether the option (any of its names, e.g. "--format" or "-f") was given. */
+    public boolean has(String option) {
+        return parsed.hasMatchedOption(option);
+    }
+
+    /** The option's value as typed, or {@code dflt} when it was not given. Given twice, the first counts. */
+    public String value(String option, String dflt) {
+        OptionSpec o = parsed.matchedOption(option);
+        if (o == null || o.stringValues().isEmpty()) {
+            return dflt;
+        }
+        return o.stringValues().get(0);
+    }
+
+    /** The option's value, or null. */
+    public String value(String option) {
+        return value(option, null);
+    }
+
+    /** The arguments that are not options, in order. */
+    public List<String> arguments() {
+        List<String> all = new ArrayList<>();
+        for (PositionalParamSpec p : parsed.commandSpec().positionalParameters()) {
+            all.addAll(p.stringValues());
+        }
+        return all;
+    }
+
+    /** The whole command line (for help and completion). */
+    CommandLine root() {
+        return root;
+    }
+}
