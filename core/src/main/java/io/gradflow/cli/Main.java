@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.IntSupplier;
 import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Help;
@@ -107,9 +109,9 @@ public final class Main {
     private static final class Prewarm implements Runnable {
         @Override
         public void run() {
-            java.util.function.IntSupplier lambda = () -> 1;
+            IntSupplier lambda = () -> 1;
             String.format("%s %d %+.2f %.3g %5s", "a", lambda.getAsInt(), 1.0, 1.0, "b");
-            String.format(java.util.Locale.ROOT, "%s %d %+.2f %.3g", "a", 1, 1.0, 1.0);
+            String.format(Locale.ROOT, "%s %d %+.2f %.3g", "a", 1, 1.0, 1.0);
         }
     }
 

@@ -35,7 +35,7 @@ public final class CheckstyleReporter implements Reporter {
             byFile.computeIfAbsent(m.model().source(), k -> new ArrayList<>());
             for (Finding f : m.findings()) {
                 byFile.computeIfAbsent(f.source(), k -> new ArrayList<>()).add(new Entry(f.line(), f.column(),
-                        f.severity().id(), Locations.message(f), "gradflow." + f.rule()));
+                        f.severity().id(), Locations.messageWithRelated(f), "gradflow." + f.rule()));
             }
         }
         try {

@@ -32,7 +32,7 @@ public final class GithubReporter implements Reporter {
                     case INFO -> "notice";
                 };
                 out.println(command(level, f.source(), f.line(), f.column(), f.rule() + " " + f.name(),
-                        Locations.message(f)));
+                        Locations.messageWithRelated(f)));
             }
         }
         out.println(TextReporter.summary(report));

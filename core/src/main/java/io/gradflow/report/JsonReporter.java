@@ -80,6 +80,19 @@ public final class JsonReporter implements Reporter {
             if (f.pointer() != null && !f.pointer().isEmpty()) {
                 j.addProperty("pointer", f.pointer());
             }
+            if (!f.related().isEmpty()) {
+                JsonArray related = new JsonArray();
+                for (Finding.Related r : f.related()) {
+                    JsonObject rj = new JsonObject();
+                    rj.addProperty("rule", r.rule());
+                    rj.addProperty("name", r.name());
+                    rj.addProperty("severity", r.severity().id());
+                    rj.addProperty("message", r.message());
+                    rj.addProperty("fix", r.fix());
+                    related.add(rj);
+                }
+                j.add("related", related);
+            }
             findings.add(j);
         }
         o.add("findings", findings);

@@ -18,6 +18,22 @@ final class Locations {
         return f.line() > 0 || f.layer() == null ? f.message() : "layer '" + f.layer() + "': " + f.message();
     }
 
+    /**
+     * The message with the rules that said the same about the same layers named after it, for
+     * formats with room for one message per finding.
+     */
+    static String messageWithRelated(Finding f) {
+        if (f.related().isEmpty()) {
+            return message(f);
+        }
+        StringBuilder b = new StringBuilder(message(f)).append(" (also ");
+        for (int i = 0; i < f.related().size(); i++) {
+            Finding.Related r = f.related().get(i);
+            b.append(i == 0 ? "" : ", ").append(r.rule()).append(' ').append(r.name());
+        }
+        return b.append(')').toString();
+    }
+
     /** The message, led by the path inside the container where the error has no line. */
     static String message(InputError e) {
         return e.line() > 0 || e.pointer() == null || e.pointer().isEmpty() ? e.message()

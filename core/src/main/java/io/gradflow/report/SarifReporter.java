@@ -168,6 +168,18 @@ public final class SarifReporter implements Reporter {
         JsonArray locations = new JsonArray();
         locations.add(location);
         r.add("locations", locations);
+        if (!f.related().isEmpty()) {
+            // the other rules that said the same about the same layers: notes at the same place
+            JsonArray related = new JsonArray();
+            for (int i = 0; i < f.related().size(); i++) {
+                Finding.Related rf = f.related().get(i);
+                JsonObject rl = location(f.source(), f.line(), f.column());
+                rl.addProperty("id", i + 1);
+                rl.add("message", text(sentence("[" + rf.rule() + "] " + rf.message())));
+                related.add(rl);
+            }
+            r.add("relatedLocations", related);
+        }
         String key = f.rule() + "\n" + Locations.relative(f.source(), base) + "\n"
                 + (f.layer() == null ? "" : f.layer());
         int n = occurrences.merge(key, 1, Integer::sum);

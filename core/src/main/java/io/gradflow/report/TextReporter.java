@@ -45,6 +45,12 @@ public final class TextReporter implements Reporter {
                 if (fixes && f.fix() != null) {
                     out.println("    fix: " + f.fix());
                 }
+                for (Finding.Related r : f.related()) {
+                    out.println("  " + paint(DIM, "note:") + " " + r.message() + " " + paint(DIM, "[" + r.rule() + "]"));
+                    if (fixes && r.fix() != null) {
+                        out.println("    fix: " + r.fix());
+                    }
+                }
             }
             if (profile) {
                 profile(m, out);

@@ -4,6 +4,7 @@ import io.gradflow.analysis.GradientAnalysis;
 import io.gradflow.analysis.LayerProfile;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
+import java.util.List;
 
 /** What a rule reads: the model, its analysis and the configuration. */
 public record RuleContext(ModelGraph model, GradientAnalysis analysis, RuleConfig config) {
@@ -20,6 +21,18 @@ public record RuleContext(ModelGraph model, GradientAnalysis analysis, RuleConfi
         }
         return new Finding(info.id(), info.name(), severity, info.category(), message, fix,
                 model.source(), node.pos().line(), node.pos().column(), node.name(), node.pos().pointer());
+    }
+
+    /**
+     * A finding about the run of layers from {@code first} to {@code last} across which the
+     * gradient changes by {@code decades}: findings of other rules with the same span are the same
+     * problem, and the engine reports them once.
+     */
+    public Finding finding(RuleInfo info, Severity severity, Node first, Node last, double decades, String message,
+                           String fix) {
+        Finding f = finding(info, severity, first, message, fix);
+        return new Finding(f.rule(), f.name(), f.severity(), f.category(), f.message(), f.fix(), f.source(),
+                f.line(), f.column(), f.layer(), f.pointer(), new Finding.Span(last.name(), decades), List.of());
     }
 
     public double option(RuleInfo info, String key, double dflt) {

@@ -4,6 +4,7 @@ import io.gradflow.analysis.GradientAnalysis;
 import io.gradflow.model.ModelGraph;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,8 +39,45 @@ public final class RuleEngine {
                 }
             }
         }
-        out.sort(Comparator.comparingInt(Finding::line).thenComparingInt(Finding::column)
+        List<Finding> reported = together(out);
+        reported.sort(Comparator.comparingInt(Finding::line).thenComparingInt(Finding::column)
                 .thenComparing(Finding::rule));
+        return reported;
+    }
+
+    /**
+     * One problem, one finding: findings of several rules about the same run of layers and the
+     * same decades (a deep sigmoid stack is also a stack without normalisation and without skip
+     * connections) become one, the most severe (the earlier rule on a tie), with the others as
+     * related notes.
+     */
+    private static List<Finding> together(List<Finding> found) {
+        Map<String, List<Finding>> bySpan = new LinkedHashMap<>();
+        List<Finding> out = new ArrayList<>();
+        for (Finding f : found) {
+            if (f.span() == null || f.layer() == null) {
+                out.add(f);
+            } else {
+                String key = f.layer() + '\u0000' + f.span().last() + '\u0000'
+                        + Math.round(f.span().decades() * 10);
+                bySpan.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
+            }
+        }
+        for (List<Finding> same : bySpan.values()) {
+            Finding lead = same.get(0);
+            for (Finding f : same) {
+                if (f.severity().atLeast(lead.severity()) && f.severity() != lead.severity()) {
+                    lead = f;
+                }
+            }
+            List<Finding.Related> related = new ArrayList<>();
+            for (Finding f : same) {
+                if (f != lead) {
+                    related.add(f.asRelated());
+                }
+            }
+            out.add(related.isEmpty() ? lead : lead.withRelated(related));
+        }
         return out;
     }
 

@@ -18,12 +18,23 @@ public final class RulePages {
     private RulePages() {
     }
 
-    /** The page's Markdown, or empty when the classpath lacks it (a build without resources). */
+    /**
+     * The page's Markdown as a reader sees it (without the generated blocks' marker comments), or
+     * empty when the classpath lacks it (a build without resources).
+     */
     public static Optional<String> text(RuleInfo info) {
         String name = info.page().substring(info.page().lastIndexOf('/') + 1);
         try (InputStream in = RulePages.class.getResourceAsStream(RESOURCE_DIR + name)) {
-            return in == null ? Optional.empty()
-                    : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            if (in == null) {
+                return Optional.empty();
+            }
+            StringBuilder page = new StringBuilder();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n", -1)) {
+                if (!(line.startsWith("<!--") && line.endsWith("-->"))) {
+                    page.append(line).append('\n');
+                }
+            }
+            return Optional.of(page.substring(0, page.length() - 1).replaceFirst("^\n+", ""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

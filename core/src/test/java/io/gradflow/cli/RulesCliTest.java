@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.gradflow.rules.BuiltInRules;
 import io.gradflow.rules.Rule;
+import io.gradflow.rules.PageText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ class RulesCliTest {
 
     @Test
     void explainPrintsTheRulePageByIdOrName() throws IOException {
-        String page = Files.readString(Path.of("rules/GF001-deep-saturating-stack.md"));
+        String page = PageText.read(Path.of("rules/GF001-deep-saturating-stack.md"));
         CliRunner.Result byId = CliRunner.run("explain", "GF001");
         assertThat(byId.code()).isZero();
         assertThat(byId.out()).isEqualTo(page);

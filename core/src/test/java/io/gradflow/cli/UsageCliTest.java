@@ -2,6 +2,7 @@ package io.gradflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gradflow.rules.PageText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -124,7 +125,9 @@ class UsageCliTest {
 
     @Test
     void explainFindsARuleByIdNameOrTheStartOfItsName() throws IOException {
-        String page = Files.readString(Path.of("rules/GF001-deep-saturating-stack.md"));
+        // the page as readers see it: the generated blocks' marker comments are left out
+        String page = PageText.read(Path.of("rules/GF001-deep-saturating-stack.md"));
+        assertThat(page).startsWith("# GF001 deep-saturating-stack");
         for (String name : List.of("GF001", "gf001", "deep-saturating-stack", "Deep-Saturating-Stack", "deep-saturating",
                 "deep")) {
             CliRunner.Result r = CliRunner.run("explain", name);

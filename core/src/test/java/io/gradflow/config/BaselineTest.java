@@ -30,7 +30,8 @@ class BaselineTest {
         Baseline.of(report, tmp).write(file);
         LintReport after = Baseline.load(file, "baseline.json").apply(report);
         assertThat(after.models().get(0).findings()).isEmpty();
-        assertThat(after.baselined()).isEqualTo(3);
+        // one problem, one finding: GF005 and GF006 are related notes of GF001 there
+        assertThat(after.baselined()).isEqualTo(1);
         assertThat(after.models().get(0).analysis()).isSameAs(report.models().get(0).analysis());
     }
 
@@ -42,7 +43,7 @@ class BaselineTest {
         assertThat(text).contains("\"file\": \"examples/sigmoid-mlp-20.json\"")
                 .contains("\"rule\": \"GF001\"").contains("\"name\": \"deep-saturating-stack\"")
                 .contains("\"layer\": \"dense_0\"").contains("\"count\": 1");
-        assertThat(text.indexOf("GF001")).isLessThan(text.indexOf("GF005"));
+        assertThat(text).doesNotContain("GF005");
     }
 
     @Test

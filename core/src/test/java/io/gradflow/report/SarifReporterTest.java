@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.gradflow.rules.BuiltInRules;
 import io.gradflow.rules.Finding;
+import io.gradflow.rules.PageText;
 import io.gradflow.rules.RuleInfo;
 import io.gradflow.rules.Severity;
 import java.io.IOException;
@@ -33,7 +34,7 @@ class SarifReporterTest {
         for (int i = 0; i < rules.size(); i++) {
             RuleInfo info = BuiltInRules.all().get(i).info();
             JsonObject r = rules.get(i).getAsJsonObject();
-            String page = Files.readString(Path.of(info.page()));
+            String page = PageText.read(Path.of(info.page()));
             assertThat(r.get("id").getAsString()).isEqualTo(info.id());
             assertThat(r.get("name").getAsString()).isEqualTo(info.name());
             assertThat(r.getAsJsonObject("shortDescription").get("text").getAsString()).startsWith(info.summary());

@@ -194,10 +194,16 @@ class RuleCatalogueTest {
         LintReport report = new Linter(RuleConfig.DEFAULT).lint(List.of(model.toString()));
         assertThat(report.errors()).as("%s reads", model).isEmpty();
         Set<String> out = new HashSet<>();
-        report.models().forEach(m -> m.findings().stream().filter(f -> f.rule().equals(ruleId))
-                .forEach(f -> out.add(f.rule() + " " + f.severity().id() + " " + (!dsl(model)
-                        ? (f.layer() == null ? "-" : f.layer())
-                        : "line " + (f.layer() == null ? f.line() : m.model().node(f.layer()).pos().line())))));
+        // a rule's finding counts where it leads and where it is a related note of another's
+        report.models().forEach(m -> m.findings().forEach(f -> {
+            String where = !dsl(model) ? (f.layer() == null ? "-" : f.layer())
+                    : "line " + (f.layer() == null ? f.line() : m.model().node(f.layer()).pos().line());
+            if (f.rule().equals(ruleId)) {
+                out.add(f.rule() + " " + f.severity().id() + " " + where);
+            }
+            f.related().stream().filter(r -> r.rule().equals(ruleId))
+                    .forEach(r -> out.add(r.rule() + " " + r.severity().id() + " " + where));
+        }));
         return out;
     }
 

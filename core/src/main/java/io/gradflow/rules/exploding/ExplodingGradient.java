@@ -43,18 +43,21 @@ public final class ExplodingGradient implements Rule {
             String msg = String.format("the predicted weight gradient of the first hidden layer '%s' is 10^%s "
                             + "times the last hidden layer's '%s' (threshold 10^%s)%s", a.firstHidden(),
                     Blocks.dec(a.firstToLastDecades()), a.lastHidden(), Blocks.dec(t), where);
-            Node at = seg != null ? seg.from() : ctx.model().node(a.firstHidden());
+            Severity sev = Severity.ERROR;
+            String fix = "reduce the initialisers' scale (Xavier for tanh, He for ReLU), add normalisation, or clip "
+                    + "gradients (DL4J gradientNormalization)";
             if (scaleInvariant(ctx.model()) && hasResidual(ctx)
                     && Math.abs(a.signalDecades()) <= ctx.config().thresholds().signalDecades()) {
-                return List.of(ctx.finding(INFO, Severity.WARNING, at, msg + "; every weighted layer feeds a "
-                                + "normalisation and the blocks are residual, so SGD damps a layer with large "
-                                + "gradients itself (its weights grow, its effective step shrinks)",
-                        "if the first layers' steps are too large, give them a smaller learning rate, use an "
-                                + "adaptive updater (Adam), or clip gradients (DL4J gradientNormalization)"));
+                sev = Severity.WARNING;
+                msg += "; every weighted layer feeds a normalisation and the blocks are residual, so SGD damps a "
+                        + "layer with large gradients itself (its weights grow, its effective step shrinks)";
+                fix = "if the first layers' steps are too large, give them a smaller learning rate, use an "
+                        + "adaptive updater (Adam), or clip gradients (DL4J gradientNormalization)";
             }
-            return List.of(ctx.finding(INFO, Severity.ERROR, at, msg,
-                    "reduce the initialisers' scale (Xavier for tanh, He for ReLU), add normalisation, or clip "
-                            + "gradients (DL4J gradientNormalization)"));
+            if (seg == null) {
+                return List.of(ctx.finding(INFO, sev, ctx.model().node(a.firstHidden()), msg, fix));
+            }
+            return List.of(ctx.finding(INFO, sev, seg.from(), seg.to(), seg.decades(), msg, fix));
         }
         String msg = String.format("the activation RMS grows %s decades between the input and the last hidden "
                         + "layer '%s' (threshold %s)%s", Blocks.dec(a.signalDecades()), a.lastHidden(),

@@ -86,7 +86,8 @@ public final class InitActivationMismatch implements Rule {
                     chain.size() == 1 ? "uses" : "all " + chain.size() + " use",
                     first.layer().weightInit().label(), first.activation().label(),
                     r < 1 ? "shrinks" : "grows", r < 1 ? 1 / r : r, what);
-            out.add(ctx.finding(INFO, sev, first.layer(), msg, "use " + InitScale.recommend(first.activation())));
+            out.add(ctx.finding(INFO, sev, first.layer(), last.layer(), grad, msg,
+                    "use " + InitScale.recommend(first.activation())));
         }
         return out;
     }

@@ -81,7 +81,7 @@ public final class UnscaledInit implements Rule {
                             + "variance is %.3gx what %s needs; %s",
                     Blocks.span(first.layer(), last.layer()), first.layer().weightInit().label(),
                     (long) p.fanIn(), r, first.activation().label(), effect);
-            out.add(ctx.finding(INFO, sev, first.layer(), msg,
+            out.add(ctx.finding(INFO, sev, first.layer(), last.layer(), grad, msg,
                     "use " + InitScale.recommend(first.activation()) + ", which scales with the fan-in"));
         }
         return out;

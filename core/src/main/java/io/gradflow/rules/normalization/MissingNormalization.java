@@ -48,7 +48,7 @@ public final class MissingNormalization implements Rule {
             String msg = String.format("%s: %d layers in a row with no batch or layer normalisation; "
                             + "over them the gradient changes %s decades and the activation RMS %s",
                     Blocks.span(first.layer(), last.layer()), chain.size(), signed(grad), signed(signal));
-            out.add(ctx.finding(INFO, Severity.WARNING, first.layer(), msg,
+            out.add(ctx.finding(INFO, Severity.WARNING, first.layer(), last.layer(), grad, msg,
                     "add batch normalisation (or layer normalisation) between the layers, before each nonlinearity"));
         }
         return out;

@@ -42,7 +42,7 @@ public final class MissingSkipConnections implements Rule {
                     Blocks.span(first.layer(), last.layer()), chain.size(), first.layer().name(),
                     String.format(Locale.ROOT, "%+.1f", grad));
             Severity sev = Math.abs(grad) >= ctx.option(INFO, "warnDecades", 1.0) ? Severity.WARNING : Severity.INFO;
-            out.add(ctx.finding(INFO, sev, first.layer(), msg,
+            out.add(ctx.finding(INFO, sev, first.layer(), last.layer(), grad, msg,
                     "group the layers into residual blocks (y = x + F(x)) so the gradient has a short path "
                             + "back to the early layers"));
         }

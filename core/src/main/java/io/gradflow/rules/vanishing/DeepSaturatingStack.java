@@ -59,7 +59,8 @@ public final class DeepSaturatingStack implements Rule {
                     a.label(), init);
             String fix = "use ReLU (or leaky ReLU) with He (RELU) init in the hidden layers, or put batch "
                     + "normalisation before each " + a.label();
-            out.add(ctx.finding(INFO, error ? Severity.ERROR : Severity.WARNING, first.layer(), msg, fix));
+            out.add(ctx.finding(INFO, error ? Severity.ERROR : Severity.WARNING, first.layer(), last.layer(), decades, msg,
+                    fix));
         }
         return out;
     }

@@ -52,9 +52,11 @@ public final class VanishingGradient implements Rule {
                         + "last hidden layer's '%s' (threshold 10^-%s)%s", a.firstHidden(),
                 Blocks.dec(a.firstToLastDecades()), a.lastHidden(),
                 Blocks.dec(ctx.config().thresholds().vanishingDecades()), where);
-        Node at = seg != null ? seg.from() : ctx.model().node(a.firstHidden());
-        return List.of(ctx.finding(INFO, Severity.ERROR, at, msg,
-                "add batch normalisation or residual connections across that part, or use ReLU with He init"));
+        String fix = "add batch normalisation or residual connections across that part, or use ReLU with He init";
+        if (seg == null) {
+            return List.of(ctx.finding(INFO, Severity.ERROR, ctx.model().node(a.firstHidden()), msg, fix));
+        }
+        return List.of(ctx.finding(INFO, Severity.ERROR, seg.from(), seg.to(), seg.decades(), msg, fix));
     }
 
     private static Node firstBelow(RuleContext ctx, double decades) {
