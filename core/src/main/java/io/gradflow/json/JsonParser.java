@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -15,29 +16,40 @@ import java.util.Map;
 /**
  * Parses JSON into {@link JsonValue} trees with the positions Jackson's streaming parser reports.
  * Accepts what DL4J and Keras write (NaN and Infinity literals); rejects trailing content.
+ * Configuration files are read as JSONC ({@link #parseConfig}); models stay strict JSON. Syntax
+ * errors are worded by {@link JsonMessages}, never in Jackson's words.
  */
 public final class JsonParser {
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(500)
-                    .maxStringLength(64 * 1024 * 1024)
-                    .build())
+            .streamReadConstraints(constraints())
+            .build();
+
+    /**
+     * JSON with comments ({@code //} and {@code /* *}{@code /}) and trailing commas, as VS Code
+     * and tsconfig read their settings; a key given twice is an error (which one would count is a
+     * guess). NaN and Infinity are not numbers a configuration needs.
+     */
+    private static final JsonFactory CONFIG = JsonFactory.builder()
+            .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_TRAILING_COMMA)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(constraints())
             .build();
 
     private JsonParser() {
     }
 
+    private static StreamReadConstraints constraints() {
+        return StreamReadConstraints.builder()
+                .maxNestingDepth(JsonMessages.MAX_DEPTH)
+                .maxStringLength(JsonMessages.MAX_STRING)
+                .build();
+    }
+
     /** Parses a whole document. */
     public static JsonValue parse(byte[] bytes) throws JsonSyntaxException {
-        try (com.fasterxml.jackson.core.JsonParser p = FACTORY.createParser(bytes)) {
-            return parseDocument(p);
-        } catch (JsonProcessingException e) {
-            throw syntax(e);
-        } catch (IOException e) {
-            throw new JsonSyntaxException(e.getMessage(), 0, 0);
-        }
+        return parse(FACTORY, bytes);
     }
 
     public static JsonValue parse(String text) throws JsonSyntaxException {
@@ -46,7 +58,23 @@ public final class JsonParser {
         } catch (JsonProcessingException e) {
             throw syntax(e);
         } catch (IOException e) {
-            throw new JsonSyntaxException(e.getMessage(), 0, 0);
+            throw new JsonSyntaxException("invalid JSON: cannot read the text", 0, 0);
+        }
+    }
+
+    /** Parses a configuration file: JSONC (comments, trailing commas), no key twice in an object. */
+    public static JsonValue parseConfig(byte[] bytes) throws JsonSyntaxException {
+        return parse(CONFIG, bytes);
+    }
+
+    private static JsonValue parse(JsonFactory factory, byte[] bytes) throws JsonSyntaxException {
+        try (com.fasterxml.jackson.core.JsonParser p = factory.createParser(bytes)) {
+            return parseDocument(p);
+        } catch (JsonProcessingException e) {
+            throw syntax(e);
+        } catch (IOException e) {
+            // a byte array does not fail to read; should it, say so without the library's words
+            throw new JsonSyntaxException("invalid JSON: cannot read the text", 0, 0);
         }
     }
 
@@ -122,14 +150,14 @@ public final class JsonParser {
 
     private static JsonSyntaxException syntax(JsonProcessingException e) {
         JsonLocation l = e.getLocation();
-        String msg = e.getOriginalMessage();
-        // Jackson's messages carry a source excerpt after a newline; keep the first sentence
-        int nl = msg.indexOf('\n');
-        if (nl > 0) {
-            msg = msg.substring(0, nl);
+        String what = JsonMessages.describe(e);
+        int column = l == null ? 0 : l.getColumnNr();
+        // Jackson stands after a repeated key; the key itself is where to look
+        String key = JsonMessages.duplicateKey(e);
+        if (key != null && column > key.length() + 2) {
+            column -= key.length() + 2;
         }
-        msg = msg.replace("Unexpected end-of-input", "unexpected end of file (truncated JSON?)");
-        return new JsonSyntaxException("invalid JSON: " + msg, l == null ? 0 : l.getLineNr(),
-                l == null ? 0 : l.getColumnNr());
+        return new JsonSyntaxException("invalid JSON: " + what, l == null ? 0 : l.getLineNr(), column,
+                what.equals(JsonMessages.COMMENT));
     }
 }

@@ -5,11 +5,22 @@ public final class JsonSyntaxException extends Exception {
 
     private final int line;
     private final int column;
+    private final boolean comment;
 
     public JsonSyntaxException(String message, int line, int column) {
+        this(message, line, column, false);
+    }
+
+    JsonSyntaxException(String message, int line, int column, boolean comment) {
         super(message);
         this.line = line;
         this.column = column;
+        this.comment = comment;
+    }
+
+    /** Whether what broke strict JSON is a comment ({@code //} or {@code /*}): JSONC, a settings file. */
+    public boolean atComment() {
+        return comment;
     }
 
     public int line() {

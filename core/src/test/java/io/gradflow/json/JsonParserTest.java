@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gradflow.json.JsonParser;
 import io.gradflow.json.JsonSyntaxException;
 import io.gradflow.json.JsonValue;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Positions come from the parser; DL4J's quirks (NaN, numbers as strings) are read. */
@@ -35,7 +39,7 @@ class JsonParserTest {
     void truncatedJsonIsASyntaxErrorAtTheEnd() {
         assertThatThrownBy(() -> JsonParser.parse("{\n  \"confs\": [\n"))
                 .isInstanceOf(JsonSyntaxException.class)
-                .hasMessageContaining("unexpected end of file")
+                .hasMessageContaining("unexpected end of file inside the array opened at line 2 column 12 (truncated JSON?)")
                 .satisfies(e -> assertThat(((JsonSyntaxException) e).line()).isEqualTo(3));
     }
 
@@ -59,5 +63,55 @@ class JsonParserTest {
     void deepNestingIsRefusedNotAStackOverflow() {
         String deep = "[".repeat(5000) + "]".repeat(5000);
         assertThatThrownBy(() -> JsonParser.parse(deep)).isInstanceOf(JsonSyntaxException.class);
+    }
+
+    /** Jackson's own words: its classes, switches, character codes and token lists. */
+    private static final List<String> LIBRARY_WORDS = List.of("Source", "REDACTED", "StreamRead", "JsonReadFeature",
+            "`", "code ", "JSON String", "was expecting", "Unexpected", "Unrecognized", "marker", "CTRL-CHAR", "Feature");
+
+    @Test
+    void syntaxErrorsAreWordedByGradflowNeverByTheLibrary() {
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("{\"a\": 1,}", "unexpected '}': expected a key in double quotes (a comma before '}'?)");
+        cases.put("{\"a\" 1}", "unexpected '1': expected ':' after the key");
+        cases.put("{a: 1}", "unexpected 'a': expected a key in double quotes (keys are quoted: \"key\")");
+        cases.put("{\"a\": tru}", "unexpected word 'tru': expected a value");
+        cases.put("{\"a\": 1", "unexpected end of file inside the object opened at line 1 column 1 (truncated JSON?)");
+        cases.put("[1, 2", "unexpected end of file inside the array opened at line 1 column 1 (truncated JSON?)");
+        cases.put("{\"a\": [1}", "unexpected '}': expected ']' to close the array opened at line 1 column 7");
+        cases.put("{\"a\": \"x\ny\"}", "a control character (a line break or a tab) inside a string");
+        cases.put("{\"a\": 01}", "malformed number: a number cannot start with 0");
+        cases.put("{\"a\": \"\\q\"}", "unknown escape '\\q' in a string");
+        cases.put("// c\n{}", "comments are not allowed in this JSON file");
+        cases.put("{\"a\": 'x'}", "unexpected \"'\": expected a value (JSON quotes strings with \", not ')");
+        cases.put("{\"a\": -}", "malformed number");
+        cases.put("\"abc", "unexpected end of file inside a string");
+        cases.put("{\"a\": 1 \"b\": 2}", "expected ',' or '}' (a missing comma?)");
+        cases.put("[1 2]", "expected ',' or ']' (a missing comma?)");
+        cases.put("[1,]", "unexpected ']': expected a value (a comma before ']'?)");
+        cases.put("}", "unexpected '}': nothing is open to close");
+        cases.put("{\"a\":+1}", "malformed number");
+        cases.put("[" .repeat(600) + "]".repeat(600), "nested more than 500 levels deep");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            assertThatThrownBy(() -> JsonParser.parse(c.getKey())).as(c.getKey())
+                    .isInstanceOf(JsonSyntaxException.class)
+                    .hasMessageStartingWith("invalid JSON: ")
+                    .hasMessageContaining(c.getValue())
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain(LIBRARY_WORDS))
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        }
+        assertThatThrownBy(() -> JsonParser.parse(new byte[] {'"', (byte) 0xC3, (byte) 0x28, '"'}))
+                .hasMessage("invalid JSON: not UTF-8 text (an invalid byte sequence)");
+    }
+
+    @Test
+    void configurationTextMayHaveCommentsAndTrailingCommasButModelsMayNot() throws Exception {
+        String jsonc = "{\n  // why\n  \"a\": [1, 2,], /* note */\n}";
+        assertThat(JsonParser.parseConfig(jsonc.getBytes(StandardCharsets.UTF_8)).get("a").items()).hasSize(2);
+        assertThatThrownBy(() -> JsonParser.parse(jsonc)).isInstanceOf(JsonSyntaxException.class)
+                .satisfies(e -> assertThat(((JsonSyntaxException) e).atComment()).isTrue());
+        assertThatThrownBy(() -> JsonParser.parseConfig("{\"a\": 1,\n \"a\": 2}".getBytes(StandardCharsets.UTF_8)))
+                .hasMessage("invalid JSON: key 'a' appears twice in this object (which one counts would be a guess)")
+                .satisfies(e -> assertThat(((JsonSyntaxException) e).column()).isEqualTo(2));
     }
 }
