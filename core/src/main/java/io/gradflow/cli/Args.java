@@ -37,6 +37,26 @@ public final class Args {
         return o.stringValues().get(0);
     }
 
+    /**
+     * Every value a list option was given, over all its occurrences, split at commas and without
+     * empty parts; null when the option was not given.
+     */
+    public List<String> values(String option) {
+        OptionSpec o = parsed.matchedOption(option);
+        if (o == null) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (String v : o.stringValues()) {
+            for (String part : v.split(",")) {
+                if (!part.isBlank()) {
+                    out.add(part.strip());
+                }
+            }
+        }
+        return out;
+    }
+
     /** The option's value, or null. */
     public String value(String option) {
         return value(option, null);

@@ -1,7 +1,12 @@
 package io.gradflow.cli;
 
+import io.gradflow.config.ConfigException;
+import io.gradflow.config.ConfigResolver;
+import io.gradflow.config.Exclusions;
+import io.gradflow.config.GitIgnore;
 import io.gradflow.ingest.ModelLoader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,59 +15,126 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
-/** Expands the paths on the command line into model files, walking directories. */
+/**
+ * Expands the paths on the command line into model files, walking directories: files with a
+ * model's extension, leaving out hidden directories, directories that hold a Python virtual
+ * environment ({@code pyvenv.cfg}), what the exclude patterns name and, inside a git repository,
+ * what git ignores. Paths named on the command line are taken as they are, unless
+ * {@code --force-exclude} asks that the exclude patterns apply to them too.
+ */
 public final class FileWalker {
 
-    /** Directories never worth walking into. */
-    private static final Set<String> SKIP_DIRS = Set.of("node_modules", "__pycache__", ".git", ".hg", ".svn");
-
-    /** A file to lint: where it is, how reports name it, and whether the user named it. */
     /** A file to read, the name reports use for it, and whether the user named it. */
     public record Input(Path path, String display, boolean explicit) { }
+
+    /**
+     * What a walk leaves out.
+     *
+     * @param exclusions   the exclude patterns (built-in, gradflow.json, command line)
+     * @param gitignore    what git ignores, or null to walk ignored files too
+     * @param forceExclude apply the exclude patterns to paths named on the command line as well
+     */
+    public record Filter(Exclusions exclusions, GitIgnore gitignore, boolean forceExclude) {
+
+        /** The built-in exclusions and .gitignore: what `gradflow lint DIR` leaves out by default. */
+        public static Filter standard() {
+            return new Filter(Exclusions.defaults(), new GitIgnore(), false);
+        }
+    }
 
     private FileWalker() {
     }
 
     static List<Input> expand(List<String> args) throws IOException {
+        try {
+            return expand(args, Filter.standard());
+        } catch (ConfigException e) {
+            // the built-in exclusions read no configuration file
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static List<Input> expand(List<String> args, Filter filter) throws IOException, ConfigException {
         List<Input> out = new ArrayList<>();
         for (String a : args) {
             Path p = Path.of(a);
             if (Files.isDirectory(p)) {
+                if (filter.forceExclude() && filter.exclusions().excludesDirectory(p)) {
+                    continue;
+                }
                 List<Path> found = new ArrayList<>();
-                Files.walkFileTree(p, new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                        String n = dir.getFileName() == null ? "" : dir.getFileName().toString();
-                        boolean hidden = n.startsWith(".") && !dir.equals(p);
-                        return hidden || SKIP_DIRS.contains(n) ? FileVisitResult.SKIP_SUBTREE
-                                : FileVisitResult.CONTINUE;
+                try {
+                    Files.walkFileTree(p, new Visitor(p, filter, found));
+                } catch (UncheckedIOException e) {
+                    if (e.getCause().getCause() instanceof ConfigException c) {
+                        throw c;
                     }
-
-                    @Override
-                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                        if (attrs.isRegularFile() && modelName(file)) {
-                            found.add(file);
-                        }
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                });
+                    throw e;
+                }
                 found.sort(null);
                 for (Path f : found) {
                     out.add(new Input(f, display(a, p, f), false));
                 }
-            } else {
+            } else if (!(filter.forceExclude() && filter.exclusions().excludesFile(p))) {
                 out.add(new Input(p, a, true));
             }
         }
         return out;
     }
+
+    /** The walk of one directory named on the command line. */
+    private static final class Visitor extends SimpleFileVisitor<Path> {
+
+        private final Path root;
+        private final Filter filter;
+        private final List<Path> found;
+
+        Visitor(Path root, Filter filter, List<Path> found) {
+            this.root = root;
+            this.filter = filter;
+            this.found = found;
+        }
+
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            if (dir.equals(root)) {
+                return FileVisitResult.CONTINUE;
+            }
+            String n = dir.getFileName() == null ? "" : dir.getFileName().toString();
+            boolean skip = n.startsWith(".") || Files.isRegularFile(dir.resolve("pyvenv.cfg"))
+                    || excluded(dir, true);
+            return skip ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            // gradflow's own configuration files are JSON, never models
+            if (attrs.isRegularFile() && modelName(file) && !file.getFileName().toString().equals(CONFIG)
+                    && !excluded(file, false)) {
+                found.add(file);
+            }
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException exc) {
+            return FileVisitResult.CONTINUE;
+        }
+
+        private boolean excluded(Path p, boolean dir) {
+            try {
+                boolean byPattern = dir ? filter.exclusions().excludesDirectory(p)
+                        : filter.exclusions().excludesWalkedFile(p);
+                return byPattern || filter.gitignore() != null && filter.gitignore().ignored(p, dir);
+            } catch (ConfigException e) {
+                // a broken gradflow.json met mid-walk stops the run, as one met before it does
+                throw new UncheckedIOException(new IOException(e));
+            }
+        }
+    }
+
+    private static final String CONFIG = ConfigResolver.FILE_NAME;
 
     private static boolean modelName(Path file) {
         String n = file.getFileName().toString().toLowerCase(Locale.ROOT);

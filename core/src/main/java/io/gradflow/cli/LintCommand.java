@@ -4,15 +4,27 @@ import io.gradflow.config.Baseline;
 import io.gradflow.config.ConfigException;
 import io.gradflow.config.ConfigFile;
 import io.gradflow.config.ConfigResolver;
+import io.gradflow.config.Exclusions;
+import io.gradflow.config.GitIgnore;
+import io.gradflow.config.RuleSelection;
 import io.gradflow.report.CheckstyleReporter;
+import io.gradflow.report.ConciseReporter;
 import io.gradflow.report.GithubReporter;
+import io.gradflow.report.GitlabReporter;
+import io.gradflow.report.JsonLinesReporter;
 import io.gradflow.report.JsonReporter;
+import io.gradflow.report.JunitReporter;
 import io.gradflow.report.LintReport;
+import io.gradflow.report.RdjsonReporter;
 import io.gradflow.report.Reporter;
 import io.gradflow.report.SarifReporter;
+import io.gradflow.report.Skipped;
+import io.gradflow.report.StatisticsReporter;
 import io.gradflow.report.TextReporter;
 import io.gradflow.rules.RuleConfig;
+import io.gradflow.rules.RuleSelector;
 import io.gradflow.rules.Severity;
+import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -30,7 +42,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code gradflow lint}: the static check. Loads no ND4J and no native code. */
 public final class LintCommand implements Subcommand {
 
-    static final List<String> FORMATS = List.of("text", "json", "sarif", "github", "checkstyle");
+    static final List<String> FORMATS = List.of("text", "concise", "full", "json", "json-lines", "sarif", "github",
+            "gitlab", "junit", "rdjson", "checkstyle");
 
     /** The --fail-on levels, for lint and verify. */
     public static final List<String> FAIL_ON = List.of("error", "warning", "info", "never");
@@ -45,25 +58,47 @@ public final class LintCommand implements Subcommand {
     public CommandSpec spec() {
         CommandSpec spec = Specs.command(name(), "Read model files, predict their gradient flow and report problems.",
                 "[OPTIONS] PATH...",
-                "Exit codes: 0 no finding at or above --fail-on; 1 a finding at or above --fail-on;\n"
+                "Rules (RULES): ids (GF001), id prefixes (GF00), names (deep-saturating-stack) or ALL,\n"
+                        + "comma-separated; the options may be repeated.\n"
+                        + "Exit codes: 0 no finding at or above --fail-on; 1 a finding at or above --fail-on;\n"
                         + "2 usage error, bad configuration, or an input that could not be read.");
-        Specs.choice(spec, "FORMAT", FORMATS, "output format: " + String.join(", ", FORMATS) + " (default: text)",
-                "-f", "--format");
+        Specs.choice(spec, "FORMAT", FORMATS, "output format: " + String.join(", ", FORMATS.subList(0, 6)) + ",\n  "
+                + String.join(", ", FORMATS.subList(6, FORMATS.size())) + " (default: text)",
+                "-f", "--format", "--output-format");
         Specs.choice(spec, "LEVEL", FAIL_ON,
                 "exit 1 when a finding reaches LEVEL: error, warning, info or never (default: error)", "--fail-on");
+        Specs.flag(spec, "exit 0 whatever the findings (unreadable inputs still exit 2)", "--exit-zero");
+        Specs.list(spec, "RULES", RuleSelector.words(), "run only these rules (replaces gradflow.json's selection)",
+                "--select");
+        Specs.list(spec, "RULES", RuleSelector.words(), "run these rules as well", "--extend-select");
+        Specs.list(spec, "RULES", RuleSelector.words(), "do not run these rules", "--ignore");
         Specs.flag(spec, "show each model's predicted per-layer profile", "--profile");
         Specs.flag(spec, "show a fix suggestion under each finding", "--fixes");
-        Specs.choice(spec, "WHEN", COLORS, "colour the text output: auto, always or never (default: auto)", "--color");
+        Specs.flag(spec, "print how many times each rule fired instead of the findings", "--statistics");
+        Specs.flag(spec, "print the findings only: no summary line", "-q", "--quiet");
+        Specs.flag(spec, "say which files were skipped as not models, and why (on standard error)", "-v",
+                "--verbose");
+        Specs.choice(spec, "WHEN", COLORS, "colour the text output: auto, always or never (default: auto;\n"
+                + "  NO_COLOR turns it off, FORCE_COLOR on)", "--color");
         Specs.file(spec, "FILE", "write the report to FILE instead of standard output", "-o", "--output");
         Specs.file(spec, "FILE", "use this configuration for every file instead of looking for\n  "
                 + ConfigResolver.FILE_NAME, "--config");
         Specs.flag(spec, "ignore " + ConfigResolver.FILE_NAME + " files: built-in defaults only", "--no-config");
+        Specs.flag(spec, "print the settings each PATH gets (configuration files, rules, thresholds); lint nothing",
+                "--show-settings");
+        Specs.list(spec, "PATTERNS", null, "leave these out of directory walks (replaces every exclude list)",
+                "--exclude");
+        Specs.list(spec, "PATTERNS", null, "leave these out as well", "--extend-exclude");
+        Specs.flag(spec, "apply the exclude patterns to files named on the command line too", "--force-exclude");
+        Specs.flag(spec, "walk into what .gitignore ignores too", "--no-respect-gitignore");
         Specs.file(spec, "FILE", "leave out the findings recorded in FILE: only new ones are reported and fail",
                 "--baseline");
         Specs.file(spec, "FILE", "record today's findings in FILE (then they count as baselined)",
                 "--write-baseline");
-        Specs.flag(spec, "skip JSON files that are not models even when named (for hooks that pass every *.json)",
-                "--skip-non-models");
+        Specs.flag(spec, "suppress today's findings with comments in the DSL files (written in place)",
+                "--add-noqa");
+        Specs.flag(spec, "skip files that are not models even when named (for hooks that pass every JSON, HDF5 and "
+                + "zip file)", "--skip-non-models");
         Specs.arguments(spec, "PATH", "a model file (DL4J JSON or zip, Keras .h5/.json/.keras, gradflow\n"
                 + "  .gflow) or a directory to walk; each file's configuration is the\n"
                 + "  nearest " + ConfigResolver.FILE_NAME + " above it (or --config FILE)", true);
@@ -94,15 +129,35 @@ public final class LintCommand implements Subcommand {
             throw new UsageException("lint: give --baseline or --write-baseline, not both (writing a baseline "
                     + "records every finding of the run)");
         }
+        if (cl.has("--quiet") && cl.has("--verbose")) {
+            throw new UsageException("lint: give --quiet or --verbose, not both");
+        }
+        if (cl.has("--exit-zero") && cl.has("--fail-on")) {
+            throw new UsageException("lint: give --exit-zero or --fail-on, not both (--exit-zero is --fail-on never)");
+        }
+        RuleSelection selection = new RuleSelection(selectors(cl, "--select"),
+                orEmpty(selectors(cl, "--extend-select")), orEmpty(selectors(cl, "--ignore")));
 
         Path cwd = Path.of("").toAbsolutePath();
-        ConfigResolver configs = configs(cl, cwd);
+        ConfigResolver configs = configs(cl, cwd).withSelection(selection);
+        Exclusions exclusions;
+        try {
+            exclusions = Exclusions.of(configs, cwd, cl.values("--exclude"), orEmpty(cl.values("--extend-exclude")));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("lint: --exclude and --extend-exclude take file patterns (*.h5, data/, "
+                    + "legacy/**); one of them is not valid");
+        }
+        if (cl.has("--show-settings")) {
+            return Settings.show(paths, configs, exclusions, io);
+        }
         Baseline baseline = cl.has("--baseline")
                 ? Baseline.load(Path.of(cl.value("--baseline")), cl.value("--baseline")) : null;
         String writeBaseline = cl.value("--write-baseline");
 
+        FileWalker.Filter filter = new FileWalker.Filter(exclusions,
+                cl.has("--no-respect-gitignore") ? null : new GitIgnore(), cl.has("--force-exclude"));
         List<FileWalker.Input> inputs = new ArrayList<>();
-        for (FileWalker.Input in : FileWalker.expand(paths)) {
+        for (FileWalker.Input in : FileWalker.expand(paths, filter)) {
             inputs.add(cl.has("--skip-non-models") ? new FileWalker.Input(in.path(), in.display(), false) : in);
         }
         if (writeBaseline != null) {
@@ -118,6 +173,14 @@ public final class LintCommand implements Subcommand {
         }
 
         LintReport report = new Linter(file -> perFile.getOrDefault(file, RuleConfig.DEFAULT)).lintInputs(inputs);
+        if (cl.has("--verbose")) {
+            for (Skipped s : report.skipped()) {
+                io.err().println("gradflow: skipped " + s.source() + ": " + s.reason());
+            }
+        }
+        if (cl.has("--add-noqa")) {
+            return AddNoqa.run(report, inputs, io);
+        }
         if (writeBaseline != null) {
             Path file = Path.of(writeBaseline);
             baseline = Baseline.of(report, file.toAbsolutePath().getParent());
@@ -129,17 +192,29 @@ public final class LintCommand implements Subcommand {
             report = baseline.apply(report);
         }
 
-        Reporter reporter = switch (format) {
-            case "json" -> new JsonReporter(Version.get());
-            case "sarif" -> new SarifReporter(Version.get(), Version.url(), Version.rulesUrl(), cwd);
-            case "github" -> new GithubReporter(cwd);
-            case "checkstyle" -> new CheckstyleReporter();
-            default -> new TextReporter(useColor(color, output), cl.has("--fixes"), cl.has("--profile"));
-        };
+        boolean colored = useColor(color, output);
+        boolean quiet = cl.has("--quiet");
+        Reporter reporter = cl.has("--statistics") ? new StatisticsReporter(format.equals("json"), quiet)
+                : switch (format) {
+                    case "json" -> new JsonReporter(Version.get());
+                    case "json-lines" -> new JsonLinesReporter();
+                    case "sarif" -> new SarifReporter(Version.get(), Version.url(), Version.rulesUrl(), cwd);
+                    case "github" -> new GithubReporter(cwd, stepSummary());
+                    case "gitlab" -> new GitlabReporter(cwd);
+                    case "junit" -> new JunitReporter(cwd);
+                    case "rdjson" -> new RdjsonReporter(Version.url(), Version.rulesUrl());
+                    case "checkstyle" -> new CheckstyleReporter();
+                    case "concise" -> new ConciseReporter(colored, quiet);
+                    case "full" -> new TextReporter(colored, true, cl.has("--profile"), quiet);
+                    default -> new TextReporter(colored, cl.has("--fixes"), cl.has("--profile"), quiet);
+                };
         if (output != null) {
             try (PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(output),
                     StandardCharsets.UTF_8))) {
                 reporter.write(report, out);
+            } catch (FileNotFoundException e) {
+                throw new UsageException("lint: cannot write the report to " + output + " (a missing directory, or "
+                        + "no permission?)");
             }
         } else {
             reporter.write(report, io.out());
@@ -147,7 +222,40 @@ public final class LintCommand implements Subcommand {
         if (!report.errors().isEmpty()) {
             return Main.USAGE;
         }
+        if (cl.has("--exit-zero")) {
+            return Main.CLEAN;
+        }
         return report.reaches(threshold) ? Main.FINDINGS : Main.CLEAN;
+    }
+
+    /**
+     * Where the GitHub format puts what does not fit in annotations: the job's step summary
+     * ({@code $GITHUB_STEP_SUMMARY}, a file the runner renders as Markdown), or nowhere outside
+     * GitHub Actions.
+     */
+    private static Path stepSummary() {
+        String s = System.getenv("GITHUB_STEP_SUMMARY");
+        return s == null || s.isBlank() ? null : Path.of(s);
+    }
+
+    /** A list option's rule selectors, each checked; null when the option was not given. */
+    private static List<String> selectors(Args cl, String option) throws UsageException {
+        List<String> values = cl.values(option);
+        if (values == null) {
+            return null;
+        }
+        for (String v : values) {
+            if (RuleSelector.resolve(v).isEmpty()) {
+                String hint = v.toUpperCase(Locale.ROOT).matches("GF\\d*") ? "" : Suggest.hint(v, RuleSelector.words());
+                throw new UsageException("lint: " + option + ": unknown rule '" + v + "'"
+                        + (hint.isEmpty() ? " ('gradflow rules' lists them)" : hint));
+            }
+        }
+        return values;
+    }
+
+    private static List<String> orEmpty(List<String> l) {
+        return l == null ? List.of() : l;
     }
 
     /** Where each file's configuration comes from: --config, --no-config, or gradflow.json discovery. */
@@ -159,8 +267,7 @@ public final class LintCommand implements Subcommand {
         return cl.has("--no-config") ? ConfigResolver.none() : ConfigResolver.discovering(cwd);
     }
 
-    /** A baseline is never written over a model being linted (nor over a directory). */
-    /** Reports and baselines never overwrite a model being linted. */
+    /** Reports and baselines are never written over a model being linted, nor over a directory. */
     public static void refuseToOverwriteAnInput(String option, Path target, List<FileWalker.Input> inputs)
             throws UsageException {
         Path t = target.toAbsolutePath().normalize();
@@ -195,12 +302,27 @@ public final class LintCommand implements Subcommand {
         }
     }
 
+    /**
+     * Colour: --color always or never decides; otherwise NO_COLOR (set and not empty) turns it off,
+     * FORCE_COLOR (set, not empty and not "0") turns it on where output is not a terminal (CI logs
+     * that render colour), and else a terminal gets colour.
+     */
     private static boolean useColor(String mode, String output) {
         return switch (mode) {
             case "always" -> true;
             case "never" -> false;
-            default -> output == null && System.console() != null && System.getenv("NO_COLOR") == null
-                    && !"dumb".equals(System.getenv("TERM"));
+            default -> colorByEnvironment(output, System.getenv("NO_COLOR"), System.getenv("FORCE_COLOR"),
+                    System.console() != null && !"dumb".equals(System.getenv("TERM")));
         };
+    }
+
+    static boolean colorByEnvironment(String output, String noColor, String forceColor, boolean terminal) {
+        if (output != null || noColor != null && !noColor.isEmpty()) {
+            return false;
+        }
+        if (forceColor != null && !forceColor.isEmpty() && !forceColor.equals("0")) {
+            return true;
+        }
+        return terminal;
     }
 }

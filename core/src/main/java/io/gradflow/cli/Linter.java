@@ -6,6 +6,7 @@ import io.gradflow.model.ModelGraph;
 import io.gradflow.report.InputError;
 import io.gradflow.report.LintReport;
 import io.gradflow.report.ModelResult;
+import io.gradflow.report.Skipped;
 import io.gradflow.rules.RuleConfig;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -36,11 +37,14 @@ public final class Linter {
     LintReport lintInputs(List<FileWalker.Input> inputs) {
         List<ModelResult> models = new ArrayList<>();
         List<InputError> errors = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
         for (FileWalker.Input in : inputs) {
             try {
                 models.add(Pipeline.lint(in.path(), in.display(), configs.apply(in.path())));
             } catch (ReadException e) {
                 if (e.isNotAModel() && !in.explicit()) {
+                    // weights, a data set, a package.json met while walking: counted, listed with -v
+                    skipped.add(new Skipped(in.display(), e.getMessage()));
                     continue;
                 }
                 for (ReadException.Problem p : e.problems()) {
@@ -55,7 +59,7 @@ public final class Linter {
                 }
             }
         }
-        return new LintReport(models, errors);
+        return new LintReport(models, errors, 0, skipped);
     }
 
     /** Analysis and rules for one model already read, with the configuration for its source. */

@@ -264,7 +264,7 @@ public final class Main {
         }
         if (e instanceof MissingParameterException m && !m.getMissing().isEmpty()
                 && m.getMissing().get(0) instanceof OptionSpec o) {
-            return new UsageException(prefix + "option " + o.longestName() + " needs a value (" + o.paramLabel() + ")"
+            return new UsageException(prefix + "option " + name(o) + " needs a value (" + o.paramLabel() + ")"
                     + tryHelp);
         }
         // `--fixes=yes`: picocli does not say which option
@@ -280,8 +280,18 @@ public final class Main {
         ArgSpec arg = e.getArgSpec();
         // nothing else can go wrong with string-valued options today; should it, say where, not how picocli puts it
         String value = e.getValue();
-        return new UsageException(prefix + (arg instanceof OptionSpec o ? "bad use of option " + o.longestName()
+        return new UsageException(prefix + (arg instanceof OptionSpec o ? "bad use of option " + name(o)
                 : value != null ? "cannot use the argument '" + value + "'" : "cannot read the command line") + tryHelp);
+    }
+
+    /** How messages name an option: its first long name ({@code --format}, not its alias {@code --output-format}). */
+    private static String name(OptionSpec o) {
+        for (String n : o.names()) {
+            if (n.startsWith("--")) {
+                return n;
+            }
+        }
+        return o.longestName();
     }
 
     /** Every name of every option of a command, for suggestions. */

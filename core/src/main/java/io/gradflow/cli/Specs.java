@@ -82,6 +82,20 @@ public final class Specs {
                 .completionCandidates(values).description(lines(description)).build());
     }
 
+    /**
+     * {@code --name A,B}: a list of values, comma-separated, the option given as often as one
+     * likes (ruff's {@code --select GF001,GF005 --select GF010}); {@code candidates} for completion.
+     */
+    public static void list(CommandSpec spec, String label, List<String> candidates, String description,
+            String... names) {
+        OptionSpec.Builder b = OptionSpec.builder(names).paramLabel(label).arity("1").type(List.class)
+                .auxiliaryTypes(String.class).splitRegex(",").description(lines(description));
+        if (candidates != null) {
+            b.completionCandidates(candidates);
+        }
+        spec.addOption(b.build());
+    }
+
     /** {@code --name}: a flag. */
     public static void flag(CommandSpec spec, String description, String... names) {
         spec.addOption(OptionSpec.builder(names).arity("0").type(boolean.class).description(lines(description))

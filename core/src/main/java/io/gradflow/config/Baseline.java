@@ -84,7 +84,7 @@ public final class Baseline {
             }
             models.add(new ModelResult(m.model(), m.analysis(), kept));
         }
-        return new LintReport(models, report.errors(), report.baselined() + held);
+        return report.withModels(models, held);
     }
 
     private static Key key(Finding f, Path dir) {

@@ -3,17 +3,19 @@ package io.gradflow.config;
 import io.gradflow.json.JsonParser;
 import io.gradflow.json.JsonSyntaxException;
 import io.gradflow.json.JsonValue;
-import io.gradflow.rules.BuiltInRules;
-import io.gradflow.rules.Rule;
 import io.gradflow.rules.RuleConfig;
 import io.gradflow.rules.RuleInfo;
 import io.gradflow.rules.RuleOption;
+import io.gradflow.rules.RuleSelector;
 import io.gradflow.rules.Severity;
+import io.gradflow.text.Suggest;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,67 +25,124 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A parsed {@code gradflow.json}: rule switches, severities and options, thresholds, and per-path
- * overrides whose patterns are relative to the file's directory. The schema is in the README;
- * anything outside it is an error with its line and column, never ignored.
+ * A parsed {@code gradflow.json}: which rules run (ruff's select, extend-select and ignore, per-file
+ * ignores), their severities and options, thresholds, per-path overrides, the paths a directory
+ * walk leaves out (exclude, extend-exclude), and which configuration it builds on (extend, root).
+ * Patterns are relative to the file's directory. The text is JSONC: comments and trailing commas
+ * are allowed. The schema is in the README; anything outside it is an error with its line and
+ * column, never ignored.
  */
 public final class ConfigFile {
 
-    private static final List<String> TOP = List.of("rules", "thresholds", "overrides");
+    static final String EXTEND = "extend";
+    static final String ROOT = "root";
+    static final String SELECT = "select";
+    static final String EXTEND_SELECT = "extend-select";
+    static final String IGNORE = "ignore";
+    static final String PER_FILE_IGNORES = "per-file-ignores";
+    static final String EXCLUDE = "exclude";
+    static final String EXTEND_EXCLUDE = "extend-exclude";
+    private static final List<String> TOP = List.of(EXTEND, ROOT, SELECT, EXTEND_SELECT, IGNORE, PER_FILE_IGNORES,
+            EXCLUDE, EXTEND_EXCLUDE, "rules", "thresholds", "overrides");
     private static final List<String> OVERRIDE = List.of("files", "rules", "thresholds");
     private static final List<String> RULE_OBJECT = List.of("severity", "options");
     private static final List<String> THRESHOLDS = List.of(ConfigLayer.VANISHING, ConfigLayer.EXPLODING,
             ConfigLayer.SIGNAL);
+    /** What is wrong with a pattern Java's glob rejects, in words (its own message is a regex's). */
+    private static final String GLOB_SYNTAX = "an unclosed '[' or '{', or a stray '\\' (write \\[ for a bracket)";
     private static final String RULE_VALUES = "\"off\", \"on\", \"error\", \"warning\" or \"info\"";
 
     private final Path dir;
-    private final RuleConfig base;
+    private final String display;
+    private final boolean root;
+    private final ConfigFile extended;
+    private final RuleSelection selection;
+    private final ConfigLayer base;
     private final List<Override> overrides;
+    private final List<PerFileIgnore> perFileIgnores;
+    private final List<Glob> exclude;
+    private final List<Glob> extendExclude;
 
     /** One entry of "overrides": the files it applies to and what it changes. */
     private record Override(List<Glob> files, ConfigLayer layer) { }
 
-    private ConfigFile(Path dir, RuleConfig base, List<Override> overrides) {
+    /** One entry of "per-file-ignores": the files a pattern matches and the rules turned off there. */
+    private record PerFileIgnore(Glob files, List<String> rules) { }
+
+    private ConfigFile(Path dir, String display, boolean root, ConfigFile extended, RuleSelection selection,
+                       ConfigLayer base, List<Override> overrides, List<PerFileIgnore> perFileIgnores,
+                       List<Glob> exclude, List<Glob> extendExclude) {
         this.dir = dir;
+        this.display = display;
+        this.root = root;
+        this.extended = extended;
+        this.selection = selection;
         this.base = base;
         this.overrides = List.copyOf(overrides);
+        this.perFileIgnores = List.copyOf(perFileIgnores);
+        this.exclude = exclude == null ? null : List.copyOf(exclude);
+        this.extendExclude = List.copyOf(extendExclude);
     }
 
     /**
-     * Reads a configuration file.
+     * Reads a configuration file, and those it extends.
      *
      * @param path    the file
      * @param display how error messages name it
      */
     public static ConfigFile load(Path path, String display) throws ConfigException {
+        return load(path, display, new ArrayList<>());
+    }
+
+    private static ConfigFile load(Path path, String display, List<Path> extending) throws ConfigException {
+        Path abs = path.toAbsolutePath().normalize();
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(path);
+            bytes = Files.readAllBytes(abs);
         } catch (NoSuchFileException e) {
             throw new ConfigException(display + ": error: no such file");
         } catch (IOException e) {
-            throw new ConfigException(display + ": error: cannot read: " + e.getMessage());
+            throw new ConfigException(display + ": error: cannot read: " + reason(e));
         }
-        return parse(bytes, path.toAbsolutePath().normalize().getParent(), display);
+        extending.add(abs);
+        try {
+            return parse(bytes, abs.getParent(), display, extending);
+        } finally {
+            extending.remove(extending.size() - 1);
+        }
     }
 
-    /** Parses configuration text whose override patterns are relative to {@code dir}. */
+    /** Parses configuration text whose patterns (and "extend") are relative to {@code dir}. */
     public static ConfigFile parse(byte[] bytes, Path dir, String display) throws ConfigException {
+        return parse(bytes, dir, display, new ArrayList<>());
+    }
+
+    private static ConfigFile parse(byte[] bytes, Path dir, String display, List<Path> extending)
+            throws ConfigException {
         JsonValue root;
         try {
-            root = JsonParser.parse(bytes);
+            root = JsonParser.parseConfig(bytes);
         } catch (JsonSyntaxException e) {
             throw ConfigException.of(display, List.of(new ConfigException.Problem(e.line(), e.column(),
                     e.getMessage())));
         }
         Reader r = new Reader();
-        RuleConfig base = RuleConfig.DEFAULT;
+        ConfigLayer base = ConfigLayer.NONE;
+        RuleSelection selection = RuleSelection.NONE;
         List<Override> overrides = new ArrayList<>();
+        List<PerFileIgnore> perFile = new ArrayList<>();
+        List<Glob> exclude = null;
+        List<Glob> extendExclude = List.of();
+        boolean isRoot = false;
+        JsonValue extend = null;
         if (!root.isObject()) {
-            r.problem(root, "a configuration is a JSON object with \"rules\", \"thresholds\" and \"overrides\"");
+            r.problem(root, "a configuration is a JSON object with \"rules\", \"select\", \"exclude\"... "
+                    + "(see the README)");
         } else {
             r.keys(root, "", TOP);
-            base = r.layer(root, "").over(RuleConfig.DEFAULT);
+            base = r.layer(root, "");
+            selection = new RuleSelection(root.has(SELECT) ? r.selectors(root.opt(SELECT), SELECT) : null,
+                    r.selectors(root.opt(EXTEND_SELECT), EXTEND_SELECT), r.selectors(root.opt(IGNORE), IGNORE));
             JsonValue list = root.opt("overrides");
             if (list != null && !list.isArray()) {
                 r.problem(list, "overrides: expected an array of {\"files\": [...], \"rules\": {...}}");
@@ -95,31 +154,138 @@ public final class ConfigFile {
                     }
                 }
             }
+            perFile = r.perFileIgnores(root.opt(PER_FILE_IGNORES));
+            if (root.has(EXCLUDE)) {
+                exclude = r.patterns(root.opt(EXCLUDE), EXCLUDE);
+            }
+            extendExclude = r.patterns(root.opt(EXTEND_EXCLUDE), EXTEND_EXCLUDE);
+            JsonValue rootFlag = root.opt(ROOT);
+            if (rootFlag != null && rootFlag.type() != JsonValue.Type.BOOLEAN) {
+                r.problem(rootFlag, ROOT + ": expected true or false, not " + show(rootFlag));
+            } else if (rootFlag != null) {
+                isRoot = rootFlag.asBoolean();
+            }
+            extend = root.opt(EXTEND);
+            if (extend != null && (!extend.isString() || extend.asText().isBlank())) {
+                r.problem(extend, EXTEND + ": expected the path of another configuration file, not " + show(extend));
+                extend = null;
+            }
         }
         if (!r.problems.isEmpty()) {
             throw ConfigException.of(display, r.problems);
         }
-        return new ConfigFile(dir, base, overrides);
+        ConfigFile extended = null;
+        if (extend != null) {
+            Path target = dir.resolve(extend.asText()).toAbsolutePath().normalize();
+            String targetDisplay = sibling(display, extend.asText());
+            if (extending.contains(target)) {
+                throw ConfigException.of(display, List.of(new ConfigException.Problem(extend.line(), extend.column(),
+                        EXTEND + ": " + extend.asText() + " extends this file again (a cycle)")));
+            }
+            if (!Files.isRegularFile(target)) {
+                throw ConfigException.of(display, List.of(new ConfigException.Problem(extend.line(), extend.column(),
+                        EXTEND + ": no such configuration file: " + extend.asText() + " (relative to this file)")));
+            }
+            extended = load(target, targetDisplay, extending);
+        }
+        return new ConfigFile(dir, display, isRoot, extended, selection, base, overrides, perFile, exclude,
+                extendExclude);
     }
 
-    /** The directory override patterns are relative to. */
+    /** An I/O failure in words (Java names only the path for a permission problem). */
+    static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** How to name a file given relative to another file's directory, in that file's terms. */
+    private static String sibling(String display, String relative) {
+        Path parent = Path.of(display).getParent();
+        return (parent == null ? Path.of(relative) : parent.resolve(relative)).normalize().toString()
+                .replace('\\', '/');
+    }
+
+    /** The directory its patterns are relative to. */
     public Path directory() {
         return dir;
     }
 
-    /** The configuration for one file: the top level, then every override that matches, in order. */
+    /** How messages name it. */
+    public String display() {
+        return display;
+    }
+
+    /** {@code "root": true}: it does not extend the configuration of a directory above it. */
+    boolean isRoot() {
+        return root;
+    }
+
+    /** Whether it names a configuration to build on ({@code "extend"}): then that, not the one above, is its base. */
+    boolean extendsExplicitly() {
+        return extended != null;
+    }
+
+    /** This file and those it extends, the furthest first. */
+    List<ConfigFile> chain() {
+        List<ConfigFile> out = extended == null ? new ArrayList<>() : extended.chain();
+        out.add(this);
+        return out;
+    }
+
+    /**
+     * The configuration for one file under this configuration alone (and those it extends): the
+     * selection, the rules and thresholds, the overrides that match, then the per-file ignores.
+     */
     public RuleConfig forFile(Path file) {
-        if (overrides.isEmpty()) {
-            return base;
-        }
-        Path rel = dir.relativize(file.toAbsolutePath().normalize());
-        RuleConfig c = base;
-        for (Override o : overrides) {
-            if (o.files().stream().anyMatch(g -> g.matches(rel))) {
-                c = o.layer().over(c);
+        return resolve(chain(), file, RuleSelection.NONE);
+    }
+
+    /**
+     * The configuration a chain of files gives one file, the furthest first, with the command
+     * line's selection last of all but the per-file ignores (which turn rules off for some files
+     * whatever was selected, as in ruff).
+     */
+    static RuleConfig resolve(List<ConfigFile> chain, Path file, RuleSelection cli) {
+        Path abs = file.toAbsolutePath().normalize();
+        RuleConfig c = RuleConfig.DEFAULT;
+        for (ConfigFile f : chain) {
+            c = f.selection.over(c);
+            c = f.base.over(c);
+            Path rel = f.dir.relativize(abs);
+            for (Override o : f.overrides) {
+                if (o.files().stream().anyMatch(g -> g.matches(rel))) {
+                    c = o.layer().over(c);
+                }
             }
         }
-        return c;
+        c = cli.over(c);
+        List<String> off = new ArrayList<>();
+        for (ConfigFile f : chain) {
+            Path rel = f.dir.relativize(abs);
+            for (PerFileIgnore p : f.perFileIgnores) {
+                if (p.files().matches(rel)) {
+                    off.addAll(p.rules());
+                }
+            }
+        }
+        return off.isEmpty() ? c : new RuleSelection(null, List.of(), off).over(c);
+    }
+
+    /**
+     * The exclude patterns after this file: its own "exclude" replaces those before it (the
+     * built-in list included), its "extend-exclude" adds to them.
+     */
+    List<Exclusions.Anchored> excludes(List<Exclusions.Anchored> before) {
+        List<Exclusions.Anchored> out = new ArrayList<>();
+        if (exclude == null) {
+            out.addAll(before);
+        } else {
+            exclude.forEach(g -> out.add(new Exclusions.Anchored(dir, g)));
+        }
+        extendExclude.forEach(g -> out.add(new Exclusions.Anchored(dir, g)));
+        return out;
     }
 
     /** Walks the JSON tree, collecting every problem rather than stopping at the first. */
@@ -139,9 +305,91 @@ public final class ConfigFile {
         void keys(JsonValue obj, String where, List<String> allowed) {
             for (Map.Entry<String, JsonValue> e : obj.members().entrySet()) {
                 if (!allowed.contains(e.getKey())) {
+                    String hint = Suggest.hint(e.getKey(), allowed);
                     keyProblem(e.getValue(), (where.isEmpty() ? "" : where + ": ") + "unknown key '" + e.getKey()
-                            + "' (expected " + or(allowed) + ")");
+                            + "'" + (hint.isEmpty() ? " (expected " + or(allowed) + ")" : hint));
                 }
+            }
+        }
+
+        /** A list of rule selectors ("select", "ignore"...), each checked; empty when absent. */
+        List<String> selectors(JsonValue list, String where) {
+            List<String> out = new ArrayList<>();
+            if (list == null) {
+                return out;
+            }
+            if (!list.isArray()) {
+                problem(list, where + ": expected an array of rule ids, prefixes (GF00) or names, not " + show(list));
+                return out;
+            }
+            for (JsonValue item : list.items()) {
+                if (!item.isString()) {
+                    problem(item, where + ": expected a rule id, prefix or name, not " + show(item));
+                } else if (RuleSelector.resolve(item.asText()).isEmpty()) {
+                    problem(item, where + ": " + unknownRule(item.asText()));
+                } else {
+                    out.add(item.asText());
+                }
+            }
+            return out;
+        }
+
+        /** "per-file-ignores": {"pattern": ["GF001", ...]}. */
+        List<PerFileIgnore> perFileIgnores(JsonValue map) {
+            List<PerFileIgnore> out = new ArrayList<>();
+            if (map == null) {
+                return out;
+            }
+            if (!map.isObject()) {
+                problem(map, PER_FILE_IGNORES + ": expected an object from a file pattern to the rules to turn off "
+                        + "there, e.g. {\"legacy/**\": [\"GF002\"]}");
+                return out;
+            }
+            for (Map.Entry<String, JsonValue> e : map.members().entrySet()) {
+                String at = PER_FILE_IGNORES + "." + e.getKey();
+                Glob g = glob(e.getValue(), e.getKey(), at, true);
+                List<String> rules = selectors(e.getValue(), at);
+                if (g != null && !rules.isEmpty()) {
+                    out.add(new PerFileIgnore(g, rules));
+                }
+            }
+            return out;
+        }
+
+        /** A list of patterns ("exclude", "extend-exclude"); empty when absent. */
+        List<Glob> patterns(JsonValue list, String where) {
+            List<Glob> out = new ArrayList<>();
+            if (list == null) {
+                return out;
+            }
+            if (!list.isArray()) {
+                problem(list, where + ": expected an array of file patterns, not " + show(list));
+                return out;
+            }
+            for (JsonValue item : list.items()) {
+                if (!item.isString() || item.asText().isBlank()) {
+                    problem(item, where + ": expected a file pattern, not " + show(item));
+                    continue;
+                }
+                Glob g = glob(item, item.asText(), where, false);
+                if (g != null) {
+                    out.add(g);
+                }
+            }
+            return out;
+        }
+
+        private Glob glob(JsonValue at, String pattern, String where, boolean atKey) {
+            try {
+                return Glob.of(pattern);
+            } catch (IllegalArgumentException e) {
+                String message = where + ": invalid pattern '" + pattern + "': " + GLOB_SYNTAX;
+                if (atKey) {
+                    keyProblem(at, message);
+                } else {
+                    problem(at, message);
+                }
+                return null;
             }
         }
 
@@ -166,8 +414,7 @@ public final class ConfigFile {
                     try {
                         globs.add(Glob.of(f.asText()));
                     } catch (IllegalArgumentException e) {
-                        problem(f, where + ".files: invalid pattern '" + f.asText() + "': "
-                                + e.getMessage().lines().findFirst().orElse(""));
+                        problem(f, where + ".files: invalid pattern '" + f.asText() + "': " + GLOB_SYNTAX);
                     }
                 }
             }
@@ -189,20 +436,22 @@ public final class ConfigFile {
                 problem(rules, prefix + "rules: expected an object from rule id or name to " + RULE_VALUES
                         + " or {\"severity\": ..., \"options\": {...}}");
             } else if (rules != null) {
-                Map<String, String> seen = new HashMap<>();
-                for (Map.Entry<String, JsonValue> e : rules.members().entrySet()) {
+                Map<List<RuleInfo>, String> seen = new HashMap<>();
+                // a prefix (GF00) first, the rules it covers after: the more specific key has the last word
+                List<Map.Entry<String, JsonValue>> entries = new ArrayList<>(rules.members().entrySet());
+                entries.sort(Comparator.comparingInt(e -> -RuleSelector.breadth(e.getKey())));
+                for (Map.Entry<String, JsonValue> e : entries) {
                     String key = e.getKey();
                     JsonValue v = e.getValue();
-                    Rule rule = BuiltInRules.find(key).orElse(null);
-                    if (rule == null) {
-                        keyProblem(v, prefix + "rules: unknown rule '" + key + "' ('gradflow rules' lists them)");
+                    List<RuleInfo> picked = RuleSelector.resolve(key);
+                    if (picked.isEmpty()) {
+                        keyProblem(v, prefix + "rules: " + unknownRule(key));
                         continue;
                     }
-                    RuleInfo info = rule.info();
-                    String before = seen.put(info.id(), key);
+                    String before = seen.put(picked, key);
                     if (before != null) {
-                        keyProblem(v, prefix + "rules: " + info.id() + " is configured twice ('" + before + "' and '"
-                                + key + "')");
+                        keyProblem(v, prefix + "rules: " + (picked.size() == 1 ? picked.get(0).id() : "'" + key + "'")
+                                + " is configured twice ('" + before + "' and '" + key + "')");
                         continue;
                     }
                     String at = prefix + "rules." + key;
@@ -211,8 +460,11 @@ public final class ConfigFile {
                         keys(v, at, RULE_OBJECT);
                         level = v.opt("severity");
                         JsonValue opts = v.opt("options");
-                        if (opts != null) {
-                            options.put(info.id(), options(info, opts, at + ".options"));
+                        if (opts != null && picked.size() > 1) {
+                            problem(opts, at + ".options: options belong to one rule, and '" + key + "' picks "
+                                    + picked.size() + "; give the rule's id");
+                        } else if (opts != null) {
+                            options.put(picked.get(0).id(), options(picked.get(0), opts, at + ".options"));
                         }
                     } else if (!v.isString()) {
                         problem(v, at + ": expected " + RULE_VALUES + " or {\"severity\": ..., \"options\": {...}},"
@@ -220,7 +472,9 @@ public final class ConfigFile {
                         continue;
                     }
                     if (level != null) {
-                        level(info, level, v.isObject() ? at + ".severity" : at, enabled, severities, reset);
+                        for (RuleInfo info : picked) {
+                            level(info, level, v.isObject() ? at + ".severity" : at, enabled, severities, reset);
+                        }
                     }
                 }
             }
@@ -259,7 +513,11 @@ public final class ConfigFile {
                     enabled.put(info.id(), true);
                     severities.put(info.id(), Severity.parse(s));
                 }
-                default -> problem(v, at + ": expected " + RULE_VALUES + ", not " + show(v));
+                default -> {
+                    if (problems.stream().noneMatch(p -> p.line() == v.line() && p.column() == v.column())) {
+                        problem(v, at + ": expected " + RULE_VALUES + ", not " + show(v));
+                    }
+                }
             }
         }
 
@@ -286,6 +544,13 @@ public final class ConfigFile {
             }
             return out;
         }
+    }
+
+    /** "unknown rule 'x'" with the closest names, or where the rules are listed. */
+    static String unknownRule(String key) {
+        // ids a digit off each other are all "close": for an id, point at the list instead
+        String hint = key.toUpperCase(Locale.ROOT).startsWith("GF") ? "" : Suggest.hint(key, RuleSelector.words());
+        return "unknown rule '" + key + "'" + (hint.isEmpty() ? " ('gradflow rules' lists them)" : hint);
     }
 
     /** "a, b or c" */

@@ -20,6 +20,9 @@ import java.util.Set;
 record ConfigLayer(Map<String, Boolean> enabled, Map<String, Severity> severities, Set<String> reset,
                    Map<String, Map<String, Double>> options, Map<String, Double> thresholds) {
 
+    /** Changes nothing. */
+    static final ConfigLayer NONE = new ConfigLayer(Map.of(), Map.of(), Set.of(), Map.of(), Map.of());
+
     static final String VANISHING = "vanishingDecades";
     static final String EXPLODING = "explodingDecades";
     static final String SIGNAL = "signalDecades";

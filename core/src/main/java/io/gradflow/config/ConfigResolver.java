@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Which configuration governs a linted file: the {@code gradflow.json} nearest above it (the
- * first found walking up from its directory; files are not merged), or the one given with
- * {@code --config}, or none. Directories already walked are remembered.
+ * Which configuration governs a linted file: the {@code gradflow.json} nearest above it, laid
+ * over the one nearest above that (a nested file extends its parent unless it says {@code "root":
+ * true} or names its base with {@code "extend"}), or the one given with {@code --config}, or none;
+ * then the command line's rule selection. Directories already looked at are remembered.
  */
 public final class ConfigResolver {
 
@@ -22,35 +23,87 @@ public final class ConfigResolver {
     private final Path cwd;
     private final boolean discover;
     private final ConfigFile fixed;
+    private final RuleSelection cli;
     private final Map<Path, Optional<ConfigFile>> byDirectory = new HashMap<>();
+    private final Map<Path, List<ConfigFile>> chains = new HashMap<>();
 
-    private ConfigResolver(Path cwd, boolean discover, ConfigFile fixed) {
+    private ConfigResolver(Path cwd, boolean discover, ConfigFile fixed, RuleSelection cli) {
         this.cwd = cwd.toAbsolutePath().normalize();
         this.discover = discover;
         this.fixed = fixed;
+        this.cli = cli;
     }
 
     /** Looks for gradflow.json above each file; error messages name it relative to {@code cwd}. */
     public static ConfigResolver discovering(Path cwd) {
-        return new ConfigResolver(cwd, true, null);
+        return new ConfigResolver(cwd, true, null, RuleSelection.NONE);
     }
 
     /** Every file gets {@code file}'s configuration. */
     public static ConfigResolver of(ConfigFile file) {
-        return new ConfigResolver(Path.of(""), false, file);
+        return new ConfigResolver(Path.of(""), false, file, RuleSelection.NONE);
     }
 
     /** Every file gets the defaults. */
     public static ConfigResolver none() {
-        return new ConfigResolver(Path.of(""), false, null);
+        return new ConfigResolver(Path.of(""), false, null, RuleSelection.NONE);
     }
 
-    /** The configuration for one file, with the overrides that match it applied. */
+    /** The same resolver with the command line's --select, --extend-select and --ignore applied last. */
+    public ConfigResolver withSelection(RuleSelection selection) {
+        return new ConfigResolver(cwd, discover, fixed, selection);
+    }
+
+    /** The configuration for one file: the chain of files that governs it, then the command line. */
     public RuleConfig forFile(Path file) throws ConfigException {
+        List<ConfigFile> chain = chainFor(file);
+        if (chain.isEmpty() && cli.isEmpty()) {
+            return RuleConfig.DEFAULT;
+        }
+        return ConfigFile.resolve(chain, file, cli);
+    }
+
+    /** The configuration files that govern a file, the furthest first (empty: the defaults). */
+    public List<ConfigFile> chainFor(Path file) throws ConfigException {
         Path abs = file.toAbsolutePath().normalize();
-        Optional<ConfigFile> c = fixed != null ? Optional.of(fixed)
-                : discover && abs.getParent() != null ? nearest(abs.getParent()) : Optional.empty();
-        return c.map(f -> f.forFile(abs)).orElse(RuleConfig.DEFAULT);
+        if (fixed != null) {
+            return fixed.chain();
+        }
+        return discover && abs.getParent() != null ? chain(abs.getParent()) : List.of();
+    }
+
+    /** The exclude patterns in force in a directory (the built-in ones when no file changes them). */
+    List<Exclusions.Anchored> excludes(Path dir) throws ConfigException {
+        List<Exclusions.Anchored> out = Exclusions.builtIn(cwd);
+        if (fixed == null && !discover) {
+            return out;
+        }
+        List<ConfigFile> chain = fixed != null ? fixed.chain() : discover ? chain(dir) : List.of();
+        for (ConfigFile c : chain) {
+            out = c.excludes(out);
+        }
+        return out;
+    }
+
+    private List<ConfigFile> chain(Path dir) throws ConfigException {
+        Optional<ConfigFile> found = nearest(dir);
+        if (found.isEmpty()) {
+            return List.of();
+        }
+        ConfigFile c = found.get();
+        List<ConfigFile> known = chains.get(c.directory());
+        if (known != null) {
+            return known;
+        }
+        List<ConfigFile> out = new ArrayList<>();
+        Path above = c.directory().getParent();
+        if (!c.isRoot() && !c.extendsExplicitly() && above != null) {
+            out.addAll(chain(above));
+        }
+        out.addAll(c.chain());
+        List<ConfigFile> result = List.copyOf(out);
+        chains.put(c.directory(), result);
+        return result;
     }
 
     private Optional<ConfigFile> nearest(Path dir) throws ConfigException {

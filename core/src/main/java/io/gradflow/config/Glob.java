@@ -5,32 +5,66 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 
 /**
- * A file pattern of an override, relative to the configuration file's directory, with the
- * conventions of .gitignore and ESLint: a pattern without a slash matches the file name at any
- * depth ({@code *.h5}); one with a slash matches the path from the directory ({@code legacy/**});
- * {@code **}{@code /} also matches no directory at all; a trailing slash means everything below.
+ * A file pattern of gradflow.json (overrides, per-file ignores, excludes) or of the command line,
+ * relative to the configuration file's directory (the working directory), with the conventions
+ * of .gitignore and ruff: a pattern without a slash matches a file or directory name at any depth
+ * ({@code *.h5}, {@code venv}); one with a slash at its start or in its middle matches the path
+ * from the directory ({@code legacy/**}, {@code /data}); {@code **}{@code /} also matches no
+ * directory at all; a trailing slash names directories, and so everything below them
+ * ({@code checkpoints/} at any depth, {@code models/old/} from the directory).
+ *
+ * @param dirOnly a trailing slash: the pattern names directories only
+ * @param named   the pattern without a slash: it matches one name, at any depth
  */
-record Glob(String pattern, PathMatcher whole, PathMatcher name, PathMatcher rootless) {
+record Glob(String pattern, PathMatcher matcher, PathMatcher rootless, boolean dirOnly, boolean named) {
 
     /** @throws IllegalArgumentException when the pattern is not a valid glob */
     static Glob of(String pattern) {
         String p = pattern.startsWith("./") ? pattern.substring(2) : pattern;
         p = p.startsWith("/") ? p.substring(1) : p;
-        p = p.endsWith("/") ? p + "**" : p;
-        var fs = FileSystems.getDefault();
-        if (!p.contains("/")) {
-            return new Glob(pattern, null, fs.getPathMatcher("glob:" + p), null);
+        boolean dirOnly = p.endsWith("/") && p.length() > 1;
+        if (dirOnly) {
+            p = p.substring(0, p.length() - 1);
         }
-        return new Glob(pattern, fs.getPathMatcher("glob:" + p), null,
-                p.startsWith("**/") ? fs.getPathMatcher("glob:" + p.substring(3)) : null);
+        var fs = FileSystems.getDefault();
+        // "/data" and "./data" are anchored to the directory; "data" matches at any depth
+        boolean named = !p.contains("/") && !pattern.startsWith("/") && !pattern.startsWith("./");
+        return new Glob(pattern, fs.getPathMatcher("glob:" + p),
+                p.startsWith("**/") ? fs.getPathMatcher("glob:" + p.substring(3)) : null, dirOnly, named);
     }
 
-    /** Whether the file, given relative to the configuration's directory, matches. */
-    boolean matches(Path relative) {
-        if (name != null) {
-            Path fileName = relative.getFileName();
-            return fileName != null && name.matches(fileName);
+    /** Whether a path, relative to the configuration's directory, is what the pattern names (not what is below it). */
+    private boolean names(Path relative) {
+        if (named) {
+            Path name = relative.getFileName();
+            return name != null && matcher.matches(name);
         }
-        return whole.matches(relative) || rootless != null && rootless.matches(relative);
+        return matcher.matches(relative) || rootless != null && rootless.matches(relative);
+    }
+
+    /**
+     * Whether the file, given relative to the configuration's directory, matches: the pattern names
+     * it, or names a directory above it ({@code legacy/} and {@code legacy/**} cover legacy/a/b.json).
+     */
+    boolean matches(Path relative) {
+        if (!dirOnly && names(relative)) {
+            return true;
+        }
+        for (int i = 1; i < relative.getNameCount(); i++) {
+            if (names(relative.subpath(0, i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the pattern names this file itself (the directories above it were looked at on the way down). */
+    boolean matchesItself(Path relative) {
+        return !dirOnly && names(relative);
+    }
+
+    /** Whether a directory, relative to the configuration's directory, matches: then nothing below it is walked. */
+    boolean matchesDirectory(Path relative) {
+        return names(relative);
     }
 }

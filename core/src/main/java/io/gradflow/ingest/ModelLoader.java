@@ -12,6 +12,7 @@ import io.gradflow.model.Format;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
 import io.gradflow.model.SourcePos;
+import io.gradflow.model.Suppression;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -168,7 +169,17 @@ public final class ModelLoader {
 
     /** Reads a JSON model: DL4J or Keras, told apart by content. */
     public static ModelGraph loadJson(String display, byte[] bytes) throws ReadException {
-        JsonValue root = parse(bytes);
+        JsonValue root;
+        try {
+            root = JsonParser.parse(bytes);
+        } catch (JsonSyntaxException e) {
+            if (e.atComment()) {
+                // tsconfig.json, devcontainer.json: DL4J and Keras never write comments
+                throw ReadException.notAModel("JSON with comments (JSONC): a settings file, not a model",
+                        SourcePos.of(e.line(), e.column()));
+            }
+            throw new ReadException(e.getMessage(), SourcePos.of(e.line(), e.column()));
+        }
         if (Dl4jReader.looksLikeDl4j(root)) {
             return Dl4jReader.read(display, root);
         }
@@ -192,7 +203,7 @@ public final class ModelLoader {
             if (zip.has("configuration.json")) {
                 JsonValue root = inEntry("configuration.json", () -> parse(zip.read("configuration.json")));
                 if (!Dl4jReader.looksLikeDl4j(root)) {
-                    throw new ReadException("configuration.json is not a DL4J network configuration",
+                    throw ReadException.notAModel("configuration.json is not a DL4J network configuration",
                             new SourcePos(0, 0, "configuration.json"));
                 }
                 ModelGraph g = inEntry("configuration.json", () -> Dl4jReader.read(display, root));
@@ -204,8 +215,9 @@ public final class ModelLoader {
                         () -> KerasReader.read(display, Format.KERAS_V3, c.config(), c.facts()));
                 return relocate(g, KerasArchive.CONFIG);
             }
-            throw new ReadException("zip archive holds neither configuration.json (a DL4J model) nor "
-                    + "config.json (a Keras 3 model)");
+            // a data set or any other archive: skipped while walking a directory, an error when named
+            throw ReadException.notAModel("zip archive holds neither configuration.json (a DL4J model) nor "
+                    + "config.json (a Keras 3 model)", null);
         }
     }
 
@@ -255,6 +267,10 @@ public final class ModelLoader {
         for (Node n : g.nodes()) {
             nodes.add(n.toBuilder().pos(new SourcePos(0, 0, entry + "#" + n.pos().pointer())).build());
         }
-        return g.with(nodes, g.shapes());
+        List<Suppression> suppressions = new ArrayList<>();
+        for (Suppression s : g.suppressions()) {
+            suppressions.add(s.at(new SourcePos(0, 0, entry + "#" + s.pos().pointer())));
+        }
+        return g.with(nodes, g.shapes()).withSuppressions(suppressions);
     }
 }

@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -28,12 +29,12 @@ public final class ModelGraph {
     private final List<String> outputs;
     private final Map<String, TensorShape> shapes;
     private final Map<String, String> meta;
-    private final Map<String, Set<String>> suppressions;
+    private final List<Suppression> suppressions;
     private final List<String> assumptions;
 
     private ModelGraph(String source, Format format, String name, List<Node> nodes,
                        List<String> outputs, Map<String, TensorShape> shapes, Map<String, String> meta,
-                       Map<String, Set<String>> suppressions, List<String> assumptions) {
+                       List<Suppression> suppressions, List<String> assumptions) {
         this.source = source;
         this.format = format;
         this.name = name;
@@ -41,9 +42,7 @@ public final class ModelGraph {
         this.outputs = List.copyOf(outputs);
         this.shapes = Collections.unmodifiableMap(new LinkedHashMap<>(shapes));
         this.meta = Collections.unmodifiableMap(new LinkedHashMap<>(meta));
-        Map<String, Set<String>> sup = new LinkedHashMap<>();
-        suppressions.forEach((k, v) -> sup.put(k, Set.copyOf(v)));
-        this.suppressions = Collections.unmodifiableMap(sup);
+        this.suppressions = List.copyOf(suppressions);
         this.assumptions = List.copyOf(assumptions);
         Map<String, Node> index = new HashMap<>();
         Map<String, List<String>> users = new HashMap<>();
@@ -104,7 +103,7 @@ public final class ModelGraph {
             }
         }
         return new ModelGraph(source, format, name, sorted, outs, shapes == null ? Map.of() : shapes,
-                meta == null ? Map.of() : meta, Map.of(), List.of());
+                meta == null ? Map.of() : meta, List.of(), List.of());
     }
 
     private static List<Node> topologicalOrder(List<Node> nodes, Map<String, Node> index)
@@ -156,12 +155,9 @@ public final class ModelGraph {
         return new ModelGraph(source, format, name, newNodes, outputs, newShapes, meta, suppressions, assumptions);
     }
 
-    /**
-     * A copy with inline suppressions: rule ids (or names, or "*") the source silences per layer,
-     * as a DSL's {@code # gradflow: ignore[GF001]} does.
-     */
-    public ModelGraph withSuppressions(Map<String, Set<String>> bylayer) {
-        return new ModelGraph(source, format, name, nodes, outputs, shapes, meta, bylayer, assumptions);
+    /** A copy with the inline suppressions its file writes (DSL comments, DL4J "gradflow" members). */
+    public ModelGraph withSuppressions(List<Suppression> written) {
+        return new ModelGraph(source, format, name, nodes, outputs, shapes, meta, written, assumptions);
     }
 
     /** A copy that records something the ingest step assumed because the file does not say it. */
@@ -176,9 +172,20 @@ public final class ModelGraph {
         return assumptions;
     }
 
-    /** Rule ids or names suppressed per layer name; empty for formats without comments. */
-    public Map<String, Set<String>> suppressions() {
+    /** The inline suppressions the file writes, in file order; empty for formats without them. */
+    public List<Suppression> suppressions() {
         return suppressions;
+    }
+
+    /** The rules silenced per layer name (whole-model suppressions aside). */
+    public Map<String, Set<String>> suppressedByLayer() {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        for (Suppression s : suppressions) {
+            for (String layer : s.layers()) {
+                out.computeIfAbsent(layer, k -> new LinkedHashSet<>()).addAll(s.rules());
+            }
+        }
+        return out;
     }
 
     public String source() {

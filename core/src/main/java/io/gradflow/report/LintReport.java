@@ -8,20 +8,36 @@ import java.util.List;
  * Everything one lint run produced, in the order the inputs were given.
  *
  * @param baselined how many findings a baseline held back (they are not in {@code models})
+ * @param skipped   files met while walking that are not models, left out of the run
  */
-public record LintReport(List<ModelResult> models, List<InputError> errors, int baselined) {
+public record LintReport(List<ModelResult> models, List<InputError> errors, int baselined, List<Skipped> skipped) {
 
     public LintReport {
         models = List.copyOf(models);
         errors = List.copyOf(errors);
+        skipped = List.copyOf(skipped);
+    }
+
+    public LintReport(List<ModelResult> models, List<InputError> errors, int baselined) {
+        this(models, errors, baselined, List.of());
     }
 
     public LintReport(List<ModelResult> models, List<InputError> errors) {
         this(models, errors, 0);
     }
 
+    /** The same run with other model results (a baseline's filtering), {@code baselined} more held back. */
+    public LintReport withModels(List<ModelResult> kept, int moreBaselined) {
+        return new LintReport(kept, errors, baselined + moreBaselined, skipped);
+    }
+
     public long count(Severity s) {
         return models.stream().flatMap(m -> m.findings().stream()).filter(f -> f.severity() == s).count();
+    }
+
+    /** Every finding, in report order. */
+    public List<Finding> findings() {
+        return models.stream().flatMap(m -> m.findings().stream()).toList();
     }
 
     /** True when any finding is at least as severe as {@code threshold} (never when it is null). */

@@ -1,8 +1,12 @@
 package io.gradflow.report;
 
 import io.gradflow.rules.Finding;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * How the CI formats place a finding: the file relative to the directory gradflow ran in, with
@@ -23,15 +27,29 @@ final class Locations {
      * formats with room for one message per finding.
      */
     static String messageWithRelated(Finding f) {
+        return message(f) + also(f);
+    }
+
+    /** " (also GF005 missing-normalization, ...)", or nothing when no other rule said the same. */
+    static String also(Finding f) {
         if (f.related().isEmpty()) {
-            return message(f);
+            return "";
         }
-        StringBuilder b = new StringBuilder(message(f)).append(" (also ");
+        StringBuilder b = new StringBuilder(" (also ");
         for (int i = 0; i < f.related().size(); i++) {
             Finding.Related r = f.related().get(i);
             b.append(i == 0 ? "" : ", ").append(r.rule()).append(' ').append(r.name());
         }
         return b.append(')').toString();
+    }
+
+    /**
+     * The message with the fix after it, for formats that show one text per finding (GitHub
+     * annotations, SARIF results, GitLab's widget): advice that never reaches CI is no advice.
+     */
+    static String messageWithFix(Finding f) {
+        String m = messageWithRelated(f);
+        return f.fix() == null || f.fix().isBlank() ? m : m + "\nFix: " + f.fix();
     }
 
     /** The message, led by the path inside the container where the error has no line. */
@@ -59,5 +77,27 @@ final class Locations {
     /** Whether {@link #relative} gave a path outside {@code base}. */
     static boolean isAbsolute(String relative) {
         return relative.startsWith("/") || relative.matches("^[A-Za-z]:/.*");
+    }
+
+    /**
+     * A finding's identity across runs: rule, file and layer (not the line, so that edits elsewhere
+     * in the file keep it), hashed; {@code occurrence} tells apart two findings with the same key.
+     */
+    static String fingerprint(Finding f, Path base, int occurrence) {
+        return sha256(key(f, base)).substring(0, 32) + ":" + occurrence;
+    }
+
+    /** What {@link #fingerprint} hashes. */
+    static String key(Finding f, Path base) {
+        return f.rule() + "\n" + relative(f.source(), base) + "\n" + (f.layer() == null ? "" : f.layer());
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
     }
 }

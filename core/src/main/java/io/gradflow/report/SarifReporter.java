@@ -153,7 +153,10 @@ public final class SarifReporter implements Reporter {
             r.addProperty("ruleIndex", index);
         }
         r.addProperty("level", level(f.severity()));
-        r.add("message", text(sentence(Locations.message(f))));
+        // the fix in the message: code scanning shows the message, and SARIF's own "fixes" need
+        // a concrete edit of the file, which advice such as "use He initialisation" is not
+        r.add("message", text(sentence(Locations.message(f)) + (f.fix() == null || f.fix().isBlank() ? ""
+                : " Fix: " + sentence(f.fix()))));
         JsonObject location = location(f.source(), f.line(), f.column());
         if (f.layer() != null) {
             JsonObject logical = new JsonObject();

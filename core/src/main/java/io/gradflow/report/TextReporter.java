@@ -25,23 +25,39 @@ public final class TextReporter implements Reporter {
     private final boolean color;
     private final boolean fixes;
     private final boolean profile;
+    private final boolean quiet;
 
     public TextReporter(boolean color, boolean fixes, boolean profile) {
+        this(color, fixes, profile, false);
+    }
+
+    /** @param quiet leave out the summary line ({@code -q}) */
+    public TextReporter(boolean color, boolean fixes, boolean profile, boolean quiet) {
         this.color = color;
         this.fixes = fixes;
         this.profile = profile;
+        this.quiet = quiet;
+    }
+
+    /** An unreadable input's line. */
+    String line(InputError e) {
+        return location(e.source(), e.line(), e.column(), null, e.pointer()) + sev(Severity.ERROR) + ": " + e.message();
+    }
+
+    /** A finding's line with the given message. */
+    String line(Finding f, String message) {
+        return location(f.source(), f.line(), f.column(), f.layer(), f.pointer()) + sev(f.severity()) + ": " + message
+                + " " + paint(DIM, "[" + f.rule() + "]");
     }
 
     @Override
     public void write(LintReport report, PrintWriter out) {
         for (InputError e : report.errors()) {
-            out.println(location(e.source(), e.line(), e.column(), null, e.pointer()) + sev(Severity.ERROR)
-                    + ": " + e.message());
+            out.println(line(e));
         }
         for (ModelResult m : report.models()) {
             for (Finding f : m.findings()) {
-                out.println(location(f.source(), f.line(), f.column(), f.layer(), f.pointer()) + sev(f.severity())
-                        + ": " + f.message() + " " + paint(DIM, "[" + f.rule() + "]"));
+                out.println(line(f, f.message()));
                 if (fixes && f.fix() != null) {
                     out.println("    fix: " + f.fix());
                 }
@@ -56,7 +72,9 @@ public final class TextReporter implements Reporter {
                 profile(m, out);
             }
         }
-        out.println(summary(report));
+        if (!quiet) {
+            out.println(summary(report));
+        }
     }
 
     private String location(String source, int line, int column, String layer, String pointer) {
@@ -129,6 +147,9 @@ public final class TextReporter implements Reporter {
         long unreadable = r.errors().stream().map(InputError::source).distinct().count();
         String errors = unreadable == 0 ? ""
                 : ", " + unreadable + (unreadable == 1 ? " file" : " files") + " not readable";
+        int skipped = r.skipped().size();
+        errors += skipped == 0 ? "" : ", " + skipped + (skipped == 1 ? " other file" : " other files")
+                + " skipped (not models)";
         return String.format(Locale.ROOT, "gradflow: %s%s: %d %s, %d %s, %d info%s", models, errors,
                 e, e == 1 ? "error" : "errors", w, w == 1 ? "warning" : "warnings", i,
                 r.baselined() > 0 ? ", " + r.baselined() + " baselined" : "");

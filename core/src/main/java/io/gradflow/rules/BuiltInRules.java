@@ -1,5 +1,6 @@
 package io.gradflow.rules;
 
+import io.gradflow.rules.configuration.UnusedSuppression;
 import io.gradflow.rules.dead.DeadReluRisk;
 import io.gradflow.rules.exploding.ExplodingGradient;
 import io.gradflow.rules.initialization.InitActivationMismatch;
@@ -28,7 +29,8 @@ public final class BuiltInRules {
             new VanishingGradient(),
             new ExplodingGradient(),
             new UnsupportedLayer(),
-            new UnknownActivation());
+            new UnknownActivation(),
+            new UnusedSuppression());
 
     private BuiltInRules() {
     }

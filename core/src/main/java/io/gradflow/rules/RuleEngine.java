@@ -2,8 +2,11 @@ package io.gradflow.rules;
 
 import io.gradflow.analysis.GradientAnalysis;
 import io.gradflow.model.ModelGraph;
+import io.gradflow.model.Suppression;
+import io.gradflow.rules.configuration.UnusedSuppression;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,31 +21,70 @@ public final class RuleEngine {
     /**
      * Runs the cause and advice rules, then the verdict rules where no cause rule reported an
      * error (after configuration): a bad verdict is reported once, by the rule that names its cause
-     * where one does. Inline suppressions leave out findings, not causes.
+     * where one does. Inline suppressions leave out findings, not causes; one that silenced nothing
+     * is itself a finding (GF014) when that rule is on.
      *
-     * @param suppressions rule ids suppressed per layer name (inline suppressions), may be empty
+     * @param suppressions the inline suppressions the model's file writes, may be empty
      */
     public static List<Finding> run(ModelGraph model, GradientAnalysis analysis, RuleConfig config,
-                                    Map<String, Set<String>> suppressions) {
+                                    List<Suppression> suppressions) {
         RuleContext ctx = new RuleContext(model, analysis, config);
         List<Finding> out = new ArrayList<>();
+        Set<String> used = new HashSet<>();
         boolean explained = false;
         for (Rule r : BuiltInRules.all()) {
             if (r.info().role() != RuleInfo.Role.VERDICT) {
-                explained |= apply(r, ctx, suppressions, out);
+                explained |= apply(r, ctx, suppressions, used, out);
             }
         }
         if (!explained) {
             for (Rule r : BuiltInRules.all()) {
                 if (r.info().role() == RuleInfo.Role.VERDICT) {
-                    apply(r, ctx, suppressions, out);
+                    apply(r, ctx, suppressions, used, out);
                 }
             }
+        }
+        if (config.enabled(UnusedSuppression.INFO.id())) {
+            out.addAll(unused(model, config, suppressions, used));
         }
         List<Finding> reported = together(out);
         reported.sort(Comparator.comparingInt(Finding::line).thenComparingInt(Finding::column)
                 .thenComparing(Finding::rule));
         return reported;
+    }
+
+    /**
+     * The suppressions that silenced nothing, one finding each naming the rules that did not
+     * fire. A rule the configuration turns off for this file is not counted against a
+     * suppression (it may be on elsewhere), nor is GF014 itself when the suppression names it.
+     */
+    private static List<Finding> unused(ModelGraph model, RuleConfig config, List<Suppression> suppressions,
+                                        Set<String> used) {
+        List<Finding> out = new ArrayList<>();
+        for (int i = 0; i < suppressions.size(); i++) {
+            Suppression s = suppressions.get(i);
+            if (s.rules().stream().anyMatch(w -> RuleSelector.matches(w, UnusedSuppression.INFO))) {
+                continue;
+            }
+            List<String> idle = new ArrayList<>();
+            boolean anyOn = false;
+            for (String written : s.rules()) {
+                boolean on = false;
+                boolean fired = false;
+                for (RuleInfo info : RuleSelector.resolve(written)) {
+                    on |= config.enabled(info.id());
+                    fired |= used.contains(i + "\u0000" + info.id());
+                }
+                anyOn |= on;
+                if (on && !fired) {
+                    idle.add(written);
+                }
+            }
+            if (!idle.isEmpty()) {
+                out.add(UnusedSuppression.finding(model, s, idle, anyOn && idle.size() == s.rules().size()));
+            }
+        }
+        return out;
     }
 
     /**
@@ -81,8 +123,13 @@ public final class RuleEngine {
         return out;
     }
 
-    /** Adds an enabled rule's findings at their configured severity; true when a cause reported an error. */
-    private static boolean apply(Rule r, RuleContext ctx, Map<String, Set<String>> suppressions, List<Finding> out) {
+    /**
+     * Adds an enabled rule's findings at their configured severity, leaving out those an inline
+     * suppression covers (and recording which suppression was used, as "index NUL rule id");
+     * true when a cause reported an error.
+     */
+    private static boolean apply(Rule r, RuleContext ctx, List<Suppression> suppressions, Set<String> used,
+                                 List<Finding> out) {
         RuleInfo info = r.info();
         RuleConfig config = ctx.config();
         if (!config.enabled(info.id())) {
@@ -92,14 +139,18 @@ public final class RuleEngine {
         for (Finding f : r.check(ctx)) {
             Finding effective = config.severityOverridden(info.id()) ? f.withSeverity(config.severity(info)) : f;
             cause |= info.role() == RuleInfo.Role.CAUSE && effective.severity() == Severity.ERROR;
-            if (f.layer() == null || !suppressed(suppressions.get(f.layer()), info)) {
+            boolean silenced = false;
+            for (int i = 0; i < suppressions.size(); i++) {
+                Suppression s = suppressions.get(i);
+                if (s.covers(f.layer()) && s.rules().stream().anyMatch(w -> RuleSelector.matches(w, info))) {
+                    used.add(i + "\u0000" + info.id());
+                    silenced = true;
+                }
+            }
+            if (!silenced) {
                 out.add(effective);
             }
         }
         return cause;
-    }
-
-    private static boolean suppressed(Set<String> ids, RuleInfo info) {
-        return ids != null && (ids.contains(info.id()) || ids.contains(info.name()) || ids.contains("*"));
     }
 }

@@ -62,7 +62,8 @@ class ConfigCliTest {
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).isEqualTo(tmp.resolve("gradflow.json") + ":2:13: error: rules: unknown rule 'GF999' "
                 + "('gradflow rules' lists them)\n" + tmp.resolve("gradflow.json") + ":3:3: error: unknown key 'depth' "
-                + "(expected rules, thresholds or overrides)\n");
+                + "(expected extend, root, select, extend-select, ignore, per-file-ignores, exclude, extend-exclude, rules, "
+                + "thresholds or overrides)\n");
     }
 
     @Test
@@ -96,7 +97,8 @@ class ConfigCliTest {
         assertThat(CliRunner.run("lint", model.toString(), pkg.toString()).code()).isEqualTo(2);
         CliRunner.Result r = CliRunner.run("lint", "--skip-non-models", model.toString(), pkg.toString());
         assertThat(r.code()).isZero();
-        assertThat(r.out().strip()).isEqualTo("gradflow: 1 model (1 healthy): 0 errors, 0 warnings, 0 info");
+        assertThat(r.out().strip()).isEqualTo("gradflow: 1 model (1 healthy), 1 other file skipped (not models): 0 errors, "
+                + "0 warnings, 0 info");
     }
 
     private String verdict(Path model) {

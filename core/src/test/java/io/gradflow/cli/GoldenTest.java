@@ -47,6 +47,21 @@ class GoldenTest {
         m.put("lint-sarif-mixed", args(List.of("lint", "--no-config", "--format", "sarif"), MIXED));
         m.put("lint-github-mixed", args(List.of("lint", "--no-config", "--format", "github"), MIXED));
         m.put("lint-checkstyle-mixed", args(List.of("lint", "--no-config", "--format", "checkstyle"), MIXED));
+        m.put("lint-concise-mixed", args(List.of("lint", "--no-config", "--format", "concise"), MIXED));
+        m.put("lint-full-vanishing", List.of("lint", "--no-config", "--format", "full", VANISHING));
+        m.put("lint-json-lines-mixed", args(List.of("lint", "--no-config", "--format", "json-lines"), MIXED));
+        m.put("lint-gitlab-mixed", args(List.of("lint", "--no-config", "--format", "gitlab"), MIXED));
+        m.put("lint-junit-mixed", args(List.of("lint", "--no-config", "--format", "junit"), MIXED));
+        m.put("lint-rdjson-mixed", args(List.of("lint", "--no-config", "--format", "rdjson"), MIXED));
+        m.put("lint-statistics", List.of("lint", "--no-config", "--statistics", "fixtures/examples"));
+        m.put("lint-quiet", List.of("lint", "--no-config", "-q", VANISHING));
+        m.put("lint-select-ignore", List.of("lint", "--no-config", "--select", "GF00", "--ignore", "deep-saturating-stack",
+                VANISHING));
+        m.put("lint-repo", List.of("lint", "-v", "fixtures/repo"));
+        m.put("lint-show-settings", List.of("lint", "--show-settings", "fixtures/repo/models/legacy/sigmoid-mlp.json"));
+        m.put("lint-unused-suppression", List.of("lint", "--no-config", "fixtures/rules/GF014/positive.gflow"));
+        m.put("usage-unknown-rule", List.of("lint", "--select", "GF0O1", VANISHING));
+        m.put("lint-config-jsonc-error", List.of("lint", "--config", IN + "typo-config.json", VANISHING));
         m.put("lint-config", List.of("lint", "--config", IN + "strict-config.json", VANISHING, EXPLODING));
         m.put("lint-config-broken", List.of("lint", "--config", IN + "broken-config.json", VANISHING));
         m.put("lint-baseline", List.of("lint", "--no-config", "--baseline", IN + "baseline.json", VANISHING, EXPLODING));

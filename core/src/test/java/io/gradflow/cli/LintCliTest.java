@@ -104,7 +104,8 @@ class LintCliTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.out()).contains(tmp + "/a.json:").contains(tmp + "/broken.json:1:")
                 .doesNotContain("package.json").doesNotContain("notes.txt").doesNotContain("ignored");
-        assertThat(r.out().strip()).endsWith("1 model (1 vanishing), 1 file not readable: 1 error, 0 warnings, 0 info");
+        assertThat(r.out().strip()).endsWith("1 model (1 vanishing), 1 file not readable, 1 other file skipped (not models): "
+                + "1 error, 0 warnings, 0 info");
     }
 
     @Test

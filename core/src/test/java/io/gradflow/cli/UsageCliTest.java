@@ -77,7 +77,8 @@ class UsageCliTest {
     @Test
     void aBadValueSuggestsTheClosestValidOne() {
         usageError("gradflow: lint: unknown --format 'jsn' (did you mean 'json'?)\n", "lint", "--format", "jsn", VANISHING);
-        usageError("gradflow: lint: unknown --format 'xml' (one of text, json, sarif, github, checkstyle)\n",
+        usageError("gradflow: lint: unknown --format 'xml' (one of text, concise, full, json, json-lines, sarif, github, gitlab, "
+                + "junit, rdjson, checkstyle)\n",
                 "lint", "--format", "xml", VANISHING);
         usageError("gradflow: lint: --fail-on must be error, warning, info or never, not 'warn' (did you mean "
                 + "'warning'?)\n", "lint", "--fail-on", "warn", VANISHING);
@@ -142,7 +143,8 @@ class UsageCliTest {
         usageError("gradflow: explain: 'missing' starts the names of several rules: GF005 missing-normalization and "
                 + "GF006 missing-skip-connections; give more of the name or the id\n", "explain", "missing");
         usageError("gradflow: explain: 'un' starts the names of several rules: GF004 unscaled-init, "
-                + "GF012 unsupported-layer and GF013 unknown-activation; give more of the name or the id\n",
+                + "GF012 unsupported-layer, GF013 unknown-activation and GF014 unused-suppression; give more of the "
+                + "name or the id\n",
                 "explain", "un");
     }
 
@@ -242,7 +244,8 @@ class UsageCliTest {
         assertThat(bash.out()).contains("complete -F _complete_gradflow")
                 .contains("local commands=\"lint verify convert rules explain completion help\"")
                 .contains("function _picocli_gradflow_lint()").contains("'--fail-on'").contains("'--skip-non-models'")
-                .contains("(\"text\" \"json\" \"sarif\" \"github\" \"checkstyle\")")
+                .contains("(\"text\" \"concise\" \"full\" \"json\" \"json-lines\" \"sarif\" \"github\" \"gitlab\" \"junit\" "
+                        + "\"rdjson\" \"checkstyle\")")
                 .contains("function _picocli_gradflow_explain()").contains("\"deep-saturating-stack\"");
         // one script serves both shells: it enables bash completion inside zsh
         CliRunner.Result zsh = CliRunner.run("completion", "zsh");
@@ -264,8 +267,8 @@ class UsageCliTest {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(out.lines()).containsExactly(
                 "gradflow li|lint",
-                "gradflow lint --fo|--format",
-                "gradflow lint --format |text json sarif github checkstyle",
+                "gradflow lint --fo|--force-exclude --format",
+                "gradflow lint --format |text concise full json json-lines sarif github gitlab junit rdjson checkstyle",
                 "gradflow lint --fail-on w|warning",
                 "gradflow explain deep|deep-saturating-stack",
                 "gradflow completion |bash zsh");

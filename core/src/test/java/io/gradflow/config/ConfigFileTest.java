@@ -98,7 +98,7 @@ class ConfigFileTest {
     @Test
     void unknownTopLevelKeyIsAnErrorAtTheKey() {
         assertError("{\n  \"rules\": {},\n  \"rulez\": {}\n}",
-                "gradflow.json:3:3: error: unknown key 'rulez' (expected rules, thresholds or overrides)");
+                "gradflow.json:3:3: error: unknown key 'rulez' (did you mean 'rules'?)");
     }
 
     @Test
@@ -130,8 +130,8 @@ class ConfigFileTest {
                 + "thresholds.vanishingDecades: expected a positive number of decades, not 0");
         assertError("{\"overrides\": {}}", "gradflow.json:1:15: error: overrides: expected an array of "
                 + "{\"files\": [...], \"rules\": {...}}");
-        assertError("[]", "gradflow.json:1:1: error: a configuration is a JSON object with \"rules\", "
-                + "\"thresholds\" and \"overrides\"");
+        assertError("[]", "gradflow.json:1:1: error: a configuration is a JSON object with \"rules\", \"select\", "
+                + "\"exclude\"... (see the README)");
     }
 
     @Test
@@ -141,7 +141,7 @@ class ConfigFileTest {
         assertError("{\"thresholds\": {\"depth\": 3}}", "gradflow.json:1:17: error: thresholds: unknown key 'depth' "
                 + "(expected vanishingDecades, explodingDecades or signalDecades)");
         assertError("{\"overrides\": [{\"files\": [\"a\"], \"rule\": {}}]}", "gradflow.json:1:33: error: "
-                + "overrides[0]: unknown key 'rule' (expected files, rules or thresholds)");
+                + "overrides[0]: unknown key 'rule' (did you mean 'rules'?)");
     }
 
     @Test
@@ -163,14 +163,71 @@ class ConfigFileTest {
     @Test
     void everyProblemIsReportedOneLineEachInFileOrder() {
         assertThatThrownBy(() -> parse("{\n\"x\": 1,\n\"rules\": {\"GF999\": \"off\"}\n}"))
-                .hasMessage("gradflow.json:2:1: error: unknown key 'x' (expected rules, thresholds or overrides)\n"
+                .hasMessage("gradflow.json:2:1: error: unknown key 'x' (expected extend, root, select, extend-select, ignore, per-file-ignores, exclude, extend-exclude, rules, "
+                        + "thresholds or overrides)\n"
                         + "gradflow.json:3:11: error: rules: unknown rule 'GF999' ('gradflow rules' lists them)");
     }
 
     @Test
     void invalidJsonIsOneLocatedLine() {
-        assertThatThrownBy(() -> parse("{\"rules\": {\"GF001\": \"off\",}}"))
+        assertThatThrownBy(() -> parse("{\"rules\": {\"GF001\": \"off\""))
                 .hasMessageStartingWith("gradflow.json:1:").hasMessageContaining("error: invalid JSON");
+    }
+
+    @Test
+    void commentsAndTrailingCommasAreAllowedButAKeyTwiceIsNot() throws ConfigException {
+        ConfigFile c = parse("""
+                {
+                  // why GF006 is off: the models are shallow
+                  "rules": {"GF006": "off",},  /* trailing commas too */
+                }
+                """);
+        assertThat(c.forFile(DIR.resolve("m.json")).enabled("GF006")).isFalse();
+        assertError("{\"rules\": {}, \"rules\": {}}", "gradflow.json:1:15: error: invalid JSON: key 'rules' appears "
+                + "twice in this object (which one counts would be a guess)");
+    }
+
+    @Test
+    void selectExtendSelectAndIgnoreFollowRuff() throws ConfigException {
+        RuleConfig only = parse("{\"select\": [\"GF00\"], \"ignore\": [\"GF001\"]}").forFile(DIR.resolve("m.json"));
+        assertThat(only.enabled("GF002")).isTrue();
+        assertThat(only.enabled("GF001")).as("the more specific ignore wins").isFalse();
+        assertThat(only.enabled("GF010")).as("not selected").isFalse();
+        RuleConfig back = parse("{\"ignore\": [\"GF00\"], \"extend-select\": [\"unscaled-init\"]}")
+                .forFile(DIR.resolve("m.json"));
+        assertThat(back.enabled("GF004")).as("the more specific select wins").isTrue();
+        assertThat(back.enabled("GF003")).isFalse();
+        assertThat(back.enabled("GF010")).isTrue();
+        RuleConfig all = parse("{\"select\": [\"ALL\"], \"ignore\": [\"ALL\"], \"extend-select\": [\"GF014\"]}")
+                .forFile(DIR.resolve("m.json"));
+        assertThat(all.enabled("GF014")).isTrue();
+        assertThat(all.enabled("GF001")).as("ignore wins a tie").isFalse();
+    }
+
+    @Test
+    void prefixesAndNamesWorkWhereverARuleIsNamed() throws ConfigException {
+        RuleConfig r = parse("{\"rules\": {\"GF00\": \"warning\", \"GF001\": \"off\"}}").forFile(DIR.resolve("m.json"));
+        assertThat(r.enabled("GF001")).as("the id is more specific than the prefix").isFalse();
+        assertThat(r.severityMap()).containsEntry("GF002", Severity.WARNING).containsEntry("GF007", Severity.WARNING)
+                .doesNotContainKey("GF010");
+        assertError("{\"rules\": {\"GF00\": {\"options\": {\"minLayers\": 2}}}}", "gradflow.json:1:32: error: "
+                + "rules.GF00.options: options belong to one rule, and 'GF00' picks 7; give the rule's id");
+        assertError("{\"select\": [\"deep-saturatin\"]}",
+                "gradflow.json:1:13: error: select: unknown rule 'deep-saturatin' (did you mean 'deep-saturating-stack'?)");
+    }
+
+    @Test
+    void perFileIgnoresTurnRulesOffForTheFilesTheyMatch() throws ConfigException {
+        ConfigFile c = parse("{\"per-file-ignores\": {\"legacy/**\": [\"GF001\", \"missing-normalization\"], "
+                + "\"*.h5\": [\"GF00\"]}}");
+        RuleConfig legacy = c.forFile(DIR.resolve("legacy/a/b.json"));
+        assertThat(legacy.enabled("GF001")).isFalse();
+        assertThat(legacy.enabled("GF005")).isFalse();
+        assertThat(legacy.enabled("GF006")).isTrue();
+        assertThat(c.forFile(DIR.resolve("m/x.h5")).enabled("GF003")).isFalse();
+        assertThat(c.forFile(DIR.resolve("m/x.json")).enabled("GF001")).isTrue();
+        assertError("{\"per-file-ignores\": {\"a/*\": \"GF001\"}}", "gradflow.json:1:30: error: per-file-ignores.a/*: "
+                + "expected an array of rule ids, prefixes (GF00) or names, not \"GF001\"");
     }
 
     private static ConfigFile parse(String text) throws ConfigException {

@@ -3,10 +3,14 @@ package io.gradflow.report;
 import static io.gradflow.report.Reports.finding;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gradflow.rules.Finding;
 import io.gradflow.rules.Severity;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Workflow commands as the Actions runner parses them. */
 class GithubReporterTest {
@@ -41,7 +45,7 @@ class GithubReporterTest {
                 finding("GF001", Severity.ERROR, "100% lost:\r\nsee, here", "dir,x/a:b.json", 4, 2, "l", ""))));
         assertThat(out.lines().findFirst().orElseThrow()).isEqualTo(
                 "::error file=dir%2Cx/a%3Ab.json,line=4,col=2,title=GF001 deep-saturating-stack::"
-                        + "100%25 lost:%0D%0Asee, here");
+                        + "100%25 lost:%0D%0Asee, here%0AFix: a fix");
     }
 
     @Test
@@ -50,7 +54,7 @@ class GithubReporterTest {
                 finding("GF001", Severity.ERROR, "shrinks", "m.zip", 0, 0, "dense_3",
                         "configuration.json#/confs/3/layer"))));
         assertThat(out.lines().findFirst().orElseThrow()).isEqualTo(
-                "::error file=m.zip,title=GF001 deep-saturating-stack::layer 'dense_3': shrinks");
+                "::error file=m.zip,title=GF001 deep-saturating-stack::layer 'dense_3': shrinks%0AFix: a fix");
     }
 
     @Test
@@ -67,5 +71,48 @@ class GithubReporterTest {
         String out = Reports.render(new GithubReporter(BASE), Reports.withFindings(List.of(
                 finding("GF001", Severity.ERROR, "x", abs, 1, 1, "l", ""))));
         assertThat(out).startsWith("::error file=models/m.json,");
+    }
+
+    @Test
+    void theFixRidesInTheAnnotationUnderTheMessage() {
+        String out = Reports.render(new GithubReporter(BASE), Reports.lint(Reports.VANISHING));
+        assertThat(out.lines().findFirst().orElseThrow()).contains("%0AFix: use ReLU (or leaky ReLU) with He");
+    }
+
+    @Test
+    void pastGithubsCapTheMostSevereComeFirstAndTheRestGoToTheLogAndTheStepSummary(@TempDir Path tmp)
+            throws Exception {
+        List<Finding> many = new ArrayList<>();
+        for (int i = 1; i <= 14; i++) {
+            many.add(finding("GF001", Severity.INFO, "info " + i, "m.json", i, 1, "i" + i, ""));
+            many.add(finding("GF001", Severity.WARNING, "warning " + i, "m.json", 100 + i, 1, "w" + i, ""));
+            many.add(finding("GF001", Severity.ERROR, "error " + i, "m.json", 200 + i, 1, "e" + i, ""));
+        }
+        Path summary = tmp.resolve("step-summary.md");
+        Files.writeString(summary, "earlier step\n");
+        List<String> lines = Reports.render(new GithubReporter(BASE, summary), Reports.withFindings(many)).lines()
+                .toList();
+        List<String> commands = lines.stream().filter(l -> l.startsWith("::")).toList();
+        assertThat(commands).hasSize(30);
+        assertThat(commands.subList(0, 10)).allMatch(l -> l.startsWith("::error "));
+        assertThat(commands.subList(10, 20)).allMatch(l -> l.startsWith("::warning "));
+        assertThat(commands.subList(20, 30)).allMatch(l -> l.startsWith("::notice "));
+        // the first ten of each level in report order; the other twelve as plain lines in the log
+        assertThat(commands.get(0)).contains("line=201,");
+        assertThat(lines).contains("m.json:211:1: error: error 11%0AFix: a fix [GF001 deep-saturating-stack]"
+                .replace("%0A", " "));
+        assertThat(lines.get(lines.size() - 1)).endsWith("(12 beyond GitHub's 10 annotations per level are listed "
+                + "above and in the step summary)");
+        String md = Files.readString(summary);
+        assertThat(md).startsWith("earlier step\n### gradflow\n");
+        assertThat(md).contains("| error | `m.json:214` | GF001 deep-saturating-stack | error 14<br>Fix: a fix |")
+                .contains("| notice | `m.json:11` |").doesNotContain("error 10<br>");
+    }
+
+    @Test
+    void withinTheCapNothingGoesToTheStepSummary(@TempDir Path tmp) {
+        Path summary = tmp.resolve("step-summary.md");
+        Reports.render(new GithubReporter(BASE, summary), Reports.lint(Reports.VANISHING));
+        assertThat(summary).doesNotExist();
     }
 }

@@ -103,7 +103,7 @@ class SarifReporterTest {
         assertThat(region.has("startColumn")).isFalse();
         assertThat(loc.getAsJsonArray("logicalLocations").get(0).getAsJsonObject().get("fullyQualifiedName")
                 .getAsString()).isEqualTo("configuration.json#/confs/3/layer");
-        assertThat(r.getAsJsonObject("message").get("text").getAsString()).isEqualTo("layer 'dense_3': shrinks.");
+        assertThat(r.getAsJsonObject("message").get("text").getAsString()).isEqualTo("layer 'dense_3': shrinks. Fix: a fix.");
         assertThat(r.get("level").getAsString()).isEqualTo("warning");
     }
 

@@ -15,6 +15,7 @@ import io.gradflow.model.Node;
 import io.gradflow.model.PaddingMode;
 import io.gradflow.model.ShapeOp;
 import io.gradflow.model.SourcePos;
+import io.gradflow.model.Suppression;
 import io.gradflow.model.TensorShape;
 import io.gradflow.model.WeightInit;
 import java.util.ArrayList;
@@ -38,6 +39,8 @@ public final class Dl4jReader {
 
     private final String source;
     private final Set<String> names = new HashSet<>();
+    /** The inline suppressions the file writes, in file order. */
+    private final List<Suppression> suppressions = new ArrayList<>();
 
     private Dl4jReader(String source) {
         this.source = source;
@@ -148,7 +151,11 @@ public final class Dl4jReader {
     }
 
     private ModelGraph finish(JsonValue root, List<Node> nodes, List<String> outputs, String kind)
-            throws GraphException {
+            throws GraphException, ReadException {
+        Suppression whole = InlineIgnores.read(root, Set.of());
+        if (whole != null) {
+            suppressions.add(0, whole);
+        }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("network", kind);
         meta.put("generation", generation(root));
@@ -158,7 +165,7 @@ public final class Dl4jReader {
         }
         meta.put("backpropType", root.str("backpropType") == null ? "Standard" : root.str("backpropType"));
         ModelGraph g = ModelGraph.of(source, Format.DL4J_JSON, kind, nodes, outputs, Map.of(), meta);
-        return Finish.finish(g);
+        return Finish.finish(g.withSuppressions(suppressions));
     }
 
     /** Which DL4J serialisation generation wrote the file. */
@@ -295,6 +302,7 @@ public final class Dl4jReader {
      */
     private Node.Builder layer(String name, boolean fixedName, JsonValue holder, JsonValue conf)
             throws ReadException {
+        InlineIgnores.checkNotBesideWrapper(holder);
         Typed t = typed(holder);
         if (t == null) {
             return opaque(fixedName ? name : uniqueName(name), "layer", "unrecognised layer entry", holder);
@@ -303,6 +311,10 @@ public final class Dl4jReader {
         if (!fixedName) {
             String own = body.str("layerName");
             name = uniqueName(own == null || own.isBlank() ? name : own);
+        }
+        Suppression ignore = InlineIgnores.read(body, Set.of(name));
+        if (ignore != null) {
+            suppressions.add(ignore);
         }
         SourcePos pos = typePos(t, holder);
         String cls = t.cls;

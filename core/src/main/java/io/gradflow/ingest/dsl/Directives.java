@@ -2,8 +2,7 @@ package io.gradflow.ingest.dsl;
 
 import io.gradflow.ingest.ReadException.Problem;
 import io.gradflow.model.SourcePos;
-import io.gradflow.rules.BuiltInRules;
-import io.gradflow.rules.Rule;
+import io.gradflow.rules.RuleSelector;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,7 +17,7 @@ import org.antlr.v4.runtime.Token;
 /**
  * The comments that mean something to gradflow: {@code # gradflow: ignore[GF001, GF005]} or
  * {@code ignore[*]} at the end of a layer's line silences those rules for the layers that line
- * defines (all layers inside, when the line opens a block). Rule ids or names; unknown ones are
+ * defines (all layers inside, when the line opens a block). Rule ids, id prefixes (GF00) or names; unknown ones are
  * an error, as in any configuration. Text after the ']' is free (a reason). A comment that merely
  * mentions gradflow is prose.
  */
@@ -30,7 +29,7 @@ final class Directives {
     private static final Pattern IGNORE = Pattern.compile("^ignore\\s*\\[([^\\]]*)\\]");
     private static final String USAGE = "write `# gradflow: ignore[GF001]`, `ignore[GF001, GF005]` or `ignore[*]`";
 
-    /** A suppression: the rules it silences and the comment that says so. */
+    /** A suppression: the rules it silences (ids, prefixes, names or "*", as written) and its comment. */
     record Directive(Set<String> rules, Token comment) { }
 
     private final Map<Integer, Directive> byLine = new LinkedHashMap<>();
@@ -83,18 +82,14 @@ final class Directives {
                     rules.add(id);
                     continue;
                 }
-                Optional<Rule> r = BuiltInRules.find(id);
-                if (r.isEmpty()) {
-                    List<String> known = new ArrayList<>();
-                    BuiltInRules.all().forEach(x -> {
-                        known.add(x.info().id());
-                        known.add(x.info().name());
-                    });
-                    problems.add(at(c, col, "unknown rule '" + id + "' in the suppression" + Suggest.hint(id, known)));
+                if (RuleSelector.resolve(id).isEmpty() || id.equalsIgnoreCase(RuleSelector.ALL)) {
+                    problems.add(at(c, col, "unknown rule '" + id + "' in the suppression"
+                            + Suggest.hint(id, RuleSelector.words().subList(1, RuleSelector.words().size()))));
                     ok = false;
                     continue;
                 }
-                rules.add(r.get().info().id());
+                // as written: an unused one is reported in the user's words (GF00, a name)
+                rules.add(id);
             }
             if (ok) {
                 d.byLine.put(c.getLine(), new Directive(rules, c));

@@ -46,6 +46,7 @@ import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
 import io.gradflow.model.PaddingMode;
 import io.gradflow.model.SourcePos;
+import io.gradflow.model.Suppression;
 import io.gradflow.model.TensorShape;
 import io.gradflow.model.WeightInit;
 import io.gradflow.model.activation.Activations;
@@ -101,15 +102,16 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
     private static final class Scope {
         final String kind;
         Defaults defaults;
-        final Set<String> suppressed;
+        /** The lines of the suppressions that cover every layer inside (the blocks' opening lines). */
+        final Set<Integer> suppressedBy;
         final Map<String, Branch> branches = new LinkedHashMap<>();
         /** A join here named a branch that does not exist: an unjoined branch is then likely that typo. */
         boolean undefinedJoined;
 
-        Scope(String kind, Defaults defaults, Set<String> suppressed) {
+        Scope(String kind, Defaults defaults, Set<Integer> suppressedBy) {
             this.kind = kind;
             this.defaults = defaults;
-            this.suppressed = suppressed;
+            this.suppressedBy = suppressedBy;
         }
     }
 
@@ -126,7 +128,8 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
     private final Map<String, Token> definedBy = new HashMap<>();
     private final Set<String> explicitNames = new HashSet<>();
     private final Map<String, Integer> counters = new HashMap<>();
-    private final Map<String, Set<String>> suppressions = new LinkedHashMap<>();
+    /** The layers each suppression (by its line) covers. */
+    private final Map<Integer, Set<String>> covered = new LinkedHashMap<>();
     private final Set<Integer> usedLines = new HashSet<>();
     private final List<Merge> merges = new ArrayList<>();
 
@@ -180,7 +183,12 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         if (!problems.isEmpty()) {
             throw failure();
         }
-        return g.withSuppressions(suppressions);
+        List<Suppression> written = new ArrayList<>();
+        for (Directives.Directive d : directives.all().values()) {
+            written.add(new Suppression(pos(d.comment()), List.copyOf(d.rules()),
+                    covered.getOrDefault(d.comment().getLine(), Set.of())));
+        }
+        return g.withSuppressions(written);
     }
 
     private ReadException failure() {
@@ -425,8 +433,10 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
     }
 
     private void block(BlockContext block, String kind, Token opener) {
-        Set<String> inherited = new LinkedHashSet<>(scope.suppressed);
-        inherited.addAll(directives.on(opener.getLine()));
+        Set<Integer> inherited = new LinkedHashSet<>(scope.suppressedBy);
+        if (!directives.on(opener.getLine()).isEmpty()) {
+            inherited.add(opener.getLine());
+        }
         Scope outer = scope;
         scope = new Scope(kind, outer.defaults, inherited);
         for (StatementContext s : block.statement()) {
@@ -709,10 +719,12 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         nodes.add(n);
         current = n.name();
         usedLines.add(at.getLine());
-        Set<String> ids = new LinkedHashSet<>(scope.suppressed);
-        ids.addAll(directives.on(at.getLine()));
-        if (!ids.isEmpty()) {
-            suppressions.put(n.name(), ids);
+        Set<Integer> by = new LinkedHashSet<>(scope.suppressedBy);
+        if (!directives.on(at.getLine()).isEmpty()) {
+            by.add(at.getLine());
+        }
+        for (int line : by) {
+            covered.computeIfAbsent(line, k -> new LinkedHashSet<>()).add(n.name());
         }
     }
 

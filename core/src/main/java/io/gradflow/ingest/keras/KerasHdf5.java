@@ -62,10 +62,11 @@ public final class KerasHdf5 {
             if (config == null) {
                 boolean keras = version != null || backend != null || attrs.containsKey("layer_names")
                         || hasChild(f, "model_weights") || hasChild(f, "layers") && hasChild(f, "vars");
-                throw new ReadException(keras
+                // not a model (weights, a data set): skipped while walking a directory, an error when named
+                throw ReadException.notAModel(keras
                         ? "no model_config attribute: a weights-only file (model.save_weights)? gradflow needs the "
                           + "architecture: save the whole model (model.save) or lint its model.to_json()"
-                        : "an HDF5 file, but not a Keras model: no model_config attribute at its root");
+                        : "an HDF5 file, but not a Keras model: no model_config attribute at its root", null);
             }
             if (config.length() > MAX_CONFIG_CHARS) {
                 throw new ReadException("model_config is " + config.length() + " characters, over the "

@@ -249,10 +249,11 @@ class DslReaderTest {
                 # a comment that mentions gradflow: ignore it, it is prose
                 output 10
                 """);
-        Map<String, Set<String>> s = g.suppressions();
+        Map<String, Set<String>> s = g.suppressedByLayer();
+        // the rules as written: an unused suppression is reported in the user's words
         assertThat(s.get("dense_0")).containsExactly("GF001");
-        assertThat(s.get("dense_1")).containsExactlyInAnyOrder("GF001", "GF005", "*");
-        assertThat(s.get("dense_2")).containsExactlyInAnyOrder("GF001", "GF005");
+        assertThat(s.get("dense_1")).containsExactlyInAnyOrder("deep-saturating-stack", "gf005", "*");
+        assertThat(s.get("dense_2")).containsExactlyInAnyOrder("deep-saturating-stack", "gf005");
         assertThat(s.get("dense_5")).containsExactly("GF006");
         assertThat(s.get("add_0")).containsExactly("GF006");
         assertThat(s).doesNotContainKey("output");
