@@ -3,7 +3,8 @@
 # a moment and touches nothing):
 #   - Microsoft's SARIF Multitool (npm @microsoft/sarif-multitool-<os>, a self-contained .NET
 #     program: no .NET runtime needed) into .tools/, which git ignores; SarifValidationIT runs it.
-#   - pre-commit, Debian's package (apt-get needs root, which CI has); PreCommitHookIT runs it.
+#   - Debian's pre-commit, libxml2-utils (xmllint), jq and python3-jsonschema (apt-get needs root,
+#     which CI has): PreCommitHookIT runs pre-commit, CiFormatsIT validates the CI formats with the rest.
 # Maven runs this in pre-integration-test, so `mvn verify` alone is enough on a fresh machine.
 # The first run needs the npm registry and a Debian mirror.
 set -euo pipefail
@@ -37,14 +38,26 @@ DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 "$multitool" --version >/dev/null 2>&1 \
   || fail "$multitool does not run on this machine"
 
 command -v git >/dev/null || fail "git is needed by the pre-commit integration test"
-if ! command -v pre-commit >/dev/null; then
+# Debian packages, by the command that shows each is there:
+#   pre-commit        PreCommitHookIT
+#   xmllint           CiFormatsIT: JUnit XML against Jenkins' xUnit schema (libxml2-utils)
+#   jq                CiFormatsIT: JSON Lines, one document a line
+#   python3 jsonschema  CiFormatsIT: GitLab Code Quality and reviewdog rdjson against their schemas
+#   python3 yaml      GithubActionIT: reads action.yml and the README's workflow
+missing=()
+command -v pre-commit >/dev/null || missing+=(pre-commit)
+command -v xmllint >/dev/null || missing+=(libxml2-utils)
+command -v jq >/dev/null || missing+=(jq)
+python3 -c 'import jsonschema' >/dev/null 2>&1 || missing+=(python3-jsonschema)
+python3 -c 'import yaml' >/dev/null 2>&1 || missing+=(python3-yaml)
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "install-test-tools: installing pre-commit (Debian package)" >&2
+    echo "install-test-tools: installing ${missing[*]} (Debian packages)" >&2
     export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -q pre-commit >&2 || { apt-get update -q >&2 && apt-get install -y -q pre-commit >&2; } \
-      || fail "apt-get install pre-commit failed"
+    apt-get install -y -q "${missing[@]}" >&2 || { apt-get update -q >&2 && apt-get install -y -q "${missing[@]}" >&2; } \
+      || fail "apt-get install ${missing[*]} failed"
   else
-    fail "pre-commit is not installed, and installing it needs root: run 'sudo apt-get install pre-commit'" \
-      "(or 'pipx install pre-commit'), then rerun"
+    fail "${missing[*]} not installed, and installing needs root: run 'sudo apt-get install ${missing[*]}'," \
+      "then rerun"
   fi
 fi
