@@ -13,28 +13,35 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The hook in .pre-commit-hooks.yaml works as pre-commit users get it: {@code pre-commit try-repo}
- * clones this repository, the launcher builds it there on first use, and the hook refuses a model
- * whose gradients vanish (showing the finding) and passes a healthy one. try-repo sees only
- * committed work, so the test commits the working tree as it is (tracked and untracked files git
- * does not ignore) into a scratch repository and points try-repo at that. Needs Debian's
- * pre-commit (scripts/install-test-tools.sh, run by Maven before the integration tests), git and
- * Maven; the clone builds offline from ~/.m2.
+ * The README's pre-commit configuration works as written: the test reads the YAML block under
+ * "## pre-commit" in README.md, checks that its {@code rev} is the tag {@code
+ * scripts/release-tag.sh} makes for this version, commits the working tree into a scratch
+ * repository, tags it with that script, and points the configuration's {@code repo} (the one
+ * thing it changes) at that repository. The user's repository is a copy of {@code fixtures/repo}:
+ * models, a git-ignored checkpoint, HDF5 and zip data files, a package.json, a virtual environment
+ * and node_modules with broken files in them. Staged data files pass; the whole repository fails
+ * on its findings only. pre-commit builds gradflow in its cache with the launcher, offline from
+ * the ~/.m2 this build filled. Needs Debian's pre-commit (scripts/install-test-tools.sh, which
+ * Maven runs before the integration tests), git and Maven.
  */
 @Tag("slow")
 class PreCommitHookIT {
+
+    static final String UPSTREAM = "https://github.com/gradflow/gradflow";
 
     @TempDir
     static Path tmp;
 
     static Path hookRepo;
     static Path userRepo;
+    static String config;
 
     @BeforeAll
     static void repositories() throws Exception {
@@ -44,39 +51,75 @@ class PreCommitHookIT {
                         + "integration tests)");
             }
         }
+        String readme = readmeConfiguration();
+        String version = Files.readAllLines(Path.of("pom.xml")).stream().map(String::strip)
+                .filter(l -> l.startsWith("<version>")).findFirst().orElseThrow()
+                .replaceAll("</?version>", "").replace("-SNAPSHOT", "");
+        assertThat(readme).as("the README's rev is the release tag of this version")
+                .contains("rev: v" + version + "\n").contains("repo: " + UPSTREAM + "\n");
+
         hookRepo = snapshotOfTheWorkingTree(tmp.resolve("gradflow"));
-        userRepo = Files.createDirectories(tmp.resolve("user"));
+        Result tag = run(hookRepo, Map.of(), "bash", "scripts/release-tag.sh");
+        assertThat(tag.code()).as(tag.output()).isZero();
+        assertThat(tag.output().strip()).isEqualTo("v" + version);
+        config = readme.replace("repo: " + UPSTREAM + "\n", "repo: " + hookRepo.toUri() + "\n");
+
+        userRepo = tmp.resolve("user");
+        copyTree(Path.of("fixtures/repo"), userRepo);
+        Files.writeString(userRepo.resolve(".pre-commit-config.yaml"), config);
         git(userRepo, "init", "-q");
-        Files.createDirectories(userRepo.resolve("models"));
-        Files.copy(Path.of("fixtures/examples/sigmoid-mlp-20.json"), userRepo.resolve("models/vanishing.json"));
-        Files.copy(Path.of("fixtures/examples/relu-residual-batchnorm-mlp-33.json"),
-                userRepo.resolve("models/healthy.json"));
-        Files.writeString(userRepo.resolve("package.json"), "{\"name\": \"not-a-model\"}\n");
         git(userRepo, "add", "-A");
     }
 
-    @Test
-    void hookRefusesAModelWhoseGradientsVanishAndShowsTheFinding() throws Exception {
-        Result r = tryRepo("models/vanishing.json", "package.json");
-        assertThat(r.code()).as(r.output()).isNotZero();
-        assertThat(r.output()).contains("gradflow (vanishing and exploding gradients)").contains("Failed")
-                .containsPattern("models/vanishing\\.json:\\d+:\\d+: error: .*\\[GF001\\]");
+    /** The first ```yaml block after "## pre-commit" in README.md, as the README shows it. */
+    static String readmeConfiguration() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        int section = readme.indexOf("\n## pre-commit\n");
+        assertThat(section).as("README.md has a pre-commit section").isPositive();
+        int start = readme.indexOf("```yaml\n", section) + "```yaml\n".length();
+        return readme.substring(start, readme.indexOf("```", start));
     }
 
     @Test
-    void hookPassesAHealthyModel() throws Exception {
-        Result r = tryRepo("models/healthy.json", "package.json");
+    void stagedDataFilesPassTheHook() throws Exception {
+        Result r = preCommit("run", "gradflow", "--verbose", "--files", "data/train_images.h5", "data/dataset.zip",
+                "data/labels.json", "package.json", "tsconfig.json", "models/classifier.gflow", "models/keras/mlp.h5",
+                "venv/lib/python3.11/site-packages/demo/broken.json", "node_modules/left-pad/package.json");
         assertThat(r.code()).as(r.output()).isZero();
-        assertThat(r.output()).containsPattern("gradflow \\(vanishing and exploding gradients\\)\\.+Passed");
+        assertThat(r.output()).containsPattern("gradflow \\(vanishing and exploding gradients\\)\\.+Passed")
+                .contains("2 models (2 healthy), 5 other files skipped (not models)");
     }
 
-    private static Result tryRepo(String... files) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("pre-commit", "try-repo", hookRepo.toString(), "gradflow",
-                "--verbose", "--files"));
-        cmd.addAll(List.of(files));
+    @Test
+    void theWholeRepositoryFailsOnItsFindingsOnly() throws Exception {
+        Result r = preCommit("run", "--all-files", "--verbose");
+        assertThat(r.code()).as(r.output()).isNotZero();
+        assertThat(r.output()).contains("Failed")
+                .containsPattern("models/deep-tanh\\.gflow:\\d+:\\d+: error: .*\\[GF004\\]")
+                .doesNotContain("not readable").doesNotContain("venv/").doesNotContain("node_modules/")
+                .doesNotContain("checkpoints/");
+    }
+
+    private static Result preCommit(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("pre-commit"));
+        cmd.addAll(List.of(args));
         // the clone builds with the launcher: offline from the ~/.m2 this build filled
         return run(userRepo, Map.of("PRE_COMMIT_HOME", tmp.resolve("pre-commit-cache").toString(),
                 "GRADFLOW_MVN_OPTS", "-o", "PRE_COMMIT_COLOR", "never"), cmd.toArray(String[]::new));
+    }
+
+    /** A copy of a directory tree, hidden files included. */
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path dest = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    Files.copy(p, dest, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
     }
 
     /** A fresh repository holding one commit of the working tree's files, executable bits kept. */
