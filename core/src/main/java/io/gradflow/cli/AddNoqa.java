@@ -41,6 +41,7 @@ final class AddNoqa {
         int added = 0;
         int files = 0;
         int left = 0;
+        boolean failed = false;
         for (ModelResult m : report.models()) {
             Path path = byDisplay.get(m.model().source());
             boolean dsl = path != null && path.getFileName().toString().endsWith(ModelLoader.DSL_EXTENSION);
@@ -73,7 +74,15 @@ final class AddNoqa {
             if (r.added() == 0) {
                 continue;
             }
-            write(path, before, (bom ? "\uFEFF" : "") + r.text());
+            try {
+                write(path, before, (bom ? "\uFEFF" : "") + r.text());
+            } catch (IOException e) {
+                // the file is as it was: the move into place is the only write
+                io.err().println(m.model().source() + ": error: cannot write the suppressions: "
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                failed = true;
+                continue;
+            }
             added += r.added();
             files++;
         }
@@ -82,12 +91,12 @@ final class AddNoqa {
                 + (left == 0 ? "" : "; " + left + (left == 1 ? " finding" : " findings") + " left (in formats "
                 + "without comments, about a whole model, or unused suppressions: use per-file-ignores in "
                 + "gradflow.json or a baseline)"));
-        return report.errors().isEmpty() ? Main.CLEAN : Main.USAGE;
+        return report.errors().isEmpty() && !failed ? Main.CLEAN : Main.USAGE;
     }
 
     private static void write(Path path, byte[] before, String text) throws IOException {
         if (!Arrays.equals(Files.readAllBytes(path), before)) {
-            throw new IOException(path + " changed while gradflow read it; run --add-noqa again");
+            throw new IOException("it changed while gradflow read it; run --add-noqa again");
         }
         Path tmp = Files.createTempFile(path.toAbsolutePath().getParent(), ".gradflow-", ".tmp");
         try {

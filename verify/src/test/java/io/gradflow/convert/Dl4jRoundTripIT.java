@@ -233,7 +233,9 @@ class Dl4jRoundTripIT {
 
     /** Linting the DSL and linting what DL4J wrote back say the same. */
     static void assertSameVerdict(ModelGraph dsl, ModelGraph back) {
-        ModelResult a = LINTER.analyse(dsl);
+        // convert does not carry inline suppressions (DL4J's toJson would drop them anyway): compare
+        // the DSL model's findings without them, or a suppression would look like a lost finding
+        ModelResult a = LINTER.analyse(dsl.withSuppressions(List.of()));
         ModelResult b = LINTER.analyse(back);
         String at = dsl.source();
         assertThat(b.analysis().verdict()).as(at).isEqualTo(a.analysis().verdict());
