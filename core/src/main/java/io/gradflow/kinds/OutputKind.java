@@ -54,9 +54,9 @@ public final class OutputKind extends WeightedKind {
 
     @Override
     public Back backward(Node n, LayerState s, Grad out, Backward b) {
-        Grad pre = Grad.flat(1, meanFraction(n, s.pre(), s.out()));
+        Grad pre = Grad.flat(1, meanFraction(n, s.pre(), s.out())).scale(b.unit());
         double wg = MeanField.weightGradient(s.positions(), s.in(), pre, b.batch());
-        return Back.of(MeanField.throughWeights(n, s.weights(), pre, b), 1, wg);
+        return Back.of(MeanField.throughWeights(n, s.weights(), pre, b), b.unit(), wg);
     }
 
     /**
