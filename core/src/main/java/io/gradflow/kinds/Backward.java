@@ -20,6 +20,15 @@ public interface Backward {
     /** The forward state of any node. */
     LayerState state(String node);
 
+    /**
+     * What the loss gradient's reference second moment (1 at an output layer's pre-activation)
+     * is worth in the pass's current units: the engine moves a common power of ten out of the
+     * numbers it holds so that very deep networks stay within a double's range.
+     */
+    default double unit() {
+        return 1;
+    }
+
     /** The minibatch the weight gradients are averaged over. */
     int batch();
 

@@ -31,10 +31,12 @@ public final class ModelGraph {
     private final Map<String, String> meta;
     private final List<Suppression> suppressions;
     private final List<String> assumptions;
+    private final NumberFormat numbers;
 
     private ModelGraph(String source, Format format, String name, List<Node> nodes,
                        List<String> outputs, Map<String, TensorShape> shapes, Map<String, String> meta,
-                       List<Suppression> suppressions, List<String> assumptions) {
+                       List<Suppression> suppressions, List<String> assumptions, NumberFormat numbers) {
+        this.numbers = numbers == null ? NumberFormat.DEFAULT : numbers;
         this.source = source;
         this.format = format;
         this.name = name;
@@ -103,7 +105,7 @@ public final class ModelGraph {
             }
         }
         return new ModelGraph(source, format, name, sorted, outs, shapes == null ? Map.of() : shapes,
-                meta == null ? Map.of() : meta, List.of(), List.of());
+                meta == null ? Map.of() : meta, List.of(), List.of(), null);
     }
 
     private static List<Node> topologicalOrder(List<Node> nodes, Map<String, Node> index)
@@ -152,22 +154,38 @@ public final class ModelGraph {
 
     /** A copy with other nodes (same order constraints) and shapes; used by inference passes. */
     public ModelGraph with(List<Node> newNodes, Map<String, TensorShape> newShapes) {
-        return new ModelGraph(source, format, name, newNodes, outputs, newShapes, meta, suppressions, assumptions);
+        return new ModelGraph(source, format, name, newNodes, outputs, newShapes, meta, suppressions, assumptions,
+                numbers);
     }
 
     /** A copy with the inline suppressions its file writes (DSL comments, DL4J "gradflow" members). */
     public ModelGraph withSuppressions(List<Suppression> written) {
-        return new ModelGraph(source, format, name, nodes, outputs, shapes, meta, written, assumptions);
+        return new ModelGraph(source, format, name, nodes, outputs, shapes, meta, written, assumptions, numbers);
     }
 
     /** A copy that records something the ingest step assumed because the file does not say it. */
     public ModelGraph withAssumption(String note) {
         List<String> a = new ArrayList<>(assumptions);
         a.add(note);
-        return new ModelGraph(source, format, name, nodes, outputs, shapes, meta, suppressions, a);
+        return new ModelGraph(source, format, name, nodes, outputs, shapes, meta, suppressions, a, numbers);
     }
 
     /** What the ingest step assumed (sizes the file does not give), in the order it assumed them. */
+    /** The same graph computing in {@code f}. */
+    public ModelGraph withNumberFormat(NumberFormat f) {
+        return new ModelGraph(source, format, name, nodes, outputs, shapes, meta, suppressions, assumptions, f);
+    }
+
+    /** The number format the model trains in (float32 where the file does not say). */
+    public NumberFormat numberFormat() {
+        return numbers;
+    }
+
+    /** The format {@code n} computes in: its own where it says, else the model's. */
+    public Precision precision(Node n) {
+        return n.precision() != null ? n.precision() : numbers.compute();
+    }
+
     public List<String> assumptions() {
         return assumptions;
     }

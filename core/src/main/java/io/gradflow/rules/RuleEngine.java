@@ -22,7 +22,7 @@ public final class RuleEngine {
      * Runs the cause and advice rules, then the verdict rules where no cause rule reported an
      * error (after configuration): a bad verdict is reported once, by the rule that names its cause
      * where one does. Inline suppressions leave out findings, not causes; one that silenced nothing
-     * is itself a finding (GF014) when that rule is on.
+     * is itself a finding (GF015) when that rule is on.
      *
      * @param suppressions the inline suppressions the model's file writes, may be empty
      */
@@ -56,7 +56,7 @@ public final class RuleEngine {
     /**
      * The suppressions that silenced nothing, one finding each naming the rules that did not
      * fire. A rule the configuration turns off for this file is not counted against a
-     * suppression (it may be on elsewhere), nor is GF014 itself when the suppression names it.
+     * suppression (it may be on elsewhere), nor is GF015 itself when the suppression names it.
      */
     private static List<Finding> unused(ModelGraph model, RuleConfig config, List<Suppression> suppressions,
                                         Set<String> used) {

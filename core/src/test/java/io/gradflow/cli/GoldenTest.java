@@ -59,7 +59,7 @@ class GoldenTest {
                 VANISHING));
         m.put("lint-repo", List.of("lint", "-v", "fixtures/repo"));
         m.put("lint-show-settings", List.of("lint", "--show-settings", "fixtures/repo/models/legacy/sigmoid-mlp.json"));
-        m.put("lint-unused-suppression", List.of("lint", "--no-config", "fixtures/rules/GF014/positive.gflow"));
+        m.put("lint-unused-suppression", List.of("lint", "--no-config", "fixtures/rules/GF015/positive.gflow"));
         m.put("usage-unknown-rule", List.of("lint", "--select", "GF0O1", VANISHING));
         m.put("lint-config-jsonc-error", List.of("lint", "--config", IN + "typo-config.json", VANISHING));
         m.put("lint-config", List.of("lint", "--config", IN + "strict-config.json", VANISHING, EXPLODING));

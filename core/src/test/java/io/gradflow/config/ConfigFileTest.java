@@ -198,9 +198,9 @@ class ConfigFileTest {
         assertThat(back.enabled("GF004")).as("the more specific select wins").isTrue();
         assertThat(back.enabled("GF003")).isFalse();
         assertThat(back.enabled("GF010")).isTrue();
-        RuleConfig all = parse("{\"select\": [\"ALL\"], \"ignore\": [\"ALL\"], \"extend-select\": [\"GF014\"]}")
+        RuleConfig all = parse("{\"select\": [\"ALL\"], \"ignore\": [\"ALL\"], \"extend-select\": [\"GF015\"]}")
                 .forFile(DIR.resolve("m.json"));
-        assertThat(all.enabled("GF014")).isTrue();
+        assertThat(all.enabled("GF015")).isTrue();
         assertThat(all.enabled("GF001")).as("ignore wins a tie").isFalse();
     }
 

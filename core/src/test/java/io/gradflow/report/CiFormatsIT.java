@@ -37,7 +37,7 @@ class CiFormatsIT {
     static final List<String> MIXED = List.of("fixtures/examples/sigmoid-mlp-20.json",
             "fixtures/examples/relu-residual-batchnorm-mlp-33.json", "fixtures/examples/tanh-normal01-mlp-32.json",
             "fixtures/golden/inputs/truncated.json", "fixtures/golden/inputs/sigmoid-mlp-20.zip",
-            "fixtures/rules/GF014/positive.gflow", "fixtures/suppression/dl4j-inline.json");
+            "fixtures/rules/GF015/positive.gflow", "fixtures/suppression/dl4j-inline.json");
 
     @BeforeAll
     static void tools() throws Exception {
@@ -110,7 +110,7 @@ class CiFormatsIT {
         assertThat(r.code()).as(r.output()).isZero();
         assertThat(r.output().strip().split("\n")).hasSize(lines.size());
         Result rules = run("jq", "-r", "select(.rule != null) | .rule", report.toString());
-        assertThat(rules.output().lines().toList()).contains("GF001", "GF004", "GF014");
+        assertThat(rules.output().lines().toList()).contains("GF001", "GF004", "GF015");
         Result unreadable = run("jq", "-r", "select(.rule == null) | .source", report.toString());
         assertThat(unreadable.output().strip()).isEqualTo("fixtures/golden/inputs/truncated.json");
     }

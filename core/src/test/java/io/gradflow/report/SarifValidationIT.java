@@ -55,8 +55,9 @@ class SarifValidationIT {
         m.put("unreadable", List.of("fixtures/golden/inputs/truncated.json"));
         m.put("zip-without-lines", List.of(zip.toString()));
         m.put("every-rule", Stream.of("GF001", "GF002", "GF003", "GF004", "GF005", "GF006", "GF007", "GF010",
-                "GF011", "GF012", "GF013").map(id -> "fixtures/rules/" + id + "/positive.json").toList());
-        m.put("unused-suppression", List.of("fixtures/rules/GF014/positive.gflow", "fixtures/suppression/dl4j-inline.json"));
+                "GF011", "GF012", "GF013", "GF014").map(id -> "fixtures/rules/" + id + "/positive.json").toList());
+        m.put("unused-suppression", List.of("fixtures/rules/GF015/positive.gflow",
+                "fixtures/suppression/dl4j-inline.json"));
         m.put("outside-the-working-directory", List.of(Path.of("fixtures/examples/sigmoid-mlp-20.json")
                 .toAbsolutePath().toString(), "/nonexistent/model.json"));
         return m;

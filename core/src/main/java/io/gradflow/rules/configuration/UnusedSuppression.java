@@ -22,7 +22,7 @@ import java.util.List;
  */
 public final class UnusedSuppression implements Rule {
 
-    public static final RuleInfo INFO = new RuleInfo("GF014", "unused-suppression", Severity.WARNING,
+    public static final RuleInfo INFO = new RuleInfo("GF015", "unused-suppression", Severity.WARNING,
             Category.CONFIGURATION, "An inline suppression names a rule that does not fire where it is written",
             "0.2.0");
 
