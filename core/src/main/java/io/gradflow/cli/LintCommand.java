@@ -64,6 +64,11 @@ public final class LintCommand implements Subcommand {
                 "--write-baseline");
         Specs.flag(spec, "skip JSON files that are not models even when named (for hooks that pass every *.json)",
                 "--skip-non-models");
+        Specs.flag(spec, "apply the safe fixes (initialisers, gains, biases) to JSON and DSL\n"
+                + "  files in place; for an HDF5 or zip model, write NAME.fixed.json beside it", "--fix");
+        Specs.flag(spec, "--fix with the structural fixes too: batch normalisation, ReLU for a\n"
+                + "  saturating activation, residual blocks (DSL)", "--unsafe-fixes");
+        Specs.flag(spec, "show the fixes as a unified diff and write nothing (exit 1 if any)", "--diff");
         Specs.arguments(spec, "PATH", "a model file (DL4J JSON or zip, Keras .h5/.json/.keras, gradflow\n"
                 + "  .gflow) or a directory to walk; each file's configuration is the\n"
                 + "  nearest " + ConfigResolver.FILE_NAME + " above it (or --config FILE)", true);
@@ -117,7 +122,33 @@ public final class LintCommand implements Subcommand {
             perFile.put(in.path(), configs.forFile(in.path()));
         }
 
-        LintReport report = new Linter(file -> perFile.getOrDefault(file, RuleConfig.DEFAULT)).lintInputs(inputs);
+        boolean unsafe = cl.has("--unsafe-fixes");
+        boolean diff = cl.has("--diff");
+        if (diff && (writeBaseline != null || cl.has("--baseline"))) {
+            throw new UsageException("lint: --diff shows the fixes and writes nothing; give it without "
+                    + (writeBaseline != null ? "--write-baseline" : "--baseline"));
+        }
+        LintReport report;
+        if (cl.has("--fix") || unsafe || diff) {
+            PrintWriter diffOut = output != null && diff ? new PrintWriter(new OutputStreamWriter(
+                    new FileOutputStream(output), StandardCharsets.UTF_8)) : io.out();
+            FixRun.Result fixed = FixRun.run(inputs, file -> perFile.getOrDefault(file, RuleConfig.DEFAULT), unsafe,
+                    diff, diffOut, io.err());
+            if (diff) {
+                diffOut.flush();
+                if (output != null) {
+                    diffOut.close();
+                }
+                for (var e : fixed.report().errors()) {
+                    io.err().println(e.source() + (e.line() > 0 ? ":" + e.line() + ":" + Math.max(e.column(), 1) : "")
+                            + ": error: " + e.message());
+                }
+                return !fixed.report().errors().isEmpty() ? Main.USAGE : fixed.changed() ? Main.FINDINGS : Main.CLEAN;
+            }
+            report = fixed.report();
+        } else {
+            report = new Linter(file -> perFile.getOrDefault(file, RuleConfig.DEFAULT)).lintInputs(inputs);
+        }
         if (writeBaseline != null) {
             Path file = Path.of(writeBaseline);
             baseline = Baseline.of(report, file.toAbsolutePath().getParent());
