@@ -72,8 +72,10 @@ final class FixRun {
             changed = true;
             String target = o.inPlace() ? in.display() : display(in, o.target());
             if (diffOnly) {
-                diffOut.print(Diff.unified(o.before(), o.after(), o.inPlace() ? "a/" + in.display()
-                        : in.display() + " (" + entryOf(in) + ")", o.inPlace() ? "b/" + in.display() : target));
+                // labelled as git labels a path, so that `git apply` and `patch -p1` take the diff
+                String path = in.display().startsWith("/") ? in.display().substring(1) : in.display();
+                diffOut.print(Diff.unified(o.before(), o.after(), o.inPlace() ? "a/" + path
+                        : in.display() + " (" + entryOf(in) + ")", o.inPlace() ? "b/" + path : target));
                 continue;
             }
             try {
