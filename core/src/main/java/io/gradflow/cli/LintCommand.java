@@ -11,6 +11,7 @@ import io.gradflow.report.LintReport;
 import io.gradflow.report.Reporter;
 import io.gradflow.report.SarifReporter;
 import io.gradflow.report.TextReporter;
+import io.gradflow.report.html.HtmlReporter;
 import io.gradflow.rules.RuleConfig;
 import io.gradflow.rules.Severity;
 import java.io.FileOutputStream;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code gradflow lint}: the static check. Loads no ND4J and no native code. */
 public final class LintCommand implements Subcommand {
 
-    static final List<String> FORMATS = List.of("text", "json", "sarif", "github", "checkstyle");
+    static final List<String> FORMATS = List.of("text", "json", "sarif", "github", "checkstyle", "html");
 
     /** The --fail-on levels, for lint and verify. */
     public static final List<String> FAIL_ON = List.of("error", "warning", "info", "never");
@@ -160,11 +161,17 @@ public final class LintCommand implements Subcommand {
             report = baseline.apply(report);
         }
 
+        Map<String, RuleConfig> perSource = new HashMap<>();
+        for (FileWalker.Input in : inputs) {
+            perSource.put(in.display(), perFile.getOrDefault(in.path(), RuleConfig.DEFAULT));
+        }
         Reporter reporter = switch (format) {
             case "json" -> new JsonReporter(Version.get());
             case "sarif" -> new SarifReporter(Version.get(), Version.url(), Version.rulesUrl(), cwd);
             case "github" -> new GithubReporter(cwd);
             case "checkstyle" -> new CheckstyleReporter();
+            case "html" -> new HtmlReporter(Version.get(), m -> perSource.getOrDefault(m.model().source(),
+                    RuleConfig.DEFAULT).thresholds());
             default -> new TextReporter(useColor(color, output), cl.has("--fixes"), cl.has("--profile"));
         };
         if (output != null) {

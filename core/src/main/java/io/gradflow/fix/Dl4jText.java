@@ -7,13 +7,16 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import io.gradflow.json.JsonValue;
+import io.gradflow.model.Distribution;
 import io.gradflow.model.Dl4jInit;
 import io.gradflow.model.InitScheme;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
+import io.gradflow.model.WeightInit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -64,6 +67,22 @@ final class Dl4jText extends ModelText {
                     && simple(distClass).equals("OrthogonalDistribution") && dist.opt("gain") != null) {
                 return new InitChange(List.of(json.replaceRaw(dist.get("gain"), number(Math.sqrt(scheme.scale())))),
                         true);
+            }
+            Dl4jInit current = Dl4jInit.byName(simple(fn.str("@class")));
+            if (current != null && current.scaled()) {
+                WeightInit w = current.weightInit(Double.NaN);
+                WeightInit.Fan fan = scheme.fan() == InitScheme.Fan.IN ? WeightInit.Fan.IN : WeightInit.Fan.AVG;
+                if (w.fan() == fan) {
+                    // the VarScaling class stays; its scale gives the scheme's variance: the uniform
+                    // classes' bound is scale * 3/sqrt(fan), so variance 3 scale^2 / fan, and the normal
+                    // ones draw a truncated normal, which DL4J does not widen to make up for the tails
+                    double scale = switch (w.shape()) {
+                        case UNIFORM -> Math.sqrt(scheme.scale() / 3);
+                        case TRUNCATED -> scheme.scale() / Distribution.TRUNCATION_FACTOR_2SD;
+                        case NORMAL -> scheme.scale();
+                    };
+                    return new InitChange(List.of(json.set(fn, "scale", new JsonPrimitive(round(scale)))), true);
+                }
             }
             return new InitChange(List.of(json.replace(fn, obj("@class", WEIGHTS + target.className()))), false);
         }
@@ -298,6 +317,11 @@ final class Dl4jText extends ModelText {
     static String simple(String cls) {
         int dot = cls.lastIndexOf('.');
         return dot >= 0 ? cls.substring(dot + 1) : cls;
+    }
+
+    /** Four significant digits: enough for a scale, and readable in a diff. */
+    static double round(double d) {
+        return Double.parseDouble(String.format(Locale.ROOT, "%.4g", d));
     }
 
     /** A number as DL4J writes doubles. */
