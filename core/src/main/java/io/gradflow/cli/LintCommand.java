@@ -172,7 +172,9 @@ public final class LintCommand implements Subcommand {
             case "checkstyle" -> new CheckstyleReporter();
             case "html" -> new HtmlReporter(Version.get(), m -> perSource.getOrDefault(m.model().source(),
                     RuleConfig.DEFAULT).thresholds());
-            default -> new TextReporter(useColor(color, output), cl.has("--fixes"), cl.has("--profile"));
+            // the profile's bars only where a person reads them: a terminal, not a file or a pipe
+            default -> new TextReporter(useColor(color, output), cl.has("--fixes"), cl.has("--profile"),
+                    output == null && System.console() != null);
         };
         if (output != null) {
             try (PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(output),

@@ -22,14 +22,24 @@ public final class TextReporter implements Reporter {
     private static final String BOLD = "\u001b[1m";
     private static final String DIM = "\u001b[2m";
 
+    /** Eight heights of a bar, lowest first. */
+    private static final String BARS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588";
+
     private final boolean color;
     private final boolean fixes;
     private final boolean profile;
+    private final boolean bars;
 
     public TextReporter(boolean color, boolean fixes, boolean profile) {
+        this(color, fixes, profile, false);
+    }
+
+    /** With {@code bars}, the profile gets a column drawing each layer's gradient (for a terminal). */
+    public TextReporter(boolean color, boolean fixes, boolean profile, boolean bars) {
         this.color = color;
         this.fixes = fixes;
         this.profile = profile;
+        this.bars = bars;
     }
 
     @Override
@@ -92,22 +102,46 @@ public final class TextReporter implements Reporter {
                 m.model().source(), a.verdict().id(), a.firstToLastDecades(), a.signalDecades(),
                 GradientAnalysis.FINITE_WIDTH.equals(a.method())
                         ? "; finite-width model: the median of networks simulated at these widths" : "");
-        out.printf(Locale.ROOT, "  %-24s %6s  %-14s %10s %10s %10s %7s%n", "layer", "line", "kind", "act.rms",
-                "grad.rms", "wgrad.rms", "gain");
+        // the bars span the model's own range of gradient RMS, in decades
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (LayerProfile p : a.layers()) {
+            if (p.node().kind() != LayerKind.INPUT && p.gradientRms() > 0 && Double.isFinite(p.gradientRms())) {
+                lo = Math.min(lo, Math.log10(p.gradientRms()));
+                hi = Math.max(hi, Math.log10(p.gradientRms()));
+            }
+        }
+        boolean drawn = bars && Double.isFinite(lo);
+        out.printf(Locale.ROOT, "  %-24s %6s  %-14s %10s %10s %10s %7s%s%n", "layer", "line", "kind", "act.rms",
+                "grad.rms", "wgrad.rms", "gain", drawn ? "  grad" : "");
         for (LayerProfile p : a.layers()) {
             if (p.node().kind() == LayerKind.INPUT) {
                 continue;
             }
             String name = p.name().length() > 24 ? p.name().substring(0, 23) + "~" : p.name();
-            out.printf(Locale.ROOT, "  %-24s %6s  %-14s %10.3g %10.3g %10s %+7.2f%s%n", name,
+            out.printf(Locale.ROOT, "  %-24s %6s  %-14s %10.3g %10.3g %10s %+7.2f%s%s%n", name,
                     p.node().pos().line() > 0 ? Integer.toString(p.node().pos().line()) : "-",
                     p.node().kind().name().toLowerCase(Locale.ROOT), p.activationRms(), p.gradientRms(),
                     Double.isNaN(p.weightGradientRms()) ? "-" : String.format(Locale.ROOT, "%.3g", p.weightGradientRms()),
-                    p.gainDecades(), p.certain() ? "" : "  ?");
+                    p.gainDecades(), drawn ? "  " + bar(p.gradientRms(), lo, hi) : "", p.certain() ? "" : "  ?");
+        }
+        if (drawn) {
+            out.printf(Locale.ROOT, "  grad: the gradient RMS on a log scale, %s at 1e%+.0f to %s at 1e%+.0f; gain: "
+                    + "decades it changes passing back through the layer%n", BARS.charAt(0), Math.floor(lo),
+                    BARS.charAt(BARS.length() - 1), Math.ceil(hi));
         }
         for (String s : a.assumptions()) {
             out.println("  assumed: " + s);
         }
+    }
+
+    /** A bar as high as the value's place between 10^lo and 10^hi; a space where it has none. */
+    static char bar(double v, double lo, double hi) {
+        if (!(v > 0) || !Double.isFinite(v)) {
+            return ' ';
+        }
+        double f = hi > lo ? (Math.log10(v) - lo) / (hi - lo) : 1;
+        return BARS.charAt((int) Math.max(0, Math.min(BARS.length() - 1, Math.round(f * (BARS.length() - 1)))));
     }
 
     /** One line: problems by severity, models by verdict, unreadable files, findings a baseline held back. */
