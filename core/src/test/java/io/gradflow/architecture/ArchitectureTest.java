@@ -62,7 +62,7 @@ class ArchitectureTest {
                 .whereLayer("convert").mayOnlyBeAccessedByLayers("cli")
                 // fixes edit the text a model came from: the DSL's parse tree, the JSON's spans
                 .whereLayer("fix").mayOnlyBeAccessedByLayers("cli", "engine", "lsp")
-                .whereLayer("ingest").mayOnlyBeAccessedByLayers("cli", "engine", "fix")
+                .whereLayer("ingest").mayOnlyBeAccessedByLayers("cli", "engine", "fix", "lsp")
                 .whereLayer("report").mayOnlyBeAccessedByLayers("cli", "engine", "config", "lsp")
                 .whereLayer("rules").mayOnlyBeAccessedByLayers("cli", "engine", "config", "report", "fix", "lsp")
                 .whereLayer("analysis").mayOnlyBeAccessedByLayers("cli", "engine", "config", "report", "rules", "lsp")

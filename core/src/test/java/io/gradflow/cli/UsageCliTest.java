@@ -77,7 +77,7 @@ class UsageCliTest {
     @Test
     void aBadValueSuggestsTheClosestValidOne() {
         usageError("gradflow: lint: unknown --format 'jsn' (did you mean 'json'?)\n", "lint", "--format", "jsn", VANISHING);
-        usageError("gradflow: lint: unknown --format 'xml' (one of text, json, sarif, github, checkstyle)\n",
+        usageError("gradflow: lint: unknown --format 'xml' (one of text, json, sarif, github, checkstyle, html)\n",
                 "lint", "--format", "xml", VANISHING);
         usageError("gradflow: lint: --fail-on must be error, warning, info or never, not 'warn' (did you mean "
                 + "'warning'?)\n", "lint", "--fail-on", "warn", VANISHING);
@@ -240,9 +240,9 @@ class UsageCliTest {
         assertThat(bash.code()).isZero();
         assertThat(bash.err()).isEmpty();
         assertThat(bash.out()).contains("complete -F _complete_gradflow")
-                .contains("local commands=\"lint verify convert rules explain completion help\"")
+                .contains("local commands=\"lint verify convert lsp rules explain completion help\"")
                 .contains("function _picocli_gradflow_lint()").contains("'--fail-on'").contains("'--skip-non-models'")
-                .contains("(\"text\" \"json\" \"sarif\" \"github\" \"checkstyle\")")
+                .contains("(\"text\" \"json\" \"sarif\" \"github\" \"checkstyle\" \"html\")")
                 .contains("function _picocli_gradflow_explain()").contains("\"deep-saturating-stack\"");
         // one script serves both shells: it enables bash completion inside zsh
         CliRunner.Result zsh = CliRunner.run("completion", "zsh");
@@ -265,7 +265,7 @@ class UsageCliTest {
         assertThat(out.lines()).containsExactly(
                 "gradflow li|lint",
                 "gradflow lint --fo|--format",
-                "gradflow lint --format |text json sarif github checkstyle",
+                "gradflow lint --format |text json sarif github checkstyle html",
                 "gradflow lint --fail-on w|warning",
                 "gradflow explain deep|deep-saturating-stack",
                 "gradflow completion |bash zsh");
