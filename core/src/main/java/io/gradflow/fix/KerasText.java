@@ -52,9 +52,10 @@ final class KerasText extends ModelText {
                 case XAVIER -> "glorot_uniform";
             };
             if (init == null) {
+                // absent, or null: Keras then uses its default; write the one the activation needs
                 return cfg.has("kernel_initializer") || cfg.has("units") || cfg.has("filters")
-                        ? new InitChange(List.of(json.addMember(cfg, "kernel_initializer", new JsonPrimitive(name))),
-                        false) : null;
+                        ? new InitChange(List.of(json.set(cfg, "kernel_initializer", new JsonPrimitive(name))), false)
+                        : null;
             }
             return new InitChange(List.of(json.replace(init, new JsonPrimitive(name))), false);
         }

@@ -59,10 +59,13 @@ abstract class ModelText {
         return n;
     }
 
-    /** A node's JSON pointer inside its text: a container's entry ("model_config#") is left off. */
+    /**
+     * A node's JSON pointer inside its text: a container's entry ("model_config#/config/layers/3")
+     * is left off; a pointer of the file itself starts with '/' and may hold '#' in a name.
+     */
     static String pointer(Node n) {
         String p = n.pos().pointer();
         int hash = p.indexOf('#');
-        return hash >= 0 ? p.substring(hash + 1) : p;
+        return !p.startsWith("/") && hash >= 0 ? p.substring(hash + 1) : p;
     }
 }

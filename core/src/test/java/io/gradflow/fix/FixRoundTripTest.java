@@ -103,6 +103,17 @@ class FixRoundTripTest {
     }
 
     @Test
+    void initSwapInKerasJsonReplacesANullInitialiserInsteadOfAddingASecondKey() throws Exception {
+        String text = KerasFiles.sequentialMlp(12, 64, "relu", "GlorotUniform")
+                .replace("{\"class_name\": \"GlorotUniform\", \"config\": {\"seed\": null}}", "null");
+        Fixed x = fix("m.json", text, "GF002", FixKind.INIT);
+        assertThat(x.reports("GF002")).isFalse();
+        assertThat(x.added()).isNotEmpty().allMatch(containing("\"kernel_initializer\": \"he_uniform\""))
+                .noneMatch(containing("\"kernel_initializer\": null"));
+        assertThat(x.added()).hasSameSizeAs(x.removed());
+    }
+
+    @Test
     void initSwapInTheDslEditsTheLayerNotTheSharedDefaultsAndKeepsComments() throws Exception {
         String text = """
                 # deep ReLU under Xavier
