@@ -2,6 +2,7 @@ package io.gradflow.report;
 
 import io.gradflow.analysis.GradientAnalysis;
 import io.gradflow.analysis.LayerProfile;
+import io.gradflow.analysis.NumericRange;
 import io.gradflow.analysis.Verdict;
 import io.gradflow.model.LayerKind;
 import io.gradflow.rules.Finding;
@@ -98,17 +99,18 @@ public final class TextReporter implements Reporter {
 
     private void profile(ModelResult m, PrintWriter out) {
         GradientAnalysis a = m.analysis();
-        out.printf(Locale.ROOT, "%s: verdict %s (first-to-last %+.2f decades, signal %+.2f decades%s)%n",
-                m.model().source(), a.verdict().id(), a.firstToLastDecades(), a.signalDecades(),
+        out.printf(Locale.ROOT, "%s: verdict %s (%s%s)%n",
+                m.model().source(), a.verdict().id(), Figures.reason(a),
                 GradientAnalysis.FINITE_WIDTH.equals(a.method())
                         ? "; finite-width model: the median of networks simulated at these widths" : "");
-        // the bars span the model's own range of gradient RMS, in decades
+        // the bars span the model's own range of gradient RMS, in decades (log space: a gradient
+        // below a double's range still gets its bar)
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         for (LayerProfile p : a.layers()) {
-            if (p.node().kind() != LayerKind.INPUT && p.gradientRms() > 0 && Double.isFinite(p.gradientRms())) {
-                lo = Math.min(lo, Math.log10(p.gradientRms()));
-                hi = Math.max(hi, Math.log10(p.gradientRms()));
+            if (p.node().kind() != LayerKind.INPUT && Double.isFinite(p.logGradient())) {
+                lo = Math.min(lo, p.logGradient());
+                hi = Math.max(hi, p.logGradient());
             }
         }
         boolean drawn = bars && Double.isFinite(lo);
@@ -119,11 +121,14 @@ public final class TextReporter implements Reporter {
                 continue;
             }
             String name = p.name().length() > 24 ? p.name().substring(0, 23) + "~" : p.name();
-            out.printf(Locale.ROOT, "  %-24s %6s  %-14s %10.3g %10.3g %10s %+7.2f%s%s%n", name,
+            String act = p.logs().range() == NumericRange.Direction.OVERFLOW ? "overflow"
+                    : Figures.rms(p.logActivation());
+            out.printf(Locale.ROOT, "  %-24s %6s  %-14s %10s %10s %10s %7s%s%s%n", name,
                     p.node().pos().line() > 0 ? Integer.toString(p.node().pos().line()) : "-",
-                    p.node().kind().name().toLowerCase(Locale.ROOT), p.activationRms(), p.gradientRms(),
-                    Double.isNaN(p.weightGradientRms()) ? "-" : String.format(Locale.ROOT, "%.3g", p.weightGradientRms()),
-                    p.gainDecades(), drawn ? "  " + bar(p.gradientRms(), lo, hi) : "", p.certain() ? "" : "  ?");
+                    p.node().kind().name().toLowerCase(Locale.ROOT), act, Figures.rms(p.logGradient()),
+                    Figures.rms(p.logWeightGradient()),
+                    Double.isFinite(p.gainDecades()) ? Figures.decades(p.gainDecades()) : "-",
+                    drawn ? "  " + bar(p.logGradient(), lo, hi) : "", p.certain() ? "" : "  ?");
         }
         if (drawn) {
             out.printf(Locale.ROOT, "  grad: the gradient RMS on a log scale, %s at 1e%+.0f to %s at 1e%+.0f; gain: "
@@ -135,12 +140,12 @@ public final class TextReporter implements Reporter {
         }
     }
 
-    /** A bar as high as the value's place between 10^lo and 10^hi; a space where it has none. */
-    static char bar(double v, double lo, double hi) {
-        if (!(v > 0) || !Double.isFinite(v)) {
+    /** A bar as high as log10 of a value's place between lo and hi; a space where it has none. */
+    static char bar(double log10, double lo, double hi) {
+        if (!Double.isFinite(log10)) {
             return ' ';
         }
-        double f = hi > lo ? (Math.log10(v) - lo) / (hi - lo) : 1;
+        double f = hi > lo ? (log10 - lo) / (hi - lo) : 1;
         return BARS.charAt((int) Math.max(0, Math.min(BARS.length() - 1, Math.round(f * (BARS.length() - 1)))));
     }
 

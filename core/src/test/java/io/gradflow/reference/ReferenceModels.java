@@ -78,7 +78,9 @@ final class ReferenceModels {
             new Reference("efficientnet_b0.json", "EfficientNet-B0", 5_330_571, ReferenceModels::efficientNetB0),
             new Reference("inception_v3.json", "InceptionV3 (299)", 23_851_784, ReferenceModels::inceptionV3),
             new Reference("xception.json", "Xception (299)", 22_910_480, ReferenceModels::xception),
-            new Reference("unet.json", "U-Net (572, with batch norm)", -1, ReferenceModels::uNet));
+            new Reference("unet.json", "U-Net (572, with batch norm)", -1, ReferenceModels::uNet),
+            new Reference("unet_paper.json", "U-Net (572, as published: no batch norm)", -1,
+                    ReferenceModels::uNetPaper));
 
     /** Writes every reference file into {@code dir}. */
     static void writeAll(Path dir) throws IOException {
@@ -656,16 +658,31 @@ final class ReferenceModels {
      * Gaussian with standard deviation sqrt(2/N), N the fan-in (Keras's he_normal).
      */
     static KerasFunctional uNet() {
-        KerasFunctional m = new KerasFunctional("unet");
+        return uNet("unet", true);
+    }
+
+    /**
+     * U-Net exactly as the paper describes it: convolution then ReLU, no normalisation, and
+     * drop-out (rate 0.5, as in the authors' Caffe model) at the end of the contracting path.
+     */
+    static KerasFunctional uNetPaper() {
+        return uNet("unet_paper", false);
+    }
+
+    private static KerasFunctional uNet(String name0, boolean bn) {
+        KerasFunctional m = new KerasFunctional(name0);
         Tensor x = m.input(572, 572, 1);
         int[] filters = {64, 128, 256, 512};
         Tensor[] skips = new Tensor[filters.length];
         for (int i = 0; i < filters.length; i++) {
-            x = uNetPair(m, x, filters[i], "enc" + (i + 1));
+            x = uNetPair(m, x, filters[i], "enc" + (i + 1), bn);
             skips[i] = x;
             x = m.maxPool(x, 2, 2, "valid", "enc" + (i + 1) + "_pool");
         }
-        x = uNetPair(m, x, 1024, "bottom");
+        x = uNetPair(m, x, 1024, "bottom", bn);
+        if (!bn) {
+            x = m.dropout(x, 0.5, null, "bottom_dropout");
+        }
         for (int i = filters.length - 1; i >= 0; i--) {
             String name = "dec" + (i + 1);
             Tensor up = m.conv2dTranspose(x, conv(filters[i], 2).strides(2).init(KerasFunctional.heNormal())
@@ -674,18 +691,23 @@ final class ReferenceModels {
             int crop = (int) (skip.height() - up.height()) / 2;
             skip = m.cropping(skip, crop, crop, crop, crop, name + "_crop");
             x = m.concatenate(3, name + "_concat", skip, up);
-            x = uNetPair(m, x, filters[i], name);
+            x = uNetPair(m, x, filters[i], name, bn);
         }
         x = m.conv2d(x, conv(2, 1).activation("softmax").init(KerasFunctional.heNormal()).name("segmentation"));
         m.output(x);
         return m;
     }
 
-    private static Tensor uNetPair(KerasFunctional m, Tensor x, int filters, String name) {
+    private static Tensor uNetPair(KerasFunctional m, Tensor x, int filters, String name, boolean bn) {
         for (int c = 1; c <= 2; c++) {
-            x = m.conv2d(x, conv(filters, 3).init(KerasFunctional.heNormal()).name(name + "_conv" + c));
-            x = m.batchNorm(x, name + "_bn" + c);
-            x = m.activation(x, "relu", name + "_relu" + c);
+            if (bn) {
+                x = m.conv2d(x, conv(filters, 3).init(KerasFunctional.heNormal()).name(name + "_conv" + c));
+                x = m.batchNorm(x, name + "_bn" + c);
+                x = m.activation(x, "relu", name + "_relu" + c);
+            } else {
+                x = m.conv2d(x, conv(filters, 3).activation("relu").init(KerasFunctional.heNormal())
+                        .name(name + "_conv" + c));
+            }
         }
         return x;
     }

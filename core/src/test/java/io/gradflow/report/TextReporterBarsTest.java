@@ -44,7 +44,7 @@ class TextReporterBarsTest {
     @Test
     void aLayerWithoutAGradientGetsNoBar() {
         assertThat(TextReporter.bar(Double.NaN, -3, 0)).isEqualTo(' ');
-        assertThat(TextReporter.bar(1e-3, -3, 0)).isEqualTo('\u2581');
-        assertThat(TextReporter.bar(1, -3, 0)).isEqualTo('\u2588');
+        assertThat(TextReporter.bar(-3, -3, 0)).isEqualTo('\u2581');
+        assertThat(TextReporter.bar(0, -3, 0)).isEqualTo('\u2588');
     }
 }
