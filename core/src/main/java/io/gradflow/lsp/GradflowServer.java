@@ -15,6 +15,7 @@ import io.gradflow.json.JsonValue;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
+import io.gradflow.report.Figures;
 import io.gradflow.report.ModelResult;
 import io.gradflow.rules.BuiltInRules;
 import io.gradflow.rules.Finding;
@@ -32,8 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
-import java.util.function.ToDoubleFunction;
 import org.eclipse.lsp4j.CodeAction;
 import org.eclipse.lsp4j.CodeActionKind;
 import org.eclipse.lsp4j.CodeActionOptions;
@@ -481,34 +482,29 @@ public final class GradflowServer implements LanguageServer, LanguageClientAware
                 + "`..`" + last.name() + "`").append(" (").append(first.kind().name().toLowerCase(Locale.ROOT))
                 .append("): predicted at initialisation\n\n| | ").append(nodes.size() == 1 ? "" : "`" + first.name()
                 + "` | `" + last.name() + "` ").append("|\n|---|---|").append(nodes.size() == 1 ? "" : "---|").append('\n');
+        // figures from the analysis's logs: an RMS past a double's range is still written
         row(b, "activation RMS", a.profile(first.name()), a.profile(last.name()), nodes.size() > 1,
-                LayerProfile::activationRms, false);
+                p -> Figures.rms(p.logActivation()));
         row(b, "gradient RMS", a.profile(first.name()), a.profile(last.name()), nodes.size() > 1,
-                LayerProfile::gradientRms, false);
+                p -> Figures.rms(p.logGradient()));
         row(b, "weight-gradient RMS", a.profile(first.name()), a.profile(last.name()), nodes.size() > 1,
-                LayerProfile::weightGradientRms, false);
+                p -> Figures.rms(p.logWeightGradient()));
         row(b, "gain (decades)", a.profile(first.name()), a.profile(last.name()), nodes.size() > 1,
-                LayerProfile::gainDecades, true);
-        b.append(String.format(Locale.ROOT, "%nModel: **%s** (first-to-last gradient %+.2f decades, signal %+.2f "
-                + "decades, %s). Gain: the decades by which the gradient changes passing back through the layer.",
-                a.verdict().id(), a.firstToLastDecades(), a.signalDecades(), a.method()));
+                p -> Double.isFinite(p.gainDecades()) ? Figures.decades(p.gainDecades()) : "-");
+        b.append(String.format(Locale.ROOT, "%nModel: **%s** (%s, %s). Gain: the decades by which the gradient "
+                + "changes passing back through the layer.", a.verdict().id(), Figures.reason(a), a.method()));
         Range range = new Range(new Position(at.getLine(), 0), new Position(at.getLine(),
                 l.lines().lineEnd(at.getLine()) - l.lines().offset(new Position(at.getLine(), 0))));
         return new Hover(new MarkupContent(MarkupKind.MARKDOWN, b.toString()), range);
     }
 
     private static void row(StringBuilder b, String name, LayerProfile first, LayerProfile last, boolean two,
-                            ToDoubleFunction<LayerProfile> value, boolean signed) {
-        b.append("| ").append(name).append(" | ").append(num(first == null ? Double.NaN : value.applyAsDouble(first), signed))
-                .append(" |");
+                            Function<LayerProfile, String> value) {
+        b.append("| ").append(name).append(" | ").append(first == null ? "-" : value.apply(first)).append(" |");
         if (two) {
-            b.append(' ').append(num(last == null ? Double.NaN : value.applyAsDouble(last), signed)).append(" |");
+            b.append(' ').append(last == null ? "-" : value.apply(last)).append(" |");
         }
         b.append('\n');
-    }
-
-    private static String num(double v, boolean signed) {
-        return !Double.isFinite(v) ? "-" : String.format(Locale.ROOT, signed ? "%+.2f" : "%.3g", v);
     }
 
     // ---------------------------------------------------------------- paths

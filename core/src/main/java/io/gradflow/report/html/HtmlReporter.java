@@ -5,6 +5,7 @@ import io.gradflow.analysis.LayerProfile;
 import io.gradflow.analysis.Thresholds;
 import io.gradflow.analysis.Verdict;
 import io.gradflow.model.LayerKind;
+import io.gradflow.report.Figures;
 import io.gradflow.report.InputError;
 import io.gradflow.report.LintReport;
 import io.gradflow.report.ModelResult;
@@ -239,20 +240,22 @@ public final class HtmlReporter implements Reporter {
     private static final int GAP = 44;
     private static final int TOP = 24;
 
-    /** A log-scale y axis over whole decades. */
+    /**
+     * A log-scale y axis over whole decades, placed by log10 of each value: the analysis works in
+     * log space, and a predicted RMS below or above a double's range still has its place.
+     */
     private record Axis(double lo, double hi, int top) {
-        double y(double v) {
-            double d = Math.log10(v);
-            return top + PANEL * (hi - d) / (hi - lo);
+        double y(double log10) {
+            return top + PANEL * (hi - log10) / (hi - lo);
         }
 
-        static Axis over(List<Double> values, int top) {
+        static Axis over(List<Double> logs, int top) {
             double lo = Double.POSITIVE_INFINITY;
             double hi = Double.NEGATIVE_INFINITY;
-            for (double v : values) {
-                if (v > 0 && Double.isFinite(v)) {
-                    lo = Math.min(lo, Math.log10(v));
-                    hi = Math.max(hi, Math.log10(v));
+            for (double d : logs) {
+                if (Double.isFinite(d)) {
+                    lo = Math.min(lo, d);
+                    hi = Math.max(hi, d);
                 }
             }
             if (!Double.isFinite(lo)) {
@@ -272,19 +275,19 @@ public final class HtmlReporter implements Reporter {
         }
         double step = (WIDTH - LEFT - RIGHT) / (double) n;
         LayerProfile input = a.layers().stream().filter(p -> p.node().kind() == LayerKind.INPUT).findFirst().orElse(null);
-        double inputRms = input != null && input.activationRms() > 0 ? input.activationRms() : 1;
+        double inputRms = input != null && Double.isFinite(input.logActivation()) ? input.logActivation() : 0;
         LayerProfile last = a.lastHidden() == null ? null : a.profile(a.lastHidden());
-        double lastGrad = last == null ? Double.NaN : last.weightGradientRms();
+        double lastGrad = last == null ? Double.NaN : last.logWeightGradient();
 
         List<Double> acts = new ArrayList<>();
         List<Double> grads = new ArrayList<>();
         for (LayerProfile p : layers) {
-            acts.add(p.activationRms());
-            grads.add(p.weightGradientRms());
+            acts.add(p.logActivation());
+            grads.add(p.logWeightGradient());
             Measured.Layer ml = meas == null ? null : meas.layers().get(p.name());
             if (ml != null) {
-                acts.add(ml.activationRms());
-                grads.add(ml.weightGradientRms());
+                acts.add(Math.log10(ml.activationRms()));
+                grads.add(Math.log10(ml.weightGradientRms()));
             }
         }
         acts.add(inputRms);
@@ -306,11 +309,11 @@ public final class HtmlReporter implements Reporter {
         panel(b, act, "activation RMS", step, n);
         panel(b, grad, "weight-gradient RMS", step, n);
         // the verdict's thresholds: the signal against the input's RMS, the gradient against the last hidden layer's
-        zone(b, act, inputRms * Math.pow(10, -t.signalDecades()), true, "signal vanishes below");
-        zone(b, act, inputRms * Math.pow(10, t.signalDecades()), false, "signal explodes above");
-        if (lastGrad > 0) {
-            zone(b, grad, lastGrad * Math.pow(10, -t.vanishingDecades()), true, "vanishing below");
-            zone(b, grad, lastGrad * Math.pow(10, t.explodingDecades()), false, "exploding above");
+        zone(b, act, inputRms - t.signalDecades(), true, "signal vanishes below");
+        zone(b, act, inputRms + t.signalDecades(), false, "signal explodes above");
+        if (Double.isFinite(lastGrad)) {
+            zone(b, grad, lastGrad - t.vanishingDecades(), true, "vanishing below");
+            zone(b, grad, lastGrad + t.explodingDecades(), false, "exploding above");
         }
         for (String marked : new String[] {a.firstHidden(), a.lastHidden()}) {
             Integer c = marked == null ? null : column.get(marked);
@@ -323,8 +326,8 @@ public final class HtmlReporter implements Reporter {
                         .append(" hidden</text>\n");
             }
         }
-        line(b, layers, act, step, LayerProfile::activationRms, "pred act");
-        line(b, layers, grad, step, LayerProfile::weightGradientRms, "pred grad");
+        line(b, layers, act, step, LayerProfile::logActivation, "pred act");
+        line(b, layers, grad, step, LayerProfile::logWeightGradient, "pred grad");
         // finding markers under the layers they name, and a bar under the run of layers they speak of
         int row = 0;
         for (Finding f : findings) {
@@ -352,11 +355,11 @@ public final class HtmlReporter implements Reporter {
                     .append(esc(tip(p, ml))).append("\">");
             b.append("<rect class=\"hit\" x=\"").append(f1(LEFT + step * i)).append("\" y=\"").append(TOP)
                     .append("\" width=\"").append(f1(step)).append("\" height=\"").append(2 * PANEL + GAP).append("\"/>");
-            point(b, "pt act", x, act, p.activationRms(), false);
-            point(b, "pt grad", x, grad, p.weightGradientRms(), false);
+            point(b, "pt act", x, act, p.logActivation(), false);
+            point(b, "pt grad", x, grad, p.logWeightGradient(), false);
             if (ml != null) {
-                point(b, "meas act", x, act, ml.activationRms(), true);
-                point(b, "meas grad", x, grad, ml.weightGradientRms(), true);
+                point(b, "meas act", x, act, Math.log10(ml.activationRms()), true);
+                point(b, "meas grad", x, grad, Math.log10(ml.weightGradientRms()), true);
             }
             b.append("</g>\n");
         }
@@ -370,7 +373,7 @@ public final class HtmlReporter implements Reporter {
         int decades = (int) (axis.hi() - axis.lo());
         int every = Math.max(1, (int) Math.ceil(decades / 8.0));
         for (int d = (int) axis.lo(); d <= axis.hi(); d++) {
-            double y = axis.y(Math.pow(10, d));
+            double y = axis.y(d);
             b.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" y1=\"").append(f1(y)).append("\" x2=\"")
                     .append(WIDTH - RIGHT).append("\" y2=\"").append(f1(y)).append("\"/>");
             if ((d - (int) axis.lo()) % every == 0) {
@@ -389,9 +392,9 @@ public final class HtmlReporter implements Reporter {
         b.append('\n');
     }
 
-    /** A shaded band from a threshold to the panel's bottom ({@code below}) or top. */
+    /** A shaded band from a threshold (log10) to the panel's bottom ({@code below}) or top. */
     private static void zone(StringBuilder b, Axis axis, double at, boolean below, String what) {
-        if (!(at > 0)) {
+        if (!Double.isFinite(at)) {
             return;
         }
         double y = Math.max(axis.top(), Math.min(axis.top() + PANEL, axis.y(at)));
@@ -404,7 +407,7 @@ public final class HtmlReporter implements Reporter {
                 .append(f1(y0)).append("\" width=\"").append(WIDTH - LEFT - RIGHT).append("\" height=\"")
                 .append(f1(y1 - y0)).append("\"/>\n<text class=\"zone-label\" x=\"").append(WIDTH - RIGHT - 6)
                 .append("\" y=\"").append(f1(below ? y0 + 14 : y1 - 6)).append("\" text-anchor=\"end\">").append(esc(what))
-                .append(' ').append(sci(at)).append("</text>\n");
+                .append(' ').append(Figures.rms(at)).append("</text>\n");
     }
 
     private static void line(StringBuilder b, List<LayerProfile> layers, Axis axis, double step,
@@ -412,7 +415,7 @@ public final class HtmlReporter implements Reporter {
         StringBuilder d = new StringBuilder();
         for (int i = 0; i < layers.size(); i++) {
             double v = value.apply(layers.get(i));
-            if (v > 0 && Double.isFinite(v)) {
+            if (Double.isFinite(v)) {
                 d.append(d.length() == 0 ? "M" : " L").append(f1(LEFT + step * (i + 0.5))).append(' ')
                         .append(f1(axis.y(v)));
             }
@@ -423,7 +426,7 @@ public final class HtmlReporter implements Reporter {
     }
 
     private static void point(StringBuilder b, String cls, double x, Axis axis, double v, boolean square) {
-        if (!(v > 0) || !Double.isFinite(v)) {
+        if (!Double.isFinite(v)) {
             return;
         }
         double y = axis.y(v);
@@ -439,12 +442,12 @@ public final class HtmlReporter implements Reporter {
     private static String tip(LayerProfile p, Measured.Layer ml) {
         StringBuilder s = new StringBuilder(p.name()).append(" (").append(p.node().kind().name().toLowerCase(Locale.ROOT))
                 .append(p.node().pos().line() > 0 ? ", line " + p.node().pos().line() : "").append(")");
-        s.append("; activation RMS ").append(sci(p.activationRms())).append(" predicted");
+        s.append("; activation RMS ").append(Figures.rms(p.logActivation())).append(" predicted");
         if (ml != null) {
             s.append(", ").append(sci(ml.activationRms())).append(" measured");
         }
-        if (Double.isFinite(p.weightGradientRms()) || ml != null && Double.isFinite(ml.weightGradientRms())) {
-            s.append("; weight-gradient RMS ").append(sci(p.weightGradientRms())).append(" predicted");
+        if (!Double.isNaN(p.logWeightGradient()) || ml != null && Double.isFinite(ml.weightGradientRms())) {
+            s.append("; weight-gradient RMS ").append(Figures.rms(p.logWeightGradient())).append(" predicted");
             if (ml != null) {
                 s.append(", ").append(sci(ml.weightGradientRms())).append(" measured");
             }
@@ -473,11 +476,12 @@ public final class HtmlReporter implements Reporter {
                     .append(i + 1).append("</td><th scope=\"row\">").append(esc(p.name())).append("</th><td>")
                     .append(p.node().kind().name().toLowerCase(Locale.ROOT)).append("</td><td>")
                     .append(p.node().pos().line() > 0 ? Integer.toString(p.node().pos().line()) : "&ndash;")
-                    .append("</td><td>").append(sci(p.activationRms())).append("</td>");
+                    .append("</td><td>").append(Figures.rms(p.logActivation())).append("</td>");
             if (meas != null) {
                 b.append("<td>").append(ml == null ? "&ndash;" : sci(ml.activationRms())).append("</td>");
             }
-            b.append("<td>").append(sci(p.gradientRms())).append("</td><td>").append(sci(p.weightGradientRms()))
+            b.append("<td>").append(Figures.rms(p.logGradient())).append("</td><td>")
+                    .append(Figures.rms(p.logWeightGradient()))
                     .append("</td>");
             if (meas != null) {
                 b.append("<td>").append(ml == null ? "&ndash;" : sci(ml.weightGradientRms())).append("</td>");

@@ -60,6 +60,18 @@ class HtmlReporterTest {
     }
 
     @Test
+    void aGradientBelowADoublesRangeIsStillDrawnAtItsPlace() throws Exception {
+        // 600 sigmoid layers: the first layer's gradient is far below 1e-308, known only as a log
+        String dsl = "model deep\ninput 64\nrepeat 600 {\n  dense 64 activation sigmoid init xavier\n}\noutput 10\n";
+        ModelResult m = Pipeline.check(Pipeline.readText("deep.gflow", dsl), RuleConfig.DEFAULT);
+        double first = m.analysis().profile(m.analysis().firstHidden()).logWeightGradient();
+        assertThat(first).as("log10 of the first layer's weight gradient").isLessThan(-330).isFinite();
+        String html = page(List.of(new HtmlReporter.Section(m, null)));
+        assertThat(HtmlReportIT.count(html, "<circle class=\"pt grad\"")).isEqualTo(601);
+        assertThat(html).doesNotContain(">n/a<").contains("e-3");
+    }
+
+    @Test
     void layerNamesAndMessagesAreEscaped() {
         assertThat(HtmlReporter.esc("<script>\"a\" & 'b'</script>"))
                 .isEqualTo("&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;");
