@@ -111,6 +111,33 @@ final class Dl4jText extends ModelText {
     }
 
     @Override
+    List<Edit> float32() {
+        // the configuration's dataType, which DL4J also writes into each layer's configuration:
+        // all of them, so that the file stays as DL4J itself would write a FLOAT network
+        JsonValue dt = json.root().opt("dataType");
+        if (dt == null || !dt.isString() || !narrow(dt.asText())) {
+            return null;
+        }
+        List<Edit> edits = new ArrayList<>();
+        dataTypes(json.root(), edits);
+        return edits;
+    }
+
+    private void dataTypes(JsonValue v, List<Edit> edits) {
+        if (v.isArray()) {
+            v.items().forEach(i -> dataTypes(i, edits));
+        } else if (v.isObject()) {
+            for (Map.Entry<String, JsonValue> m : v.members().entrySet()) {
+                if (m.getKey().equals("dataType") && m.getValue().isString() && narrow(m.getValue().asText())) {
+                    edits.add(json.replace(m.getValue(), new JsonPrimitive("FLOAT")));
+                } else {
+                    dataTypes(m.getValue(), edits);
+                }
+            }
+        }
+    }
+
+    @Override
     List<Edit> relu(Node applier) {
         JsonValue body = body(applier);
         if (body == null || applier.frozen()) {

@@ -9,6 +9,8 @@ import io.gradflow.ingest.dsl.GradflowDslParser.InitOptContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.LayerContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.OptionContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.OutputContext;
+import io.gradflow.ingest.dsl.GradflowDslParser.PrecisionOptContext;
+import io.gradflow.ingest.dsl.GradflowDslParser.PrecisionStmtContext;
 import io.gradflow.model.InitScheme;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
@@ -40,6 +42,8 @@ final class DslText extends ModelText {
     private final int base;
     private final CommonTokenStream tokens;
     private final Map<Long, LayerContext> layers = new HashMap<>();
+    /** The names of every `precision` statement and option, in the file's order. */
+    private final List<ParserRuleContext> precisions = new ArrayList<>();
     /** UTF-16 offset of each code point ANTLR counts, where the text has characters outside the BMP. */
     private final int[] offsets;
 
@@ -81,6 +85,11 @@ final class DslText extends ModelText {
     private void collect(ParseTree t) {
         if (t instanceof LayerContext l) {
             layers.put(key(l.getStart().getLine(), l.getStart().getCharPositionInLine() + 1), l);
+        }
+        if (t instanceof PrecisionStmtContext p) {
+            precisions.add(p.name());
+        } else if (t instanceof PrecisionOptContext p) {
+            precisions.add(p.name());
         }
         for (int i = 0; i < t.getChildCount(); i++) {
             collect(t.getChild(i));
@@ -145,6 +154,17 @@ final class DslText extends ModelText {
             return new InitChange(List.of(append(l, "init " + name)), false);
         }
         return new InitChange(List.of(replace(opt.call(), name)), false);
+    }
+
+    @Override
+    List<Edit> float32() {
+        List<Edit> edits = new ArrayList<>();
+        for (ParserRuleContext name : precisions) {
+            if (narrow(text(name).toLowerCase(Locale.ROOT))) {
+                edits.add(replace(name, "float32"));
+            }
+        }
+        return edits.isEmpty() ? null : edits;
     }
 
     @Override

@@ -24,7 +24,9 @@ public final class FixCatalogue {
             // vanishing- and exploding-gradient: an initialiser off for its activation across the worst
             // span (orthogonal and identity initialisers, which no cause rule judges), else normalisation
             "GF010", List.of(FixKind.INIT, FixKind.BATCH_NORM),
-            "GF011", List.of(FixKind.INIT, FixKind.BATCH_NORM));
+            "GF011", List.of(FixKind.INIT, FixKind.BATCH_NORM),
+            // out-of-range: a 16-bit format's range left; float32's holds what the other findings do not cause
+            "GF014", List.of(FixKind.DATA_TYPE));
 
     private FixCatalogue() {
     }

@@ -14,6 +14,11 @@ public enum FixKind {
     GAIN(true, "initialiser gain matched to the activation"),
     /** Starts a layer's bias at zero. */
     BIAS(true, "bias initialised at zero"),
+    /**
+     * Computes the model in float32 instead of a 16-bit format whose range its activations or
+     * gradients leave: the same function, in a wider number format.
+     */
+    DATA_TYPE(true, "computed in float32"),
     /** Puts batch normalisation between each layer of a run and its nonlinearity. */
     BATCH_NORM(false, "batch normalisation inserted"),
     /** Replaces a saturating nonlinearity with ReLU (and He initialisation). */

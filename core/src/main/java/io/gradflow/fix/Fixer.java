@@ -6,6 +6,7 @@ import io.gradflow.model.InitScheme;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
+import io.gradflow.model.Precision;
 import io.gradflow.model.WeightInit;
 import io.gradflow.model.activation.Activations;
 import io.gradflow.rules.Blocks;
@@ -107,6 +108,9 @@ public final class Fixer {
     }
 
     private Fix fix(FixKind kind, Finding f) {
+        if (kind == FixKind.DATA_TYPE) {
+            return float32(f);
+        }
         List<Block> span = span(f);
         if (span.isEmpty()) {
             return null;
@@ -114,6 +118,7 @@ public final class Fixer {
         return switch (kind) {
             case INIT, GAIN -> init(f, span);
             case BIAS -> bias(f, span);
+            case DATA_TYPE -> float32(f);
             case ACTIVATION -> activation(f, span);
             case BATCH_NORM -> batchNorm(f, span);
             case RESIDUAL -> residual(f, span);
@@ -178,6 +183,22 @@ public final class Fixer {
         List<Edit> edits = text.zeroBias(b.layer());
         return edits == null ? null : new Fix(FixKind.BIAS, "start the bias of " + layers(List.of(b)) + " at 0",
                 f.rule(), f.layer(), edits);
+    }
+
+    /**
+     * The model in float32, for a warning or an error about a 16-bit format's range (an
+     * informational one says dynamic loss scaling already copes). The fix does not judge whether
+     * float32's range holds the figures: a gradient that vanishes there too is the other
+     * findings' to fix, and GF014 says so again after the fix.
+     */
+    private Fix float32(Finding f) {
+        Precision p = model.numberFormat().compute();
+        if (!f.severity().atLeast(Severity.WARNING) || p != Precision.FLOAT16 && p != Precision.BFLOAT16) {
+            return null;
+        }
+        List<Edit> edits = text.float32();
+        return edits == null ? null : new Fix(FixKind.DATA_TYPE, "compute the model in float32 instead of "
+                + p.id(), f.rule(), f.layer(), edits);
     }
 
     private Fix activation(Finding f, List<Block> span) {

@@ -34,6 +34,43 @@ final class KerasText extends ModelText {
     }
 
     @Override
+    List<Edit> float32() {
+        List<Edit> edits = new ArrayList<>();
+        dtypes(json.root(), edits);
+        return edits.isEmpty() ? null : edits;
+    }
+
+    /**
+     * Every layer's dtype (nested models included) that names a 16-bit format becomes float32:
+     * Keras keeps no global policy in the file, each layer carries it. Input layers keep theirs,
+     * the data's type.
+     */
+    private void dtypes(JsonValue v, List<Edit> edits) {
+        if (v.isArray()) {
+            v.items().forEach(i -> dtypes(i, edits));
+            return;
+        }
+        if (!v.isObject()) {
+            return;
+        }
+        JsonValue cfg = v.opt("config");
+        if (cfg != null && cfg.isObject() && v.str("class_name") != null && !"InputLayer".equals(v.str("class_name"))) {
+            JsonValue dt = cfg.opt("dtype");
+            if (dt != null && dt.isString() && narrow(dt.asText())) {
+                edits.add(json.replace(dt, new JsonPrimitive("float32")));
+            } else if (dt != null && dt.isObject() && dt.opt("config") != null && dt.get("config").isObject()) {
+                JsonValue name = dt.get("config").opt("name");
+                if (name != null && name.isString() && narrow(name.asText())) {
+                    edits.add(json.replace(name, new JsonPrimitive("float32")));
+                }
+            }
+        }
+        for (JsonValue m : v.members().values()) {
+            dtypes(m, edits);
+        }
+    }
+
+    @Override
     InitChange init(Node node, InitScheme scheme) {
         JsonValue layer = layer(node);
         if (layer == null || node.wrapped() != null) {

@@ -41,6 +41,19 @@ abstract class ModelText {
     abstract List<Edit> batchNorm(ModelGraph g, List<Site> sites, Set<String> taken);
 
     /**
+     * Edits that make the model compute in float32 where it declares a 16-bit format (float16,
+     * bfloat16 or a mixed policy of either); null where the file declares none or cannot say it.
+     */
+    List<Edit> float32() {
+        return null;
+    }
+
+    /** Whether a declared number format's name is a 16-bit one (HALF, float16, mixed_bfloat16...). */
+    static boolean narrow(String name) {
+        return name != null && (name.contains("16") || name.equalsIgnoreCase("half"));
+    }
+
+    /**
      * Edits that wrap each layer that keeps its width in a residual block, y = x + F(x), with
      * batch normalisation inside F where none follows the layer (an unnormalised branch would add
      * its variance block after block); null where the format has no residual block to write.

@@ -70,6 +70,70 @@ class FixRoundTripTest {
         return l -> l.contains(s);
     }
 
+    // ---------------------------------------------------------------- data type
+
+    @Test
+    void dataTypeFixInDl4jJsonSetsEveryDataTypeToFloat() throws Exception {
+        Fixed x = fix("m.json", read("fixtures/rules/GF014/positive.json"), "GF014", FixKind.DATA_TYPE);
+        assertThat(x.reports("GF014")).isFalse();
+        assertThat(x.now.model().numberFormat().compute().id()).isEqualTo("float32");
+        assertThat(x.fix().safe()).isTrue();
+        // the configuration's own and each of the 13 layers' copies
+        assertThat(x.removed()).hasSize(14).allMatch(containing("\"dataType\": \"HALF\""));
+        assertThat(x.added()).hasSize(14).allMatch(containing("\"dataType\": \"FLOAT\""));
+    }
+
+    @Test
+    void dataTypeFixInTheDslRewritesThePrecisionStatementOnly() throws Exception {
+        Fixed x = fix("m.gflow", read("fixtures/rules/GF014/positive.gflow"), "GF014", FixKind.DATA_TYPE);
+        assertThat(x.reports("GF014")).isFalse();
+        assertThat(x.removed()).containsExactly("-precision float16");
+        assertThat(x.added()).containsExactly("+precision float32");
+    }
+
+    /** {@code depth} Xavier sigmoid layers under one Keras dtype policy, a layer a line. */
+    static String kerasSigmoidStack(int depth, String policy) {
+        StringBuilder b = new StringBuilder("{\"class_name\": \"Sequential\", \"keras_version\": \"2.4.0\", "
+                + "\"config\": {\"name\": \"m\", \"layers\": [\n");
+        String dtype = "{\"class_name\": \"Policy\", \"config\": {\"name\": \"" + policy + "\"}}";
+        for (int i = 1; i <= depth; i++) {
+            b.append("{\"class_name\": \"Dense\", \"config\": {\"name\": \"dense_").append(i)
+                    .append("\", \"units\": 64, \"activation\": \"sigmoid\", \"dtype\": ").append(dtype)
+                    .append(", \"kernel_initializer\": {\"class_name\": \"GlorotUniform\", \"config\": {}}")
+                    .append(i == 1 ? ", \"batch_input_shape\": [null, 64]" : "").append("}},\n");
+        }
+        return b.append("{\"class_name\": \"Dense\", \"config\": {\"name\": \"out\", \"units\": 10, "
+                + "\"activation\": \"softmax\", \"dtype\": ").append(dtype).append("}}\n]}}\n").toString();
+    }
+
+    @Test
+    void dataTypeFixInKerasJsonRewritesEachLayersPolicy() throws Exception {
+        Fixed x = fix("m.json", kerasSigmoidStack(10, "float16"), "GF014", FixKind.DATA_TYPE);
+        assertThat(x.reports("GF014")).isFalse();
+        assertThat(x.now.model().numberFormat().compute().id()).isEqualTo("float32");
+        assertThat(x.added()).hasSize(11).allMatch(containing("\"config\": {\"name\": \"float32\"}"));
+        assertThat(x.removed()).hasSize(11);
+    }
+
+    @Test
+    void dynamicLossScalingThatCopesGetsNoDataTypeFix() throws Exception {
+        // mixed_float16: GF014 is informational, the framework's dynamic loss scaling finds the scale
+        String text = kerasSigmoidStack(10, "mixed_float16");
+        ModelGraph g = Pipeline.readText("m.json", text);
+        ModelResult r = Pipeline.check(g, RuleConfig.DEFAULT);
+        List<Finding> f = r.findings().stream().filter(x -> x.rule().equals("GF014")).toList();
+        assertThat(f).hasSize(1);
+        assertThat(f.get(0).severity().id()).isEqualTo("info");
+        assertThat(Fixer.of(g, text).fixes(f.get(0))).isEmpty();
+        // twelve layers need a scale dynamic scaling reaches late: a warning, and the fix is offered
+        String deeper = kerasSigmoidStack(12, "mixed_float16");
+        ModelGraph g12 = Pipeline.readText("m.json", deeper);
+        Finding w = Pipeline.check(g12, RuleConfig.DEFAULT).findings().stream()
+                .filter(x -> x.rule().equals("GF014")).findFirst().orElseThrow();
+        assertThat(w.severity().id()).isEqualTo("warning");
+        assertThat(Fixer.of(g12, deeper).fixes(w)).extracting(Fix::kind).containsExactly(FixKind.DATA_TYPE);
+    }
+
     // ---------------------------------------------------------------- initialiser swaps
 
     @Test
