@@ -21,6 +21,7 @@ import io.gradflow.report.SarifReporter;
 import io.gradflow.report.Skipped;
 import io.gradflow.report.StatisticsReporter;
 import io.gradflow.report.TextReporter;
+import io.gradflow.report.html.HtmlReporter;
 import io.gradflow.rules.RuleConfig;
 import io.gradflow.rules.RuleSelector;
 import io.gradflow.rules.Severity;
@@ -43,7 +44,7 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class LintCommand implements Subcommand {
 
     static final List<String> FORMATS = List.of("text", "concise", "full", "json", "json-lines", "sarif", "github",
-            "gitlab", "junit", "rdjson", "checkstyle");
+            "gitlab", "junit", "rdjson", "checkstyle", "html");
 
     /** The --fail-on levels, for lint and verify. */
     public static final List<String> FAIL_ON = List.of("error", "warning", "info", "never");
@@ -99,6 +100,11 @@ public final class LintCommand implements Subcommand {
                 "--add-noqa");
         Specs.flag(spec, "skip files that are not models even when named (for hooks that pass every JSON, HDF5 and "
                 + "zip file)", "--skip-non-models");
+        Specs.flag(spec, "apply the safe fixes (initialisers, gains, biases) to JSON and DSL\n"
+                + "  files in place; for an HDF5 or zip model, write NAME.fixed.json beside it", "--fix");
+        Specs.flag(spec, "--fix with the structural fixes too: batch normalisation, ReLU for a\n"
+                + "  saturating activation, residual blocks (DSL)", "--unsafe-fixes");
+        Specs.flag(spec, "show the fixes as a unified diff and write nothing (exit 1 if any)", "--diff");
         Specs.arguments(spec, "PATH", "a model file (DL4J JSON or zip, Keras .h5/.json/.keras, gradflow\n"
                 + "  .gflow) or a directory to walk; each file's configuration is the\n"
                 + "  nearest " + ConfigResolver.FILE_NAME + " above it (or --config FILE)", true);
@@ -172,7 +178,37 @@ public final class LintCommand implements Subcommand {
             perFile.put(in.path(), configs.forFile(in.path()));
         }
 
-        LintReport report = new Linter(file -> perFile.getOrDefault(file, RuleConfig.DEFAULT)).lintInputs(inputs);
+        boolean unsafe = cl.has("--unsafe-fixes");
+        boolean diff = cl.has("--diff");
+        if (diff && (writeBaseline != null || cl.has("--baseline"))) {
+            throw new UsageException("lint: --diff shows the fixes and writes nothing; give it without "
+                    + (writeBaseline != null ? "--write-baseline" : "--baseline"));
+        }
+        boolean fixing = cl.has("--fix") || unsafe || diff;
+        if (fixing && cl.has("--add-noqa")) {
+            throw new UsageException("lint: --add-noqa suppresses today's findings and --fix removes them; give one");
+        }
+        LintReport report;
+        if (fixing) {
+            PrintWriter diffOut = output != null && diff ? new PrintWriter(new OutputStreamWriter(
+                    new FileOutputStream(output), StandardCharsets.UTF_8)) : io.out();
+            FixRun.Result fixed = FixRun.run(inputs, file -> perFile.getOrDefault(file, RuleConfig.DEFAULT), unsafe,
+                    diff, diffOut, io.err());
+            if (diff) {
+                diffOut.flush();
+                if (output != null) {
+                    diffOut.close();
+                }
+                for (var e : fixed.report().errors()) {
+                    io.err().println(e.source() + (e.line() > 0 ? ":" + e.line() + ":" + Math.max(e.column(), 1) : "")
+                            + ": error: " + e.message());
+                }
+                return !fixed.report().errors().isEmpty() ? Main.USAGE : fixed.changed() ? Main.FINDINGS : Main.CLEAN;
+            }
+            report = fixed.report();
+        } else {
+            report = new Linter(file -> perFile.getOrDefault(file, RuleConfig.DEFAULT)).lintInputs(inputs);
+        }
         if (cl.has("--verbose")) {
             for (Skipped s : report.skipped()) {
                 io.err().println("gradflow: skipped " + s.source() + ": " + s.reason());
@@ -194,6 +230,12 @@ public final class LintCommand implements Subcommand {
 
         boolean colored = useColor(color, output);
         boolean quiet = cl.has("--quiet");
+        // the profile's bars only where a person reads them: a terminal, not a file or a pipe
+        boolean bars = output == null && System.console() != null;
+        Map<String, RuleConfig> perSource = new HashMap<>();
+        for (FileWalker.Input in : inputs) {
+            perSource.put(in.display(), perFile.getOrDefault(in.path(), RuleConfig.DEFAULT));
+        }
         Reporter reporter = cl.has("--statistics") ? new StatisticsReporter(format.equals("json"), quiet)
                 : switch (format) {
                     case "json" -> new JsonReporter(Version.get());
@@ -204,9 +246,11 @@ public final class LintCommand implements Subcommand {
                     case "junit" -> new JunitReporter(cwd);
                     case "rdjson" -> new RdjsonReporter(Version.url(), Version.rulesUrl());
                     case "checkstyle" -> new CheckstyleReporter();
+                    case "html" -> new HtmlReporter(Version.get(), m -> perSource.getOrDefault(m.model().source(),
+                            RuleConfig.DEFAULT).thresholds());
                     case "concise" -> new ConciseReporter(colored, quiet);
-                    case "full" -> new TextReporter(colored, true, cl.has("--profile"), quiet);
-                    default -> new TextReporter(colored, cl.has("--fixes"), cl.has("--profile"), quiet);
+                    case "full" -> new TextReporter(colored, true, cl.has("--profile"), quiet, bars);
+                    default -> new TextReporter(colored, cl.has("--fixes"), cl.has("--profile"), quiet, bars);
                 };
         if (output != null) {
             try (PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(output),

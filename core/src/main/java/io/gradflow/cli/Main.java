@@ -77,6 +77,7 @@ public final class Main {
             all.add(new VerifyMissing());
         }
         all.add(new ConvertCommand());
+        all.add(new LspCommand());
         all.add(new RulesCommand());
         all.add(new ExplainCommand());
         all.add(new CompletionCommand());

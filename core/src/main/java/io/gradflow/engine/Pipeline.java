@@ -43,6 +43,11 @@ public final class Pipeline {
         return new ModelResult(g, a, findings);
     }
 
+    /** Reads and finishes a model from text in memory (an editor's buffer): DSL for .gflow names, else JSON. */
+    public static ModelGraph readText(String display, String text) throws ReadException {
+        return ModelLoader.loadText(display, text);
+    }
+
     /** Reads, analyses and checks one model file. */
     public static ModelResult lint(Path path, String display, RuleConfig config) throws ReadException {
         return check(read(path, display), config);

@@ -240,8 +240,41 @@ public final class ModelLoader {
         return relocate(g, entry);
     }
 
-    private static ModelGraph notYet(String what) throws ReadException {
-        throw new ReadException(what + " are not supported yet");
+    /**
+     * The model text inside a container: {@code entry} names it (configuration.json, config.json,
+     * model_config) and {@code text} is its JSON, which reads as the same model.
+     */
+    public record Embedded(String entry, String text) { }
+
+    /** The JSON model inside a DL4J or Keras 3 zip or a Keras HDF5 file. */
+    public static Embedded embedded(Path path) throws ReadException {
+        Kind kind = sniff(path);
+        if (kind == Kind.HDF5) {
+            return new Embedded("model_config", KerasHdf5.read(path).modelConfig());
+        }
+        if (kind != Kind.ZIP) {
+            throw new ReadException("not a zip or HDF5 model");
+        }
+        try (ZipContainer zip = ZipContainer.open(path)) {
+            for (String entry : List.of("configuration.json", KerasArchive.CONFIG)) {
+                if (zip.has(entry)) {
+                    return new Embedded(entry, new String(zip.read(entry), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        throw new ReadException("zip archive holds neither configuration.json (a DL4J model) nor "
+                + "config.json (a Keras 3 model)");
+    }
+
+    /**
+     * Reads a model from text already in memory (an editor's buffer, a fix not yet written):
+     * gradflow DSL when {@code display} ends in .gflow, JSON otherwise.
+     */
+    public static ModelGraph loadText(String display, String text) throws ReadException {
+        if (display.toLowerCase(Locale.ROOT).endsWith(DSL_EXTENSION)) {
+            return DslReader.read(display, text.startsWith("\uFEFF") ? text.substring(1) : text);
+        }
+        return loadJson(display, text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Something that reads inside a container entry and may fail. */

@@ -85,7 +85,7 @@ public final class JsonParser {
             throw new JsonSyntaxException("the file is empty", 1, 1);
         }
         JsonLocation start = p.currentTokenLocation();
-        JsonValue root = value(p, t, "", start.getLineNr(), start.getColumnNr());
+        JsonValue root = value(p, t, "", start.getLineNr(), start.getColumnNr(), -1);
         JsonToken extra = p.nextToken();
         if (extra != null) {
             JsonLocation l = p.currentTokenLocation();
@@ -96,10 +96,11 @@ public final class JsonParser {
     }
 
     private static JsonValue value(com.fasterxml.jackson.core.JsonParser p, JsonToken t, String pointer,
-                                   int keyLine, int keyColumn) throws IOException {
+                                   int keyLine, int keyColumn, int keyStart) throws IOException {
         JsonLocation loc = p.currentTokenLocation();
         int line = loc.getLineNr();
         int col = loc.getColumnNr();
+        int start = offset(loc);
         switch (t) {
             case START_OBJECT -> {
                 Map<String, JsonValue> members = new LinkedHashMap<>();
@@ -108,10 +109,11 @@ public final class JsonParser {
                     String key = p.currentName();
                     JsonLocation kl = p.currentTokenLocation();
                     JsonToken vt = p.nextToken();
-                    members.put(key, value(p, vt, pointer + "/" + escape(key), kl.getLineNr(), kl.getColumnNr()));
+                    members.put(key, value(p, vt, pointer + "/" + escape(key), kl.getLineNr(), kl.getColumnNr(),
+                            offset(kl)));
                 }
-                return new JsonValue(JsonValue.Type.OBJECT, line, col, keyLine, keyColumn, pointer,
-                        members, null, null, Double.NaN, false);
+                return new JsonValue(JsonValue.Type.OBJECT, line, col, keyLine, keyColumn, pointer, start,
+                        offset(p.currentLocation()), keyStart, members, null, null, Double.NaN, false);
             }
             case START_ARRAY -> {
                 List<JsonValue> items = new ArrayList<>();
@@ -119,29 +121,39 @@ public final class JsonParser {
                 int i = 0;
                 while ((it = p.nextToken()) != JsonToken.END_ARRAY) {
                     JsonLocation il = p.currentTokenLocation();
-                    items.add(value(p, it, pointer + "/" + i++, il.getLineNr(), il.getColumnNr()));
+                    items.add(value(p, it, pointer + "/" + i++, il.getLineNr(), il.getColumnNr(), -1));
                 }
-                return new JsonValue(JsonValue.Type.ARRAY, line, col, keyLine, keyColumn, pointer,
-                        null, items, null, Double.NaN, false);
+                return new JsonValue(JsonValue.Type.ARRAY, line, col, keyLine, keyColumn, pointer, start,
+                        offset(p.currentLocation()), keyStart, null, items, null, Double.NaN, false);
             }
             case VALUE_STRING -> {
-                return new JsonValue(JsonValue.Type.STRING, line, col, keyLine, keyColumn, pointer,
-                        null, null, p.getText(), Double.NaN, false);
+                // getText() finishes the string, so the location after it is past its closing quote
+                String text = p.getText();
+                return new JsonValue(JsonValue.Type.STRING, line, col, keyLine, keyColumn, pointer, start,
+                        offset(p.currentLocation()), keyStart, null, null, text, Double.NaN, false);
             }
             case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
-                return new JsonValue(JsonValue.Type.NUMBER, line, col, keyLine, keyColumn, pointer,
-                        null, null, p.getText(), p.getDoubleValue(), false);
+                String text = p.getText();
+                return new JsonValue(JsonValue.Type.NUMBER, line, col, keyLine, keyColumn, pointer, start,
+                        offset(p.currentLocation()), keyStart, null, null, text, p.getDoubleValue(), false);
             }
             case VALUE_TRUE, VALUE_FALSE -> {
-                return new JsonValue(JsonValue.Type.BOOLEAN, line, col, keyLine, keyColumn, pointer,
-                        null, null, null, Double.NaN, t == JsonToken.VALUE_TRUE);
+                return new JsonValue(JsonValue.Type.BOOLEAN, line, col, keyLine, keyColumn, pointer, start,
+                        offset(p.currentLocation()), keyStart, null, null, null, Double.NaN,
+                        t == JsonToken.VALUE_TRUE);
             }
             case VALUE_NULL -> {
-                return new JsonValue(JsonValue.Type.NULL, line, col, keyLine, keyColumn, pointer,
-                        null, null, null, Double.NaN, false);
+                return new JsonValue(JsonValue.Type.NULL, line, col, keyLine, keyColumn, pointer, start,
+                        offset(p.currentLocation()), keyStart, null, null, null, Double.NaN, false);
             }
             default -> throw new IOException("unexpected token " + t);
         }
+    }
+
+    /** Jackson counts chars for text input and bytes for byte input; whichever it counted. */
+    private static int offset(JsonLocation l) {
+        long o = l.getCharOffset() >= 0 ? l.getCharOffset() : l.getByteOffset();
+        return (int) o;
     }
 
     private static String escape(String key) {

@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * A JSON value that remembers where it stands in its file: the line and column of its first
- * token (and of its key, for object members) as the parser reported them, and its JSON pointer.
+ * token (and of its key, for object members) as the parser reported them, its JSON pointer, and
+ * its exact span in the parsed input (for edits that keep the rest of a file byte for byte).
  */
 public final class JsonValue {
 
@@ -21,16 +22,22 @@ public final class JsonValue {
     private final int keyLine;
     private final int keyColumn;
     private final String pointer;
+    private final int start;
+    private final int end;
+    private final int keyStart;
     private final Map<String, JsonValue> members;
     private final List<JsonValue> items;
     private final String text;
     private final double number;
     private final boolean bool;
 
-    JsonValue(Type type, int line, int column, int keyLine, int keyColumn, String pointer,
-              Map<String, JsonValue> members, List<JsonValue> items, String text, double number,
+    JsonValue(Type type, int line, int column, int keyLine, int keyColumn, String pointer, int start, int end,
+              int keyStart, Map<String, JsonValue> members, List<JsonValue> items, String text, double number,
               boolean bool) {
         this.type = type;
+        this.start = start;
+        this.end = end;
+        this.keyStart = keyStart;
         this.line = line;
         this.column = column;
         this.keyLine = keyLine;
@@ -45,7 +52,7 @@ public final class JsonValue {
 
     /** A value made in code, with no position (used for defaults). */
     public static JsonValue synthetic(Map<String, JsonValue> members) {
-        return new JsonValue(Type.OBJECT, 0, 0, 0, 0, "", new LinkedHashMap<>(members), null, null,
+        return new JsonValue(Type.OBJECT, 0, 0, 0, 0, "", -1, -1, -1, new LinkedHashMap<>(members), null, null,
                 Double.NaN, false);
     }
 
@@ -73,6 +80,55 @@ public final class JsonValue {
     /** RFC 6901 pointer from the document root. */
     public String pointer() {
         return pointer;
+    }
+
+    /**
+     * Offset of the value's first character in the parsed input: chars when it was parsed from a
+     * String, bytes from a byte array; -1 for values made in code.
+     */
+    public int start() {
+        return start;
+    }
+
+    /** Offset just past the value's last character (its closing quote, bracket or brace). */
+    public int end() {
+        return end;
+    }
+
+    /** Offset of this member's key (its opening quote); -1 for array items and the root. */
+    public int keyStart() {
+        return keyStart;
+    }
+
+    /** The value at an RFC 6901 pointer below this one ("" is this value), or null when there is none. */
+    public JsonValue at(String relativePointer) {
+        JsonValue v = this;
+        if (relativePointer.isEmpty()) {
+            return v;
+        }
+        if (relativePointer.charAt(0) != '/') {
+            return null;
+        }
+        for (String raw : relativePointer.substring(1).split("/", -1)) {
+            String token = raw.replace("~1", "/").replace("~0", "~");
+            if (v.isObject()) {
+                v = v.members.get(token);
+            } else if (v.isArray()) {
+                int i;
+                try {
+                    i = Integer.parseInt(token);
+                } catch (NumberFormatException e) {
+                    return null;
+                }
+                v = i >= 0 && i < v.items.size() ? v.items.get(i) : null;
+            } else {
+                return null;
+            }
+            if (v == null) {
+                return null;
+            }
+        }
+        return v;
     }
 
     public boolean isObject() {

@@ -15,7 +15,7 @@ public final class ConciseReporter implements Reporter {
     private final boolean quiet;
 
     public ConciseReporter(boolean color, boolean quiet) {
-        this.text = new TextReporter(color, false, false, quiet);
+        this.text = new TextReporter(color, false, false, quiet, false);
         this.quiet = quiet;
     }
 

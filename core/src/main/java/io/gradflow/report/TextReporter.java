@@ -23,21 +23,29 @@ public final class TextReporter implements Reporter {
     private static final String BOLD = "\u001b[1m";
     private static final String DIM = "\u001b[2m";
 
+    /** Eight heights of a bar, lowest first. */
+    private static final String BARS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588";
+
     private final boolean color;
     private final boolean fixes;
     private final boolean profile;
     private final boolean quiet;
+    private final boolean bars;
 
     public TextReporter(boolean color, boolean fixes, boolean profile) {
-        this(color, fixes, profile, false);
+        this(color, fixes, profile, false, false);
     }
 
-    /** @param quiet leave out the summary line ({@code -q}) */
-    public TextReporter(boolean color, boolean fixes, boolean profile, boolean quiet) {
+    /**
+     * @param quiet leave out the summary line ({@code -q})
+     * @param bars  the profile gets a column drawing each layer's gradient (for a terminal)
+     */
+    public TextReporter(boolean color, boolean fixes, boolean profile, boolean quiet, boolean bars) {
         this.color = color;
         this.fixes = fixes;
         this.profile = profile;
         this.quiet = quiet;
+        this.bars = bars;
     }
 
     /** An unreadable input's line. */
@@ -111,8 +119,19 @@ public final class TextReporter implements Reporter {
                 m.model().source(), a.verdict().id(), Figures.reason(a),
                 GradientAnalysis.FINITE_WIDTH.equals(a.method())
                         ? "; finite-width model: the median of networks simulated at these widths" : "");
-        out.printf(Locale.ROOT, "  %-24s %6s  %-14s %10s %10s %10s %7s%n", "layer", "line", "kind", "act.rms",
-                "grad.rms", "wgrad.rms", "gain");
+        // the bars span the model's own range of gradient RMS, in decades (log space: a gradient
+        // below a double's range still gets its bar)
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (LayerProfile p : a.layers()) {
+            if (p.node().kind() != LayerKind.INPUT && Double.isFinite(p.logGradient())) {
+                lo = Math.min(lo, p.logGradient());
+                hi = Math.max(hi, p.logGradient());
+            }
+        }
+        boolean drawn = bars && Double.isFinite(lo);
+        out.printf(Locale.ROOT, "  %-24s %6s  %-14s %10s %10s %10s %7s%s%n", "layer", "line", "kind", "act.rms",
+                "grad.rms", "wgrad.rms", "gain", drawn ? "  grad" : "");
         for (LayerProfile p : a.layers()) {
             if (p.node().kind() == LayerKind.INPUT) {
                 continue;
@@ -120,16 +139,30 @@ public final class TextReporter implements Reporter {
             String name = p.name().length() > 24 ? p.name().substring(0, 23) + "~" : p.name();
             String act = p.logs().range() == NumericRange.Direction.OVERFLOW ? "overflow"
                     : Figures.rms(p.logActivation());
-            out.printf(Locale.ROOT, "  %-24s %6s  %-14s %10s %10s %10s %7s%s%n", name,
+            out.printf(Locale.ROOT, "  %-24s %6s  %-14s %10s %10s %10s %7s%s%s%n", name,
                     p.node().pos().line() > 0 ? Integer.toString(p.node().pos().line()) : "-",
                     p.node().kind().name().toLowerCase(Locale.ROOT), act, Figures.rms(p.logGradient()),
                     Figures.rms(p.logWeightGradient()),
                     Double.isFinite(p.gainDecades()) ? Figures.decades(p.gainDecades()) : "-",
-                    p.certain() ? "" : "  ?");
+                    drawn ? "  " + bar(p.logGradient(), lo, hi) : "", p.certain() ? "" : "  ?");
+        }
+        if (drawn) {
+            out.printf(Locale.ROOT, "  grad: the gradient RMS on a log scale, %s at 1e%+.0f to %s at 1e%+.0f; gain: "
+                    + "decades it changes passing back through the layer%n", BARS.charAt(0), Math.floor(lo),
+                    BARS.charAt(BARS.length() - 1), Math.ceil(hi));
         }
         for (String s : a.assumptions()) {
             out.println("  assumed: " + s);
         }
+    }
+
+    /** A bar as high as log10 of a value's place between lo and hi; a space where it has none. */
+    static char bar(double log10, double lo, double hi) {
+        if (!Double.isFinite(log10)) {
+            return ' ';
+        }
+        double f = hi > lo ? (log10 - lo) / (hi - lo) : 1;
+        return BARS.charAt((int) Math.max(0, Math.min(BARS.length() - 1, Math.round(f * (BARS.length() - 1)))));
     }
 
     /** One line: problems by severity, models by verdict, unreadable files, findings a baseline held back. */

@@ -43,7 +43,9 @@ class ArchitectureTest {
     void layersOnlyReachDownThePipeline() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("cli").definedBy("io.gradflow.cli..")
+                .layer("lsp").definedBy("io.gradflow.lsp..")
                 .layer("engine").definedBy("io.gradflow.engine..")
+                .layer("fix").definedBy("io.gradflow.fix..")
                 .layer("config").definedBy("io.gradflow.config..")
                 .layer("convert").definedBy("io.gradflow.convert..")
                 .layer("ingest").definedBy("io.gradflow.ingest..")
@@ -54,13 +56,17 @@ class ArchitectureTest {
                 .layer("model").definedBy("io.gradflow.model..", "io.gradflow.math..", "io.gradflow.json..",
                         "io.gradflow.text..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-                .whereLayer("engine").mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("config").mayOnlyBeAccessedByLayers("cli", "engine")
+                // the language server is a command of its own, started by the command line only
+                .whereLayer("lsp").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("engine").mayOnlyBeAccessedByLayers("cli", "lsp")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("cli", "engine", "lsp")
                 .whereLayer("convert").mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("ingest").mayOnlyBeAccessedByLayers("cli", "engine")
-                .whereLayer("report").mayOnlyBeAccessedByLayers("cli", "engine", "config")
-                .whereLayer("rules").mayOnlyBeAccessedByLayers("cli", "engine", "config", "report")
-                .whereLayer("analysis").mayOnlyBeAccessedByLayers("cli", "engine", "config", "report", "rules")
+                // fixes edit the text a model came from: the DSL's parse tree, the JSON's spans
+                .whereLayer("fix").mayOnlyBeAccessedByLayers("cli", "engine", "lsp")
+                .whereLayer("ingest").mayOnlyBeAccessedByLayers("cli", "engine", "fix", "lsp")
+                .whereLayer("report").mayOnlyBeAccessedByLayers("cli", "engine", "config", "lsp")
+                .whereLayer("rules").mayOnlyBeAccessedByLayers("cli", "engine", "config", "report", "fix", "lsp")
+                .whereLayer("analysis").mayOnlyBeAccessedByLayers("cli", "engine", "config", "report", "rules", "lsp")
                 .whereLayer("kinds").mayOnlyBeAccessedByLayers("ingest", "convert", "analysis")
                 // the DSL checks the rule ids its suppression comments name while it reads them, so a
                 // wrong one is an error at its line like any other

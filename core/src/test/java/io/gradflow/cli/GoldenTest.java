@@ -74,7 +74,7 @@ class GoldenTest {
         m.put("lint-help", List.of("lint", "--help"));
         m.put("usage-unknown-command", List.of("lnt", VANISHING));
         m.put("usage-unknown-option", List.of("lint", "--formt", "github", VANISHING));
-        m.put("usage-no-abbreviation", List.of("lint", "--fix", VANISHING));
+        m.put("usage-no-abbreviation", List.of("lint", "--prof", VANISHING));
         m.put("usage-bad-value", List.of("lint", "--fail-on", "warn", VANISHING));
         m.put("explain-ambiguous", List.of("explain", "missing"));
         m.put("verify-without-module", List.of("verify", VANISHING));

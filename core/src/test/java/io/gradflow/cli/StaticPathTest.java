@@ -30,6 +30,8 @@ class StaticPathTest {
         assertThat(out).contains("io.gradflow.analysis.SignalPropagation").contains("\"verdict\": \"vanishing\"")
                 .contains("io.gradflow.ingest.dsl.GradflowDslParser");
         assertThat(dl4jClasses(out)).isEmpty();
+        // nor the language server's protocol library, which only `gradflow lsp` needs
+        assertThat(out.lines().filter(l -> l.startsWith("[class,load]") && l.contains(" org.eclipse.lsp4j."))).isEmpty();
     }
 
     @Test

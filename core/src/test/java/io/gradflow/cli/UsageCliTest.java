@@ -62,9 +62,9 @@ class UsageCliTest {
 
     @Test
     void optionsAreNeverAbbreviated() {
-        // `--fix` will be a flag of its own one day: today it is unknown, not --fixes
-        usageError("gradflow: lint: unrecognized option: --fix (did you mean '--fixes'?)\n"
-                + "Try 'gradflow lint --help' for usage.\n", "lint", "--fix", VANISHING);
+        // `--prof` is not --profile: an option is spelled out (--fix was once taken for --fixes this way)
+        usageError("gradflow: lint: unrecognized option: --prof (did you mean '--profile'?)\n"
+                + "Try 'gradflow lint --help' for usage.\n", "lint", "--prof", VANISHING);
         usageError("gradflow: lint: unrecognized option: --form (did you mean '--format'?)\n"
                 + "Try 'gradflow lint --help' for usage.\n", "lint", "--form", "json", VANISHING);
         usageError("gradflow: lint: unrecognized option: --skip (did you mean '--skip-non-models'?)\n"
@@ -78,7 +78,7 @@ class UsageCliTest {
     void aBadValueSuggestsTheClosestValidOne() {
         usageError("gradflow: lint: unknown --format 'jsn' (did you mean 'json'?)\n", "lint", "--format", "jsn", VANISHING);
         usageError("gradflow: lint: unknown --format 'xml' (one of text, concise, full, json, json-lines, sarif, github, gitlab, "
-                + "junit, rdjson, checkstyle)\n",
+                + "junit, rdjson, checkstyle, html)\n",
                 "lint", "--format", "xml", VANISHING);
         usageError("gradflow: lint: --fail-on must be error, warning, info or never, not 'warn' (did you mean "
                 + "'warning'?)\n", "lint", "--fail-on", "warn", VANISHING);
@@ -107,7 +107,7 @@ class UsageCliTest {
     /** Whatever is wrong, stderr is gradflow's: one line and at most a hint, no picocli, no Java. */
     @ParameterizedTest
     @ValueSource(strings = {"lint --formt json x", "lint -f", "lint --fixes=yes x", "lint -o --fixes x",
-        "lint --fix x", "--bogus", "lnt", "rules GF001", "rules --format", "explain", "explain a b", "explain zz",
+        "lint --prof x", "--bogus", "lnt", "rules GF001", "rules --format", "explain", "explain a b", "explain zz",
         "convert", "convert a b --to dl4j-json", "convert x --to", "help a b", "completion a b", "-x",
         "lint --format=", "lint ---format json x", "verify --steps 3 x"})
     void noUsageErrorLeaksALibraryMessage(String line) {
@@ -216,7 +216,7 @@ class UsageCliTest {
         assertThat(CliRunner.run("lint", "--fail-on", "never", VANISHING).code()).isEqualTo(Main.CLEAN);
         assertThat(CliRunner.run("lint", "nope.json").code()).isEqualTo(Main.USAGE);
         assertThat(CliRunner.run("lint").code()).isEqualTo(Main.USAGE);
-        assertThat(CliRunner.run("lint", "--fix", VANISHING).code()).isEqualTo(Main.USAGE);
+        assertThat(CliRunner.run("lint", "--prof", VANISHING).code()).isEqualTo(Main.USAGE);
         assertThat(CliRunner.run("rules").code()).isEqualTo(Main.CLEAN);
         assertThat(CliRunner.run("completion").code()).isEqualTo(Main.CLEAN);
     }
@@ -242,10 +242,10 @@ class UsageCliTest {
         assertThat(bash.code()).isZero();
         assertThat(bash.err()).isEmpty();
         assertThat(bash.out()).contains("complete -F _complete_gradflow")
-                .contains("local commands=\"lint verify convert rules explain completion help\"")
+                .contains("local commands=\"lint verify convert lsp rules explain completion help\"")
                 .contains("function _picocli_gradflow_lint()").contains("'--fail-on'").contains("'--skip-non-models'")
                 .contains("(\"text\" \"concise\" \"full\" \"json\" \"json-lines\" \"sarif\" \"github\" \"gitlab\" \"junit\" "
-                        + "\"rdjson\" \"checkstyle\")")
+                        + "\"rdjson\" \"checkstyle\" \"html\")")
                 .contains("function _picocli_gradflow_explain()").contains("\"deep-saturating-stack\"");
         // one script serves both shells: it enables bash completion inside zsh
         CliRunner.Result zsh = CliRunner.run("completion", "zsh");
@@ -268,7 +268,7 @@ class UsageCliTest {
         assertThat(out.lines()).containsExactly(
                 "gradflow li|lint",
                 "gradflow lint --fo|--force-exclude --format",
-                "gradflow lint --format |text concise full json json-lines sarif github gitlab junit rdjson checkstyle",
+                "gradflow lint --format |text concise full json json-lines sarif github gitlab junit rdjson checkstyle html",
                 "gradflow lint --fail-on w|warning",
                 "gradflow explain deep|deep-saturating-stack",
                 "gradflow completion |bash zsh");

@@ -114,4 +114,30 @@ class JsonParserTest {
                 .hasMessage("invalid JSON: key 'a' appears twice in this object (which one counts would be a guess)")
                 .satisfies(e -> assertThat(((JsonSyntaxException) e).column()).isEqualTo(2));
     }
+
+    @Test
+    void valuesKnowTheirExactSpanForEdits() throws Exception {
+        String text = "{ \"a\" : \"x\\\"y\" , \"b\":[1.5e3 ,true,null], \"c\" : {\"d\": -12}}";
+        JsonValue root = JsonParser.parse(text);
+        assertThat(text.substring(root.start(), root.end())).isEqualTo(text);
+        assertThat(text.substring(root.get("a").start(), root.get("a").end())).isEqualTo("\"x\\\"y\"");
+        assertThat(text.substring(root.get("a").keyStart(), root.get("a").keyStart() + 3)).isEqualTo("\"a\"");
+        assertThat(text.substring(root.get("b").start(), root.get("b").end())).isEqualTo("[1.5e3 ,true,null]");
+        JsonValue d = root.at("/c/d");
+        assertThat(text.substring(d.start(), d.end())).isEqualTo("-12");
+        assertThat(text.substring(root.at("/b/1").start(), root.at("/b/1").end())).isEqualTo("true");
+        assertThat(text.substring(root.at("/b/2").start(), root.at("/b/2").end())).isEqualTo("null");
+        assertThat(text.substring(root.get("c").start(), root.get("c").end())).isEqualTo("{\"d\": -12}");
+        assertThat(root.at("/b/9")).isNull();
+        assertThat(root.at("/nope")).isNull();
+    }
+
+    @Test
+    void spansOfBytesCountBytes() throws Exception {
+        byte[] bytes = "{\"\u00e9\": \"\u00e9t\u00e9\", \"n\": 1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        JsonValue root = JsonParser.parse(bytes);
+        JsonValue n = root.get("n");
+        assertThat(new String(bytes, n.start(), n.end() - n.start(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("1");
+    }
 }

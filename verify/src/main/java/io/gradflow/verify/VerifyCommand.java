@@ -32,7 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 public final class VerifyCommand implements Subcommand {
 
-    static final List<String> FORMATS = List.of("text", "json");
+    static final List<String> FORMATS = List.of("text", "json", "html");
 
     @Override
     public String name() {
@@ -54,7 +54,7 @@ public final class VerifyCommand implements Subcommand {
         Specs.value(spec, "K", "batches averaged per measurement (default: 4)", "--probe-batches");
         Specs.value(spec, "SECONDS", "stop training after this many seconds and say what was cut", "--time-budget");
         Specs.flag(spec, "initialise fresh weights even when the file has some", "--reinit");
-        Specs.choice(spec, "FORMAT", FORMATS, "text (default) or json", "-f", "--format");
+        Specs.choice(spec, "FORMAT", FORMATS, "text (default), json or html", "-f", "--format");
         Specs.choice(spec, "LEVEL", LintCommand.FAIL_ON,
                 "exit 1 when a finding reaches LEVEL (default: error)", "--fail-on");
         Specs.file(spec, "FILE", "write the report to FILE", "-o", "--output");
@@ -69,8 +69,8 @@ public final class VerifyCommand implements Subcommand {
             throw new UsageException("verify: no MODEL given\nTry 'gradflow verify --help' for usage.");
         }
         String format = cl.value("--format", "text").toLowerCase(Locale.ROOT);
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new UsageException("verify: --format must be text or json, not '" + format + "'"
+        if (!FORMATS.contains(format)) {
+            throw new UsageException("verify: --format must be text, json or html, not '" + format + "'"
                     + Suggest.hint(format, FORMATS));
         }
         Severity threshold = LintCommand.failOn("verify", cl.value("--fail-on", "error"));
@@ -102,6 +102,8 @@ public final class VerifyCommand implements Subcommand {
                 new FileOutputStream(cl.value("--output")), StandardCharsets.UTF_8)) : io.out();
         if (format.equals("json")) {
             VerifyReporter.json(reports, errors, Version.get(), out);
+        } else if (format.equals("html")) {
+            VerifyReporter.html(reports, errors, Version.get(), out);
         } else {
             VerifyReporter.text(reports, errors, out);
         }

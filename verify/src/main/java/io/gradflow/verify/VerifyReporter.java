@@ -13,10 +13,14 @@ import io.gradflow.report.InputError;
 import io.gradflow.report.JsonReporter;
 import io.gradflow.report.LintReport;
 import io.gradflow.report.ModelResult;
+import io.gradflow.report.html.HtmlReporter;
+import io.gradflow.report.html.Measured;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Writes verification reports: predicted next to measured, per layer and per finding. */
 public final class VerifyReporter {
@@ -106,6 +110,25 @@ public final class VerifyReporter {
             }
         }
         out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(root));
+    }
+
+    /** The HTML page: the core's report with the measurement at initialisation beside each prediction. */
+    public static void html(List<VerifyReport> reports, List<InputError> errors, String version, PrintWriter out) {
+        List<HtmlReporter.Section> sections = new ArrayList<>();
+        for (VerifyReport r : reports) {
+            Map<String, Measured.Layer> layers = new HashMap<>();
+            r.atInit().layers().forEach(l -> layers.put(l.layer(), new Measured.Layer(l.activationRms(), l.weightGradientRms())));
+            List<String> notes = new ArrayList<>();
+            r.checks().forEach(c -> notes.add((c.confirmed() == null ? "not checked" : c.confirmed() ? "confirmed"
+                    : "not confirmed") + ": " + c.evidence()));
+            sections.add(new HtmlReporter.Section(r.lint(), new Measured(r.atInit().verdict().id(),
+                    r.atInit().firstToLastDecades(), r.atInit().signalDecades(), r.env().label() + "; weights " + r.weights(),
+                    layers, notes)));
+        }
+        long held = reports.stream().filter(r -> r.atInit().verdict() == r.lint().analysis().verdict()).count();
+        new HtmlReporter(version).write(sections, errors, String.format(Locale.ROOT,
+                "gradflow verify: %d %s, prediction held for %d", reports.size(), reports.size() == 1 ? "model" : "models",
+                held), out);
     }
 
     private static JsonObject measurement(Measurement m) {

@@ -1,5 +1,6 @@
 package io.gradflow.model.activation;
 
+import io.gradflow.model.InitScheme;
 import java.util.List;
 import java.util.Map;
 
@@ -148,9 +149,14 @@ public abstract class ActivationFunction {
         return 1;
     }
 
+    /** The initialiser made for this function: He for the ReLU family, LeCun for SELU, Xavier otherwise. */
+    public InitScheme recommendedScheme() {
+        return InitScheme.XAVIER;
+    }
+
     /** The initialiser to recommend before this function, in DL4J's and Keras's names. */
-    public String recommendedInit() {
-        return Activations.XAVIER_ADVICE;
+    public final String recommendedInit() {
+        return recommendedScheme().advice();
     }
 
     /** A short label for messages: the name plus any parameter that changes its behaviour. */

@@ -7,13 +7,6 @@ import java.util.Optional;
 /** The ordered registry of every activation function gradflow knows: explicit, no classpath scanning. */
 public final class Activations {
 
-    /** Advice for the functions He initialisation is made for. */
-    static final String HE_ADVICE = "He init (DL4J RELU, Keras he_normal): variance 2/fanIn";
-    /** Advice for SELU. */
-    static final String LECUN_ADVICE = "LeCun normal init (DL4J LECUN_NORMAL, Keras lecun_normal): variance 1/fanIn";
-    /** Advice for everything else. */
-    static final String XAVIER_ADVICE = "Xavier init (DL4J XAVIER, Keras glorot_uniform): variance 2/(fanIn+fanOut)";
-
     public static final ActivationFunction IDENTITY = new Identity();
     public static final ActivationFunction RELU = new Relu();
     public static final ActivationFunction LEAKYRELU = new LeakyRelu();

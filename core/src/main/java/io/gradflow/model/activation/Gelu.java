@@ -1,5 +1,6 @@
 package io.gradflow.model.activation;
 
+import io.gradflow.model.InitScheme;
 import io.gradflow.math.Gaussian;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,8 +45,8 @@ public final class Gelu extends ActivationFunction {
     }
 
     @Override
-    public String recommendedInit() {
-        return Activations.HE_ADVICE;
+    public InitScheme recommendedScheme() {
+        return InitScheme.HE;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.gradflow.model.activation;
 
+import io.gradflow.model.InitScheme;
 
 /** x relu6(x + 3) / 6 (Keras's hard_silu); Deeplearning4j has no class for it. */
 public final class HardSwish extends ActivationFunction {
@@ -34,7 +35,7 @@ public final class HardSwish extends ActivationFunction {
     }
 
     @Override
-    public String recommendedInit() {
-        return Activations.HE_ADVICE;
+    public InitScheme recommendedScheme() {
+        return InitScheme.HE;
     }
 }

@@ -1,5 +1,6 @@
 package io.gradflow.model.activation;
 
+import io.gradflow.model.InitScheme;
 import java.util.List;
 
 /** x tanh(softplus(x)). */
@@ -31,8 +32,8 @@ public final class Mish extends ActivationFunction {
     }
 
     @Override
-    public String recommendedInit() {
-        return Activations.HE_ADVICE;
+    public InitScheme recommendedScheme() {
+        return InitScheme.HE;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.gradflow.model.activation;
 
+import io.gradflow.model.InitScheme;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,8 +63,8 @@ public final class RRelu extends ActivationFunction {
     }
 
     @Override
-    public String recommendedInit() {
-        return Activations.HE_ADVICE;
+    public InitScheme recommendedScheme() {
+        return InitScheme.HE;
     }
 
     @Override

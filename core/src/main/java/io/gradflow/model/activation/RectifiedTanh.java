@@ -1,5 +1,6 @@
 package io.gradflow.model.activation;
 
+import io.gradflow.model.InitScheme;
 import java.util.List;
 
 /** max(0, tanh(x)). */
@@ -36,8 +37,8 @@ public final class RectifiedTanh extends ActivationFunction {
     }
 
     @Override
-    public String recommendedInit() {
-        return Activations.HE_ADVICE;
+    public InitScheme recommendedScheme() {
+        return InitScheme.HE;
     }
 
     @Override

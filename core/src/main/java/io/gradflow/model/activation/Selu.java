@@ -1,5 +1,6 @@
 package io.gradflow.model.activation;
 
+import io.gradflow.model.InitScheme;
 import java.util.List;
 
 /** The scaled ELU of self-normalising networks. */
@@ -33,8 +34,8 @@ public final class Selu extends ActivationFunction {
     }
 
     @Override
-    public String recommendedInit() {
-        return Activations.LECUN_ADVICE;
+    public InitScheme recommendedScheme() {
+        return InitScheme.LECUN;
     }
 
     @Override

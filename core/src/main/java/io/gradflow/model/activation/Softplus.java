@@ -1,5 +1,6 @@
 package io.gradflow.model.activation;
 
+import io.gradflow.model.InitScheme;
 import java.util.List;
 
 /** log(1 + e^x). */
@@ -30,8 +31,8 @@ public final class Softplus extends ActivationFunction {
     }
 
     @Override
-    public String recommendedInit() {
-        return Activations.HE_ADVICE;
+    public InitScheme recommendedScheme() {
+        return InitScheme.HE;
     }
 
     @Override
