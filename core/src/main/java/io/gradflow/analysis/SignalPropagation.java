@@ -100,11 +100,7 @@ public final class SignalPropagation {
             cuts.addAll(cut);
         } else {
             // no hidden layer to measure: the verdict is only as good as the path to the outputs
-            Set<String> cut = new LinkedHashSet<>();
-            for (String o : g.outputs()) {
-                cut.addAll(p.forwardTaint(o));
-            }
-            cuts.addAll(cut);
+            cuts.addAll(p.forwardTaint(g.outputs()));
         }
         WidthSimulation.Result sim = null;
         boolean meanFieldDoubtful = p.slopeSpread() > SIMULATE_ABOVE || !Double.isFinite(ratio)
@@ -136,7 +132,7 @@ public final class SignalPropagation {
     private static LayerProfile profile(Node n, Propagation p, WidthSimulation.Result sim, Options opts) {
         LayerState s = p.stateOf(n.name());
         double[] r = p.result(n.name());
-        boolean certain = p.forwardTaint(n.name()).isEmpty() && p.backwardTaint(n.name()).isEmpty();
+        boolean certain = p.certain(n.name());
         double grad = Math.sqrt(Double.isNaN(r[1]) ? r[0] : r[1]);
         double rms = s.out().rms();
         double wg = Double.isNaN(r[2]) ? Double.NaN : Math.sqrt(r[2]);

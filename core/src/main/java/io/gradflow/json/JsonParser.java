@@ -5,119 +5,175 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import io.gradflow.model.Interrupts;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.io.InputStream;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Parses JSON into {@link JsonValue} trees with the positions Jackson's streaming parser reports.
- * Accepts what DL4J and Keras write (NaN and Infinity literals); rejects trailing content.
+ * Parses JSON into {@link JsonValue}s with the positions Jackson's streaming parser reports, into
+ * a compact column-wise document ({@link JsonDocument}) rather than a tree of objects, without
+ * recursion, within {@link JsonLimits}. Accepts what DL4J and Keras write (NaN and Infinity
+ * literals); rejects trailing content.
  */
 public final class JsonParser {
-
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(500)
-                    .maxStringLength(64 * 1024 * 1024)
-                    .build())
-            .build();
 
     private JsonParser() {
     }
 
+    private static JsonFactory factory(JsonLimits limits) {
+        return JsonFactory.builder()
+                .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(limits.maxDepth())
+                        .maxStringLength(limits.maxStringLength())
+                        .maxNameLength(limits.maxStringLength())
+                        .build())
+                .build();
+    }
+
     /** Parses a whole document. */
     public static JsonValue parse(byte[] bytes) throws JsonSyntaxException {
-        try (com.fasterxml.jackson.core.JsonParser p = FACTORY.createParser(bytes)) {
-            return parseDocument(p);
+        return parse(bytes, JsonLimits.DEFAULT);
+    }
+
+    public static JsonValue parse(byte[] bytes, JsonLimits limits) throws JsonSyntaxException {
+        try (com.fasterxml.jackson.core.JsonParser p = factory(limits).createParser(bytes)) {
+            return parseDocument(p, limits);
         } catch (JsonProcessingException e) {
             throw syntax(e);
         } catch (IOException e) {
-            throw new JsonSyntaxException(e.getMessage(), 0, 0);
+            throw new JsonSyntaxException("cannot read: " + e.getMessage(), 0, 0);
+        }
+    }
+
+    /** Parses a document as it is read from {@code in}, which is never held whole in memory. */
+    public static JsonValue parse(InputStream in, JsonLimits limits) throws JsonSyntaxException, IOException {
+        try (com.fasterxml.jackson.core.JsonParser p = factory(limits).createParser(in)) {
+            return parseDocument(p, limits);
+        } catch (JsonProcessingException e) {
+            throw syntax(e);
         }
     }
 
     public static JsonValue parse(String text) throws JsonSyntaxException {
-        try (com.fasterxml.jackson.core.JsonParser p = FACTORY.createParser(text)) {
-            return parseDocument(p);
+        try (com.fasterxml.jackson.core.JsonParser p = factory(JsonLimits.DEFAULT).createParser(text)) {
+            return parseDocument(p, JsonLimits.DEFAULT);
         } catch (JsonProcessingException e) {
             throw syntax(e);
         } catch (IOException e) {
-            throw new JsonSyntaxException(e.getMessage(), 0, 0);
+            throw new JsonSyntaxException("cannot read: " + e.getMessage(), 0, 0);
         }
     }
 
-    private static JsonValue parseDocument(com.fasterxml.jackson.core.JsonParser p)
+    private static JsonValue parseDocument(com.fasterxml.jackson.core.JsonParser p, JsonLimits limits)
             throws IOException, JsonSyntaxException {
         JsonToken t = p.nextToken();
         if (t == null) {
             throw new JsonSyntaxException("the file is empty", 1, 1);
         }
-        JsonLocation start = p.currentTokenLocation();
-        JsonValue root = value(p, t, "", start.getLineNr(), start.getColumnNr());
+        JsonDocument doc = new JsonDocument();
+        Map<String, Integer> ids = new HashMap<>();
+        Map<String, Integer> numberIds = new HashMap<>();
+        int[] open = new int[16];
+        int depth = 0;
+        int key = -1;
+        int keyOffset = -1;
+        while (true) {
+            if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                doc.close(open[--depth]);
+                if (depth == 0) {
+                    break;
+                }
+                t = p.nextToken();
+                continue;
+            }
+            JsonLocation loc = p.currentTokenLocation();
+            int offset = offset(loc);
+            doc.line(loc.getLineNr(), offset - (loc.getColumnNr() - 1));
+            if (t == JsonToken.FIELD_NAME) {
+                key = id(ids, doc, p.currentName(), Double.NaN);
+                keyOffset = offset;
+                t = p.nextToken();
+                continue;
+            }
+            if (doc.count() >= limits.maxValues()) {
+                throw new JsonSyntaxException("the JSON holds more than " + limits.maxValues()
+                        + " values, over the limit for a model file", loc.getLineNr(), loc.getColumnNr());
+            }
+            if ((doc.count() & 0xfff) == 0) {
+                Interrupts.check();
+            }
+            int parent = depth == 0 ? -1 : open[depth - 1];
+            int name;
+            int kOffset;
+            if (parent < 0) {
+                name = -1;
+                kOffset = offset;
+            } else if (doc.type(parent) == JsonDocument.OBJECT) {
+                name = key;
+                kOffset = keyOffset;
+                doc.addChild(parent);
+            } else {
+                name = doc.addChild(parent);
+                kOffset = offset;
+            }
+            switch (t) {
+                case START_OBJECT, START_ARRAY -> {
+                    int i = doc.add(t == JsonToken.START_OBJECT ? JsonDocument.OBJECT : JsonDocument.ARRAY,
+                            offset, kOffset, parent, name, 0);
+                    if (depth == open.length) {
+                        int[] grown = new int[depth * 2];
+                        System.arraycopy(open, 0, grown, 0, depth);
+                        open = grown;
+                    }
+                    open[depth++] = i;
+                }
+                case VALUE_STRING -> doc.add(JsonDocument.STRING, offset, kOffset, parent, name,
+                        id(ids, doc, p.getText(), Double.NaN));
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> doc.add(JsonDocument.NUMBER, offset, kOffset, parent,
+                        name, id(numberIds, doc, p.getText(), p.getDoubleValue()));
+                case VALUE_TRUE, VALUE_FALSE -> doc.add(JsonDocument.BOOLEAN, offset, kOffset, parent, name,
+                        t == JsonToken.VALUE_TRUE ? 1 : 0);
+                case VALUE_NULL -> doc.add(JsonDocument.NULL, offset, kOffset, parent, name, 0);
+                default -> throw new JsonSyntaxException("invalid JSON: unexpected " + t, loc.getLineNr(),
+                        loc.getColumnNr());
+            }
+            if (depth == 0) {
+                break;
+            }
+            t = p.nextToken();
+        }
         JsonToken extra = p.nextToken();
         if (extra != null) {
             JsonLocation l = p.currentTokenLocation();
             throw new JsonSyntaxException("unexpected content after the end of the JSON document",
                     l.getLineNr(), l.getColumnNr());
         }
-        return root;
+        doc.trim();
+        return new JsonValue(doc, 0);
     }
 
-    private static JsonValue value(com.fasterxml.jackson.core.JsonParser p, JsonToken t, String pointer,
-                                   int keyLine, int keyColumn) throws IOException {
-        JsonLocation loc = p.currentTokenLocation();
-        int line = loc.getLineNr();
-        int col = loc.getColumnNr();
-        switch (t) {
-            case START_OBJECT -> {
-                Map<String, JsonValue> members = new LinkedHashMap<>();
-                JsonToken k;
-                while ((k = p.nextToken()) == JsonToken.FIELD_NAME) {
-                    String key = p.currentName();
-                    JsonLocation kl = p.currentTokenLocation();
-                    JsonToken vt = p.nextToken();
-                    members.put(key, value(p, vt, pointer + "/" + escape(key), kl.getLineNr(), kl.getColumnNr()));
-                }
-                return new JsonValue(JsonValue.Type.OBJECT, line, col, keyLine, keyColumn, pointer,
-                        members, null, null, Double.NaN, false);
-            }
-            case START_ARRAY -> {
-                List<JsonValue> items = new ArrayList<>();
-                JsonToken it;
-                int i = 0;
-                while ((it = p.nextToken()) != JsonToken.END_ARRAY) {
-                    JsonLocation il = p.currentTokenLocation();
-                    items.add(value(p, it, pointer + "/" + i++, il.getLineNr(), il.getColumnNr()));
-                }
-                return new JsonValue(JsonValue.Type.ARRAY, line, col, keyLine, keyColumn, pointer,
-                        null, items, null, Double.NaN, false);
-            }
-            case VALUE_STRING -> {
-                return new JsonValue(JsonValue.Type.STRING, line, col, keyLine, keyColumn, pointer,
-                        null, null, p.getText(), Double.NaN, false);
-            }
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
-                return new JsonValue(JsonValue.Type.NUMBER, line, col, keyLine, keyColumn, pointer,
-                        null, null, p.getText(), p.getDoubleValue(), false);
-            }
-            case VALUE_TRUE, VALUE_FALSE -> {
-                return new JsonValue(JsonValue.Type.BOOLEAN, line, col, keyLine, keyColumn, pointer,
-                        null, null, null, Double.NaN, t == JsonToken.VALUE_TRUE);
-            }
-            case VALUE_NULL -> {
-                return new JsonValue(JsonValue.Type.NULL, line, col, keyLine, keyColumn, pointer,
-                        null, null, null, Double.NaN, false);
-            }
-            default -> throw new IOException("unexpected token " + t);
+    private static int offset(JsonLocation loc) throws JsonSyntaxException {
+        long off = loc.getByteOffset() >= 0 ? loc.getByteOffset() : loc.getCharOffset();
+        if (off > Integer.MAX_VALUE) {
+            throw new JsonSyntaxException("the JSON is longer than 2 GiB", loc.getLineNr(), loc.getColumnNr());
         }
+        return (int) off;
     }
 
-    private static String escape(String key) {
-        return key.replace("~", "~0").replace("/", "~1");
+    /** The text's id in the document, the same id for the same text (keys and class names repeat). */
+    private static int id(Map<String, Integer> ids, JsonDocument doc, String s, double number) {
+        Integer known = ids.get(s);
+        if (known != null) {
+            return known;
+        }
+        int id = doc.string(s, number);
+        ids.put(s, id);
+        return id;
     }
 
     private static JsonSyntaxException syntax(JsonProcessingException e) {
@@ -128,8 +184,16 @@ public final class JsonParser {
         if (nl > 0) {
             msg = msg.substring(0, nl);
         }
-        msg = msg.replace("Unexpected end-of-input", "unexpected end of file (truncated JSON?)");
-        return new JsonSyntaxException("invalid JSON: " + msg, l == null ? 0 : l.getLineNr(),
-                l == null ? 0 : l.getColumnNr());
+        if (e instanceof StreamConstraintsException) {
+            // "... exceeds the maximum allowed (500, from `StreamReadConstraints.getMaxNestingDepth()`)"
+            int from = msg.indexOf(", from `");
+            if (from > 0) {
+                msg = msg.substring(0, from) + ")";
+            }
+            msg = "the JSON is over a limit for a model file: " + msg;
+        } else {
+            msg = "invalid JSON: " + msg.replace("Unexpected end-of-input", "unexpected end of file (truncated JSON?)");
+        }
+        return new JsonSyntaxException(msg, l == null ? 0 : l.getLineNr(), l == null ? 0 : l.getColumnNr());
     }
 }

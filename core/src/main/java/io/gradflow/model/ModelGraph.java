@@ -24,6 +24,7 @@ public final class ModelGraph {
     private final String name;
     private final List<Node> nodes;
     private final Map<String, Node> byName;
+    private final Map<String, Integer> positions;
     private final Map<String, List<String>> consumers;
     private final List<String> outputs;
     private final Map<String, TensorShape> shapes;
@@ -46,15 +47,19 @@ public final class ModelGraph {
         this.suppressions = Collections.unmodifiableMap(sup);
         this.assumptions = List.copyOf(assumptions);
         Map<String, Node> index = new HashMap<>();
+        Map<String, Integer> at = new HashMap<>();
         Map<String, List<String>> users = new HashMap<>();
-        for (Node n : this.nodes) {
+        for (int i = 0; i < this.nodes.size(); i++) {
+            Node n = this.nodes.get(i);
             index.put(n.name(), n);
+            at.putIfAbsent(n.name(), i);
             users.putIfAbsent(n.name(), new ArrayList<>());
             for (String in : n.inputs()) {
                 users.computeIfAbsent(in, k -> new ArrayList<>()).add(n.name());
             }
         }
         this.byName = index;
+        this.positions = at;
         this.consumers = users;
     }
 
@@ -200,6 +205,12 @@ public final class ModelGraph {
 
     public Node node(String nodeName) {
         return byName.get(nodeName);
+    }
+
+    /** The node's place in {@link #nodes()}, or -1: per-node lists that follow that order are read by it. */
+    public int indexOf(String nodeName) {
+        Integer i = positions.get(nodeName);
+        return i == null ? -1 : i;
     }
 
     /** Names of the nodes that read this node's output. */
