@@ -2,6 +2,7 @@ package io.gradflow.cli;
 
 import io.gradflow.ingest.ModelLoader;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +19,21 @@ public final class FileWalker {
     /** Directories never worth walking into. */
     private static final Set<String> SKIP_DIRS = Set.of("node_modules", "__pycache__", ".git", ".hg", ".svn");
 
-    /** A file to lint: where it is, how reports name it, and whether the user named it. */
-    /** A file to read, the name reports use for it, and whether the user named it. */
-    public record Input(Path path, String display, boolean explicit) { }
+    /**
+     * A file to read, the name reports use for it, whether the user named it, and why the walk
+     * could not read it (a directory without permission...), or null.
+     */
+    public record Input(Path path, String display, boolean explicit, String unreadable) {
+
+        public Input(Path path, String display, boolean explicit) {
+            this(path, display, explicit, null);
+        }
+
+        /** The same file, named by the user or not. */
+        public Input withExplicit(boolean named) {
+            return new Input(path, display, named, unreadable);
+        }
+    }
 
     private FileWalker() {
     }
@@ -31,6 +44,7 @@ public final class FileWalker {
             Path p = Path.of(a);
             if (Files.isDirectory(p)) {
                 List<Path> found = new ArrayList<>();
+                List<Input> failed = new ArrayList<>();
                 Files.walkFileTree(p, new SimpleFileVisitor<>() {
                     @Override
                     public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
@@ -50,6 +64,11 @@ public final class FileWalker {
 
                     @Override
                     public FileVisitResult visitFileFailed(Path file, IOException exc) {
+                        // a directory or file the walk cannot open is an error, never a silent skip
+                        String why = exc instanceof AccessDeniedException ? "permission denied"
+                                : exc.getMessage() == null ? exc.getClass().getSimpleName() : exc.getMessage();
+                        failed.add(new Input(file, display(a, p, file), true, "cannot read "
+                                + (Files.isDirectory(file) ? "this directory" : "this file") + ": " + why));
                         return FileVisitResult.CONTINUE;
                     }
                 });
@@ -57,6 +76,7 @@ public final class FileWalker {
                 for (Path f : found) {
                     out.add(new Input(f, display(a, p, f), false));
                 }
+                out.addAll(failed);
             } else {
                 out.add(new Input(p, a, true));
             }

@@ -4,6 +4,7 @@ import io.gradflow.config.Baseline;
 import io.gradflow.config.ConfigException;
 import io.gradflow.config.ConfigFile;
 import io.gradflow.config.ConfigResolver;
+import io.gradflow.ingest.Limits;
 import io.gradflow.report.CheckstyleReporter;
 import io.gradflow.report.GithubReporter;
 import io.gradflow.report.JsonReporter;
@@ -20,6 +21,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -64,6 +66,8 @@ public final class LintCommand implements Subcommand {
                 "--write-baseline");
         Specs.flag(spec, "skip JSON files that are not models even when named (for hooks that pass every *.json)",
                 "--skip-non-models");
+        Specs.value(spec, "SECONDS", "stop a file that takes longer, with an error for it (default: "
+                + Limits.DEFAULT_TIMEOUT.toSeconds() + "; 0: no limit)", "--timeout");
         Specs.arguments(spec, "PATH", "a model file (DL4J JSON or zip, Keras .h5/.json/.keras, gradflow\n"
                 + "  .gflow) or a directory to walk; each file's configuration is the\n"
                 + "  nearest " + ConfigResolver.FILE_NAME + " above it (or --config FILE)", true);
@@ -87,6 +91,7 @@ public final class LintCommand implements Subcommand {
                     + Suggest.hint(color, COLORS));
         }
         String output = cl.value("--output");
+        Duration timeout = timeout("lint", cl.value("--timeout"));
         if (cl.has("--config") && cl.has("--no-config")) {
             throw new UsageException("lint: give --config or --no-config, not both");
         }
@@ -103,7 +108,7 @@ public final class LintCommand implements Subcommand {
 
         List<FileWalker.Input> inputs = new ArrayList<>();
         for (FileWalker.Input in : FileWalker.expand(paths)) {
-            inputs.add(cl.has("--skip-non-models") ? new FileWalker.Input(in.path(), in.display(), false) : in);
+            inputs.add(cl.has("--skip-non-models") && in.unreadable() == null ? in.withExplicit(false) : in);
         }
         if (writeBaseline != null) {
             refuseToOverwriteAnInput("--write-baseline", Path.of(writeBaseline), inputs);
@@ -117,7 +122,8 @@ public final class LintCommand implements Subcommand {
             perFile.put(in.path(), configs.forFile(in.path()));
         }
 
-        LintReport report = new Linter(file -> perFile.getOrDefault(file, RuleConfig.DEFAULT)).lintInputs(inputs);
+        LintReport report = new Linter(file -> perFile.getOrDefault(file, RuleConfig.DEFAULT), timeout)
+                .lintInputs(inputs);
         if (writeBaseline != null) {
             Path file = Path.of(writeBaseline);
             baseline = Baseline.of(report, file.toAbsolutePath().getParent());
@@ -180,6 +186,24 @@ public final class LintCommand implements Subcommand {
                         + "gradflow never writes over a model");
             }
         }
+    }
+
+    /** The --timeout in seconds (fractions allowed; 0 for none), or the default when not given. */
+    public static Duration timeout(String command, String v) throws UsageException {
+        if (v == null) {
+            return Limits.DEFAULT_TIMEOUT;
+        }
+        double s;
+        try {
+            s = Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            s = Double.NaN;
+        }
+        if (!(s >= 0) || s > 86_400) {
+            throw new UsageException(command + ": --timeout must be a number of seconds from 0 (no limit) to 86400, "
+                    + "not '" + v + "'");
+        }
+        return Duration.ofMillis(Math.round(s * 1000));
     }
 
     /** The --fail-on level (null for never), or a usage error of {@code command} naming the closest level. */
