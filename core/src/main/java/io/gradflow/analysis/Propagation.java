@@ -11,6 +11,7 @@ import io.gradflow.kinds.LayerState;
 import io.gradflow.kinds.MeanField;
 import io.gradflow.kinds.Slopes;
 import io.gradflow.math.Moments;
+import io.gradflow.model.Interrupts;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
@@ -58,10 +59,12 @@ final class Propagation implements Forward, Backward {
     /** Runs both passes. */
     void run() {
         for (Node n : g.nodes()) {
+            Interrupts.check();
             forward(n);
         }
         List<Node> nodes = g.nodes();
         for (int i = nodes.size() - 1; i >= 0; i--) {
+            Interrupts.check();
             backward(nodes.get(i));
         }
     }

@@ -39,9 +39,15 @@ public final class FileWalker {
     }
 
     static List<Input> expand(List<String> args) throws IOException {
+        return expand(args, RawPaths.none());
+    }
+
+    /** The files {@code args} name or contain; {@code raw} finds and names those the locale garbled. */
+    static List<Input> expand(List<String> args, RawPaths raw) throws IOException {
         List<Input> out = new ArrayList<>();
-        for (String a : args) {
-            Path p = Path.of(a);
+        for (String given : args) {
+            Path p = raw.path(given);
+            String a = raw.display(given);
             if (Files.isDirectory(p)) {
                 List<Path> found = new ArrayList<>();
                 List<Input> failed = new ArrayList<>();
@@ -96,7 +102,7 @@ public final class FileWalker {
 
     /** The walked file's name as the user would write it: their directory plus the rest. */
     private static String display(String arg, Path root, Path file) {
-        String rel = root.relativize(file).toString().replace('\\', '/');
+        String rel = RawPaths.relative(root, file);
         if (arg.equals(".") || arg.equals("./")) {
             return rel;
         }

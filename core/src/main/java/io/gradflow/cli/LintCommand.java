@@ -9,17 +9,17 @@ import io.gradflow.report.CheckstyleReporter;
 import io.gradflow.report.GithubReporter;
 import io.gradflow.report.JsonReporter;
 import io.gradflow.report.LintReport;
+import io.gradflow.report.ReportFile;
 import io.gradflow.report.Reporter;
 import io.gradflow.report.SarifReporter;
 import io.gradflow.report.TextReporter;
 import io.gradflow.rules.RuleConfig;
 import io.gradflow.rules.Severity;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gradflow lint}: the static check. Loads no ND4J and no native code. */
@@ -103,18 +104,18 @@ public final class LintCommand implements Subcommand {
         Path cwd = Path.of("").toAbsolutePath();
         ConfigResolver configs = configs(cl, cwd);
         Baseline baseline = cl.has("--baseline")
-                ? Baseline.load(Path.of(cl.value("--baseline")), cl.value("--baseline")) : null;
+                ? Baseline.load(cl.path(cl.value("--baseline")), cl.display(cl.value("--baseline"))) : null;
         String writeBaseline = cl.value("--write-baseline");
 
         List<FileWalker.Input> inputs = new ArrayList<>();
-        for (FileWalker.Input in : FileWalker.expand(paths)) {
+        for (FileWalker.Input in : FileWalker.expand(paths, cl.raw())) {
             inputs.add(cl.has("--skip-non-models") && in.unreadable() == null ? in.withExplicit(false) : in);
         }
         if (writeBaseline != null) {
-            refuseToOverwriteAnInput("--write-baseline", Path.of(writeBaseline), inputs);
+            refuseToOverwriteAnInput("--write-baseline", cl.path(writeBaseline), inputs);
         }
         if (output != null) {
-            refuseToOverwriteAnInput("--output", Path.of(output), inputs);
+            refuseToOverwriteAnInput("--output", cl.path(output), inputs);
         }
         // every file's configuration before any output: a broken gradflow.json stops the run whole
         Map<Path, RuleConfig> perFile = new HashMap<>();
@@ -125,9 +126,10 @@ public final class LintCommand implements Subcommand {
         LintReport report = new Linter(file -> perFile.getOrDefault(file, RuleConfig.DEFAULT), timeout)
                 .lintInputs(inputs);
         if (writeBaseline != null) {
-            Path file = Path.of(writeBaseline);
+            Path file = cl.path(writeBaseline);
             baseline = Baseline.of(report, file.toAbsolutePath().getParent());
-            baseline.write(file);
+            Baseline b = baseline;
+            writeFile("lint", "the baseline", file, cl.display(writeBaseline), b::write);
             io.err().println("gradflow: recorded " + baseline.size() + (baseline.size() == 1 ? " finding" : " findings")
                     + " in " + writeBaseline);
         }
@@ -143,10 +145,8 @@ public final class LintCommand implements Subcommand {
             default -> new TextReporter(useColor(color, output), cl.has("--fixes"), cl.has("--profile"));
         };
         if (output != null) {
-            try (PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(output),
-                    StandardCharsets.UTF_8))) {
-                reporter.write(report, out);
-            }
+            LintReport written = report;
+            writeFile("lint", "the report", cl.path(output), cl.display(output), out -> reporter.write(written, out));
         } else {
             reporter.write(report, io.out());
         }
@@ -160,7 +160,7 @@ public final class LintCommand implements Subcommand {
     private static ConfigResolver configs(Args cl, Path cwd) throws ConfigException {
         if (cl.has("--config")) {
             String file = cl.value("--config");
-            return ConfigResolver.of(ConfigFile.load(Path.of(file), file));
+            return ConfigResolver.of(ConfigFile.load(cl.path(file), cl.display(file)));
         }
         return cl.has("--no-config") ? ConfigResolver.none() : ConfigResolver.discovering(cwd);
     }
@@ -185,6 +185,25 @@ public final class LintCommand implements Subcommand {
                 throw new UsageException("lint: " + option + " " + target + " is one of the files being linted; "
                         + "gradflow never writes over a model");
             }
+        }
+    }
+
+    /**
+     * Writes a file whole or not at all ({@link ReportFile}); a failure is a usage-class error
+     * (exit 2) that names the file and the reason, and the file keeps what it had.
+     */
+    public static void writeFile(String command, String what, Path file, String display, Consumer<PrintWriter> body)
+            throws UsageException {
+        try {
+            ReportFile.write(file, body);
+        } catch (IOException | RuntimeException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (e instanceof NoSuchFileException) {
+                why = "no such directory";
+            } else if (e instanceof AccessDeniedException) {
+                why = "permission denied";
+            }
+            throw new UsageException(command + ": cannot write " + what + " to " + display + ": " + why);
         }
     }
 

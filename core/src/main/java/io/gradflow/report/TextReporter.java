@@ -36,19 +36,20 @@ public final class TextReporter implements Reporter {
     public void write(LintReport report, PrintWriter out) {
         for (InputError e : report.errors()) {
             out.println(location(e.source(), e.line(), e.column(), null, e.pointer()) + sev(Severity.ERROR)
-                    + ": " + e.message());
+                    + ": " + Printable.text(e.message()));
         }
         for (ModelResult m : report.models()) {
             for (Finding f : m.findings()) {
                 out.println(location(f.source(), f.line(), f.column(), f.layer(), f.pointer()) + sev(f.severity())
-                        + ": " + f.message() + " " + paint(DIM, "[" + f.rule() + "]"));
+                        + ": " + Printable.text(f.message()) + " " + paint(DIM, "[" + f.rule() + "]"));
                 if (fixes && f.fix() != null) {
-                    out.println("    fix: " + f.fix());
+                    out.println("    fix: " + Printable.text(f.fix()));
                 }
                 for (Finding.Related r : f.related()) {
-                    out.println("  " + paint(DIM, "note:") + " " + r.message() + " " + paint(DIM, "[" + r.rule() + "]"));
+                    out.println("  " + paint(DIM, "note:") + " " + Printable.text(r.message()) + " "
+                            + paint(DIM, "[" + r.rule() + "]"));
                     if (fixes && r.fix() != null) {
-                        out.println("    fix: " + r.fix());
+                        out.println("    fix: " + Printable.text(r.fix()));
                     }
                 }
             }
@@ -60,13 +61,13 @@ public final class TextReporter implements Reporter {
     }
 
     private String location(String source, int line, int column, String layer, String pointer) {
-        StringBuilder b = new StringBuilder(paint(BOLD, source));
+        StringBuilder b = new StringBuilder(paint(BOLD, Printable.text(source)));
         if (line > 0) {
             b.append(':').append(line).append(':').append(Math.max(column, 1)).append(": ");
         } else if (layer != null) {
-            b.append(": layer '").append(layer).append("': ");
+            b.append(": layer '").append(Printable.text(layer)).append("': ");
         } else if (pointer != null && !pointer.isEmpty()) {
-            b.append(": ").append(pointer).append(": ");
+            b.append(": ").append(Printable.text(pointer)).append(": ");
         } else {
             b.append(": ");
         }
@@ -89,7 +90,7 @@ public final class TextReporter implements Reporter {
     private void profile(ModelResult m, PrintWriter out) {
         GradientAnalysis a = m.analysis();
         out.printf(Locale.ROOT, "%s: verdict %s (first-to-last %+.2f decades, signal %+.2f decades%s)%n",
-                m.model().source(), a.verdict().id(), a.firstToLastDecades(), a.signalDecades(),
+                Printable.text(m.model().source()), a.verdict().id(), a.firstToLastDecades(), a.signalDecades(),
                 GradientAnalysis.FINITE_WIDTH.equals(a.method())
                         ? "; finite-width model: the median of networks simulated at these widths" : "");
         out.printf(Locale.ROOT, "  %-24s %6s  %-14s %10s %10s %10s %7s%n", "layer", "line", "kind", "act.rms",
@@ -98,7 +99,8 @@ public final class TextReporter implements Reporter {
             if (p.node().kind() == LayerKind.INPUT) {
                 continue;
             }
-            String name = p.name().length() > 24 ? p.name().substring(0, 23) + "~" : p.name();
+            String full = Printable.text(p.name());
+            String name = full.length() > 24 ? full.substring(0, 23) + "~" : full;
             out.printf(Locale.ROOT, "  %-24s %6s  %-14s %10.3g %10.3g %10s %+7.2f%s%n", name,
                     p.node().pos().line() > 0 ? Integer.toString(p.node().pos().line()) : "-",
                     p.node().kind().name().toLowerCase(Locale.ROOT), p.activationRms(), p.gradientRms(),
@@ -106,7 +108,7 @@ public final class TextReporter implements Reporter {
                     p.gainDecades(), p.certain() ? "" : "  ?");
         }
         for (String s : a.assumptions()) {
-            out.println("  assumed: " + s);
+            out.println("  assumed: " + Printable.text(s));
         }
     }
 

@@ -50,7 +50,7 @@ import org.junit.jupiter.api.Timeout;
  * fuzzer once found, in seconds. {@code mvn -Pfuzz} (scripts/fuzz.sh) fuzzes each target for a set
  * time, seeded from ../shared/corpus and fixtures/, and reports the executions.
  */
-@Timeout(30)
+@Timeout(300)
 class ReaderFuzzTest {
 
     /** A whole read, analysis, rules and reports of one input may take this long. */
