@@ -140,7 +140,10 @@ public final class Main {
             // a report that did not reach standard output (a full disk, a closed pipe) fails the run
             String failed = io.outFailure();
             if (failed != null) {
-                io.err().println("gradflow: cannot write to standard output: " + failed);
+                // a reader that closed the pipe (`| head`) knows; anything else (a full disk) is said
+                if (!failed.contains("Broken pipe")) {
+                    io.err().println("gradflow: cannot write to standard output: " + failed);
+                }
                 return USAGE;
             }
             return code;

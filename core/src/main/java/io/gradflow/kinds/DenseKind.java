@@ -133,4 +133,9 @@ public final class DenseKind extends WeightedKind {
             }
         };
     }
+
+    @Override
+    public double parameters(Node n, TensorShape in, TensorShape out) {
+        return Parameters.dense(n, in);
+    }
 }

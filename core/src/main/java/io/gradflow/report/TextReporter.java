@@ -2,6 +2,7 @@ package io.gradflow.report;
 
 import io.gradflow.analysis.GradientAnalysis;
 import io.gradflow.analysis.LayerProfile;
+import io.gradflow.analysis.MemoryEstimate;
 import io.gradflow.analysis.Verdict;
 import io.gradflow.model.LayerKind;
 import io.gradflow.rules.Finding;
@@ -93,6 +94,11 @@ public final class TextReporter implements Reporter {
                 Printable.text(m.model().source()), a.verdict().id(), a.firstToLastDecades(), a.signalDecades(),
                 GradientAnalysis.FINITE_WIDTH.equals(a.method())
                         ? "; finite-width model: the median of networks simulated at these widths" : "");
+        MemoryEstimate mem = MemoryEstimate.of(m.model());
+        out.printf(Locale.ROOT, "  memory: %s parameters (%s as %s), %s%s values per example in the layers' outputs%n",
+                MemoryEstimate.count(mem.parameters()), MemoryEstimate.bytes(mem.parameters() * mem.bytesPerValue()),
+                mem.bytesPerValue() == 8 ? "double" : mem.bytesPerValue() == 2 ? "half" : "float",
+                mem.complete() ? "" : "at least ", MemoryEstimate.count(mem.activationsPerExample()));
         out.printf(Locale.ROOT, "  %-24s %6s  %-14s %10s %10s %10s %7s%n", "layer", "line", "kind", "act.rms",
                 "grad.rms", "wgrad.rms", "gain");
         for (LayerProfile p : a.layers()) {

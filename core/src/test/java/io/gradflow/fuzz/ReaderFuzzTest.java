@@ -53,8 +53,10 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(300)
 class ReaderFuzzTest {
 
-    /** A whole read, analysis, rules and reports of one input may take this long. */
-    static final long BUDGET_MILLIS = 10_000;
+    /** One input may take as long as gradflow gives one file (--timeout's default). */
+    static final long BUDGET_MILLIS = Limits.DEFAULT_TIMEOUT.toMillis();
+    /** Models of at most this many nodes are also analysed, checked and reported. */
+    static final int ANALYSED = 12;
     /** Inputs per target before the budget applies. */
     static final long WARM_UP = 200;
 
@@ -137,7 +139,9 @@ class ReaderFuzzTest {
             inBudget(t0);
             return;
         }
-        if (g != null) {
+        // a small model also goes through the analysis, the rules and every report: the readers'
+        // output must be something the rest can take (a large one would slow the fuzzer down tenfold)
+        if (g != null && g.nodes().size() <= ANALYSED) {
             ModelResult r = Pipeline.check(g, RuleConfig.DEFAULT);
             LintReport report = new LintReport(List.of(r), List.of());
             PrintWriter sink = new PrintWriter(Writer.nullWriter());
@@ -161,7 +165,7 @@ class ReaderFuzzTest {
 
     private static void inBudget(long t0) {
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        // the first inputs load (and, fuzzing, instrument) every class they reach: seconds, once
+        // the first inputs load (and, fuzzing, instrument) every class they reach: many seconds, once
         if (ms > BUDGET_MILLIS && warm()) {
             throw new AssertionError("one input took " + ms + " ms, over the " + BUDGET_MILLIS + " ms budget");
         }

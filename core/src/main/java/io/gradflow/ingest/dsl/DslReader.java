@@ -15,14 +15,20 @@ import org.antlr.v4.runtime.BaseErrorListener;
 import org.antlr.v4.runtime.CharStream;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.DefaultErrorStrategy;
+import org.antlr.v4.runtime.InputMismatchException;
+import org.antlr.v4.runtime.Parser;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.TokenFactory;
 import org.antlr.v4.runtime.TokenSource;
+import org.antlr.v4.runtime.TokenStream;
 import org.antlr.v4.runtime.UnbufferedTokenStream;
+import org.antlr.v4.runtime.atn.ATNState;
 import org.antlr.v4.runtime.atn.PredictionMode;
+import org.antlr.v4.runtime.misc.IntervalSet;
 import org.antlr.v4.runtime.misc.ParseCancellationException;
 import org.antlr.v4.runtime.tree.ErrorNode;
 import org.antlr.v4.runtime.tree.ParseTreeListener;
@@ -129,24 +135,77 @@ public final class DslReader {
         while (from < text.length() && text.charAt(from) != '\n') {
             from++;
         }
+        // the line the parse stopped on has an error (the one past the limit): it counts
         if (from >= text.length()) {
-            return new long[] {0, 0};
+            return new long[] {1, 0};
         }
         GradflowDslLexer lexer = new GradflowDslLexer(CharStreams.fromString(text.substring(from + 1)));
         lexer.removeErrorListeners();
         GradflowDslParser parser = new GradflowDslParser(new UnbufferedTokenStream<>(new Guard(lexer)));
         parser.setBuildParseTree(false);
+        // SLL and a recovery that skips to the line's end without working out what was expected:
+        // a count needs neither, and ANTLR's full recovery costs milliseconds per error
+        parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
         parser.removeErrorListeners();
-        parser.setErrorHandler(new LineRecovery());
+        parser.setErrorHandler(new SkipLine());
         LineCounter counter = new LineCounter();
         parser.addErrorListener(counter);
         try {
             parser.file();
         } catch (RuntimeException e) {
             // nesting past the limit or an end the recovery cannot pass: what was counted is a floor
-            return new long[] {counter.lines + 1, 1};
+            return new long[] {counter.lines + 2, 1};
         }
-        return new long[] {counter.lines, 0};
+        return new long[] {counter.lines + 1, 0};
+    }
+
+    /** For counting: an error ends its line, and nothing is computed for a message. */
+    private static final class SkipLine extends DefaultErrorStrategy {
+        @Override
+        public Token recoverInline(Parser recognizer) {
+            throw new InputMismatchException(recognizer);
+        }
+
+        @Override
+        public void reportError(Parser recognizer, RecognitionException e) {
+            if (!inErrorRecoveryMode(recognizer)) {
+                beginErrorCondition(recognizer);
+                recognizer.notifyErrorListeners(e.getOffendingToken(), "", e);
+            }
+        }
+
+        @Override
+        public void recover(Parser recognizer, RecognitionException e) {
+            skipLine(recognizer);
+            endErrorCondition(recognizer);
+        }
+
+        @Override
+        public void sync(Parser recognizer) {
+            // a token nothing here can take (where a statement list goes on): counted, and its line skipped
+            if (inErrorRecoveryMode(recognizer)) {
+                return;
+            }
+            ATNState s = recognizer.getInterpreter().atn.states.get(recognizer.getState());
+            int la = recognizer.getInputStream().LA(1);
+            IntervalSet next = recognizer.getATN().nextTokens(s);
+            if (next.contains(la) || next.contains(Token.EPSILON)) {
+                return;
+            }
+            recognizer.notifyErrorListeners(recognizer.getCurrentToken(), "", null);
+            skipLine(recognizer);
+        }
+
+        /** To the line's end, and at least one token, so that an error there cannot repeat forever. */
+        private static void skipLine(Parser recognizer) {
+            TokenStream in = recognizer.getInputStream();
+            if (in.LA(1) != Token.EOF) {
+                recognizer.consume();
+            }
+            while (in.LA(1) != Token.EOF && in.LA(1) != GradflowDslLexer.NL && in.LA(1) != GradflowDslLexer.SEMI) {
+                recognizer.consume();
+            }
+        }
     }
 
     /** Counts the lines with syntax errors, as {@link SyntaxErrors} reports one per line. */
