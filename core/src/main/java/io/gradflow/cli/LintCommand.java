@@ -69,6 +69,8 @@ public final class LintCommand implements Subcommand {
                 "--skip-non-models");
         Specs.value(spec, "SECONDS", "stop a file that takes longer, with an error for it (default: "
                 + Limits.DEFAULT_TIMEOUT.toSeconds() + "; 0: no limit)", "--timeout");
+        Specs.value(spec, "N", "lint up to N files at once (default: one per processor); the report's\n"
+                + "  order does not change", "-j", "--jobs");
         Specs.arguments(spec, "PATH", "a model file (DL4J JSON or zip, Keras .h5/.json/.keras, gradflow\n"
                 + "  .gflow) or a directory to walk; each file's configuration is the\n"
                 + "  nearest " + ConfigResolver.FILE_NAME + " above it (or --config FILE)", true);
@@ -93,6 +95,7 @@ public final class LintCommand implements Subcommand {
         }
         String output = cl.value("--output");
         Duration timeout = timeout("lint", cl.value("--timeout"));
+        int jobs = jobs("lint", cl.value("--jobs"));
         if (cl.has("--config") && cl.has("--no-config")) {
             throw new UsageException("lint: give --config or --no-config, not both");
         }
@@ -123,7 +126,7 @@ public final class LintCommand implements Subcommand {
             perFile.put(in.path(), configs.forFile(in.path()));
         }
 
-        LintReport report = new Linter(file -> perFile.getOrDefault(file, RuleConfig.DEFAULT), timeout)
+        LintReport report = new Linter(file -> perFile.getOrDefault(file, RuleConfig.DEFAULT), timeout, jobs)
                 .lintInputs(inputs);
         if (writeBaseline != null) {
             Path file = cl.path(writeBaseline);
@@ -223,6 +226,24 @@ public final class LintCommand implements Subcommand {
                     + "not '" + v + "'");
         }
         return Duration.ofMillis(Math.round(s * 1000));
+    }
+
+    /** The --jobs count, from 1 to 1024, or one per processor when not given. */
+    static int jobs(String command, String v) throws UsageException {
+        if (v == null) {
+            return Linter.defaultJobs();
+        }
+        int n;
+        try {
+            n = Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            n = 0;
+        }
+        if (n < 1 || n > 1024) {
+            throw new UsageException(command + ": --jobs must be a whole number of files from 1 to 1024, not '"
+                    + v + "'");
+        }
+        return n;
     }
 
     /** The --fail-on level (null for never), or a usage error of {@code command} naming the closest level. */
