@@ -99,7 +99,7 @@ public final class Main {
      * symbols), and every report needs one. A daemon thread pays it on the second core while the
      * main thread reads and analyses the models (issue 2: start-up is the product).
      */
-    private static void prewarm() {
+    static void prewarm() {
         // a named class, not a lambda: the first lambda of a JVM sets up method handles (about
         // 10 ms), which this thread should pay too, not the main one before starting it
         Thread t = new Thread(new Prewarm(), "gradflow-prewarm");
