@@ -36,7 +36,7 @@ class ParallelLintTest {
         try (Stream<Path> s = Files.walk(Path.of("fixtures"))) {
             models = s.filter(Files::isRegularFile)
                     .filter(p -> p.toString().endsWith(".json") || p.toString().endsWith(".gflow")
-                            || p.toString().endsWith(".zip"))
+                            || p.toString().endsWith(".zip") || p.toString().endsWith(".h5"))
                     .filter(p -> !p.startsWith(Path.of("fixtures", "golden")))
                     .sorted().toList();
         }

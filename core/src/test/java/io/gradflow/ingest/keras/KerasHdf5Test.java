@@ -30,6 +30,21 @@ class KerasHdf5Test {
     static final String MLP = KerasFiles.sequentialMlp(4, 32, "relu", "HeNormal");
 
     @Test
+    void theExampleHdf5IsTheTwinKerasFilesMakesAndLintsLikeItsDl4jTwin() throws Exception {
+        Path example = Path.of("fixtures/examples/sigmoid-mlp-20.h5");
+        Path fresh = KerasFiles.sigmoidMlp20(tmp.resolve("fresh.h5"));
+        assertThat(ModelLoader.load(example, "e.h5").meta()).isEqualTo(ModelLoader.load(fresh, "f.h5").meta());
+        String ours = CliRunner.run("lint", "--format", "json", example.toString()).out();
+        assertThat(CliRunner.run("lint", "--format", "json", fresh.toString()).out()
+                .replace(fresh.toString(), example.toString())).isEqualTo(ours);
+        CliRunner.Result h5 = CliRunner.run("lint", example.toString());
+        CliRunner.Result json = CliRunner.run("lint", "fixtures/examples/sigmoid-mlp-20.json");
+        assertThat(h5.code()).isEqualTo(json.code()).isEqualTo(1);
+        assertThat(h5.out()).contains("[GF001]").contains("shrinks 12.0 decades").contains("(1 vanishing)");
+        assertThat(json.out()).contains("shrinks 12.0 decades").contains("(1 vanishing)");
+    }
+
+    @Test
     void modelConfigStoredAsAFixedLengthStringReads() throws Exception {
         Path f = KerasFiles.kerasHdf5(tmp.resolve("m.h5"), MLP, 0);
         ModelGraph g = ModelLoader.load(f, "m.h5");
