@@ -235,7 +235,9 @@ class HostileInputTest {
         try (Writer w = Files.newBufferedWriter(f)) {
             ScaleModels.dsl(w, 100_000);
         }
-        CliRunner.Result r = CliRunner.run("lint", "--format", "json", f.toString());
+        // no time budget: this checks the limits, not the speed (scripts/bench-scale.sh measures that),
+        // and a shared machine can make the default budget too short
+        CliRunner.Result r = CliRunner.run("lint", "--format", "json", "--timeout", "0", f.toString());
         assertThat(r.code()).as(r.out()).isLessThan(2);
         assertThat(JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonArray("models").get(0)
                 .getAsJsonObject().get("layers").getAsInt()).isGreaterThan(99_000);
