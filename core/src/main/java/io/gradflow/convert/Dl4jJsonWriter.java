@@ -51,6 +51,7 @@ public final class Dl4jJsonWriter implements Dl4jContext {
     private static final long SEED = 42;
 
     private final ModelGraph g;
+    private final String dataType;
     private final List<ConvertException.Problem> problems = new ArrayList<>();
     private final Map<String, Dl4jLayout> layouts = new HashMap<>();
     private final Map<String, JsonObject> preprocessors = new HashMap<>();
@@ -61,6 +62,13 @@ public final class Dl4jJsonWriter implements Dl4jContext {
 
     private Dl4jJsonWriter(ModelGraph g) {
         this.g = g;
+        // DL4J has one data type per network, weights included: a mixed policy becomes its compute format
+        this.dataType = switch (g.numberFormat().compute()) {
+            case FLOAT16 -> "HALF";
+            case BFLOAT16 -> "BFLOAT16";
+            case FLOAT64 -> "DOUBLE";
+            case FLOAT32 -> "FLOAT";
+        };
     }
 
     /**
@@ -133,7 +141,7 @@ public final class Dl4jJsonWriter implements Dl4jContext {
         return obj("backpropType", "Standard",
                 "cacheMode", "NONE",
                 "confs", confs,
-                "dataType", "FLOAT",
+                "dataType", dataType,
                 "epochCount", 0,
                 "inferenceWorkspaceMode", "ENABLED",
                 "inputPreProcessors", pre,
@@ -168,7 +176,7 @@ public final class Dl4jJsonWriter implements Dl4jContext {
         JsonObject defaults = conf(null);
         return obj("backpropType", "Standard",
                 "cacheMode", "NONE",
-                "dataType", "FLOAT",
+                "dataType", dataType,
                 "defaultConfiguration", defaults,
                 "epochCount", 0,
                 "inferenceWorkspaceMode", "ENABLED",
@@ -186,9 +194,9 @@ public final class Dl4jJsonWriter implements Dl4jContext {
     }
 
     /** DL4J's per-layer NeuralNetConfiguration around a layer. */
-    private static JsonObject conf(JsonObject layer) {
+    private JsonObject conf(JsonObject layer) {
         return obj("cacheMode", "NONE",
-                "dataType", "FLOAT",
+                "dataType", dataType,
                 "epochCount", 0,
                 "iterationCount", 0,
                 "layer", layer,

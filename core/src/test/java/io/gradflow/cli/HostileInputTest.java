@@ -14,6 +14,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
@@ -56,8 +59,8 @@ class HostileInputTest {
     private static CliRunner.Result oneErrorThenGood(Path file, String message) {
         CliRunner.Result r = CliRunner.run("lint", file.toString(), GOOD);
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.out()).containsPattern("(?m)^" + java.util.regex.Pattern.quote(file.toString())
-                + "(:\\d+:\\d+)?: error: .*" + java.util.regex.Pattern.quote(message));
+        assertThat(r.out()).containsPattern("(?m)^" + Pattern.quote(file.toString())
+                + "(:\\d+:\\d+)?: error: .*" + Pattern.quote(message));
         assertThat(r.out()).doesNotContain("Exception", "\tat ");
         assertThat(r.out()).contains("1 model (1 healthy)");
         return r;
@@ -191,7 +194,7 @@ class HostileInputTest {
         assertThat(r.code()).isEqualTo(2);
         long errors = r.out().lines().filter(l -> l.contains(": error: ")).count();
         assertThat(errors).isEqualTo(101);
-        assertThat(r.out()).contains("... and " + String.format(java.util.Locale.ROOT, "%,d", lines - 100)
+        assertThat(r.out()).contains("... and " + String.format(Locale.ROOT, "%,d", lines - 100)
                 + " more errors after these (gradflow reports the first 100)");
         assertThat(r.out()).contains("1 model (1 healthy)");
     }
@@ -232,7 +235,9 @@ class HostileInputTest {
         try (Writer w = Files.newBufferedWriter(f)) {
             ScaleModels.dsl(w, 100_000);
         }
-        CliRunner.Result r = CliRunner.run("lint", "--format", "json", f.toString());
+        // no time budget: this checks the limits, not the speed (scripts/bench-scale.sh measures that),
+        // and a shared machine can make the default budget too short
+        CliRunner.Result r = CliRunner.run("lint", "--format", "json", "--timeout", "0", f.toString());
         assertThat(r.code()).as(r.out()).isLessThan(2);
         assertThat(JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonArray("models").get(0)
                 .getAsJsonObject().get("layers").getAsInt()).isGreaterThan(99_000);
@@ -264,7 +269,7 @@ class HostileInputTest {
         Path report = write("report.json", "the previous report\n");
         assertThat(CliRunner.run("lint", "--format", "json", "-o", report.toString(), GOOD).code()).isZero();
         assertThat(Files.readString(report)).startsWith("{");
-        try (var files = Files.list(tmp)) {
+        try (Stream<Path> files = Files.list(tmp)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
         }
     }

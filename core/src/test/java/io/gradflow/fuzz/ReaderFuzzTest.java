@@ -31,6 +31,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -212,8 +213,8 @@ class ReaderFuzzTest {
         System.err.print(b);
         Path out = Path.of("core/target/fuzz-executions.txt");
         if (Files.isDirectory(out.getParent())) {
-            Files.writeString(out, b.toString(), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
-                    java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(out, b.toString(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         }
     }
 }
