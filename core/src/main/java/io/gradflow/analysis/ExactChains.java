@@ -7,8 +7,10 @@ import io.gradflow.kinds.MeanField;
 import io.gradflow.kinds.Slopes;
 import io.gradflow.model.Activation;
 import io.gradflow.model.LayerKind;
+import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
+import io.gradflow.model.WeightInit;
 import io.gradflow.model.activation.Activations;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,6 +37,21 @@ final class ExactChains {
     }
 
     private final Map<String, Link> links = new HashMap<>();
+    /**
+     * A chain is exact only once an identity-initialised dense layer is on it: without one in the
+     * model nothing here changes a number, and the grids (1601 values per node and step) are not
+     * worth drawing.
+     */
+    private final boolean active;
+
+    ExactChains(ModelGraph g) {
+        boolean any = false;
+        for (Node n : g.nodes()) {
+            any |= n.kind() == LayerKind.DENSE && n.weightInit() != null
+                    && n.weightInit().family() == WeightInit.Family.IDENTITY;
+        }
+        this.active = any;
+    }
 
     private Link link(String node) {
         return links.computeIfAbsent(node, k -> new Link());
@@ -47,6 +64,9 @@ final class ExactChains {
 
     /** Follows the chain through {@code n}; returns its state, with exact moments where the chain knows them. */
     LayerState forward(Node n, LayerState s, double keep, Propagation p) {
+        if (!active) {
+            return s;
+        }
         TensorShape shape = p.shape(n.name());
         if (shape.kind() != TensorShape.Kind.FF && !(n.kind() == LayerKind.INPUT
                 && shape.kind() == TensorShape.Kind.UNKNOWN)) {
@@ -191,6 +211,9 @@ final class ExactChains {
 
     /** Carries {@code gi}, the gradient {@code n} sends to its input {@code target}, along their chain. */
     void distribute(Node n, String target, Grad gi, Grad in) {
+        if (!active) {
+            return;
+        }
         Link t = links.get(target);
         if (t == null || t.orbit == null) {
             return;

@@ -74,7 +74,12 @@ public record GradientAnalysis(ModelGraph model, List<LayerProfile> layers, Stri
         return Double.isFinite(firstToLastDecades) ? trainability.update(firstToLastDecades) : Double.NaN;
     }
 
+    /** The profile of a node by name: by its place in the model where the lists agree (always, as built). */
     public LayerProfile profile(String name) {
+        int i = model.indexOf(name);
+        if (i >= 0 && i < layers.size() && layers.get(i).name().equals(name)) {
+            return layers.get(i);
+        }
         for (LayerProfile p : layers) {
             if (p.name().equals(name)) {
                 return p;

@@ -12,6 +12,7 @@ import io.gradflow.kinds.MeanField;
 import io.gradflow.kinds.Slopes;
 import io.gradflow.math.Gaussian;
 import io.gradflow.math.Moments;
+import io.gradflow.model.Interrupts;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
@@ -19,6 +20,8 @@ import io.gradflow.model.Precision;
 import io.gradflow.model.TensorShape;
 import io.gradflow.model.WeightInit;
 import io.gradflow.model.activation.Activations;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,10 +45,10 @@ final class Propagation implements Forward, Backward {
     private final Map<String, Double> keeps = new HashMap<>();
     private final Map<String, Grad> arriving = new HashMap<>();
     private Map<String, double[]> results = new HashMap<>();
-    private final Map<String, Set<String>> fwdTaint = new HashMap<>();
-    private final Map<String, Set<String>> bwdTaint = new HashMap<>();
+    private final Map<String, Taint> fwdTaint = new HashMap<>();
+    private final Map<String, Taint> bwdTaint = new HashMap<>();
     private final Set<String> assumptions = new LinkedHashSet<>();
-    private final ExactChains chains = new ExactChains();
+    private final ExactChains chains;
     private final Map<String, Range> ranges = new HashMap<>();
     /** Sum over layers of 3 Var[phi'^2] / (2 N E[phi'^2]^2): see {@link #slopeSpread}. */
     private double slopeSpread;
@@ -70,11 +73,13 @@ final class Propagation implements Forward, Backward {
     Propagation(ModelGraph g, SignalPropagation.Options opts) {
         this.g = g;
         this.opts = opts;
+        this.chains = new ExactChains(g);
     }
 
     /** Runs both passes. */
     void run() {
         for (Node n : g.nodes()) {
+            Interrupts.check();
             forward(n);
         }
         boolean anyOverflow = false;
@@ -95,6 +100,7 @@ final class Propagation implements Forward, Backward {
     private void backwardPass() {
         List<Node> nodes = g.nodes();
         for (int i = nodes.size() - 1; i >= 0; i--) {
+            Interrupts.check();
             backward(nodes.get(i));
         }
     }
@@ -153,12 +159,27 @@ final class Propagation implements Forward, Backward {
         return forwardEvent;
     }
 
-    Set<String> forwardTaint(String node) {
-        return fwdTaint.getOrDefault(node, Set.of());
+    /** The opaque layers (or unknown activations) upstream of the nodes, in order. */
+    Set<String> forwardTaint(List<String> nodes) {
+        List<Taint> cells = new ArrayList<>(nodes.size());
+        for (String n : nodes) {
+            cells.add(fwdTaint.get(n));
+        }
+        return Taint.names(cells);
     }
 
+    Set<String> forwardTaint(String node) {
+        return forwardTaint(List.of(node));
+    }
+
+    /** The opaque layers (or unknown activations) the node's gradient passes on its way back. */
     Set<String> backwardTaint(String node) {
-        return bwdTaint.getOrDefault(node, Set.of());
+        return Taint.names(Collections.singletonList(bwdTaint.get(node)));
+    }
+
+    /** Whether neither the node's value nor its gradient passes an opaque layer. */
+    boolean certain(String node) {
+        return fwdTaint.get(node) == null && bwdTaint.get(node) == null;
     }
 
     Set<String> assumptions() {
@@ -176,14 +197,14 @@ final class Propagation implements Forward, Backward {
     }
 
     private void taintForward(Node n, boolean self) {
-        Set<String> t = new LinkedHashSet<>();
+        List<Taint> parts = new ArrayList<>(n.inputs().size());
         for (String i : n.inputs()) {
-            t.addAll(fwdTaint.getOrDefault(i, Set.of()));
+            parts.add(fwdTaint.get(i));
         }
-        if (self) {
-            t.add(n.name());
+        Taint t = Taint.join(parts, self ? n.name() : null);
+        if (t != null) {
+            fwdTaint.put(n.name(), t);
         }
-        fwdTaint.put(n.name(), t);
     }
 
     private void forward(Node n) {
@@ -290,15 +311,17 @@ final class Propagation implements Forward, Backward {
     // ================================================================ backward
 
     private void backward(Node n) {
-        Set<String> t = new LinkedHashSet<>();
-        for (String u : g.consumers(n.name())) {
-            t.addAll(bwdTaint.getOrDefault(u, Set.of()));
+        List<String> users = g.consumers(n.name());
+        List<Taint> parts = new ArrayList<>(users.size());
+        for (String u : users) {
             Node un = g.node(u);
-            if (un.kind() == LayerKind.OPAQUE || unknownActivation(un)) {
-                t.add(u);
-            }
+            parts.add(Taint.join(Collections.singletonList(bwdTaint.get(u)),
+                    un.kind() == LayerKind.OPAQUE || unknownActivation(un) ? u : null));
         }
-        bwdTaint.put(n.name(), t);
+        Taint t = Taint.join(parts, null);
+        if (t != null) {
+            bwdTaint.put(n.name(), t);
+        }
         if (g.consumers(n.name()).isEmpty() && n.kind() != LayerKind.INPUT) {
             arriving.put(n.name(), Grad.flat(unit(), 0));
         }

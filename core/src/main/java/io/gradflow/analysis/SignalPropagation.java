@@ -103,11 +103,7 @@ public final class SignalPropagation {
         } else {
             ratio = 0;
             // no hidden layer to measure: the verdict is only as good as the path to the outputs
-            Set<String> cut = new LinkedHashSet<>();
-            for (String o : g.outputs()) {
-                cut.addAll(p.forwardTaint(o));
-            }
-            cuts.addAll(cut);
+            cuts.addAll(p.forwardTaint(g.outputs()));
         }
         NumericRange.Event fwd = p.forwardEvent();
         WidthSimulation.Result sim = null;
@@ -212,7 +208,7 @@ public final class SignalPropagation {
                                         ModelGraph g) {
         LayerState s = p.stateOf(n.name());
         double[] r = p.result(n.name());
-        boolean certain = p.forwardTaint(n.name()).isEmpty() && p.backwardTaint(n.name()).isEmpty();
+        boolean certain = p.certain(n.name());
         Propagation.Range range = p.range(n.name());
         boolean overflowed = range == Propagation.Range.OVERFLOW;
         double logGrad = 0.5 * (Double.isNaN(r[1]) ? r[0] : r[1]);

@@ -95,9 +95,12 @@ final class WidthSimulation {
         if (first == null || last == null || signalLayer == null || batch < 2 || !sim.supported()) {
             return null;
         }
-        long perBatch = 0;
+        double perBatch = 0;
         for (Node n : g.nodes()) {
             perBatch += sim(n).work(n, sim.view(null, null), batch);
+            if (perBatch > MAX_WORK) {
+                return null;
+            }
         }
         int networks = NETWORKS;
         if (perBatch * BATCHES * networks > MAX_WORK) {

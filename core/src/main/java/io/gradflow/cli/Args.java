@@ -1,5 +1,6 @@
 package io.gradflow.cli;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
@@ -12,10 +13,30 @@ public final class Args {
 
     private final ParseResult parsed;
     private final CommandLine root;
+    private final RawPaths raw;
 
     Args(ParseResult parsed, CommandLine root) {
+        this(parsed, root, RawPaths.none());
+    }
+
+    Args(ParseResult parsed, CommandLine root, RawPaths raw) {
         this.parsed = parsed;
         this.root = root;
+        this.raw = raw;
+    }
+
+    /** The file an argument or option value names, whatever the locale made of its bytes. */
+    public Path path(String value) {
+        return raw.path(value);
+    }
+
+    /** How reports name an argument or option value (its bytes, escaped, where the locale garbled it). */
+    public String display(String value) {
+        return raw.display(value);
+    }
+
+    RawPaths raw() {
+        return raw;
     }
 
     /** The command's name ("lint"). */

@@ -51,10 +51,11 @@ final class ConvertCommand implements Subcommand {
         if (!TARGETS.contains(to)) {
             throw new UsageException("convert: unknown --to '" + to + "'" + Suggest.hintOrList(to, TARGETS));
         }
-        String file = args.get(0);
-        Path in = Path.of(file);
+        String given = args.get(0);
+        Path in = cl.path(given);
+        String file = cl.display(given);
         String output = cl.value("--output");
-        if (output != null && same(in, Path.of(output))) {
+        if (output != null && same(in, cl.path(output))) {
             throw new UsageException("convert: refusing to write over the input file " + file + "; choose another -o");
         }
 
@@ -84,7 +85,7 @@ final class ConvertCommand implements Subcommand {
         if (output == null) {
             io.out().print(json);
         } else {
-            Files.writeString(Path.of(output), json, StandardCharsets.UTF_8);
+            LintCommand.writeFile("convert", "the model", cl.path(output), cl.display(output), out -> out.print(json));
         }
         return Main.CLEAN;
     }

@@ -7,6 +7,7 @@ import io.gradflow.config.GitIgnore;
 import io.gradflow.ingest.ModelLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +26,21 @@ import java.util.Locale;
  */
 public final class FileWalker {
 
-    /** A file to read, the name reports use for it, and whether the user named it. */
-    public record Input(Path path, String display, boolean explicit) { }
+    /**
+     * A file to read, the name reports use for it, whether the user named it, and why the walk
+     * could not read it (a directory without permission...), or null.
+     */
+    public record Input(Path path, String display, boolean explicit, String unreadable) {
+
+        public Input(Path path, String display, boolean explicit) {
+            this(path, display, explicit, null);
+        }
+
+        /** The same file, named by the user or not. */
+        public Input withExplicit(boolean named) {
+            return new Input(path, display, named, unreadable);
+        }
+    }
 
     /**
      * What a walk leaves out.
@@ -48,24 +62,30 @@ public final class FileWalker {
 
     static List<Input> expand(List<String> args) throws IOException {
         try {
-            return expand(args, Filter.standard());
+            return expand(args, Filter.standard(), RawPaths.none());
         } catch (ConfigException e) {
             // the built-in exclusions read no configuration file
             throw new IllegalStateException(e);
         }
     }
 
-    static List<Input> expand(List<String> args, Filter filter) throws IOException, ConfigException {
+    /**
+     * The files {@code args} name or contain, less what {@code filter} leaves out; {@code raw} finds
+     * and names those the locale garbled.
+     */
+    static List<Input> expand(List<String> args, Filter filter, RawPaths raw) throws IOException, ConfigException {
         List<Input> out = new ArrayList<>();
-        for (String a : args) {
-            Path p = Path.of(a);
+        for (String given : args) {
+            Path p = raw.path(given);
+            String a = raw.display(given);
             if (Files.isDirectory(p)) {
                 if (filter.forceExclude() && filter.exclusions().excludesDirectory(p)) {
                     continue;
                 }
                 List<Path> found = new ArrayList<>();
+                List<Input> failed = new ArrayList<>();
                 try {
-                    Files.walkFileTree(p, new Visitor(p, filter, found));
+                    Files.walkFileTree(p, new Visitor(p, a, filter, found, failed));
                 } catch (UncheckedIOException e) {
                     if (e.getCause().getCause() instanceof ConfigException c) {
                         throw c;
@@ -76,6 +96,7 @@ public final class FileWalker {
                 for (Path f : found) {
                     out.add(new Input(f, display(a, p, f), false));
                 }
+                out.addAll(failed);
             } else if (!(filter.forceExclude() && filter.exclusions().excludesFile(p))) {
                 out.add(new Input(p, a, true));
             }
@@ -87,13 +108,17 @@ public final class FileWalker {
     private static final class Visitor extends SimpleFileVisitor<Path> {
 
         private final Path root;
+        private final String arg;
         private final Filter filter;
         private final List<Path> found;
+        private final List<Input> failed;
 
-        Visitor(Path root, Filter filter, List<Path> found) {
+        Visitor(Path root, String arg, Filter filter, List<Path> found, List<Input> failed) {
             this.root = root;
+            this.arg = arg;
             this.filter = filter;
             this.found = found;
+            this.failed = failed;
         }
 
         @Override
@@ -119,6 +144,11 @@ public final class FileWalker {
 
         @Override
         public FileVisitResult visitFileFailed(Path file, IOException exc) {
+            // a directory or file the walk cannot open is an error, never a silent skip
+            String why = exc instanceof AccessDeniedException ? "permission denied"
+                    : exc.getMessage() == null ? exc.getClass().getSimpleName() : exc.getMessage();
+            failed.add(new Input(file, display(arg, root, file), true, "cannot read "
+                    + (Files.isDirectory(file) ? "this directory" : "this file") + ": " + why));
             return FileVisitResult.CONTINUE;
         }
 
@@ -148,7 +178,7 @@ public final class FileWalker {
 
     /** The walked file's name as the user would write it: their directory plus the rest. */
     private static String display(String arg, Path root, Path file) {
-        String rel = root.relativize(file).toString().replace('\\', '/');
+        String rel = RawPaths.relative(root, file);
         if (arg.equals(".") || arg.equals("./")) {
             return rel;
         }

@@ -7,6 +7,7 @@ import io.gradflow.config.ConfigResolver;
 import io.gradflow.config.Exclusions;
 import io.gradflow.config.GitIgnore;
 import io.gradflow.config.RuleSelection;
+import io.gradflow.ingest.Limits;
 import io.gradflow.report.CheckstyleReporter;
 import io.gradflow.report.ConciseReporter;
 import io.gradflow.report.GithubReporter;
@@ -16,6 +17,7 @@ import io.gradflow.report.JsonReporter;
 import io.gradflow.report.JunitReporter;
 import io.gradflow.report.LintReport;
 import io.gradflow.report.RdjsonReporter;
+import io.gradflow.report.ReportFile;
 import io.gradflow.report.Reporter;
 import io.gradflow.report.SarifReporter;
 import io.gradflow.report.Skipped;
@@ -25,19 +27,22 @@ import io.gradflow.report.html.HtmlReporter;
 import io.gradflow.rules.RuleConfig;
 import io.gradflow.rules.RuleSelector;
 import io.gradflow.rules.Severity;
-import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.OutputStreamWriter;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gradflow lint}: the static check. Loads no ND4J and no native code. */
@@ -105,6 +110,10 @@ public final class LintCommand implements Subcommand {
         Specs.flag(spec, "--fix with the structural fixes too: batch normalisation, ReLU for a\n"
                 + "  saturating activation, residual blocks (DSL)", "--unsafe-fixes");
         Specs.flag(spec, "show the fixes as a unified diff and write nothing (exit 1 if any)", "--diff");
+        Specs.value(spec, "SECONDS", "stop a file that takes longer, with an error for it (default: "
+                + Limits.DEFAULT_TIMEOUT.toSeconds() + "; 0: no limit)", "--timeout");
+        Specs.value(spec, "N", "lint up to N files at once (default: one per processor); the report's\n"
+                + "  order does not change", "-j", "--jobs");
         Specs.arguments(spec, "PATH", "a model file (DL4J JSON or zip, Keras .h5/.json/.keras, gradflow\n"
                 + "  .gflow) or a directory to walk; each file's configuration is the\n"
                 + "  nearest " + ConfigResolver.FILE_NAME + " above it (or --config FILE)", true);
@@ -128,6 +137,8 @@ public final class LintCommand implements Subcommand {
                     + Suggest.hint(color, COLORS));
         }
         String output = cl.value("--output");
+        Duration timeout = timeout("lint", cl.value("--timeout"));
+        int jobs = jobs("lint", cl.value("--jobs"));
         if (cl.has("--config") && cl.has("--no-config")) {
             throw new UsageException("lint: give --config or --no-config, not both");
         }
@@ -157,20 +168,20 @@ public final class LintCommand implements Subcommand {
             return Settings.show(paths, configs, exclusions, io);
         }
         Baseline baseline = cl.has("--baseline")
-                ? Baseline.load(Path.of(cl.value("--baseline")), cl.value("--baseline")) : null;
+                ? Baseline.load(cl.path(cl.value("--baseline")), cl.display(cl.value("--baseline"))) : null;
         String writeBaseline = cl.value("--write-baseline");
 
         FileWalker.Filter filter = new FileWalker.Filter(exclusions,
                 cl.has("--no-respect-gitignore") ? null : new GitIgnore(), cl.has("--force-exclude"));
         List<FileWalker.Input> inputs = new ArrayList<>();
-        for (FileWalker.Input in : FileWalker.expand(paths, filter)) {
-            inputs.add(cl.has("--skip-non-models") ? new FileWalker.Input(in.path(), in.display(), false) : in);
+        for (FileWalker.Input in : FileWalker.expand(paths, filter, cl.raw())) {
+            inputs.add(cl.has("--skip-non-models") && in.unreadable() == null ? in.withExplicit(false) : in);
         }
         if (writeBaseline != null) {
-            refuseToOverwriteAnInput("--write-baseline", Path.of(writeBaseline), inputs);
+            refuseToOverwriteAnInput("--write-baseline", cl.path(writeBaseline), inputs);
         }
         if (output != null) {
-            refuseToOverwriteAnInput("--output", Path.of(output), inputs);
+            refuseToOverwriteAnInput("--output", cl.path(output), inputs);
         }
         // every file's configuration before any output: a broken gradflow.json stops the run whole
         Map<Path, RuleConfig> perFile = new HashMap<>();
@@ -207,7 +218,8 @@ public final class LintCommand implements Subcommand {
             }
             report = fixed.report();
         } else {
-            report = new Linter(file -> perFile.getOrDefault(file, RuleConfig.DEFAULT)).lintInputs(inputs);
+            report = new Linter(file -> perFile.getOrDefault(file, RuleConfig.DEFAULT), timeout, jobs)
+                    .lintInputs(inputs);
         }
         if (cl.has("--verbose")) {
             for (Skipped s : report.skipped()) {
@@ -218,9 +230,10 @@ public final class LintCommand implements Subcommand {
             return AddNoqa.run(report, inputs, io);
         }
         if (writeBaseline != null) {
-            Path file = Path.of(writeBaseline);
+            Path file = cl.path(writeBaseline);
             baseline = Baseline.of(report, file.toAbsolutePath().getParent());
-            baseline.write(file);
+            Baseline b = baseline;
+            writeFile("lint", "the baseline", file, cl.display(writeBaseline), b::write);
             io.err().println("gradflow: recorded " + baseline.size() + (baseline.size() == 1 ? " finding" : " findings")
                     + " in " + writeBaseline);
         }
@@ -253,13 +266,8 @@ public final class LintCommand implements Subcommand {
                     default -> new TextReporter(colored, cl.has("--fixes"), cl.has("--profile"), quiet, bars);
                 };
         if (output != null) {
-            try (PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(output),
-                    StandardCharsets.UTF_8))) {
-                reporter.write(report, out);
-            } catch (FileNotFoundException e) {
-                throw new UsageException("lint: cannot write the report to " + output + " (a missing directory, or "
-                        + "no permission?)");
-            }
+            LintReport written = report;
+            writeFile("lint", "the report", cl.path(output), cl.display(output), out -> reporter.write(written, out));
         } else {
             reporter.write(report, io.out());
         }
@@ -306,7 +314,7 @@ public final class LintCommand implements Subcommand {
     private static ConfigResolver configs(Args cl, Path cwd) throws ConfigException {
         if (cl.has("--config")) {
             String file = cl.value("--config");
-            return ConfigResolver.of(ConfigFile.load(Path.of(file), file));
+            return ConfigResolver.of(ConfigFile.load(cl.path(file), cl.display(file)));
         }
         return cl.has("--no-config") ? ConfigResolver.none() : ConfigResolver.discovering(cwd);
     }
@@ -331,6 +339,61 @@ public final class LintCommand implements Subcommand {
                         + "gradflow never writes over a model");
             }
         }
+    }
+
+    /**
+     * Writes a file whole or not at all ({@link ReportFile}); a failure is a usage-class error
+     * (exit 2) that names the file and the reason, and the file keeps what it had.
+     */
+    public static void writeFile(String command, String what, Path file, String display, Consumer<PrintWriter> body)
+            throws UsageException {
+        try {
+            ReportFile.write(file, body);
+        } catch (IOException | RuntimeException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (e instanceof NoSuchFileException) {
+                why = "no such directory";
+            } else if (e instanceof AccessDeniedException) {
+                why = "permission denied";
+            }
+            throw new UsageException(command + ": cannot write " + what + " to " + display + ": " + why);
+        }
+    }
+
+    /** The --timeout in seconds (fractions allowed; 0 for none), or the default when not given. */
+    public static Duration timeout(String command, String v) throws UsageException {
+        if (v == null) {
+            return Limits.DEFAULT_TIMEOUT;
+        }
+        double s;
+        try {
+            s = Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            s = Double.NaN;
+        }
+        if (!(s >= 0) || s > 86_400) {
+            throw new UsageException(command + ": --timeout must be a number of seconds from 0 (no limit) to 86400, "
+                    + "not '" + v + "'");
+        }
+        return Duration.ofMillis(Math.round(s * 1000));
+    }
+
+    /** The --jobs count, from 1 to 1024, or one per processor when not given. */
+    static int jobs(String command, String v) throws UsageException {
+        if (v == null) {
+            return Linter.defaultJobs();
+        }
+        int n;
+        try {
+            n = Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            n = 0;
+        }
+        if (n < 1 || n > 1024) {
+            throw new UsageException(command + ": --jobs must be a whole number of files from 1 to 1024, not '"
+                    + v + "'");
+        }
+        return n;
     }
 
     /** The --fail-on level (null for never), or a usage error of {@code command} naming the closest level. */

@@ -1,6 +1,7 @@
 package io.gradflow.cli;
 
 import io.gradflow.engine.Pipeline;
+import io.gradflow.ingest.Limits;
 import io.gradflow.ingest.ReadException;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.report.InputError;
@@ -10,14 +11,32 @@ import io.gradflow.report.Skipped;
 import io.gradflow.rules.RuleConfig;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-/** The lint over a list of paths: each file through the {@link Pipeline}, errors collected, one report. */
+/**
+ * The lint over a list of paths: each file through the {@link Pipeline} on a worker thread of its
+ * own with its own deadline, up to {@code jobs} files at once, errors collected, one report in the
+ * order of the inputs whatever order the files finish in. A file that runs past its time budget
+ * or out of memory is one error line for that file; the others are still linted.
+ */
 public final class Linter {
 
+    /** The worker's stack: deep recursion is bounded by the readers' limits; this keeps them far below it. */
+    static final long WORKER_STACK_BYTES = 16L * 1024 * 1024;
+    /** How long a worker has to stop once its deadline has passed, before the lint goes on without it. */
+    private static final long GRACE_MILLIS = 2000;
+
     private final Function<Path, RuleConfig> configs;
+    private final Duration timeout;
+    private final int jobs;
 
     /** Every file gets {@code config}. */
     public Linter(RuleConfig config) {
@@ -26,7 +45,30 @@ public final class Linter {
 
     /** Each file gets its own configuration (gradflow.json discovery, per-path overrides). */
     public Linter(Function<Path, RuleConfig> configs) {
+        this(configs, Limits.DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * Each file gets its own configuration and at most {@code timeout} (zero or negative: no limit)
+     * from reading to its findings; as many files at once as there are processors.
+     */
+    public Linter(Function<Path, RuleConfig> configs, Duration timeout) {
+        this(configs, timeout, defaultJobs());
+    }
+
+    /** As above, with at most {@code jobs} (at least 1) files linted at once. */
+    public Linter(Function<Path, RuleConfig> configs, Duration timeout, int jobs) {
+        if (jobs < 1) {
+            throw new IllegalArgumentException("jobs must be at least 1, not " + jobs);
+        }
         this.configs = configs;
+        this.timeout = timeout;
+        this.jobs = jobs;
+    }
+
+    /** The files linted at once when not told: one per processor the JVM may use. */
+    public static int defaultJobs() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
     /** Lints every model file the paths name or contain; one bad file never stops the others. */
@@ -35,31 +77,213 @@ public final class Linter {
     }
 
     LintReport lintInputs(List<FileWalker.Input> inputs) {
+        Outcome[] outcomes = run(inputs, jobs);
+        // a file that ran out of memory beside others may have been starved by them: it gets the
+        // heap to itself once, and only what it does alone is reported
+        if (jobs > 1) {
+            List<FileWalker.Input> again = new ArrayList<>();
+            List<Integer> at = new ArrayList<>();
+            for (int i = 0; i < outcomes.length; i++) {
+                if (outcomes[i].outOfMemory()) {
+                    again.add(inputs.get(i));
+                    at.add(i);
+                }
+            }
+            if (!again.isEmpty()) {
+                Outcome[] alone = run(again, 1);
+                for (int k = 0; k < alone.length; k++) {
+                    outcomes[at.get(k)] = alone[k];
+                }
+            }
+        }
         List<ModelResult> models = new ArrayList<>();
         List<InputError> errors = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
-        for (FileWalker.Input in : inputs) {
+        for (Outcome o : outcomes) {
+            if (o.model() != null) {
+                models.add(o.model());
+            }
+            if (o.skipped() != null) {
+                skipped.add(o.skipped());
+            }
+            errors.addAll(o.errors());
+        }
+        return new LintReport(models, errors, 0, skipped);
+    }
+
+    /**
+     * Lints {@code inputs} with at most {@code width} workers alive (one abandoned past its grace
+     * time no longer counts) and returns each file's outcome at its index. Workers share nothing
+     * but the queue they report to, which is sized for every file so that reporting never waits
+     * or allocates (a worker that has just run out of memory can still report).
+     */
+    private Outcome[] run(List<FileWalker.Input> inputs, int width) {
+        int n = inputs.size();
+        Outcome[] outcomes = new Outcome[n];
+        BlockingQueue<Job> finished = new ArrayBlockingQueue<>(Math.max(1, n));
+        List<Job> running = new ArrayList<>(width);
+        boolean limited = !(timeout.isZero() || timeout.isNegative());
+        int next = 0;
+        int done = 0;
+        while (done < n) {
+            while (running.size() < width && next < n) {
+                FileWalker.Input in = inputs.get(next);
+                if (in.unreadable() != null) {
+                    outcomes[next] = Outcome.error(new InputError(in.display(), 0, 0, "", in.unreadable()));
+                    done++;
+                } else {
+                    Job job = new Job(next, in, configs.apply(in.path()), finished);
+                    job.deadline = limited ? System.nanoTime() + timeout.toNanos() : Long.MAX_VALUE;
+                    job.thread.start();
+                    running.add(job);
+                }
+                next++;
+            }
+            if (running.isEmpty()) {
+                continue;
+            }
+            long wake = Long.MAX_VALUE;
+            for (Job j : running) {
+                wake = Math.min(wake, j.deadline);
+            }
+            Job j;
             try {
-                models.add(Pipeline.lint(in.path(), in.display(), configs.apply(in.path())));
-            } catch (ReadException e) {
-                if (e.isNotAModel() && !in.explicit()) {
-                    // weights, a data set, a package.json met while walking: counted, listed with -v
-                    skipped.add(new Skipped(in.display(), e.getMessage()));
+                j = wake == Long.MAX_VALUE ? finished.take()
+                        : finished.poll(Math.max(0, wake - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                // the lint itself was interrupted: stop every worker, and every file not done says so
+                Thread.currentThread().interrupt();
+                for (Job r : running) {
+                    r.thread.interrupt();
+                }
+                for (int i = 0; i < n; i++) {
+                    if (outcomes[i] == null) {
+                        outcomes[i] = Outcome.failure(inputs.get(i), "interrupted");
+                    }
+                }
+                return outcomes;
+            }
+            if (j != null) {
+                // a worker abandoned past its grace time may still report; it is no longer running
+                if (running.remove(j)) {
+                    outcomes[j.index] = j.stopped ? Outcome.failure(j.in, overBudget()) : j.outcome();
+                    done++;
+                }
+                continue;
+            }
+            long now = System.nanoTime();
+            for (int k = running.size() - 1; k >= 0; k--) {
+                Job r = running.get(k);
+                if (now < r.deadline) {
                     continue;
                 }
+                if (!r.stopped) {
+                    r.stopped = true;
+                    r.thread.interrupt();
+                    r.deadline = now + TimeUnit.MILLISECONDS.toNanos(GRACE_MILLIS);
+                } else {
+                    // still running after its grace time: the lint goes on without it (a daemon thread)
+                    running.remove(k);
+                    outcomes[r.index] = Outcome.failure(r.in, overBudget());
+                    done++;
+                }
+            }
+        }
+        return outcomes;
+    }
+
+    private String overBudget() {
+        return String.format(Locale.ROOT, "gradflow stopped after %s, this file's time budget "
+                + "(--timeout; the default is %d s): the model is larger or slower than gradflow handles",
+                seconds(timeout), Limits.DEFAULT_TIMEOUT.toSeconds());
+    }
+
+    /** One file on its worker thread; the coordinator alone reads and writes its deadline and flag. */
+    private static final class Job implements Runnable {
+        final int index;
+        final FileWalker.Input in;
+        final RuleConfig config;
+        final Thread thread;
+        private final BlockingQueue<Job> finished;
+        long deadline;
+        boolean stopped;
+        // written by the worker before it offers itself to the queue, read after the coordinator takes it
+        private ModelResult result;
+        private Throwable thrown;
+
+        Job(int index, FileWalker.Input in, RuleConfig config, BlockingQueue<Job> finished) {
+            this.index = index;
+            this.in = in;
+            this.config = config;
+            this.finished = finished;
+            this.thread = new Thread(null, this, "gradflow-lint-" + index, WORKER_STACK_BYTES);
+            // a worker that never answers its interrupt must not keep the JVM alive after the report
+            thread.setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            try {
+                result = Pipeline.lint(in.path(), in.display(), config);
+            } catch (Throwable t) {
+                thrown = t;
+            } finally {
+                finished.offer(this);
+            }
+        }
+
+        Outcome outcome() {
+            if (thrown == null) {
+                return new Outcome(result, List.of(), false);
+            }
+            if (thrown instanceof ReadException e) {
+                if (e.isNotAModel() && !in.explicit()) {
+                    // weights, a data set, a package.json met while walking: counted, listed with -v
+                    return new Outcome(null, List.of(), false, new Skipped(in.display(), e.getMessage()));
+                }
+                List<InputError> errors = new ArrayList<>();
                 for (ReadException.Problem p : e.problems()) {
                     errors.add(new InputError(in.display(), p.pos().line(), p.pos().column(), p.pos().pointer(),
                             p.message()));
                 }
-            } catch (RuntimeException | StackOverflowError e) {
-                errors.add(new InputError(in.display(), 0, 0, "", "gradflow could not analyse this file "
-                        + "(internal error: " + e + "); please report it"));
-                if (System.getenv("GRADFLOW_DEBUG") != null) {
-                    e.printStackTrace();
-                }
+                return new Outcome(null, errors, false);
             }
+            if (thrown instanceof OutOfMemoryError) {
+                long max = Runtime.getRuntime().maxMemory() / (1024 * 1024);
+                return new Outcome(null, List.of(new InputError(in.display(), 0, 0, "", "gradflow ran out of memory "
+                        + "on this file (heap limit " + max + " MiB): the model is larger than this heap holds; "
+                        + "give it more with GRADFLOW_JAVA_OPTS=-Xmx2g")), true);
+            }
+            if (thrown instanceof InterruptedException || thrown instanceof CancellationException) {
+                return Outcome.failure(in, "gradflow stopped: " + thrown.getMessage());
+            }
+            if (System.getenv("GRADFLOW_DEBUG") != null) {
+                thrown.printStackTrace();
+            }
+            return Outcome.failure(in, "gradflow could not analyse this file (internal error: " + thrown
+                    + "); please report it");
         }
-        return new LintReport(models, errors, 0, skipped);
+    }
+
+    /** What one file gave: its result, or its errors (none: a file skipped as not a model). */
+    private record Outcome(ModelResult model, List<InputError> errors, boolean outOfMemory, Skipped skipped) {
+
+        Outcome(ModelResult model, List<InputError> errors, boolean outOfMemory) {
+            this(model, errors, outOfMemory, null);
+        }
+
+        static Outcome error(InputError e) {
+            return new Outcome(null, List.of(e), false);
+        }
+
+        static Outcome failure(FileWalker.Input in, String message) {
+            return error(new InputError(in.display(), 0, 0, "", message));
+        }
+    }
+
+    private static String seconds(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
     }
 
     /** Analysis and rules for one model already read, with the configuration for its source. */

@@ -1,6 +1,7 @@
 package io.gradflow.cli;
 
 import io.gradflow.config.ConfigException;
+import io.gradflow.report.ReportFile;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
@@ -91,7 +92,7 @@ public final class Main {
 
     public static void main(String[] args) {
         prewarm();
-        System.exit(run(args));
+        System.exit(run(io(), RawPaths.of(args), args));
     }
 
     /**
@@ -99,7 +100,7 @@ public final class Main {
      * symbols), and every report needs one. A daemon thread pays it on the second core while the
      * main thread reads and analyses the models (issue 2: start-up is the product).
      */
-    private static void prewarm() {
+    static void prewarm() {
         // a named class, not a lambda: the first lambda of a JVM sets up method handles (about
         // 10 ms), which this thread should pay too, not the main one before starting it
         Thread t = new Thread(new Prewarm(), "gradflow-prewarm");
@@ -118,17 +119,35 @@ public final class Main {
 
     /** Runs on the process's standard streams (UTF-8 whatever the locale) and returns the exit code. */
     public static int run(String... args) {
-        return run(new Io(utf8(FileDescriptor.out), utf8(FileDescriptor.err)), args);
+        return run(io(), args);
     }
 
-    private static PrintWriter utf8(FileDescriptor fd) {
-        return new PrintWriter(new OutputStreamWriter(new FileOutputStream(fd), StandardCharsets.UTF_8), false);
+    /** The process's streams, UTF-8; standard output remembers why a write failed. */
+    private static Io io() {
+        ReportFile.Failures out = new ReportFile.Failures(new FileOutputStream(FileDescriptor.out));
+        return new Io(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), false),
+                new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8),
+                        false), out);
     }
 
     /** Runs with the given streams and returns the exit code (tests call this). */
     public static int run(Io io, String... args) {
+        return run(io, RawPaths.none(), args);
+    }
+
+    private static int run(Io io, RawPaths raw, String... args) {
         try {
-            return dispatch(io, args);
+            int code = dispatch(io, raw, args);
+            // a report that did not reach standard output (a full disk, a closed pipe) fails the run
+            String failed = io.outFailure();
+            if (failed != null) {
+                // a reader that closed the pipe (`| head`) knows; anything else (a full disk) is said
+                if (!failed.contains("Broken pipe")) {
+                    io.err().println("gradflow: cannot write to standard output: " + failed);
+                }
+                return USAGE;
+            }
+            return code;
         } catch (UsageException e) {
             io.err().println("gradflow: " + e.getMessage());
             return USAGE;
@@ -148,7 +167,7 @@ public final class Main {
         }
     }
 
-    private static int dispatch(Io io, String[] args) throws Exception {
+    private static int dispatch(Io io, RawPaths raw, String[] args) throws Exception {
         // `gradflow lint ...` parses with lint's spec alone: every command's spec and command line,
         // and the search for plugins, would cost each run milliseconds of start-up. The root
         // command, with every command, answers help, completion, verify and mistakes (which
@@ -168,7 +187,7 @@ public final class Main {
                 usage(line, io.out());
                 return CLEAN;
             }
-            return named.run(new Args(parsed, line), io);
+            return named.run(new Args(parsed, line, raw), io);
         }
         List<Subcommand> commands = commands(true);
         List<CommandSpec> specs = new ArrayList<>();
@@ -199,7 +218,7 @@ public final class Main {
             usage(sub.commandSpec().commandLine(), io.out());
             return CLEAN;
         }
-        return commands.get(specs.indexOf(sub.commandSpec())).run(new Args(sub, root), io);
+        return commands.get(specs.indexOf(sub.commandSpec())).run(new Args(sub, root, raw), io);
     }
 
     private static Subcommand find(List<Subcommand> commands, String name) {

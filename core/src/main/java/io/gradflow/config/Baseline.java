@@ -7,8 +7,10 @@ import io.gradflow.json.JsonSyntaxException;
 import io.gradflow.json.JsonValue;
 import io.gradflow.report.LintReport;
 import io.gradflow.report.ModelResult;
+import io.gradflow.report.ReportFile;
 import io.gradflow.rules.Finding;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -97,6 +99,11 @@ public final class Baseline {
      * to it reads well in a diff.
      */
     public void write(Path file) throws IOException {
+        ReportFile.write(file, this::write);
+    }
+
+    /** The baseline's text, one finding a line. */
+    public void write(PrintWriter out) {
         List<Map.Entry<Key, Integer>> entries = new ArrayList<>(counts.entrySet());
         entries.sort(Map.Entry.comparingByKey(Comparator.comparing(Key::file).thenComparing(Key::rule)
                 .thenComparing(k -> k.layer() == null ? "" : k.layer())));
@@ -113,7 +120,7 @@ public final class Baseline {
                     .append(", \"count\": ").append(entries.get(i).getValue()).append('}');
         }
         b.append(entries.isEmpty() ? "]\n}\n" : "\n  ]\n}\n");
-        Files.writeString(file, b.toString(), StandardCharsets.UTF_8);
+        out.print(b);
     }
 
     /**

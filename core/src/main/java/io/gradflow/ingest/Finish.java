@@ -2,6 +2,7 @@ package io.gradflow.ingest;
 
 import io.gradflow.kinds.Kind;
 import io.gradflow.kinds.Kinds;
+import io.gradflow.model.Interrupts;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -28,12 +30,12 @@ public final class Finish {
     }
 
     /** Shapes and widths, then assumed sizes for inputs of unknown spatial size. */
-    public static ModelGraph finish(ModelGraph g) {
+    public static ModelGraph finish(ModelGraph g) throws ReadException {
         return withAssumedSizes(shapes(g), ASSUMED_SPATIAL);
     }
 
     /** Shapes and the widths that follow from them; no assumptions (the DSL checks these). */
-    public static ModelGraph shapes(ModelGraph g) {
+    public static ModelGraph shapes(ModelGraph g) throws ReadException {
         Map<String, TensorShape> shapes = forward(g, Map.of());
         Map<String, TensorShape> back = backward(g, shapes);
         if (!back.isEmpty()) {
@@ -50,7 +52,7 @@ public final class Finish {
      * Gives inputs of unknown spatial size the assumed one, so positions are counted, and says so
      * in the graph's assumptions.
      */
-    public static ModelGraph withAssumedSizes(ModelGraph g, int spatial) {
+    public static ModelGraph withAssumedSizes(ModelGraph g, int spatial) throws ReadException {
         boolean changed = false;
         List<Node> nodes = new ArrayList<>();
         for (Node n : g.nodes()) {
@@ -89,9 +91,11 @@ public final class Finish {
         return shapes.getOrDefault(n.inputs().get(0), TensorShape.UNKNOWN);
     }
 
-    private static Map<String, TensorShape> forward(ModelGraph g, Map<String, TensorShape> known) {
+    private static Map<String, TensorShape> forward(ModelGraph g, Map<String, TensorShape> known)
+            throws ReadException {
         Map<String, TensorShape> shapes = new LinkedHashMap<>();
         for (Node n : g.nodes()) {
+            Interrupts.check();
             TensorShape pinned = known.get(n.name());
             Kind kind = Kinds.of(n.kind());
             TensorShape out;
@@ -106,9 +110,43 @@ public final class Finish {
                 }
                 out = kind.outputShape(n, inputShape(n, shapes), all);
             }
-            shapes.put(n.name(), pinned != null ? merge(out, pinned) : out);
+            TensorShape s = pinned != null ? merge(out, pinned) : out;
+            withinLimits(n, s);
+            shapes.put(n.name(), s);
         }
         return shapes;
+    }
+
+    /**
+     * A shape the file gives or that follows from it must stay within {@link Limits}: past them
+     * the arithmetic of the layers after it would overflow, and no real network is there.
+     */
+    private static void withinLimits(Node n, TensorShape s) throws ReadException {
+        if (!s.known()) {
+            return;
+        }
+        String what = null;
+        if (s.size() > Limits.MAX_WIDTH) {
+            what = Limits.count(s.size()) + " channels or features, over the limit of " + Limits.count(Limits.MAX_WIDTH);
+        }
+        double volume = Math.max(s.size(), 1);
+        for (long x : s.spatial()) {
+            if (x > Limits.MAX_SIZE) {
+                what = "a spatial size of " + Limits.count(x) + ", over the limit of " + Limits.count(Limits.MAX_SIZE);
+            }
+            volume *= Math.max(x, 1);
+        }
+        if (s.time() > Limits.MAX_SIZE) {
+            what = Limits.count(s.time()) + " time steps, over the limit of " + Limits.count(Limits.MAX_SIZE);
+        }
+        volume *= Math.max(s.time(), 1);
+        if (what == null && volume > Limits.MAX_VOLUME) {
+            what = String.format(Locale.ROOT, "%.3g values per example, over the limit of %s", volume,
+                    Limits.count(Limits.MAX_VOLUME));
+        }
+        if (what != null) {
+            throw new ReadException("layer '" + n.name() + "': its output " + s + " has " + what, n.pos());
+        }
     }
 
     /** Prefer the sizes {@code a} knows, take the rest from {@code b}. */

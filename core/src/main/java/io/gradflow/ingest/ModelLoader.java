@@ -37,8 +37,6 @@ public final class ModelLoader {
     public static final String DSL_EXTENSION = ".gflow";
 
     private static final byte[] HDF5_MAGIC = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-    /** Largest JSON or DSL text read whole. */
-    private static final long MAX_TEXT_BYTES = 256L * 1024 * 1024;
 
     private ModelLoader() {
     }
@@ -56,13 +54,17 @@ public final class ModelLoader {
         if (Files.isDirectory(path)) {
             throw new ReadException("is a directory");
         }
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            // a FIFO would block the read until something writes to it, a device may never end
+            throw new ReadException("not a regular file (a pipe, socket or device): gradflow reads model files");
+        }
         Kind kind = sniff(path);
         return switch (kind) {
             case EMPTY -> throw new ReadException("the file is empty", SourcePos.of(1, 1));
             case ZIP -> loadZip(path, display);
             case HDF5 -> loadHdf5(path, display);
             case DSL -> DslReader.read(display, dslText(readText(path)));
-            case JSON -> loadJson(display, readText(path));
+            case JSON -> loadJson(display, parseFile(path));
             case UNKNOWN -> throw new ReadException(unknownMessage(path));
         };
     }
@@ -148,12 +150,43 @@ public final class ModelLoader {
 
     static byte[] readText(Path path) throws ReadException {
         try {
-            long size = Files.size(path);
-            if (size > MAX_TEXT_BYTES) {
-                throw new ReadException("the file is " + size + " bytes, over the " + MAX_TEXT_BYTES
-                        + "-byte limit for a JSON or DSL model");
+            checkSize(path);
+            try (InputStream in = Files.newInputStream(path)) {
+                // the size was checked, but a file may grow while it is read
+                byte[] b = in.readNBytes((int) Limits.MAX_TEXT_BYTES + 1);
+                if (b.length > Limits.MAX_TEXT_BYTES) {
+                    throw tooLarge(b.length);
+                }
+                return b;
             }
-            return Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new ReadException("no such file");
+        } catch (IOException e) {
+            throw new ReadException("cannot read: " + e.getMessage());
+        }
+    }
+
+    private static void checkSize(Path path) throws IOException, ReadException {
+        long size = Files.size(path);
+        if (size > Limits.MAX_TEXT_BYTES) {
+            throw tooLarge(size);
+        }
+    }
+
+    private static ReadException tooLarge(long size) {
+        return new ReadException("the file is " + Limits.count(size) + " bytes, over the limit of "
+                + Limits.count(Limits.MAX_TEXT_BYTES) + " bytes for a JSON or DSL model");
+    }
+
+    /** A JSON file parsed as it is read: the file's bytes are never all in memory at once. */
+    static JsonValue parseFile(Path path) throws ReadException {
+        try {
+            checkSize(path);
+            try (InputStream in = Files.newInputStream(path)) {
+                return JsonParser.parse(in, Limits.JSON);
+            }
+        } catch (JsonSyntaxException e) {
+            throw syntaxError(e);
         } catch (NoSuchFileException e) {
             throw new ReadException("no such file");
         } catch (IOException e) {
@@ -169,17 +202,10 @@ public final class ModelLoader {
 
     /** Reads a JSON model: DL4J or Keras, told apart by content. */
     public static ModelGraph loadJson(String display, byte[] bytes) throws ReadException {
-        JsonValue root;
-        try {
-            root = JsonParser.parse(bytes);
-        } catch (JsonSyntaxException e) {
-            if (e.atComment()) {
-                // tsconfig.json, devcontainer.json: DL4J and Keras never write comments
-                throw ReadException.notAModel("JSON with comments (JSONC): a settings file, not a model",
-                        SourcePos.of(e.line(), e.column()));
-            }
-            throw new ReadException(e.getMessage(), SourcePos.of(e.line(), e.column()));
-        }
+        return loadJson(display, parse(bytes));
+    }
+
+    private static ModelGraph loadJson(String display, JsonValue root) throws ReadException {
         if (Dl4jReader.looksLikeDl4j(root)) {
             return Dl4jReader.read(display, root);
         }
@@ -190,11 +216,20 @@ public final class ModelLoader {
                 + "'class_name'/'config' at the top level", new SourcePos(root.line(), root.column(), ""));
     }
 
+    private static ReadException syntaxError(JsonSyntaxException e) {
+        if (e.atComment()) {
+            // tsconfig.json, devcontainer.json: DL4J and Keras never write comments
+            return ReadException.notAModel("JSON with comments (JSONC): a settings file, not a model",
+                    SourcePos.of(e.line(), e.column()));
+        }
+        return new ReadException(e.getMessage(), SourcePos.of(e.line(), e.column()));
+    }
+
     public static JsonValue parse(byte[] bytes) throws ReadException {
         try {
-            return JsonParser.parse(bytes);
+            return JsonParser.parse(bytes, Limits.JSON);
         } catch (JsonSyntaxException e) {
-            throw new ReadException(e.getMessage(), SourcePos.of(e.line(), e.column()));
+            throw syntaxError(e);
         }
     }
 
@@ -229,7 +264,7 @@ public final class ModelLoader {
         JsonValue training = null;
         if (a.trainingConfig() != null) {
             try {
-                training = JsonParser.parse(a.trainingConfig());
+                training = JsonParser.parse(a.trainingConfig().getBytes(StandardCharsets.UTF_8), Limits.JSON);
             } catch (JsonSyntaxException e) {
                 // the training configuration only adds the loss and optimiser; the model reads without it
                 training = null;

@@ -1,6 +1,7 @@
 package io.gradflow.ingest;
 
 import io.gradflow.model.SourcePos;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -48,11 +49,38 @@ public final class ReadException extends Exception {
      * @throws IllegalArgumentException when {@code problems} is empty
      */
     public static ReadException of(List<Problem> problems) {
+        return of(problems, 0);
+    }
+
+    /**
+     * The same, keeping the first {@link Limits#MAX_ERRORS} problems: the rest, and {@code more}
+     * that a reader counted without keeping, become one last problem that counts them.
+     */
+    public static ReadException of(List<Problem> problems, long more) {
+        return of(problems, more, false);
+    }
+
+    /** The same; {@code atLeast}: {@code more} is a floor (the reader stopped counting). */
+    public static ReadException of(List<Problem> problems, long more, boolean atLeast) {
         if (problems.isEmpty()) {
             throw new IllegalArgumentException("no problems to report");
         }
-        Problem first = problems.get(0);
-        return new ReadException(first.message(), first.pos(), false, problems);
+        List<Problem> kept = problems;
+        long left = more;
+        if (problems.size() > Limits.MAX_ERRORS) {
+            kept = problems.subList(0, Limits.MAX_ERRORS);
+            left += problems.size() - Limits.MAX_ERRORS;
+        }
+        if (left > 0) {
+            Problem next = problems.size() > Limits.MAX_ERRORS ? problems.get(Limits.MAX_ERRORS)
+                    : problems.get(problems.size() - 1);
+            kept = new ArrayList<>(kept);
+            kept.add(new Problem(next.pos(), "... and " + (atLeast ? "at least " : "") + Limits.count(left)
+                    + " more error" + (left == 1 ? "" : "s")
+                    + " after these (gradflow reports the first " + Limits.MAX_ERRORS + ")"));
+        }
+        Problem first = kept.get(0);
+        return new ReadException(first.message(), first.pos(), false, kept);
     }
 
     public boolean isNotAModel() {

@@ -3,6 +3,10 @@ package io.gradflow.ingest;
 import io.gradflow.model.SourcePos;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
@@ -19,10 +23,10 @@ import java.util.zip.ZipFile;
 public final class ZipContainer implements AutoCloseable {
 
     /** Largest configuration entry gradflow reads (configs are kilobytes; 64 MiB is generous). */
-    public static final long MAX_ENTRY_BYTES = 64L * 1024 * 1024;
+    public static final long MAX_ENTRY_BYTES = Limits.MAX_ENTRY_BYTES;
     /** Compression ratio above which a large entry is treated as a zip bomb. */
     public static final long MAX_RATIO = 200;
-    private static final int MAX_ENTRIES = 100_000;
+    private static final int MAX_ENTRIES = Limits.MAX_ZIP_ENTRIES;
 
     private final ZipFile zip;
     private final List<String> names;
@@ -58,7 +62,64 @@ public final class ZipContainer implements AutoCloseable {
             }
             names.add(n);
         }
+        try {
+            checkEndRecord(path, names.size());
+        } catch (ReadException e) {
+            close(zip);
+            throw e;
+        }
         return new ZipContainer(zip, names);
+    }
+
+    /**
+     * The end-of-central-directory record must count the entries the directory holds: Java's zip
+     * reader tolerates a record that does not (it counts the headers itself), and an archive that
+     * says 65,535 entries and holds one is damaged or made to mislead another reader.
+     */
+    private static void checkEndRecord(Path path, int found) throws ReadException {
+        long claimed;
+        try (SeekableByteChannel ch = Files.newByteChannel(path)) {
+            long size = ch.size();
+            int tail = (int) Math.min(size, 22 + 65_535 + 20);
+            ByteBuffer b = ByteBuffer.allocate(tail).order(ByteOrder.LITTLE_ENDIAN);
+            ch.position(size - tail);
+            while (b.hasRemaining() && ch.read(b) > 0) {
+                // read the whole tail
+            }
+            int end = -1;
+            for (int i = tail - 22; i >= 0; i--) {
+                if (b.getInt(i) == 0x06054b50 && i + 22 + (b.getShort(i + 20) & 0xffff) == tail) {
+                    end = i;
+                    break;
+                }
+            }
+            if (end < 0) {
+                return;
+            }
+            claimed = b.getShort(end + 10) & 0xffff;
+            if (claimed == 0xffff && end >= 20 && b.getInt(end - 20) == 0x07064b50) {
+                // a Zip64 archive: the count is in the Zip64 end record, which the locator points at
+                long at = b.getLong(end - 20 + 8);
+                ByteBuffer z = ByteBuffer.allocate(56).order(ByteOrder.LITTLE_ENDIAN);
+                if (at < 0 || at + 56 > size) {
+                    throw new ReadException("not a readable zip archive: its Zip64 end record lies outside the file");
+                }
+                ch.position(at);
+                while (z.hasRemaining() && ch.read(z) > 0) {
+                    // read the record
+                }
+                if (z.getInt(0) != 0x06064b50) {
+                    throw new ReadException("not a readable zip archive: its Zip64 end record is missing");
+                }
+                claimed = z.getLong(32);
+            }
+        } catch (IOException e) {
+            throw new ReadException("cannot read: " + e.getMessage());
+        }
+        if (claimed != found) {
+            throw new ReadException("not a readable zip archive: its end record claims " + claimed + " entries but "
+                    + "its central directory holds " + found + " (a damaged or tampered archive)");
+        }
     }
 
     private static void close(ZipFile z) {

@@ -7,69 +7,62 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import io.gradflow.model.Interrupts;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.io.InputStream;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Parses JSON into {@link JsonValue} trees with the positions Jackson's streaming parser reports.
- * Accepts what DL4J and Keras write (NaN and Infinity literals); rejects trailing content.
- * Configuration files are read as JSONC ({@link #parseConfig}); models stay strict JSON. Syntax
- * errors are worded by {@link JsonMessages}, never in Jackson's words.
+ * Parses JSON into {@link JsonValue}s with the positions Jackson's streaming parser reports, into
+ * a compact column-wise document ({@link JsonDocument}) rather than a tree of objects, without
+ * recursion, within {@link JsonLimits}. Accepts what DL4J and Keras write (NaN and Infinity
+ * literals); rejects trailing content. Configuration files are read as JSONC ({@link #parseConfig});
+ * models stay strict JSON. Syntax errors are worded by {@link JsonMessages}, never in Jackson's
+ * words. Each value knows its exact span in the input (for edits that keep the rest of a file
+ * byte for byte).
  */
 public final class JsonParser {
 
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .streamReadConstraints(constraints())
-            .build();
+    private JsonParser() {
+    }
+
+    private static JsonFactory factory(JsonLimits limits) {
+        return JsonFactory.builder()
+                .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                .streamReadConstraints(constraints(limits))
+                .build();
+    }
 
     /**
      * JSON with comments ({@code //} and {@code /* *}{@code /}) and trailing commas, as VS Code
      * and tsconfig read their settings; a key given twice is an error (which one would count is a
      * guess). NaN and Infinity are not numbers a configuration needs.
      */
-    private static final JsonFactory CONFIG = JsonFactory.builder()
-            .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_TRAILING_COMMA)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .streamReadConstraints(constraints())
-            .build();
-
-    private JsonParser() {
+    private static JsonFactory configFactory(JsonLimits limits) {
+        return JsonFactory.builder()
+                .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_TRAILING_COMMA)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .streamReadConstraints(constraints(limits))
+                .build();
     }
 
-    private static StreamReadConstraints constraints() {
+    private static StreamReadConstraints constraints(JsonLimits limits) {
         return StreamReadConstraints.builder()
-                .maxNestingDepth(JsonMessages.MAX_DEPTH)
-                .maxStringLength(JsonMessages.MAX_STRING)
+                .maxNestingDepth(limits.maxDepth())
+                .maxStringLength(limits.maxStringLength())
+                .maxNameLength(limits.maxStringLength())
                 .build();
     }
 
     /** Parses a whole document. */
     public static JsonValue parse(byte[] bytes) throws JsonSyntaxException {
-        return parse(FACTORY, bytes);
+        return parse(bytes, JsonLimits.DEFAULT);
     }
 
-    public static JsonValue parse(String text) throws JsonSyntaxException {
-        try (com.fasterxml.jackson.core.JsonParser p = FACTORY.createParser(text)) {
-            return parseDocument(p);
-        } catch (JsonProcessingException e) {
-            throw syntax(e);
-        } catch (IOException e) {
-            throw new JsonSyntaxException("invalid JSON: cannot read the text", 0, 0);
-        }
-    }
-
-    /** Parses a configuration file: JSONC (comments, trailing commas), no key twice in an object. */
-    public static JsonValue parseConfig(byte[] bytes) throws JsonSyntaxException {
-        return parse(CONFIG, bytes);
-    }
-
-    private static JsonValue parse(JsonFactory factory, byte[] bytes) throws JsonSyntaxException {
-        try (com.fasterxml.jackson.core.JsonParser p = factory.createParser(bytes)) {
-            return parseDocument(p);
+    public static JsonValue parse(byte[] bytes, JsonLimits limits) throws JsonSyntaxException {
+        try (com.fasterxml.jackson.core.JsonParser p = factory(limits).createParser(bytes)) {
+            return parseDocument(p, limits);
         } catch (JsonProcessingException e) {
             throw syntax(e);
         } catch (IOException e) {
@@ -78,86 +71,150 @@ public final class JsonParser {
         }
     }
 
-    private static JsonValue parseDocument(com.fasterxml.jackson.core.JsonParser p)
+    /** Parses a configuration file: JSONC (comments, trailing commas), no key twice in an object. */
+    public static JsonValue parseConfig(byte[] bytes) throws JsonSyntaxException {
+        try (com.fasterxml.jackson.core.JsonParser p = configFactory(JsonLimits.DEFAULT).createParser(bytes)) {
+            return parseDocument(p, JsonLimits.DEFAULT);
+        } catch (JsonProcessingException e) {
+            throw syntax(e);
+        } catch (IOException e) {
+            throw new JsonSyntaxException("invalid JSON: cannot read the text", 0, 0);
+        }
+    }
+
+    /** Parses a document as it is read from {@code in}, which is never held whole in memory. */
+    public static JsonValue parse(InputStream in, JsonLimits limits) throws JsonSyntaxException, IOException {
+        try (com.fasterxml.jackson.core.JsonParser p = factory(limits).createParser(in)) {
+            return parseDocument(p, limits);
+        } catch (JsonProcessingException e) {
+            throw syntax(e);
+        }
+    }
+
+    public static JsonValue parse(String text) throws JsonSyntaxException {
+        try (com.fasterxml.jackson.core.JsonParser p = factory(JsonLimits.DEFAULT).createParser(text)) {
+            return parseDocument(p, JsonLimits.DEFAULT);
+        } catch (JsonProcessingException e) {
+            throw syntax(e);
+        } catch (IOException e) {
+            throw new JsonSyntaxException("invalid JSON: cannot read the text", 0, 0);
+        }
+    }
+
+    private static JsonValue parseDocument(com.fasterxml.jackson.core.JsonParser p, JsonLimits limits)
             throws IOException, JsonSyntaxException {
         JsonToken t = p.nextToken();
         if (t == null) {
             throw new JsonSyntaxException("the file is empty", 1, 1);
         }
-        JsonLocation start = p.currentTokenLocation();
-        JsonValue root = value(p, t, "", start.getLineNr(), start.getColumnNr(), -1);
+        JsonDocument doc = new JsonDocument();
+        Map<String, Integer> ids = new HashMap<>();
+        Map<String, Integer> numberIds = new HashMap<>();
+        int[] open = new int[16];
+        int depth = 0;
+        int key = -1;
+        int keyOffset = -1;
+        while (true) {
+            if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                // past the closing bracket or brace
+                doc.close(open[--depth], offset(p.currentLocation()));
+                if (depth == 0) {
+                    break;
+                }
+                t = p.nextToken();
+                continue;
+            }
+            JsonLocation loc = p.currentTokenLocation();
+            int offset = offset(loc);
+            doc.line(loc.getLineNr(), offset - (loc.getColumnNr() - 1));
+            if (t == JsonToken.FIELD_NAME) {
+                key = id(ids, doc, p.currentName(), Double.NaN);
+                keyOffset = offset;
+                t = p.nextToken();
+                continue;
+            }
+            if (doc.count() >= limits.maxValues()) {
+                throw new JsonSyntaxException("the JSON holds more than " + limits.maxValues()
+                        + " values, over the limit for a model file", loc.getLineNr(), loc.getColumnNr());
+            }
+            if ((doc.count() & 0xfff) == 0) {
+                Interrupts.check();
+            }
+            int parent = depth == 0 ? -1 : open[depth - 1];
+            int name;
+            int kOffset;
+            if (parent < 0) {
+                name = -1;
+                kOffset = offset;
+            } else if (doc.type(parent) == JsonDocument.OBJECT) {
+                name = key;
+                kOffset = keyOffset;
+                doc.addChild(parent);
+            } else {
+                name = doc.addChild(parent);
+                kOffset = offset;
+            }
+            switch (t) {
+                case START_OBJECT, START_ARRAY -> {
+                    int i = doc.add(t == JsonToken.START_OBJECT ? JsonDocument.OBJECT : JsonDocument.ARRAY,
+                            offset, kOffset, parent, name, 0);
+                    if (depth == open.length) {
+                        int[] grown = new int[depth * 2];
+                        System.arraycopy(open, 0, grown, 0, depth);
+                        open = grown;
+                    }
+                    open[depth++] = i;
+                }
+                case VALUE_STRING -> {
+                    // getText() finishes the string, so the location after it is past its closing quote
+                    int i = doc.add(JsonDocument.STRING, offset, kOffset, parent, name,
+                            id(ids, doc, p.getText(), Double.NaN));
+                    doc.endsAt(i, offset(p.currentLocation()));
+                }
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                    int i = doc.add(JsonDocument.NUMBER, offset, kOffset, parent, name,
+                            id(numberIds, doc, p.getText(), p.getDoubleValue()));
+                    doc.endsAt(i, offset(p.currentLocation()));
+                }
+                case VALUE_TRUE, VALUE_FALSE -> doc.endsAt(doc.add(JsonDocument.BOOLEAN, offset, kOffset, parent,
+                        name, t == JsonToken.VALUE_TRUE ? 1 : 0), offset(p.currentLocation()));
+                case VALUE_NULL -> doc.endsAt(doc.add(JsonDocument.NULL, offset, kOffset, parent, name, 0),
+                        offset(p.currentLocation()));
+                default -> throw new JsonSyntaxException("invalid JSON: unexpected " + t, loc.getLineNr(),
+                        loc.getColumnNr());
+            }
+            if (depth == 0) {
+                break;
+            }
+            t = p.nextToken();
+        }
         JsonToken extra = p.nextToken();
         if (extra != null) {
             JsonLocation l = p.currentTokenLocation();
             throw new JsonSyntaxException("unexpected content after the end of the JSON document",
                     l.getLineNr(), l.getColumnNr());
         }
-        return root;
+        doc.trim();
+        return new JsonValue(doc, 0);
     }
 
-    private static JsonValue value(com.fasterxml.jackson.core.JsonParser p, JsonToken t, String pointer,
-                                   int keyLine, int keyColumn, int keyStart) throws IOException {
-        JsonLocation loc = p.currentTokenLocation();
-        int line = loc.getLineNr();
-        int col = loc.getColumnNr();
-        int start = offset(loc);
-        switch (t) {
-            case START_OBJECT -> {
-                Map<String, JsonValue> members = new LinkedHashMap<>();
-                JsonToken k;
-                while ((k = p.nextToken()) == JsonToken.FIELD_NAME) {
-                    String key = p.currentName();
-                    JsonLocation kl = p.currentTokenLocation();
-                    JsonToken vt = p.nextToken();
-                    members.put(key, value(p, vt, pointer + "/" + escape(key), kl.getLineNr(), kl.getColumnNr(),
-                            offset(kl)));
-                }
-                return new JsonValue(JsonValue.Type.OBJECT, line, col, keyLine, keyColumn, pointer, start,
-                        offset(p.currentLocation()), keyStart, members, null, null, Double.NaN, false);
-            }
-            case START_ARRAY -> {
-                List<JsonValue> items = new ArrayList<>();
-                JsonToken it;
-                int i = 0;
-                while ((it = p.nextToken()) != JsonToken.END_ARRAY) {
-                    JsonLocation il = p.currentTokenLocation();
-                    items.add(value(p, it, pointer + "/" + i++, il.getLineNr(), il.getColumnNr(), -1));
-                }
-                return new JsonValue(JsonValue.Type.ARRAY, line, col, keyLine, keyColumn, pointer, start,
-                        offset(p.currentLocation()), keyStart, null, items, null, Double.NaN, false);
-            }
-            case VALUE_STRING -> {
-                // getText() finishes the string, so the location after it is past its closing quote
-                String text = p.getText();
-                return new JsonValue(JsonValue.Type.STRING, line, col, keyLine, keyColumn, pointer, start,
-                        offset(p.currentLocation()), keyStart, null, null, text, Double.NaN, false);
-            }
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
-                String text = p.getText();
-                return new JsonValue(JsonValue.Type.NUMBER, line, col, keyLine, keyColumn, pointer, start,
-                        offset(p.currentLocation()), keyStart, null, null, text, p.getDoubleValue(), false);
-            }
-            case VALUE_TRUE, VALUE_FALSE -> {
-                return new JsonValue(JsonValue.Type.BOOLEAN, line, col, keyLine, keyColumn, pointer, start,
-                        offset(p.currentLocation()), keyStart, null, null, null, Double.NaN,
-                        t == JsonToken.VALUE_TRUE);
-            }
-            case VALUE_NULL -> {
-                return new JsonValue(JsonValue.Type.NULL, line, col, keyLine, keyColumn, pointer, start,
-                        offset(p.currentLocation()), keyStart, null, null, null, Double.NaN, false);
-            }
-            default -> throw new IOException("unexpected token " + t);
+    private static int offset(JsonLocation loc) throws JsonSyntaxException {
+        long off = loc.getByteOffset() >= 0 ? loc.getByteOffset() : loc.getCharOffset();
+        if (off > Integer.MAX_VALUE) {
+            throw new JsonSyntaxException("the JSON is longer than 2 GiB", loc.getLineNr(), loc.getColumnNr());
         }
+        return (int) off;
     }
 
-    /** Jackson counts chars for text input and bytes for byte input; whichever it counted. */
-    private static int offset(JsonLocation l) {
-        long o = l.getCharOffset() >= 0 ? l.getCharOffset() : l.getByteOffset();
-        return (int) o;
-    }
-
-    private static String escape(String key) {
-        return key.replace("~", "~0").replace("/", "~1");
+    /** The text's id in the document, the same id for the same text (keys and class names repeat). */
+    private static int id(Map<String, Integer> ids, JsonDocument doc, String s, double number) {
+        Integer known = ids.get(s);
+        if (known != null) {
+            return known;
+        }
+        int id = doc.string(s, number);
+        ids.put(s, id);
+        return id;
     }
 
     private static JsonSyntaxException syntax(JsonProcessingException e) {

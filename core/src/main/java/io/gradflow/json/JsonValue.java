@@ -1,103 +1,100 @@
 package io.gradflow.json;
 
+import java.util.AbstractList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.RandomAccess;
 import java.util.Set;
 
 /**
  * A JSON value that remembers where it stands in its file: the line and column of its first
  * token (and of its key, for object members) as the parser reported them, its JSON pointer, and
  * its exact span in the parsed input (for edits that keep the rest of a file byte for byte).
+ * A view of one value of a {@link JsonDocument}: cheap to make, and what it works out (its
+ * members, its items) it keeps for the next question.
  */
 public final class JsonValue {
 
     /** JSON value types. */
     public enum Type { OBJECT, ARRAY, STRING, NUMBER, BOOLEAN, NULL }
 
-    private final Type type;
-    private final int line;
-    private final int column;
-    private final int keyLine;
-    private final int keyColumn;
-    private final String pointer;
-    private final int start;
-    private final int end;
-    private final int keyStart;
-    private final Map<String, JsonValue> members;
-    private final List<JsonValue> items;
-    private final String text;
-    private final double number;
-    private final boolean bool;
+    private static final Type[] TYPES = Type.values();
+    /** Objects with more members than this are searched through a hash map, built once. */
+    private static final int SCAN = 8;
 
-    JsonValue(Type type, int line, int column, int keyLine, int keyColumn, String pointer, int start, int end,
-              int keyStart, Map<String, JsonValue> members, List<JsonValue> items, String text, double number,
-              boolean bool) {
-        this.type = type;
-        this.start = start;
-        this.end = end;
-        this.keyStart = keyStart;
-        this.line = line;
-        this.column = column;
-        this.keyLine = keyLine;
-        this.keyColumn = keyColumn;
-        this.pointer = pointer;
-        this.members = members == null ? Map.of() : Collections.unmodifiableMap(members);
-        this.items = items == null ? List.of() : Collections.unmodifiableList(items);
-        this.text = text;
-        this.number = number;
-        this.bool = bool;
-    }
+    private final JsonDocument doc;
+    private final int at;
+    /** The rows of this container's values, once asked for. */
+    private int[] children;
+    private Map<String, Integer> index;
+    private Map<String, JsonValue> members;
 
-    /** A value made in code, with no position (used for defaults). */
-    public static JsonValue synthetic(Map<String, JsonValue> members) {
-        return new JsonValue(Type.OBJECT, 0, 0, 0, 0, "", -1, -1, -1, new LinkedHashMap<>(members), null, null,
-                Double.NaN, false);
+    JsonValue(JsonDocument doc, int at) {
+        this.doc = doc;
+        this.at = at;
     }
 
     public Type type() {
-        return type;
+        return TYPES[doc.type(at)];
     }
 
     public int line() {
-        return line;
+        return doc.line(at);
     }
 
     public int column() {
-        return column;
+        return doc.column(at);
     }
 
     /** Line of this member's key in its object (its own line for array items and the root). */
     public int keyLine() {
-        return keyLine;
+        return doc.keyLine(at);
     }
 
     public int keyColumn() {
-        return keyColumn;
+        return doc.keyColumn(at);
     }
 
-    /** RFC 6901 pointer from the document root. */
+    /** RFC 6901 pointer from the document root, worked out from the parents when asked. */
     public String pointer() {
-        return pointer;
+        int depth = 0;
+        for (int i = at; doc.parent(i) >= 0; i = doc.parent(i)) {
+            depth++;
+        }
+        String[] parts = new String[depth];
+        int k = depth;
+        for (int i = at; doc.parent(i) >= 0; i = doc.parent(i)) {
+            int p = doc.parent(i);
+            parts[--k] = doc.type(p) == JsonDocument.OBJECT ? escape(doc.text(doc.name(i)))
+                    : Integer.toString(doc.name(i));
+        }
+        StringBuilder b = new StringBuilder();
+        for (String s : parts) {
+            b.append('/').append(s);
+        }
+        return b.toString();
     }
 
     /**
      * Offset of the value's first character in the parsed input: chars when it was parsed from a
-     * String, bytes from a byte array; -1 for values made in code.
+     * String, bytes from a byte array or a stream.
      */
     public int start() {
-        return start;
+        return doc.startOffset(at);
     }
 
     /** Offset just past the value's last character (its closing quote, bracket or brace). */
     public int end() {
-        return end;
+        return doc.endOffset(at);
     }
 
     /** Offset of this member's key (its opening quote); -1 for array items and the root. */
     public int keyStart() {
-        return keyStart;
+        int p = doc.parent(at);
+        return p >= 0 && doc.type(p) == JsonDocument.OBJECT ? doc.keyOffset(at) : -1;
     }
 
     /** The value at an RFC 6901 pointer below this one ("" is this value), or null when there is none. */
@@ -112,7 +109,7 @@ public final class JsonValue {
         for (String raw : relativePointer.substring(1).split("/", -1)) {
             String token = raw.replace("~1", "/").replace("~0", "~");
             if (v.isObject()) {
-                v = v.members.get(token);
+                v = v.has(token) ? v.get(token) : null;
             } else if (v.isArray()) {
                 int i;
                 try {
@@ -120,7 +117,8 @@ public final class JsonValue {
                 } catch (NumberFormatException e) {
                     return null;
                 }
-                v = i >= 0 && i < v.items.size() ? v.items.get(i) : null;
+                List<JsonValue> items = v.items();
+                v = i >= 0 && i < items.size() ? items.get(i) : null;
             } else {
                 return null;
             }
@@ -131,62 +129,140 @@ public final class JsonValue {
         return v;
     }
 
+    private static String escape(String key) {
+        return key.replace("~", "~0").replace("/", "~1");
+    }
+
     public boolean isObject() {
-        return type == Type.OBJECT;
+        return doc.type(at) == JsonDocument.OBJECT;
     }
 
     public boolean isArray() {
-        return type == Type.ARRAY;
+        return doc.type(at) == JsonDocument.ARRAY;
     }
 
     public boolean isNull() {
-        return type == Type.NULL;
+        return doc.type(at) == JsonDocument.NULL;
     }
 
     public boolean isString() {
-        return type == Type.STRING;
+        return doc.type(at) == JsonDocument.STRING;
     }
 
     public boolean isNumber() {
-        return type == Type.NUMBER;
+        return doc.type(at) == JsonDocument.NUMBER;
+    }
+
+    private int[] children() {
+        if (children == null) {
+            byte t = doc.type(at);
+            int[] c = new int[t == JsonDocument.OBJECT || t == JsonDocument.ARRAY ? doc.payload(at) : 0];
+            int k = 0;
+            for (int i = at + 1; k < c.length; i = doc.end(i)) {
+                c[k++] = i;
+            }
+            children = c;
+        }
+        return children;
+    }
+
+    /** The row of member {@code key} (the last of duplicates, as a map would keep), or -1. */
+    private int member(String key) {
+        if (!isObject()) {
+            return -1;
+        }
+        int[] c = children();
+        if (c.length > SCAN) {
+            if (index == null) {
+                Map<String, Integer> m = new HashMap<>(c.length * 2);
+                for (int i : c) {
+                    m.put(doc.text(doc.name(i)), i);
+                }
+                index = m;
+            }
+            Integer i = index.get(key);
+            return i == null ? -1 : i;
+        }
+        for (int k = c.length - 1; k >= 0; k--) {
+            if (doc.text(doc.name(c[k])).equals(key)) {
+                return c[k];
+            }
+        }
+        return -1;
     }
 
     public boolean has(String key) {
-        return members.containsKey(key);
+        return member(key) >= 0;
     }
 
     /** The member, or null when absent. */
     public JsonValue get(String key) {
-        return members.get(key);
+        int i = member(key);
+        return i < 0 ? null : new JsonValue(doc, i);
     }
 
     /** The member if present and not JSON null, else null. */
     public JsonValue opt(String key) {
-        JsonValue v = members.get(key);
-        return v == null || v.isNull() ? null : v;
+        int i = member(key);
+        return i < 0 || doc.type(i) == JsonDocument.NULL ? null : new JsonValue(doc, i);
     }
 
     public Set<String> keys() {
-        return members.keySet();
+        return members().keySet();
     }
 
+    /** The members in file order (a duplicated key keeps its first place and its last value). */
     public Map<String, JsonValue> members() {
+        if (members == null) {
+            if (!isObject()) {
+                members = Map.of();
+            } else {
+                Map<String, JsonValue> m = new LinkedHashMap<>();
+                for (int i : children()) {
+                    m.put(doc.text(doc.name(i)), new JsonValue(doc, i));
+                }
+                members = Collections.unmodifiableMap(m);
+            }
+        }
         return members;
     }
 
+    /** The items of an array (empty for anything else). */
     public List<JsonValue> items() {
-        return items;
+        if (!isArray()) {
+            return List.of();
+        }
+        return new Items(children());
+    }
+
+    /** The items of an array, each made when it is read. */
+    private final class Items extends AbstractList<JsonValue> implements RandomAccess {
+        private final int[] rows;
+
+        Items(int[] rows) {
+            this.rows = rows;
+        }
+
+        @Override
+        public JsonValue get(int i) {
+            return new JsonValue(doc, rows[i]);
+        }
+
+        @Override
+        public int size() {
+            return rows.length;
+        }
     }
 
     public int size() {
-        return type == Type.ARRAY ? items.size() : members.size();
+        return isArray() ? children().length : members().size();
     }
 
     /** The string value, or the literal text of a number or boolean; null for others. */
     public String asText() {
-        return switch (type) {
-            case STRING, NUMBER -> text;
-            case BOOLEAN -> Boolean.toString(bool);
+        return switch (doc.type(at)) {
+            case JsonDocument.STRING, JsonDocument.NUMBER -> doc.text(doc.payload(at));
+            case JsonDocument.BOOLEAN -> Boolean.toString(doc.payload(at) != 0);
             default -> null;
         };
     }
@@ -196,12 +272,13 @@ public final class JsonValue {
      * NaN when the value is not a number.
      */
     public double asDouble() {
-        if (type == Type.NUMBER) {
-            return number;
+        byte t = doc.type(at);
+        if (t == JsonDocument.NUMBER) {
+            return doc.number(doc.payload(at));
         }
-        if (type == Type.STRING) {
+        if (t == JsonDocument.STRING) {
             try {
-                return Double.parseDouble(text.trim());
+                return Double.parseDouble(doc.text(doc.payload(at)).trim());
             } catch (NumberFormatException e) {
                 return Double.NaN;
             }
@@ -210,7 +287,11 @@ public final class JsonValue {
     }
 
     public boolean asBoolean() {
-        return type == Type.BOOLEAN ? bool : "true".equalsIgnoreCase(text);
+        byte t = doc.type(at);
+        if (t == JsonDocument.BOOLEAN) {
+            return doc.payload(at) != 0;
+        }
+        return t == JsonDocument.STRING && "true".equalsIgnoreCase(doc.text(doc.payload(at)));
     }
 
     /** Member as text, or null when missing or null. */
@@ -226,7 +307,7 @@ public final class JsonValue {
             return dflt;
         }
         double d = v.asDouble();
-        return Double.isNaN(d) && !"NaN".equals(v.text) ? dflt : d;
+        return Double.isNaN(d) && !"NaN".equals(v.asText()) ? dflt : d;
     }
 
     /** Member as a long, or {@code dflt}. */
@@ -252,9 +333,10 @@ public final class JsonValue {
         if (!v.isArray()) {
             return null;
         }
-        int[] out = new int[v.items.size()];
+        int[] rows = v.children();
+        int[] out = new int[rows.length];
         for (int i = 0; i < out.length; i++) {
-            double d = v.items.get(i).asDouble();
+            double d = new JsonValue(doc, rows[i]).asDouble();
             out[i] = Double.isNaN(d) ? -1 : (int) d;
         }
         return out;
@@ -262,6 +344,6 @@ public final class JsonValue {
 
     @Override
     public String toString() {
-        return type + "@" + line + ":" + column + " " + pointer;
+        return type() + "@" + line() + ":" + column() + " " + pointer();
     }
 }

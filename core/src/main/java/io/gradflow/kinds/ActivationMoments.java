@@ -191,8 +191,11 @@ public final class ActivationMoments {
         }
         double s = Math.sqrt(q);
         double z = m / s;
-        double pos = m * Gaussian.cdf(z) + s * Gaussian.pdf(z);
-        double neg = m * Gaussian.cdf(-z) - s * Gaussian.pdf(z);
+        // Phi(z) and Phi(-z) from one erfc: erfc(-x) is 2 - erfc(x), so both are what two calls give
+        double[] both = Gaussian.cdfBothSides(z);
+        double density = Gaussian.pdf(z);
+        double pos = m * both[0] + s * density;
+        double neg = m * both[1] - s * density;
         return pos + alpha * neg;
     }
 

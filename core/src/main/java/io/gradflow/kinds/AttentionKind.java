@@ -47,4 +47,12 @@ public final class AttentionKind extends WeightedKind {
         return Dl4jPart.unsupported(null, "SelfAttentionLayer", "LearnedSelfAttentionLayer", "RecurrentAttentionLayer",
                 "AttentionVertex");
     }
+
+    @Override
+    public double parameters(Node n, TensorShape in, TensorShape out) {
+        // query, key, value and output projections
+        double i = Parameters.in(n, in);
+        double o = Parameters.out(n);
+        return 4 * (i * o + Parameters.bias(n, o));
+    }
 }

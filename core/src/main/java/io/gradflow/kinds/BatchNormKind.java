@@ -215,4 +215,10 @@ public final class BatchNormKind implements Kind {
             }
         };
     }
+
+    @Override
+    public double parameters(Node n, TensorShape in, TensorShape out) {
+        // scale, shift and the running mean and variance (DL4J keeps all four among the parameters)
+        return 4.0 * Math.max(out.size(), 0);
+    }
 }

@@ -53,4 +53,11 @@ public final class BidirectionalKind implements Kind {
     public Dl4jPart dl4j() {
         return Dl4jPart.unsupported(null, "Bidirectional");
     }
+
+    @Override
+    public double parameters(Node n, TensorShape in, TensorShape out) {
+        // two copies of the wrapped layer, one per direction
+        Node w = n.wrapped() == null ? n : n.wrapped();
+        return w == n ? 0 : 2 * Kinds.of(w.kind()).parameters(w, in, out);
+    }
 }

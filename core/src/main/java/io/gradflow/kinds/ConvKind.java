@@ -76,4 +76,9 @@ public final class ConvKind extends WeightedKind {
             }
         };
     }
+
+    @Override
+    public double parameters(Node n, TensorShape in, TensorShape out) {
+        return Parameters.kernel(n, Parameters.in(n, in), Parameters.out(n));
+    }
 }

@@ -43,4 +43,9 @@ public final class DeconvKind extends WeightedKind {
     public Dl4jPart dl4j() {
         return Dl4jPart.unsupported(null, "Deconvolution2D", "Deconvolution3D");
     }
+
+    @Override
+    public double parameters(Node n, TensorShape in, TensorShape out) {
+        return Parameters.kernel(n, Parameters.in(n, in), Parameters.out(n));
+    }
 }

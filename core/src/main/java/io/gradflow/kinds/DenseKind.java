@@ -87,7 +87,8 @@ public final class DenseKind extends WeightedKind {
 
         @Override
         public long work(Node n, SimGraph g, int batch) {
-            return 3L * g.width(n.inputs().get(0)) * n.nOut() * batch;
+            // in doubles: widths of 10^9 would overflow a long, and the caller only compares with a budget
+            return (long) Math.min(3.0 * g.width(n.inputs().get(0)) * n.nOut() * batch, Long.MAX_VALUE);
         }
 
         @Override
@@ -131,5 +132,10 @@ public final class DenseKind extends WeightedKind {
                 return new Dl4jConfig.Layer(Dl4jJson.sorted(o), Dl4jLayout.FF);
             }
         };
+    }
+
+    @Override
+    public double parameters(Node n, TensorShape in, TensorShape out) {
+        return Parameters.dense(n, in);
     }
 }

@@ -48,4 +48,11 @@ public final class DepthwiseConvKind extends WeightedKind {
     public Dl4jPart dl4j() {
         return Dl4jPart.unsupported(null, "DepthwiseConvolution2D");
     }
+
+    @Override
+    public double parameters(Node n, TensorShape in, TensorShape out) {
+        // one kernel per input channel and multiplier, a bias per output channel
+        double channels = Parameters.in(n, in) * Math.max(n.depthMultiplier(), 1);
+        return n.kernelArea() * channels + Parameters.bias(n, channels);
+    }
 }

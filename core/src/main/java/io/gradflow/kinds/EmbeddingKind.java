@@ -55,4 +55,9 @@ public final class EmbeddingKind implements Kind {
     public Dl4jPart dl4j() {
         return Dl4jPart.unsupported(null, "EmbeddingLayer", "EmbeddingSequenceLayer");
     }
+
+    @Override
+    public double parameters(Node n, TensorShape in, TensorShape out) {
+        return Math.max(n.nIn(), 0) * Parameters.out(n) + Parameters.bias(n, Parameters.out(n));
+    }
 }

@@ -155,27 +155,16 @@ public record Fans(double initIn, double initOut, double legacyShape, double con
         if (out <= 0) {
             return null;
         }
-        double[][] m = new double[k][k];
-        boolean[] inside = new boolean[k];
-        for (long o = 0; o < out; o++) {
-            long start = o * stride - before;
-            for (int j = 0; j < k; j++) {
-                long idx = start + (long) j * dilation;
-                inside[j] = idx >= 0 && idx < size;
-            }
-            for (int i = 0; i < k; i++) {
-                if (inside[i]) {
-                    for (int j = 0; j < k; j++) {
-                        if (inside[j]) {
-                            m[i][j]++;
-                        }
-                    }
-                }
-            }
+        // taps i and j are both inside over the overlap of their runs of output positions
+        long[][] runs = new long[k][];
+        for (int j = 0; j < k; j++) {
+            runs[j] = insideRun(size, stride, dilation, before, out, j);
         }
+        double[][] m = new double[k][k];
         for (int i = 0; i < k; i++) {
             for (int j = 0; j < k; j++) {
-                m[i][j] /= out;
+                long both = Math.min(runs[i][1], runs[j][1]) - Math.max(runs[i][0], runs[j][0]) + 1;
+                m[i][j] = (double) Math.max(both, 0) / out;
             }
         }
         return m;
@@ -238,17 +227,23 @@ public record Fans(double initIn, double initOut, double legacyShape, double con
         if (out <= 0) {
             return k;
         }
+        // each tap is inside over one run of output positions: count the runs, not the positions
+        // (a padding of 10^9 has 10^9 of them)
         long inside = 0;
-        for (long o = 0; o < out; o++) {
-            long start = o * stride - before;
-            for (int j = 0; j < k; j++) {
-                long idx = start + (long) j * dilation;
-                if (idx >= 0 && idx < size) {
-                    inside++;
-                }
-            }
+        for (int j = 0; j < k; j++) {
+            long[] r = insideRun(size, stride, dilation, before, out, j);
+            inside += Math.max(0, r[1] - r[0] + 1);
         }
         return (double) inside / out;
+    }
+
+    /** The output positions o in [0, out) where tap {@code j} falls inside the input: {first, last}. */
+    private static long[] insideRun(long size, int stride, int dilation, long before, long out, int j) {
+        long shift = before - (long) j * dilation;
+        // 0 <= o * stride - shift < size
+        long lo = Math.max(-Math.floorDiv(-shift, stride), 0);
+        long hi = Math.min(Math.floorDiv(size - 1 + shift, stride), out - 1);
+        return new long[] {lo, hi};
     }
 
     /** The pointwise half of a separable convolution. */

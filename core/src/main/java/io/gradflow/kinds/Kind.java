@@ -79,6 +79,17 @@ public interface Kind {
         return Double.NaN;
     }
 
+    // ------------------------------------------------------------------ memory
+
+    /**
+     * The node's trainable numbers (weights, biases, normalisation scales and running statistics,
+     * as Deeplearning4j counts them), given the shapes arriving and leaving; 0 for kinds with none.
+     * In a double: widths of 10^9 multiply past a long.
+     */
+    default double parameters(Node n, TensorShape in, TensorShape out) {
+        return 0;
+    }
+
     // ------------------------------------------------------------------ the other parts
 
     /** The kind's part in the finite-width simulation, or {@link Simulation#unsupported} with why. */

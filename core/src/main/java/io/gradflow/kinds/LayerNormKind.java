@@ -50,4 +50,9 @@ public final class LayerNormKind implements Kind {
         return Dl4jPart.unsupported(Dl4jContext.TARGET + " has no stand-alone layer normalisation; normalise "
                 + "inside the layer before it instead (`dense N layernorm`, DL4J's hasLayerNorm)", "L2NormalizeVertex");
     }
+
+    @Override
+    public double parameters(Node n, TensorShape in, TensorShape out) {
+        return 2.0 * Math.max(out.size(), 0);
+    }
 }

@@ -42,4 +42,12 @@ public final class LocallyConnectedKind extends WeightedKind {
     public Dl4jPart dl4j() {
         return Dl4jPart.unsupported(null, "LocallyConnected1D", "LocallyConnected2D");
     }
+
+    @Override
+    public double parameters(Node n, TensorShape in, TensorShape out) {
+        // a kernel of its own at every output position
+        double positions = Math.max(out.positions(), 1);
+        return positions * n.kernelArea() * Parameters.in(n, in) * Parameters.out(n)
+                + Parameters.bias(n, positions * Parameters.out(n));
+    }
 }

@@ -214,4 +214,9 @@ public final class OutputKind extends WeightedKind {
             }
         };
     }
+
+    @Override
+    public double parameters(Node n, TensorShape in, TensorShape out) {
+        return Parameters.dense(n, in);
+    }
 }

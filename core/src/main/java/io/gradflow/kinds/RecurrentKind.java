@@ -97,4 +97,16 @@ public final class RecurrentKind implements Kind {
             }
         };
     }
+
+    @Override
+    public double parameters(Node n, TensorShape in, TensorShape out) {
+        // per gate: input weights, recurrent weights, a bias
+        int gates = switch (tag) {
+            case LSTM -> 4;
+            case GRU -> 3;
+            default -> 1;
+        };
+        double o = Parameters.out(n);
+        return gates * (Parameters.in(n, in) * o + o * o + o);
+    }
 }

@@ -68,4 +68,11 @@ public final class SeparableConvKind implements Kind {
     public Dl4jPart dl4j() {
         return Dl4jPart.unsupported(null, "SeparableConvolution2D");
     }
+
+    @Override
+    public double parameters(Node n, TensorShape in, TensorShape out) {
+        // the depthwise kernels, then the pointwise 1x1 matrix and its bias
+        double mid = Parameters.in(n, in) * Math.max(n.depthMultiplier(), 1);
+        return n.kernelArea() * mid + mid * Parameters.out(n) + Parameters.bias(n, Parameters.out(n));
+    }
 }

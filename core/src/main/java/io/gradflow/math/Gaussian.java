@@ -42,6 +42,21 @@ public final class Gaussian {
         return 0.5 * erfc(-x / SQRT2);
     }
 
+    /**
+     * {Phi(x), Phi(-x)} with one evaluation of erfc: the same numbers, bit for bit, as two calls
+     * of {@link #cdf}, since erfc of a negative argument is 2 minus erfc of its magnitude.
+     */
+    public static double[] cdfBothSides(double x) {
+        double t = -x / SQRT2;
+        if (t < 0) {
+            double e = erfc(-t);
+            return new double[] {0.5 * (2 - e), 0.5 * e};
+        }
+        double e = erfc(t);
+        double other = -t < 0 ? 0.5 * (2 - e) : 0.5 * erfc(-t);
+        return new double[] {0.5 * e, other};
+    }
+
     /** Complementary error function: series near 0, continued fraction in the tails. */
     public static double erfc(double x) {
         if (x < 0) {

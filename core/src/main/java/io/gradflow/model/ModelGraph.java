@@ -25,6 +25,7 @@ public final class ModelGraph {
     private final String name;
     private final List<Node> nodes;
     private final Map<String, Node> byName;
+    private final Map<String, Integer> positions;
     private final Map<String, List<String>> consumers;
     private final List<String> outputs;
     private final Map<String, TensorShape> shapes;
@@ -47,15 +48,19 @@ public final class ModelGraph {
         this.suppressions = List.copyOf(suppressions);
         this.assumptions = List.copyOf(assumptions);
         Map<String, Node> index = new HashMap<>();
+        Map<String, Integer> at = new HashMap<>();
         Map<String, List<String>> users = new HashMap<>();
-        for (Node n : this.nodes) {
+        for (int i = 0; i < this.nodes.size(); i++) {
+            Node n = this.nodes.get(i);
             index.put(n.name(), n);
+            at.putIfAbsent(n.name(), i);
             users.putIfAbsent(n.name(), new ArrayList<>());
             for (String in : n.inputs()) {
                 users.computeIfAbsent(in, k -> new ArrayList<>()).add(n.name());
             }
         }
         this.byName = index;
+        this.positions = at;
         this.consumers = users;
     }
 
@@ -68,20 +73,7 @@ public final class ModelGraph {
     public static ModelGraph of(String source, Format format, String name, List<Node> nodes,
                                 List<String> outputs, Map<String, TensorShape> shapes,
                                 Map<String, String> meta) throws GraphException {
-        Map<String, Node> index = new LinkedHashMap<>();
-        for (Node n : nodes) {
-            if (index.put(n.name(), n) != null) {
-                throw new GraphException("duplicate layer name '" + n.name() + "'", n.pos());
-            }
-        }
-        for (Node n : nodes) {
-            for (String in : n.inputs()) {
-                if (!index.containsKey(in)) {
-                    throw new GraphException("layer '" + n.name() + "' takes input from '" + in
-                            + "', which is not defined", n.pos());
-                }
-            }
-        }
+        Map<String, Node> index = index(nodes);
         List<Node> sorted = topologicalOrder(nodes, index);
         List<String> outs = outputs;
         if (outs == null || outs.isEmpty()) {
@@ -106,6 +98,32 @@ public final class ModelGraph {
         }
         return new ModelGraph(source, format, name, sorted, outs, shapes == null ? Map.of() : shapes,
                 meta == null ? Map.of() : meta, List.of(), List.of(), null);
+    }
+
+    /**
+     * Checks what {@link #of} checks (unique names, every input a layer, no cycle) without
+     * building the graph: readers call it before they walk their nodes themselves.
+     */
+    public static void checkWiring(List<Node> nodes) throws GraphException {
+        topologicalOrder(nodes, index(nodes));
+    }
+
+    private static Map<String, Node> index(List<Node> nodes) throws GraphException {
+        Map<String, Node> index = new LinkedHashMap<>();
+        for (Node n : nodes) {
+            if (index.put(n.name(), n) != null) {
+                throw new GraphException("duplicate layer name '" + n.name() + "'", n.pos());
+            }
+        }
+        for (Node n : nodes) {
+            for (String in : n.inputs()) {
+                if (!index.containsKey(in)) {
+                    throw new GraphException("layer '" + n.name() + "' takes input from '" + in
+                            + "', which is not defined", n.pos());
+                }
+            }
+        }
+        return index;
     }
 
     private static List<Node> topologicalOrder(List<Node> nodes, Map<String, Node> index)
@@ -143,13 +161,40 @@ public final class ModelGraph {
             }
         }
         if (out.size() != nodes.size()) {
-            for (Node n : nodes) {
-                if (pending.get(n.name()) > 0) {
-                    throw new GraphException("the graph has a cycle through layer '" + n.name() + "'", n.pos());
-                }
-            }
+            Node on = onCycle(nodes, index, pending);
+            throw new GraphException("the graph has a cycle through layer '" + on.name() + "'"
+                    + (on.inputs().contains(on.name()) ? " (it takes its own output as input)" : ""), on.pos());
         }
         return out;
+    }
+
+    /**
+     * A node on a cycle, for the error: what the sort left over is the cycles and what lies after
+     * them, so walking back along inputs that were left over ends on one.
+     */
+    private static Node onCycle(List<Node> nodes, Map<String, Node> index, Map<String, Integer> pending) {
+        Node cur = null;
+        for (Node n : nodes) {
+            if (pending.get(n.name()) > 0) {
+                cur = n;
+                break;
+            }
+        }
+        Set<String> seen = new HashSet<>();
+        while (seen.add(cur.name())) {
+            Node back = null;
+            for (String in : cur.inputs()) {
+                if (pending.get(in) > 0) {
+                    back = index.get(in);
+                    break;
+                }
+            }
+            if (back == null) {
+                break;
+            }
+            cur = back;
+        }
+        return cur;
     }
 
     /** A copy with other nodes (same order constraints) and shapes; used by inference passes. */
@@ -225,6 +270,12 @@ public final class ModelGraph {
 
     public Node node(String nodeName) {
         return byName.get(nodeName);
+    }
+
+    /** The node's place in {@link #nodes()}, or -1: per-node lists that follow that order are read by it. */
+    public int indexOf(String nodeName) {
+        Integer i = positions.get(nodeName);
+        return i == null ? -1 : i;
     }
 
     /** Names of the nodes that read this node's output. */

@@ -79,7 +79,9 @@ public final class CheckstyleReporter implements Reporter {
      * Text XML 1.0 can hold: the writer escapes markup but not characters XML forbids outright
      * (control characters in a file name), and newlines in attributes would be read back as spaces.
      */
-    static String xml(String s) {
+    static String xml(String text) {
+        // control characters shown as escapes first, as in every format; what XML still forbids after
+        String s = Printable.text(text);
         StringBuilder b = new StringBuilder(s.length());
         s.codePoints().forEach(c -> {
             if (c == '\n' || c == '\r' || c == '\t') {

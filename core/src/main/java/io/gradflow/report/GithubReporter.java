@@ -142,9 +142,12 @@ public final class GithubReporter implements Reporter {
         return b.toString();
     }
 
-    /** A command's message: %, CR and LF are escaped (the runner's escapeData). */
+    /**
+     * A command's message: %, CR and LF are escaped (the runner's escapeData), and every other
+     * control character is made visible: the runner prints the message raw to the job's log.
+     */
     static String data(String s) {
-        return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A");
+        return Printable.text(s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"));
     }
 
     /** A property value: also ':' and ',', which separate properties (the runner's escapeProperty). */

@@ -57,7 +57,7 @@ public final class SarifReporter implements Reporter {
 
     @Override
     public void write(LintReport report, PrintWriter out) {
-        out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(toJson(report)));
+        out.println(Printable.json(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(toJson(report))));
     }
 
     public JsonObject toJson(LintReport report) {
@@ -216,7 +216,8 @@ public final class SarifReporter implements Reporter {
         String rel = Locations.relative(source, base);
         JsonObject artifact = new JsonObject();
         if (Locations.isAbsolute(rel)) {
-            artifact.addProperty("uri", Path.of(rel).toUri().toASCIIString());
+            // by the name's characters, not Path.toUri: under LANG=C a non-ASCII name is no Path
+            artifact.addProperty("uri", "file://" + encode(rel));
         } else {
             artifact.addProperty("uri", encode(rel));
             artifact.addProperty("uriBaseId", SRCROOT);

@@ -2,6 +2,7 @@ package io.gradflow.report;
 
 import io.gradflow.analysis.GradientAnalysis;
 import io.gradflow.analysis.LayerProfile;
+import io.gradflow.analysis.MemoryEstimate;
 import io.gradflow.analysis.NumericRange;
 import io.gradflow.analysis.Verdict;
 import io.gradflow.model.LayerKind;
@@ -50,13 +51,14 @@ public final class TextReporter implements Reporter {
 
     /** An unreadable input's line. */
     String line(InputError e) {
-        return location(e.source(), e.line(), e.column(), null, e.pointer()) + sev(Severity.ERROR) + ": " + e.message();
+        return location(e.source(), e.line(), e.column(), null, e.pointer()) + sev(Severity.ERROR) + ": "
+                + Printable.text(e.message());
     }
 
     /** A finding's line with the given message. */
     String line(Finding f, String message) {
-        return location(f.source(), f.line(), f.column(), f.layer(), f.pointer()) + sev(f.severity()) + ": " + message
-                + " " + paint(DIM, "[" + f.rule() + "]");
+        return location(f.source(), f.line(), f.column(), f.layer(), f.pointer()) + sev(f.severity()) + ": "
+                + Printable.text(message) + " " + paint(DIM, "[" + f.rule() + "]");
     }
 
     @Override
@@ -68,12 +70,13 @@ public final class TextReporter implements Reporter {
             for (Finding f : m.findings()) {
                 out.println(line(f, f.message()));
                 if (fixes && f.fix() != null) {
-                    out.println("    fix: " + f.fix());
+                    out.println("    fix: " + Printable.text(f.fix()));
                 }
                 for (Finding.Related r : f.related()) {
-                    out.println("  " + paint(DIM, "note:") + " " + r.message() + " " + paint(DIM, "[" + r.rule() + "]"));
+                    out.println("  " + paint(DIM, "note:") + " " + Printable.text(r.message()) + " "
+                            + paint(DIM, "[" + r.rule() + "]"));
                     if (fixes && r.fix() != null) {
-                        out.println("    fix: " + r.fix());
+                        out.println("    fix: " + Printable.text(r.fix()));
                     }
                 }
             }
@@ -87,13 +90,13 @@ public final class TextReporter implements Reporter {
     }
 
     private String location(String source, int line, int column, String layer, String pointer) {
-        StringBuilder b = new StringBuilder(paint(BOLD, source));
+        StringBuilder b = new StringBuilder(paint(BOLD, Printable.text(source)));
         if (line > 0) {
             b.append(':').append(line).append(':').append(Math.max(column, 1)).append(": ");
         } else if (layer != null) {
-            b.append(": layer '").append(layer).append("': ");
+            b.append(": layer '").append(Printable.text(layer)).append("': ");
         } else if (pointer != null && !pointer.isEmpty()) {
-            b.append(": ").append(pointer).append(": ");
+            b.append(": ").append(Printable.text(pointer)).append(": ");
         } else {
             b.append(": ");
         }
@@ -116,7 +119,7 @@ public final class TextReporter implements Reporter {
     private void profile(ModelResult m, PrintWriter out) {
         GradientAnalysis a = m.analysis();
         out.printf(Locale.ROOT, "%s: verdict %s (%s%s)%n",
-                m.model().source(), a.verdict().id(), Figures.reason(a),
+                Printable.text(m.model().source()), a.verdict().id(), Printable.text(Figures.reason(a)),
                 GradientAnalysis.FINITE_WIDTH.equals(a.method())
                         ? "; finite-width model: the median of networks simulated at these widths" : "");
         // the bars span the model's own range of gradient RMS, in decades (log space: a gradient
@@ -130,13 +133,19 @@ public final class TextReporter implements Reporter {
             }
         }
         boolean drawn = bars && Double.isFinite(lo);
+        MemoryEstimate mem = MemoryEstimate.of(m.model());
+        out.printf(Locale.ROOT, "  memory: %s parameters (%s as %s), %s%s values per example in the layers' outputs%n",
+                MemoryEstimate.count(mem.parameters()), MemoryEstimate.bytes(mem.parameters() * mem.bytesPerValue()),
+                mem.bytesPerValue() == 8 ? "double" : mem.bytesPerValue() == 2 ? "half" : "float",
+                mem.complete() ? "" : "at least ", MemoryEstimate.count(mem.activationsPerExample()));
         out.printf(Locale.ROOT, "  %-24s %6s  %-14s %10s %10s %10s %7s%s%n", "layer", "line", "kind", "act.rms",
                 "grad.rms", "wgrad.rms", "gain", drawn ? "  grad" : "");
         for (LayerProfile p : a.layers()) {
             if (p.node().kind() == LayerKind.INPUT) {
                 continue;
             }
-            String name = p.name().length() > 24 ? p.name().substring(0, 23) + "~" : p.name();
+            String full = Printable.text(p.name());
+            String name = full.length() > 24 ? full.substring(0, 23) + "~" : full;
             String act = p.logs().range() == NumericRange.Direction.OVERFLOW ? "overflow"
                     : Figures.rms(p.logActivation());
             out.printf(Locale.ROOT, "  %-24s %6s  %-14s %10s %10s %10s %7s%s%s%n", name,
@@ -152,7 +161,7 @@ public final class TextReporter implements Reporter {
                     BARS.charAt(BARS.length() - 1), Math.ceil(hi));
         }
         for (String s : a.assumptions()) {
-            out.println("  assumed: " + s);
+            out.println("  assumed: " + Printable.text(s));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.gradflow.rules;
 
 import io.gradflow.analysis.GradientAnalysis;
+import io.gradflow.model.Interrupts;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Suppression;
 import io.gradflow.rules.configuration.UnusedSuppression;
@@ -135,6 +136,7 @@ public final class RuleEngine {
         if (!config.enabled(info.id())) {
             return false;
         }
+        Interrupts.check();
         boolean cause = false;
         for (Finding f : r.check(ctx)) {
             Finding effective = config.severityOverridden(info.id()) ? f.withSeverity(config.severity(info)) : f;

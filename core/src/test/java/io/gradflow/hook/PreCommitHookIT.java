@@ -103,9 +103,11 @@ class PreCommitHookIT {
     private static Result preCommit(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("pre-commit"));
         cmd.addAll(List.of(args));
-        // the clone builds with the launcher: offline from the ~/.m2 this build filled
+        // the clone builds with the launcher: offline from the ~/.m2 this build filled; no start-up
+        // archive, whose background training could still be writing in tmp when JUnit deletes it
         return run(userRepo, Map.of("PRE_COMMIT_HOME", tmp.resolve("pre-commit-cache").toString(),
-                "GRADFLOW_MVN_OPTS", "-o", "PRE_COMMIT_COLOR", "never"), cmd.toArray(String[]::new));
+                "GRADFLOW_MVN_OPTS", "-o", "PRE_COMMIT_COLOR", "never", "GRADFLOW_ARCHIVE", "off"),
+                cmd.toArray(String[]::new));
     }
 
     /** A copy of a directory tree, hidden files included. */

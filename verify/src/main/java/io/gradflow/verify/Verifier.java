@@ -1,6 +1,7 @@
 package io.gradflow.verify;
 
 import io.gradflow.analysis.GradientAnalysis;
+import io.gradflow.analysis.MemoryEstimate;
 import io.gradflow.analysis.Verdict;
 import io.gradflow.engine.Pipeline;
 import io.gradflow.ingest.ReadException;
@@ -34,11 +35,18 @@ public final class Verifier {
      * @param timeBudget    seconds after which training stops (0: no limit)
      * @param reinitialise  ignore weights stored in the file
      * @param config        rule configuration
+     * @param maxMemory     bytes the network may need to train ({@link MemoryEstimate}); 0: what ND4J
+     *                      and the machine allow ({@link MemoryBudget#available})
      */
     public record Options(int steps, int batch, long seed, int probeBatches, double timeBudget, boolean reinitialise,
-                          RuleConfig config) {
+                          RuleConfig config, double maxMemory) {
 
         public static final Options DEFAULT = new Options(10, 32, 42, 4, 0, false, RuleConfig.DEFAULT);
+
+        public Options(int steps, int batch, long seed, int probeBatches, double timeBudget, boolean reinitialise,
+                       RuleConfig config) {
+            this(steps, batch, seed, probeBatches, timeBudget, reinitialise, config, 0);
+        }
     }
 
     private final Options opts;
@@ -58,6 +66,7 @@ public final class Verifier {
             progress.println("gradflow verify: " + display + ": layers gradflow cannot model ("
                     + String.join(", ", a.cuts()) + "); measuring anyway");
         }
+        MemoryBudget.check(g, opts.batch(), opts.maxMemory());
         long t0 = System.nanoTime();
         NetworkBuilder.Built built = NetworkBuilder.build(file, g, opts.seed(), opts.reinitialise());
         Dl4jNet net = Dl4jNet.of(built.network(), g);

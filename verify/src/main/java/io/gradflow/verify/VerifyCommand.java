@@ -54,6 +54,8 @@ public final class VerifyCommand implements Subcommand {
         Specs.value(spec, "K", "batches averaged per measurement (default: 4)", "--probe-batches");
         Specs.value(spec, "SECONDS", "stop training after this many seconds and say what was cut", "--time-budget");
         Specs.flag(spec, "initialise fresh weights even when the file has some", "--reinit");
+        Specs.value(spec, "SIZE", "refuse a network whose training needs more (512m, 8g; default: what ND4J\n"
+                + "  and the machine allow)", "--max-memory");
         Specs.choice(spec, "FORMAT", FORMATS, "text (default), json or html", "-f", "--format");
         Specs.choice(spec, "LEVEL", LintCommand.FAIL_ON,
                 "exit 1 when a finding reaches LEVEL (default: error)", "--fail-on");
@@ -74,6 +76,15 @@ public final class VerifyCommand implements Subcommand {
                     + Suggest.hint(format, FORMATS));
         }
         Severity threshold = LintCommand.failOn("verify", cl.value("--fail-on", "error"));
+        double maxMemory = 0;
+        if (cl.has("--max-memory")) {
+            try {
+                maxMemory = MemoryBudget.parse(cl.value("--max-memory"));
+            } catch (NumberFormatException e) {
+                throw new UsageException("verify: --max-memory must be a size such as 512m or 8g, not '"
+                        + cl.value("--max-memory") + "'");
+            }
+        }
         if (cl.has("--output")) {
             List<FileWalker.Input> inputs = new ArrayList<>();
             files.forEach(f -> inputs.add(new FileWalker.Input(Path.of(f), f, true)));
@@ -87,7 +98,7 @@ public final class VerifyCommand implements Subcommand {
                 RuleConfig config = configs.forFile(Path.of(f));
                 Verifier.Options o = new Verifier.Options(positive(cl, "steps", 10, 0), positive(cl, "batch", 32, 1),
                         longOpt(cl, "seed", 42), positive(cl, "probe-batches", 4, 1),
-                        cl.has("--time-budget") ? number(cl, "time-budget") : 0, cl.has("--reinit"), config);
+                        cl.has("--time-budget") ? number(cl, "time-budget") : 0, cl.has("--reinit"), config, maxMemory);
                 reports.add(new Verifier(o, io.err()).verify(Path.of(f), f));
             } catch (ReadException e) {
                 errors.add(new InputError(f, e.pos().line(), e.pos().column(), e.pos().pointer(), e.getMessage()));

@@ -1,6 +1,7 @@
 package io.gradflow.ingest.dl4j;
 
 import io.gradflow.ingest.Finish;
+import io.gradflow.ingest.Limits;
 import io.gradflow.ingest.ReadException;
 import io.gradflow.json.JsonValue;
 import io.gradflow.kinds.Kind;
@@ -9,6 +10,7 @@ import io.gradflow.model.Activation;
 import io.gradflow.model.Distribution;
 import io.gradflow.model.Format;
 import io.gradflow.model.GraphException;
+import io.gradflow.model.Interrupts;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
@@ -22,6 +24,7 @@ import io.gradflow.model.TensorShape;
 import io.gradflow.model.WeightInit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +46,7 @@ public final class Dl4jReader {
     private final Set<String> names = new HashSet<>();
     /** The inline suppressions the file writes, in file order. */
     private final List<Suppression> suppressions = new ArrayList<>();
+    private final Map<String, Integer> suffixes = new HashMap<>();
 
     private Dl4jReader(String source) {
         this.source = source;
@@ -89,14 +93,20 @@ public final class Dl4jReader {
         if (confs.size() == 0) {
             throw new ReadException("the configuration has no layers ('confs' is empty)", pos(confs));
         }
+        if (confs.size() >= Limits.MAX_LAYERS) {
+            throw new ReadException("the configuration has " + Limits.count(confs.size()) + " layers, over the limit "
+                    + "of " + Limits.count(Limits.MAX_LAYERS - 1), pos(confs));
+        }
         JsonValue pre = root.opt("inputPreProcessors");
         long tbptt = "TruncatedBPTT".equals(root.str("backpropType"))
-                ? root.integer("tbpttBackLength", -1) : -1;
+                ? Limits.size(root, "tbpttBackLength", 0, -1) : -1;
         names.add(INPUT_NAME);
         List<Node> nodes = new ArrayList<>();
         String prev = INPUT_NAME;
-        for (int i = 0; i < confs.size(); i++) {
-            JsonValue conf = confs.items().get(i);
+        List<JsonValue> items = confs.items();
+        for (int i = 0; i < items.size(); i++) {
+            Interrupts.check();
+            JsonValue conf = items.get(i);
             JsonValue holder = conf.isObject() ? conf.opt("layer") : null;
             if (holder == null) {
                 throw new ReadException("layer configuration " + i + " has no 'layer' member", pos(conf));
@@ -116,7 +126,7 @@ public final class Dl4jReader {
         Node first = nodes.get(0);
         Node input = Node.builder(INPUT_NAME, LayerKind.INPUT).type("input")
                 .nOut(first.core().nIn())
-                .outputShape(first.inputShape() != null ? first.inputShape() : inputShapeFor(List.of(first), nodes))
+                .outputShape(first.inputShape() != null ? first.inputShape() : inputShapeFor(List.of(first), users(nodes)))
                 .pos(new SourcePos(confs.keyLine(), confs.keyColumn(), "/confs"))
                 .build();
         nodes.add(0, input);
@@ -128,12 +138,20 @@ public final class Dl4jReader {
         if (!vertices.isObject()) {
             throw new ReadException("'vertices' must be an object of graph vertices", pos(vertices));
         }
+        if (vertices.size() == 0) {
+            throw new ReadException("the configuration has no layers ('vertices' is empty)", pos(vertices));
+        }
+        if (vertices.size() > Limits.MAX_LAYERS) {
+            throw new ReadException("the configuration has " + Limits.count(vertices.size()) + " vertices, over "
+                    + "the limit of " + Limits.count(Limits.MAX_LAYERS) + " layers", pos(vertices));
+        }
         JsonValue vertexInputs = root.opt("vertexInputs");
         List<String> inputs = strings(root.opt("networkInputs"));
         List<String> outputs = strings(root.opt("networkOutputs"));
         names.addAll(inputs);
         List<Node> nodes = new ArrayList<>();
         for (Map.Entry<String, JsonValue> e : vertices.members().entrySet()) {
+            Interrupts.check();
             String name = e.getKey();
             names.add(name);
             List<String> ins = vertexInputs == null ? List.of() : strings(vertexInputs.opt(name));
@@ -141,14 +159,22 @@ public final class Dl4jReader {
         }
         List<Node> all = new ArrayList<>();
         for (String in : inputs) {
-            List<Node> users = nodes.stream().filter(n -> n.inputs().contains(in)).toList();
-            all.add(Node.builder(in, LayerKind.INPUT).type("input")
-                    .nOut(users.isEmpty() ? -1 : users.get(0).core().nIn())
-                    .outputShape(inputShapeFor(users, nodes))
-                    .pos(pos(root.get("networkInputs")))
-                    .build());
+            all.add(Node.builder(in, LayerKind.INPUT).type("input").pos(pos(root.get("networkInputs"))).build());
         }
         all.addAll(nodes);
+        // the wiring is checked before anything walks it: a cycle or a dangling name is an error, not a loop
+        ModelGraph.checkWiring(all);
+        Map<String, List<Node>> users = new HashMap<>();
+        for (Node n : nodes) {
+            for (String i : n.inputs()) {
+                users.computeIfAbsent(i, k -> new ArrayList<>()).add(n);
+            }
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            List<Node> u = users.getOrDefault(inputs.get(i), List.of());
+            all.set(i, all.get(i).toBuilder().nOut(u.isEmpty() ? -1 : u.get(0).core().nIn())
+                    .outputShape(inputShapeFor(u, users)).build());
+        }
         return finish(root, all, outputs, "ComputationGraph");
     }
 
@@ -191,19 +217,28 @@ public final class Dl4jReader {
      * DL4J does not store a network's input type: work it out from the first layer that says what
      * it takes, looking through layers that pass the input on unchanged.
      */
-    private static TensorShape inputShapeFor(List<Node> users, List<Node> all) {
-        if (users.isEmpty()) {
-            return TensorShape.UNKNOWN;
-        }
-        Node u = users.get(0);
-        if (u.inputShape() == null && u.core().nIn() <= 0 && passThrough(u.kind())) {
-            List<Node> next = all.stream().filter(n -> n.inputs().contains(u.name())).toList();
-            TensorShape s = inputShapeFor(next, all);
-            if (u.kind() == LayerKind.SHAPE && s.kind() == TensorShape.Kind.CNN) {
-                return TensorShape.cnn(s.size(), unknownSpatial(s.dims()));
+    private static TensorShape inputShapeFor(List<Node> users, Map<String, List<Node>> consumers) {
+        // through layers that pass the input on: iterative, and the wiring has no cycles
+        boolean throughShape = false;
+        List<Node> at = users;
+        while (true) {
+            if (at.isEmpty()) {
+                return TensorShape.UNKNOWN;
             }
-            return s;
+            Node u = at.get(0);
+            if (u.inputShape() == null && u.core().nIn() <= 0 && passThrough(u.kind())) {
+                throughShape |= u.kind() == LayerKind.SHAPE;
+                at = consumers.getOrDefault(u.name(), List.of());
+                continue;
+            }
+            TensorShape s = declaredInput(u);
+            return throughShape && s.kind() == TensorShape.Kind.CNN ? TensorShape.cnn(s.size(), unknownSpatial(s.dims()))
+                    : s;
         }
+    }
+
+    /** What a layer says it takes, when it is the first to say. */
+    private static TensorShape declaredInput(Node u) {
         if (u.inputShape() != null) {
             return u.inputShape();
         }
@@ -215,6 +250,16 @@ public final class Dl4jReader {
             case SIMPLE_RNN, LSTM, GRU, BIDIRECTIONAL -> TensorShape.rnn(n, u.timeSteps());
             default -> n > 0 ? TensorShape.ff(n) : TensorShape.UNKNOWN;
         };
+    }
+
+    private static Map<String, List<Node>> users(List<Node> nodes) {
+        Map<String, List<Node>> users = new HashMap<>();
+        for (Node n : nodes) {
+            for (String i : n.inputs()) {
+                users.computeIfAbsent(i, k -> new ArrayList<>()).add(n);
+            }
+        }
+        return users;
     }
 
     private static boolean passThrough(LayerKind k) {
@@ -276,8 +321,8 @@ public final class Dl4jReader {
                     case SCALE -> simple(name, k, t, v).gamma(body.num("scaleFactor", 1.0))
                             .beta(body.num("shiftFactor", 0.0));
                     case LAYER_NORM -> simple(name, k, t, v);
-                    case ATTENTION -> simple(name, k, t, v).nIn(body.integer("nInQueries", -1))
-                            .nOut(body.integer("nOut", -1)).weightInit(weightInit(body));
+                    case ATTENTION -> simple(name, k, t, v).nIn(Limits.width(body, true, "nInQueries"))
+                            .nOut(Limits.width(body, true, "nOut")).weightInit(weightInit(body));
                     case SHAPE -> {
                         Node.Builder sb = simple(name, k, t, v)
                                 .shapeOp("LastTimeStepVertex".equals(t.cls) ? ShapeOp.LAST_TIME_STEP : ShapeOp.PASS);
@@ -362,11 +407,13 @@ public final class Dl4jReader {
         if (kind == null) {
             return opaque(name, cls, "layer class " + cls + " is not a DL4J layer gradflow knows"
                     + " (a custom layer?)", holder).pos(pos)
-                    .nIn(body.integer("nin", -1)).nOut(body.integer("nout", -1));
+                    .nIn(Limits.width(body, true, "nin")).nOut(Limits.width(body, true, "nout"));
         }
         Node.Builder b = Node.builder(name, kind).type(cls).pos(pos)
-                .nIn(body.integer("nin", body.integer("nIn", -1)))
-                .nOut(body.integer("nout", body.integer("nOut", -1)))
+                .nIn(Limits.width(body, true, "nin", "nIn"))
+                // a layer whose width is its own (dense, convolution, output...) must state it; others
+                // (dropout, loss layers) write 0 for "the input's"
+                .nOut(Limits.width(body, !ownsWidth(kind), "nout", "nOut"))
                 .dims(dimsOf(cls, kind))
                 .hasBias(body.bool("hasBias", kind.hasWeights()))
                 .biasInit(body.num("biasInit", 0.0))
@@ -383,10 +430,11 @@ public final class Dl4jReader {
         switch (kind) {
             case CONV, DECONV, DEPTHWISE_CONV, SEPARABLE_CONV, LOCALLY_CONNECTED, POOLING -> {
                 int d = dimsOf(cls, kind);
-                b.kernel(trim(body.ints("kernelSize"), d)).stride(trim(body.ints("stride"), d))
-                        .padding(trim(body.ints("padding"), d)).dilation(trim(body.ints("dilation"), d))
+                b.kernel(trim(Limits.window(body, "kernelSize"), d)).stride(trim(Limits.window(body, "stride"), d))
+                        .padding(trim(Limits.padding(body, "padding"), d))
+                        .dilation(trim(Limits.window(body, "dilation"), d))
                         .paddingMode(PaddingMode.parse(body.str("convolutionMode")))
-                        .depthMultiplier((int) body.integer("depthMultiplier", 1));
+                        .depthMultiplier(depthMultiplier(body));
                 if (kind == LayerKind.POOLING) {
                     b.pooling(pooling(body.str("poolingType")));
                 }
@@ -452,20 +500,34 @@ public final class Dl4jReader {
         return Arrays.copyOf(values, dims);
     }
 
-    private static void shapeParams(Node.Builder b, String cls, JsonValue body) {
+    private static void shapeParams(Node.Builder b, String cls, JsonValue body) throws ReadException {
         b.shapeOp(ShapeOp.PASS);
         if (cls.startsWith("ZeroPadding")) {
-            b.shapeOp(ShapeOp.ZERO_PADDING).padding(body.ints("padding"));
+            b.shapeOp(ShapeOp.ZERO_PADDING).padding(Limits.padding(body, "padding"));
         } else if (cls.startsWith("Cropping")) {
-            b.shapeOp(ShapeOp.CROPPING).padding(body.ints("cropping"));
+            b.shapeOp(ShapeOp.CROPPING).padding(Limits.padding(body, "cropping"));
         } else if (cls.startsWith("Upsampling")) {
-            b.shapeOp(ShapeOp.UPSAMPLING).kernel(body.ints("size"));
+            b.shapeOp(ShapeOp.UPSAMPLING).kernel(Limits.window(body, "size"));
         } else if (cls.equals("SpaceToDepthLayer") || cls.equals("SpaceToBatchLayer")) {
-            int[] block = body.ints("blockSize");
-            b.kernel(block == null ? body.ints("blocks") : block);
+            int[] block = Limits.window(body, "blockSize");
+            b.kernel(block == null ? Limits.window(body, "blocks") : block);
         } else if (cls.equals("RepeatVector")) {
-            b.shapeOp(ShapeOp.REPEAT_VECTOR).timeSteps(body.integer("n", -1));
+            b.shapeOp(ShapeOp.REPEAT_VECTOR).timeSteps(Limits.size(body, "n", 0, -1));
         }
+    }
+
+    private static int depthMultiplier(JsonValue body) throws ReadException {
+        JsonValue v = body.opt("depthMultiplier");
+        return v == null ? 1 : (int) Limits.whole(v, "depthMultiplier", 1, Limits.MAX_WINDOW);
+    }
+
+    /** Kinds whose output width is the layer's own parameter, which DL4J refuses to build without. */
+    private static boolean ownsWidth(LayerKind kind) {
+        return switch (kind) {
+            case DENSE, CONV, DECONV, SEPARABLE_CONV, LOCALLY_CONNECTED, EMBEDDING, SIMPLE_RNN, LSTM, GRU,
+                 OUTPUT -> true;
+            default -> false;
+        };
     }
 
     private static Node.Pooling pooling(String s) {
@@ -615,18 +677,18 @@ public final class Dl4jReader {
     }
 
     /** The shape a preprocessor declares (the side of it that knows the spatial sizes). */
-    private static TensorShape preprocessorShape(JsonValue pp) {
+    private static TensorShape preprocessorShape(JsonValue pp) throws ReadException {
         Typed t = typed(pp);
         if (t == null) {
             return null;
         }
         JsonValue p = t.body;
-        long h = p.integer("inputHeight", -1);
-        long w = p.integer("inputWidth", -1);
-        long c = p.integer("numChannels", -1);
+        long h = Limits.size(p, "inputHeight", 0, -1);
+        long w = Limits.size(p, "inputWidth", 0, -1);
+        long c = Limits.width(p, "numChannels", true);
         String n = t.cls.toLowerCase(Locale.ROOT);
         if (n.contains("cnn3d")) {
-            return TensorShape.cnn(c, p.integer("inputDepth", -1), h, w);
+            return TensorShape.cnn(c, Limits.size(p, "inputDepth", 0, -1), h, w);
         }
         if (n.contains("cnn") && (h > 0 || w > 0)) {
             return TensorShape.cnn(c, h, w);
@@ -634,7 +696,7 @@ public final class Dl4jReader {
         return null;
     }
 
-    private static TensorShape preprocessorOutput(JsonValue pp) {
+    private static TensorShape preprocessorOutput(JsonValue pp) throws ReadException {
         Typed t = typed(pp);
         if (t == null) {
             return null;
@@ -688,10 +750,12 @@ public final class Dl4jReader {
 
     private String uniqueName(String name) {
         String n = name;
-        int i = 2;
+        // where the last search for this name stopped: a thousand layers called "dense" stay linear
+        int i = suffixes.getOrDefault(name, 2);
         while (!names.add(n)) {
             n = name + "_" + i++;
         }
+        suffixes.put(name, i);
         return n;
     }
 

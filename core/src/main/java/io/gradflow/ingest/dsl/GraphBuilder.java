@@ -1,6 +1,7 @@
 package io.gradflow.ingest.dsl;
 
 import io.gradflow.ingest.Finish;
+import io.gradflow.ingest.Limits;
 import io.gradflow.ingest.ReadException.Problem;
 import io.gradflow.ingest.ReadException;
 import io.gradflow.ingest.dsl.GradflowDslParser.ActivationLayerContext;
@@ -43,6 +44,7 @@ import io.gradflow.ingest.dsl.GradflowDslParser.UpdaterOptContext;
 import io.gradflow.model.Activation;
 import io.gradflow.model.Format;
 import io.gradflow.model.GraphException;
+import io.gradflow.model.Interrupts;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
@@ -75,9 +77,9 @@ import org.antlr.v4.runtime.tree.ParseTree;
 final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
 
     /** Largest repeat count: beyond it a design is more likely a typo than a network. */
-    static final int MAX_REPEAT = 1000;
+    static final int MAX_REPEAT = Limits.MAX_REPEAT;
     /** Largest model after expansion, so that nested repeats cannot exhaust memory. */
-    static final int MAX_LAYERS = 100_000;
+    static final int MAX_LAYERS = Limits.MAX_LAYERS;
     /** Name of the network's input node. */
     static final String INPUT = "input";
 
@@ -172,7 +174,14 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
     ModelGraph build(FileContext file) throws ReadException {
         collectExplicitNames(file);
         scope = new Scope("file", Defaults.DL4J, Set.of());
+        // nested repeats multiply: count before expanding, so `repeat 1000 { repeat 1000 { ... } }`
+        // is one error at once rather than a million visits
+        if (expansion(file.statement(), true) > MAX_LAYERS) {
+            tooBig = true;
+            throw failure();
+        }
         for (StatementContext s : file.statement()) {
+            Interrupts.check();
             visit(s);
         }
         closeScope(scope);
@@ -201,6 +210,43 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
                     covered.getOrDefault(d.comment().getLine(), Set.of())));
         }
         return g.withSuppressions(written);
+    }
+
+    /**
+     * Statements the list expands to, repeats multiplied out (at most {@link #MAX_LAYERS} + 1:
+     * past it the count stops); with {@code report}, the first repeat that alone expands past the
+     * limit, or the statement where the total passes it, is the error.
+     */
+    private long expansion(List<StatementContext> statements, boolean report) {
+        long total = 0;
+        for (StatementContext s : statements) {
+            long n = 1;
+            if (s instanceof RepeatStmtContext r) {
+                Double v = r.number().BAD_NUMBER() != null ? null : Double.valueOf(r.number().getText());
+                long count = v == null || v != Math.rint(v) || v < 1 || v > MAX_REPEAT ? 1 : v.longValue();
+                long inner = expansion(r.block().statement(), false);
+                n = Math.min(count * inner, MAX_LAYERS + 1L);
+                if (report && n > MAX_LAYERS) {
+                    error(r.getStart(), "this repeat expands to more than " + Limits.count(MAX_LAYERS) + " layers ("
+                            + count + " times a block of " + Limits.count(inner) + (inner > MAX_LAYERS ? " or more" : "")
+                            + "), over the limit: lower the repeat counts");
+                    return n;
+                }
+            } else if (s instanceof ResidualStmtContext r) {
+                n = expansion(r.block().statement(), report) + 1;
+            } else if (s instanceof BranchStmtContext b) {
+                n = expansion(b.block().statement(), report);
+            }
+            total = Math.min(total + n, MAX_LAYERS + 1L);
+            if (total > MAX_LAYERS) {
+                if (report && problems.isEmpty()) {
+                    error(s.getStart(), "the model expands to more than " + Limits.count(MAX_LAYERS) + " layers by "
+                            + "here, over the limit: lower the repeat counts");
+                }
+                return total;
+            }
+        }
+        return total;
     }
 
     private ReadException failure() {
@@ -285,6 +331,12 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         boolean steps = ctx.STEPS() != null;
         TensorShape shape = null;
         Token at = ctx.size().getStart();
+        // the first size is the width or the channels, the others are spatial sizes or steps
+        if (over(at, new long[] {size[0]}, Limits.MAX_WIDTH, "the input's width")
+                || over(at, Arrays.copyOfRange(size, 1, size.length), Limits.MAX_SIZE, "an input size")) {
+            broken = true;
+            return null;
+        }
         if (steps && size.length == 2) {
             shape = TensorShape.rnn(size[0], size[1]);
         } else if (steps) {
@@ -473,6 +525,7 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
             if (tooBig) {
                 break;
             }
+            Interrupts.check();
             visit(s);
         }
         closeScope(scope);
@@ -934,6 +987,9 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
             error(o.get("stride").getStart(), "a stride has one or two sizes, e.g. `stride 2` or `stride 2x1`");
             return dflt;
         }
+        if (over(o.get("stride").getStart(), s, Limits.MAX_WINDOW, "stride")) {
+            return dflt;
+        }
         return s.length == 1 ? new int[] {(int) s[0], (int) s[0]} : new int[] {(int) s[0], (int) s[1]};
     }
 
@@ -961,6 +1017,9 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
             sizeError(p.getStart(), "padding has one or two sizes, e.g. `padding 1` or `padding 1x2`");
             return;
         }
+        if (over(p.size().getStart(), s, Limits.MAX_PADDING, "padding")) {
+            return;
+        }
         b.padding(s.length == 1 ? new int[] {(int) s[0], (int) s[0]} : new int[] {(int) s[0], (int) s[1]});
     }
 
@@ -975,7 +1034,21 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
                     + (k.length == 1 ? k[0] + "x" + k[0] : "3x3") + (what.equals("conv") ? " 32`" : "`"));
             return null;
         }
+        if (over(s.getStart(), k, Limits.MAX_WINDOW, what + " kernel size")) {
+            return null;
+        }
         return new int[] {(int) k[0], (int) k[1]};
+    }
+
+    /** True (reported) when a size is past its limit: nothing after would make sense of it. */
+    private boolean over(Token at, long[] values, long max, String what) {
+        for (long v : values) {
+            if (v > max) {
+                sizeError(at, what + " " + v + " exceeds the limit of " + Limits.count(max));
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The sizes of a width or an HxW-style size, each a whole number of at least 1; null if wrong. */
@@ -1018,6 +1091,10 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         Long v = wholeAllowingZero(n, what);
         if (v != null && v < 1) {
             error(n.getStart(), what + " must be at least 1, got " + n.getText());
+            v = null;
+        }
+        if (v != null && v > Limits.MAX_WIDTH) {
+            error(n.getStart(), what + " " + v + " exceeds the limit of " + Limits.count(Limits.MAX_WIDTH));
             v = null;
         }
         sizesWrong |= v == null;

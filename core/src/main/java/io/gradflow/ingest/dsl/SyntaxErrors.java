@@ -1,5 +1,6 @@
 package io.gradflow.ingest.dsl;
 
+import io.gradflow.ingest.Limits;
 import io.gradflow.ingest.ReadException.Problem;
 import io.gradflow.ingest.dsl.GradflowDslParser.ActivationLayerContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.ActivationOptContext;
@@ -51,6 +52,7 @@ import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.TokenStream;
 import org.antlr.v4.runtime.misc.IntervalSet;
+import org.antlr.v4.runtime.misc.ParseCancellationException;
 
 /**
  * Collects syntax errors as {@code line:col} problems (1-based columns) in words a user can act
@@ -106,6 +108,19 @@ final class SyntaxErrors extends BaseErrorListener {
     private final List<Problem> problems = new ArrayList<>();
     private final Set<Integer> lines = new HashSet<>();
 
+    /**
+     * An error on one more line than {@link Limits#MAX_ERRORS}: the parse stops there, and the
+     * reader counts the rest of the file's errors without keeping them.
+     */
+    static final class Full extends ParseCancellationException {
+        private static final long serialVersionUID = 1L;
+        final transient Token token;
+
+        Full(Token token) {
+            this.token = token;
+        }
+    }
+
     List<Problem> problems() {
         return problems;
     }
@@ -113,6 +128,9 @@ final class SyntaxErrors extends BaseErrorListener {
     @Override
     public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line, int charPositionInLine,
                             String msg, RecognitionException e) {
+        if (problems.size() >= Limits.MAX_ERRORS && !lines.contains(line) && offendingSymbol instanceof Token t) {
+            throw new Full(t);
+        }
         if (!(recognizer instanceof Parser parser) || !(offendingSymbol instanceof Token token)) {
             // the lexer has a catch-all token, so this is a safety net: keep ANTLR's words
             add(line, charPositionInLine + 1, msg);

@@ -1,5 +1,6 @@
 package io.gradflow.ingest.keras;
 
+import io.gradflow.ingest.Limits;
 import io.gradflow.ingest.ReadException;
 import io.gradflow.ingest.ZipContainer;
 import io.gradflow.json.JsonParser;
@@ -42,7 +43,7 @@ public final class KerasArchive {
         String version = null;
         if (zip.has(METADATA)) {
             try {
-                JsonValue meta = JsonParser.parse(zip.read(METADATA));
+                JsonValue meta = JsonParser.parse(zip.read(METADATA), Limits.JSON);
                 version = meta.isObject() ? meta.str("keras_version") : null;
             } catch (JsonSyntaxException e) {
                 // the version only refines defaults; the config alone is readable
@@ -54,7 +55,7 @@ public final class KerasArchive {
 
     private static JsonValue parse(byte[] bytes, String entry) throws ReadException {
         try {
-            return JsonParser.parse(bytes);
+            return JsonParser.parse(bytes, Limits.JSON);
         } catch (JsonSyntaxException e) {
             throw new ReadException(e.getMessage(), new SourcePos(0, 0, entry + " line " + e.line()
                     + " column " + e.column()));

@@ -1,5 +1,6 @@
 package io.gradflow.ingest.keras;
 
+import io.gradflow.ingest.Limits;
 import io.gradflow.ingest.ReadException;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
@@ -20,8 +21,8 @@ import java.util.Map;
  */
 public final class KerasHdf5 {
 
-    /** Largest model_config attribute read (configs are kilobytes). */
-    static final int MAX_CONFIG_CHARS = 64 * 1024 * 1024;
+    /** Largest model_config attribute read (configs are kilobytes): as large as a zip entry. */
+    static final long MAX_CONFIG_CHARS = Limits.MAX_ENTRY_BYTES;
 
     private KerasHdf5() {
     }

@@ -1,5 +1,7 @@
 package io.gradflow.ingest.keras;
 
+import io.gradflow.ingest.Limits;
+import io.gradflow.ingest.ReadException;
 import io.gradflow.json.JsonValue;
 import io.gradflow.model.Activation;
 import io.gradflow.model.DataFormat;
@@ -51,7 +53,7 @@ final class KerasLayers {
             Map.entry("InputSpec", "InputSpec"));
 
     /** Maps one layer object ({"class_name": ..., "config": {...}}). */
-    static Mapped map(String name, JsonValue layer, SourcePos pos, KerasVersion ver) {
+    static Mapped map(String name, JsonValue layer, SourcePos pos, KerasVersion ver) throws ReadException {
         String cls = layer.str("class_name");
         String module = layer.str("module");
         JsonValue cfg = layer.opt("config");
@@ -67,7 +69,7 @@ final class KerasLayers {
     }
 
     private static Mapped mapClass(String name, String cls, String module, JsonValue cfg, SourcePos pos,
-                                   KerasVersion ver) {
+                                   KerasVersion ver) throws ReadException {
         Boolean layout = channelsFirst(cfg);
         if (module != null && (module.startsWith("keras.src.ops") || module.startsWith("keras.ops"))) {
             return Mapped.of(operation(name, cls, module, pos), layout);
@@ -103,11 +105,11 @@ final class KerasLayers {
                 return Mapped.of(legacyMerge(name, cfg, pos), layout);
             }
             case "Reshape" -> {
-                long[] target = longs(cfg.opt("target_shape"));
+                long[] target = sizes(cfg, "target_shape", Limits.MAX_WIDTH, true);
                 return new Mapped(shape(name, cls, pos).shapeOp(ShapeOp.RESHAPE).target(target), layout, target, null);
             }
             case "Permute" -> {
-                int[] dims = cfg.ints("dims");
+                int[] dims = Limits.ints(cfg, "dims", 1, 8);
                 return new Mapped(shape(name, cls, pos).shapeOp(ShapeOp.PERMUTE).permutation(dims), layout, null, dims);
             }
             default -> { }
@@ -157,12 +159,12 @@ final class KerasLayers {
             case "Rescaling" -> simple(name, cls, LayerKind.SCALE, pos).gamma(cfg.num("scale", 1))
                     .beta(cfg.num("offset", 0));
             case "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D" -> shape(name, cls, pos)
-                    .shapeOp(ShapeOp.ZERO_PADDING).padding(flat(cfg.opt("padding")));
+                    .shapeOp(ShapeOp.ZERO_PADDING).padding(windows(cfg, "padding", 0, Limits.MAX_PADDING));
             case "Cropping1D", "Cropping2D", "Cropping3D" -> shape(name, cls, pos).shapeOp(ShapeOp.CROPPING)
-                    .padding(flat(cfg.opt("cropping")));
+                    .padding(windows(cfg, "cropping", 0, Limits.MAX_PADDING));
             case "UpSampling1D", "UpSampling2D", "UpSampling3D" -> shape(name, cls, pos).shapeOp(ShapeOp.UPSAMPLING)
-                    .kernel(flat(cfg.opt("size") != null ? cfg.opt("size") : cfg.opt("length")));
-            case "RepeatVector" -> shape(name, cls, pos).shapeOp(ShapeOp.REPEAT_VECTOR).timeSteps(cfg.integer("n", -1));
+                    .kernel(windows(cfg, cfg.opt("size") != null ? "size" : "length", 1, Limits.MAX_WINDOW));
+            case "RepeatVector" -> shape(name, cls, pos).shapeOp(ShapeOp.REPEAT_VECTOR).timeSteps(Limits.size(cfg, "n"));
             case "Flatten" -> shape(name, cls, pos).shapeOp(ShapeOp.FLATTEN);
             default -> null;
         };
@@ -184,10 +186,11 @@ final class KerasLayers {
 
     // ---------------------------------------------------------------- weighted layers
 
-    private static Node.Builder dense(String name, String cls, JsonValue cfg, SourcePos pos, KerasVersion ver) {
+    private static Node.Builder dense(String name, String cls, JsonValue cfg, SourcePos pos, KerasVersion ver)
+            throws ReadException {
         return weighted(name, cls, LayerKind.DENSE, cfg, pos, ver)
-                .nOut(cfg.integer("units", cfg.integer("output_dim", -1)))
-                .nIn(cfg.integer("input_dim", -1));
+                .nOut(Limits.width(cfg, false, "units", "output_dim"))
+                .nIn(Limits.width(cfg, true, "input_dim"));
     }
 
     /** Fields every weighted Keras layer shares: activation, kernel and bias initialisers, bias. */
@@ -202,15 +205,16 @@ final class KerasLayers {
     }
 
     private static Node.Builder conv(String name, String cls, LayerKind kind, JsonValue cfg, SourcePos pos,
-                                     KerasVersion ver) {
+                                     KerasVersion ver) throws ReadException {
         int dims = cls.contains("1D") ? 1 : cls.contains("3D") ? 3 : 2;
+        JsonValue dm = cfg.opt("depth_multiplier");
         Node.Builder b = weighted(name, cls, kind, cfg, pos, ver).dims(dims)
-                .nOut(cfg.integer("filters", cfg.integer("nb_filter", -1)))
+                .nOut(Limits.width(cfg, false, "filters", "nb_filter"))
                 .kernel(kernel(cfg, dims))
-                .stride(expand(firstInts(cfg, "strides", "subsample", "subsample_length"), dims, 1))
-                .dilation(expand(firstInts(cfg, "dilation_rate", "atrous_rate"), dims, 1))
+                .stride(expand(firstWindow(cfg, "strides", "subsample", "subsample_length"), dims, 1))
+                .dilation(expand(firstWindow(cfg, "dilation_rate", "atrous_rate"), dims, 1))
                 .paddingMode(PaddingMode.parse(mode(cfg)))
-                .depthMultiplier((int) cfg.integer("depth_multiplier", 1));
+                .depthMultiplier(dm == null ? 1 : (int) Limits.whole(dm, "depth_multiplier", 1, Limits.MAX_WINDOW));
         switch (kind) {
             case DEPTHWISE_CONV -> b.nOut(-1).weightInit(KerasNames.init(
                     first(cfg, "depthwise_initializer", "init"), "glorot_uniform", ver));
@@ -223,25 +227,29 @@ final class KerasLayers {
         return b;
     }
 
-    private static int[] kernel(JsonValue cfg, int dims) {
-        int[] k = cfg.ints("kernel_size");
+    private static int[] kernel(JsonValue cfg, int dims) throws ReadException {
+        int[] k = Limits.window(cfg, "kernel_size");
         if (k != null) {
             return expand(k, dims, 1);
         }
         if (cfg.opt("nb_row") != null) {
-            return new int[] {(int) cfg.integer("nb_row", 1), (int) cfg.integer("nb_col", 1)};
+            return new int[] {oneWindow(cfg, "nb_row"), oneWindow(cfg, "nb_col")};
         }
         if (cfg.opt("kernel_dim1") != null) {
-            return new int[] {(int) cfg.integer("kernel_dim1", 1), (int) cfg.integer("kernel_dim2", 1),
-                    (int) cfg.integer("kernel_dim3", 1)};
+            return new int[] {oneWindow(cfg, "kernel_dim1"), oneWindow(cfg, "kernel_dim2"), oneWindow(cfg, "kernel_dim3")};
         }
-        return expand(cfg.ints("filter_length"), dims, 1);
+        return expand(Limits.window(cfg, "filter_length"), dims, 1);
     }
 
-    private static Node.Builder pooling(String name, String cls, JsonValue cfg, SourcePos pos) {
+    private static int oneWindow(JsonValue cfg, String key) throws ReadException {
+        int[] v = Limits.window(cfg, key);
+        return v == null || v.length == 0 ? 1 : v[0];
+    }
+
+    private static Node.Builder pooling(String name, String cls, JsonValue cfg, SourcePos pos) throws ReadException {
         int dims = cls.contains("1D") ? 1 : cls.contains("3D") ? 3 : 2;
-        int[] size = expand(firstInts(cfg, "pool_size", "pool_length"), dims, 2);
-        int[] strides = firstInts(cfg, "strides", "stride");
+        int[] size = expand(firstWindow(cfg, "pool_size", "pool_length"), dims, 2);
+        int[] strides = firstWindow(cfg, "strides", "stride");
         return simple(name, cls, LayerKind.POOLING, pos).dims(dims).kernel(size)
                 .stride(strides == null ? size : expand(strides, dims, 1))
                 .paddingMode(PaddingMode.parse(mode(cfg)))
@@ -257,15 +265,17 @@ final class KerasLayers {
         return simple(name, cls, kind, pos).gamma(gamma).beta(beta);
     }
 
-    private static Node.Builder embedding(String name, String cls, JsonValue cfg, SourcePos pos, KerasVersion ver) {
+    private static Node.Builder embedding(String name, String cls, JsonValue cfg, SourcePos pos, KerasVersion ver)
+            throws ReadException {
         return Node.builder(name, LayerKind.EMBEDDING).type(cls).pos(pos).hasBias(false).returnSequences(false)
-                .nIn(cfg.integer("input_dim", -1)).nOut(cfg.integer("output_dim", -1))
-                .timeSteps(cfg.integer("input_length", -1))
+                .nIn(Limits.width(cfg, "input_dim", false)).nOut(Limits.width(cfg, "output_dim", false))
+                .timeSteps(Limits.size(cfg, "input_length"))
                 .activation(Activation.IDENTITY)
                 .weightInit(KerasNames.init(first(cfg, "embeddings_initializer", "init"), "uniform", ver));
     }
 
-    private static Node.Builder recurrent(String name, String cls, JsonValue cfg, SourcePos pos, KerasVersion ver) {
+    private static Node.Builder recurrent(String name, String cls, JsonValue cfg, SourcePos pos, KerasVersion ver)
+            throws ReadException {
         String base = cls.replace("CuDNN", "");
         LayerKind kind = switch (base) {
             case "LSTM" -> LayerKind.LSTM;
@@ -273,11 +283,11 @@ final class KerasLayers {
             default -> LayerKind.SIMPLE_RNN;
         };
         Node.Builder b = weighted(name, cls, kind, cfg, pos, ver)
-                .nOut(cfg.integer("units", cfg.integer("output_dim", -1)))
-                .nIn(cfg.integer("input_dim", -1))
+                .nOut(Limits.width(cfg, false, "units", "output_dim"))
+                .nIn(Limits.width(cfg, true, "input_dim"))
                 .recurrentInit(KerasNames.init(first(cfg, "recurrent_initializer", "inner_init"), "orthogonal", ver))
                 .returnSequences(cfg.bool("return_sequences", false))
-                .timeSteps(cfg.integer("input_length", -1))
+                .timeSteps(Limits.size(cfg, "input_length"))
                 .dropRate(cfg.num("dropout", cfg.num("dropout_W", 0)));
         if (cfg.opt("activation") == null) {
             b.activation(Activation.TANH);
@@ -299,14 +309,16 @@ final class KerasLayers {
         return b;
     }
 
-    private static Node.Builder attention(String name, String cls, JsonValue cfg, SourcePos pos, KerasVersion ver) {
-        int[] out = flat(cfg.opt("output_shape"));
+    private static Node.Builder attention(String name, String cls, JsonValue cfg, SourcePos pos, KerasVersion ver)
+            throws ReadException {
+        long[] out = sizes(cfg, "output_shape", Limits.MAX_WIDTH, false);
         // the output width defaults to the query's: the reader fills it once shapes are known
         return weighted(name, cls, LayerKind.ATTENTION, cfg, pos, ver).activation(Activation.IDENTITY)
                 .nOut(out == null || out.length == 0 ? -1 : out[out.length - 1]);
     }
 
-    private static Node.Builder bidirectional(String name, JsonValue cfg, SourcePos pos, KerasVersion ver) {
+    private static Node.Builder bidirectional(String name, JsonValue cfg, SourcePos pos, KerasVersion ver)
+            throws ReadException {
         JsonValue inner = cfg.opt("layer");
         if (inner == null || !inner.isObject()) {
             return opaque(name, "Bidirectional", "bidirectional layer without its layer", pos);
@@ -367,10 +379,10 @@ final class KerasLayers {
         };
     }
 
-    private static Node.Builder unknown(String name, String cls, JsonValue cfg, SourcePos pos) {
+    private static Node.Builder unknown(String name, String cls, JsonValue cfg, SourcePos pos) throws ReadException {
         String why = cls.matches("Q[A-Z].*") ? "QKeras quantised layer " + cls + ": not analysed"
                 : "layer class " + cls + " is not a Keras layer gradflow knows (a custom layer?)";
-        return opaque(name, cls, why, pos).nOut(cfg.integer("units", -1));
+        return opaque(name, cls, why, pos).nOut(Limits.width(cfg, "units", true));
     }
 
     // ---------------------------------------------------------------- builders
@@ -424,14 +436,66 @@ final class KerasLayers {
         return null;
     }
 
-    private static int[] firstInts(JsonValue cfg, String... keys) {
+    private static int[] firstWindow(JsonValue cfg, String... keys) throws ReadException {
         for (String k : keys) {
-            int[] v = cfg.ints(k);
+            int[] v = Limits.window(cfg, k);
             if (v != null) {
                 return v;
             }
         }
         return null;
+    }
+
+    /**
+     * Per-side or per-dimension values, possibly nested ((1, 1), (2, 2)), each from {@code min} to
+     * {@code max}; null when absent.
+     */
+    private static int[] windows(JsonValue cfg, String key, long min, long max) throws ReadException {
+        JsonValue v = cfg.opt(key);
+        if (v == null) {
+            return null;
+        }
+        List<JsonValue> values = new ArrayList<>();
+        numbers(v, key, values);
+        int[] out = new int[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (int) Limits.whole(values.get(i), key, min, max);
+        }
+        return out;
+    }
+
+    /**
+     * A shape's axes (nulls as -1, for "not known"), each from 1 to {@code max} (or -1, "inferred",
+     * with {@code inferred}); null when absent.
+     */
+    static long[] sizes(JsonValue cfg, String key, long max, boolean inferred) throws ReadException {
+        JsonValue v = cfg.opt(key);
+        if (v == null) {
+            return null;
+        }
+        List<JsonValue> values = new ArrayList<>();
+        numbers(v, key, values);
+        long[] out = new long[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonValue x = values.get(i);
+            out[i] = x.isNull() || inferred && x.asDouble() == -1 ? -1 : Limits.whole(x, key, 1, max);
+        }
+        return out;
+    }
+
+    /** The numbers and nulls of a possibly nested list, in order; at most 16 (no shape or window has more). */
+    private static void numbers(JsonValue v, String key, List<JsonValue> acc) throws ReadException {
+        if (v.isArray()) {
+            for (JsonValue i : v.items()) {
+                numbers(i, key, acc);
+            }
+        } else if (v.isNumber() || v.isNull() || v.isString()) {
+            if (acc.size() == 16) {
+                throw new ReadException("'" + key + "' has more than 16 values; no shape or window has as many",
+                        Limits.at(v));
+            }
+            acc.add(v);
+        }
     }
 
     /** A per-dimension setting given once for all dimensions, widened to {@code dims} entries. */
@@ -449,42 +513,4 @@ final class KerasLayers {
         return v;
     }
 
-    /** Numbers of a possibly nested array ((1, 1), (2, 2)) in order; null when absent. */
-    static int[] flat(JsonValue v) {
-        if (v == null) {
-            return null;
-        }
-        long[] l = longs(v);
-        int[] out = new int[l.length];
-        for (int i = 0; i < l.length; i++) {
-            out[i] = (int) l[i];
-        }
-        return out;
-    }
-
-    /** Numbers of a possibly nested array, null entries as -1; null when absent. */
-    static long[] longs(JsonValue v) {
-        if (v == null) {
-            return null;
-        }
-        List<Long> acc = new ArrayList<>();
-        collect(v, acc);
-        long[] out = new long[acc.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = acc.get(i);
-        }
-        return out;
-    }
-
-    private static void collect(JsonValue v, List<Long> acc) {
-        if (v.isArray()) {
-            for (JsonValue i : v.items()) {
-                collect(i, acc);
-            }
-        } else if (v.isNumber()) {
-            acc.add((long) v.asDouble());
-        } else if (v.isNull()) {
-            acc.add(-1L);
-        }
-    }
 }

@@ -1,12 +1,14 @@
 package io.gradflow.ingest.keras;
 
 import io.gradflow.ingest.Finish;
+import io.gradflow.ingest.Limits;
 import io.gradflow.ingest.ReadException;
 import io.gradflow.json.JsonValue;
 import io.gradflow.model.Activation;
 import io.gradflow.model.DataFormat;
 import io.gradflow.model.Format;
 import io.gradflow.model.GraphException;
+import io.gradflow.model.Interrupts;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
@@ -43,6 +45,7 @@ public final class KerasReader {
     private final KerasVersion version;
     private final List<Pending> pending = new ArrayList<>();
     private final Set<String> names = new HashSet<>();
+    private final Map<String, Integer> suffixes = new HashMap<>();
     private final Map<String, Boolean> layouts = new HashMap<>();
     private final Map<String, long[]> inputDims = new HashMap<>();
     private final Map<String, long[]> reshapeTargets = new HashMap<>();
@@ -143,6 +146,9 @@ public final class KerasReader {
         if (nodes.stream().allMatch(n -> n.kind() == LayerKind.INPUT)) {
             throw new ReadException("the Keras model has no layers", pos(root));
         }
+        // a layer that lists itself (or a later layer) as its input is an error here, before anything
+        // below walks the wiring
+        ModelGraph.checkWiring(nodes);
         nodes = withInputShapes(nodes);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("network", cls);
@@ -186,8 +192,14 @@ public final class KerasReader {
             Node n = byName.get(out);
             Activation trailing = null;
             String loss = n == null ? null : n.loss();
-            while (n != null && !n.hasWeights() && n.inputs().size() == 1
-                    && (n.kind() == LayerKind.ACTIVATION || n.kind() == LayerKind.DROPOUT || n.kind() == LayerKind.SHAPE)) {
+            // the wiring has no cycles (checked before), but a bound costs nothing
+            for (int hops = 0; n != null && !n.hasWeights() && n.inputs().size() == 1
+                    && (n.kind() == LayerKind.ACTIVATION || n.kind() == LayerKind.DROPOUT || n.kind() == LayerKind.SHAPE);
+                    hops++) {
+                if (hops > nodes.size()) {
+                    n = null;
+                    break;
+                }
                 if (n.kind() == LayerKind.ACTIVATION && trailing == null) {
                     trailing = n.activation();
                 }
@@ -321,7 +333,12 @@ public final class KerasReader {
         scope.outputs = prev == null ? List.of() : List.of(prev);
     }
 
-    private void add(String node, JsonValue layer, SourcePos pos, List<Ref> inputs) {
+    private void add(String node, JsonValue layer, SourcePos pos, List<Ref> inputs) throws ReadException {
+        if (pending.size() >= Limits.MAX_LAYERS) {
+            throw new ReadException("the model has more than " + Limits.count(Limits.MAX_LAYERS) + " layers, the "
+                    + "limit", pos);
+        }
+        Interrupts.check();
         KerasLayers.Mapped m = KerasLayers.map(node, layer, pos, version);
         layouts.put(node, m.channelsFirst());
         if (m.target() != null) {
@@ -334,14 +351,14 @@ public final class KerasReader {
     }
 
     /** An outermost InputLayer: a graph input with the shape it declares. */
-    private String input(Scope scope, String name, JsonValue layer) {
+    private String input(Scope scope, String name, JsonValue layer) throws ReadException {
         String node = unique(scope.prefix + name);
         JsonValue cfg = layer.opt("config");
         inputNode(node, layer, cfg, pos(layer));
         return node;
     }
 
-    private void inputNode(String node, JsonValue layer, JsonValue cfg, SourcePos pos) {
+    private void inputNode(String node, JsonValue layer, JsonValue cfg, SourcePos pos) throws ReadException {
         long[] dims = cfg == null || !cfg.isObject() ? null : declaredInput(cfg);
         if (dims != null) {
             inputDims.put(node, dims);
@@ -351,21 +368,21 @@ public final class KerasReader {
     }
 
     /** The input shape a layer declares, without the batch axis; null when it declares none. */
-    private static long[] declaredInput(JsonValue cfg) {
+    private static long[] declaredInput(JsonValue cfg) throws ReadException {
         for (String key : new String[] {"batch_input_shape", "batch_shape"}) {
-            long[] s = KerasLayers.longs(cfg.opt(key));
+            long[] s = KerasLayers.sizes(cfg, key, Limits.MAX_WIDTH, false);
             if (s != null && s.length > 0) {
                 return Arrays.copyOfRange(s, 1, s.length);
             }
         }
-        long[] s = KerasLayers.longs(cfg.opt("input_shape"));
+        long[] s = KerasLayers.sizes(cfg, "input_shape", Limits.MAX_WIDTH, false);
         if (s != null) {
             return s;
         }
-        long dim = cfg.integer("input_dim", -1);
+        long dim = Limits.width(cfg, "input_dim", true);
         if (dim > 0) {
-            long len = cfg.integer("input_length", -2);
-            return len == -2 ? new long[] {dim} : new long[] {len, dim};
+            return cfg.opt("input_length") == null ? new long[] {dim}
+                    : new long[] {Limits.size(cfg, "input_length"), dim};
         }
         return null;
     }
@@ -516,6 +533,7 @@ public final class KerasReader {
 
     /** Input shapes as TensorShapes: the layout depends on the layer reading the input. */
     private List<Node> withInputShapes(List<Node> nodes) {
+        Map<String, Node> firstUsers = firstUsers(nodes);
         List<Node> out = new ArrayList<>(nodes.size());
         for (Node n : nodes) {
             long[] dims = inputDims.get(n.name());
@@ -523,16 +541,23 @@ public final class KerasReader {
                 out.add(n);
                 continue;
             }
-            Node user = firstUser(nodes, n.name());
+            Node user = firstUsers.get(n.name());
             boolean ids = user != null && user.kind() == LayerKind.EMBEDDING;
-            TensorShape s = TensorShape.fromAxes(dims, readsChannelsFirst(nodes, n.name()), ids);
+            TensorShape s = TensorShape.fromAxes(dims, readsChannelsFirst(firstUsers, n.name()), ids);
             out.add(n.toBuilder().outputShape(s).nOut(s.size()).build());
         }
         return out;
     }
 
-    private static Node firstUser(List<Node> nodes, String name) {
-        return nodes.stream().filter(u -> u.inputs().contains(name)).findFirst().orElse(null);
+    /** Per node, the first node in file order that reads it: one pass, not one search per question. */
+    private static Map<String, Node> firstUsers(List<Node> nodes) {
+        Map<String, Node> first = new HashMap<>();
+        for (Node u : nodes) {
+            for (String i : u.inputs()) {
+                first.putIfAbsent(i, u);
+            }
+        }
+        return first;
     }
 
     /**
@@ -541,10 +566,10 @@ public final class KerasReader {
      * activations, normalisation). Keras axes without a declared layout are read channels last:
      * Dense, Reshape and Permute work on the axes as they are.
      */
-    private boolean readsChannelsFirst(List<Node> nodes, String name) {
+    private boolean readsChannelsFirst(Map<String, Node> firstUsers, String name) {
         String cur = name;
         for (int hops = 0; hops < 64; hops++) {
-            Node user = firstUser(nodes, cur);
+            Node user = firstUsers.get(cur);
             if (user == null) {
                 return false;
             }
@@ -566,7 +591,7 @@ public final class KerasReader {
      * Whether a node's output is laid out channels first: what the nearest layer up the chain
      * declares; Reshape and Permute outputs and inputs are laid out the way their reader reads them.
      */
-    private boolean producedChannelsFirst(List<Node> nodes, Map<String, Node> byName, Node n) {
+    private boolean producedChannelsFirst(Map<String, Node> firstUsers, Map<String, Node> byName, Node n) {
         Node cur = n;
         for (int hops = 0; hops < 64 && cur != null; hops++) {
             Boolean b = layouts.get(cur.name());
@@ -575,7 +600,7 @@ public final class KerasReader {
             }
             if (cur.kind() == LayerKind.INPUT || reshapeTargets.containsKey(cur.name())
                     || permutations.containsKey(cur.name())) {
-                return readsChannelsFirst(nodes, cur.name());
+                return readsChannelsFirst(firstUsers, cur.name());
             }
             if (cur.inputs().isEmpty()) {
                 return false;
@@ -592,12 +617,13 @@ public final class KerasReader {
     private List<Node> withLayouts(List<Node> nodes) {
         Map<String, Node> byName = new HashMap<>();
         nodes.forEach(n -> byName.put(n.name(), n));
+        Map<String, Node> firstUsers = firstUsers(nodes);
         List<Node> out = new ArrayList<>(nodes.size());
         for (Node n : nodes) {
             if (reshapeTargets.containsKey(n.name()) || permutations.containsKey(n.name())) {
-                Node.Builder b = n.toBuilder().dataFormat(format(readsChannelsFirst(nodes, n.name())));
+                Node.Builder b = n.toBuilder().dataFormat(format(readsChannelsFirst(firstUsers, n.name())));
                 if (permutations.containsKey(n.name()) && !n.inputs().isEmpty()) {
-                    b.inputFormat(format(producedChannelsFirst(nodes, byName, byName.get(n.inputs().get(0)))));
+                    b.inputFormat(format(producedChannelsFirst(firstUsers, byName, byName.get(n.inputs().get(0)))));
                 }
                 n = b.build();
             }
@@ -633,10 +659,12 @@ public final class KerasReader {
 
     private String unique(String name) {
         String n = name;
-        int i = 2;
+        // where the last search for this name stopped: many layers of one name stay linear
+        int i = suffixes.getOrDefault(name, 2);
         while (!names.add(n)) {
             n = name + "_" + i++;
         }
+        suffixes.put(name, i);
         return n;
     }
 

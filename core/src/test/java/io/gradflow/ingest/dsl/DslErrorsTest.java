@@ -200,7 +200,8 @@ class DslErrorsTest {
                         }
                         output 10
                         """,
-                        "3:17: the model expands to more than 100000 layers: lower the repeat counts"),
+                        "2:1: this repeat expands to more than 200,000 layers (1000 times a block of 1,000), over the "
+                                + "limit: lower the repeat counts"),
                 bad("rates and values out of range", """
                         input 64
                         dropout 1.5

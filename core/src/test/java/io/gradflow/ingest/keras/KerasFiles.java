@@ -28,8 +28,25 @@ public final class KerasFiles {
      * scripts/bench-hdf5-size.sh: {@code KerasFiles FILE MEGABYTES}.
      */
     public static void main(String[] args) {
+        if (args.length == 1) {
+            sigmoidMlp20(Path.of(args[0]));
+            return;
+        }
         int floats = (int) Math.min(Integer.MAX_VALUE, Long.parseLong(args[1]) * 1024 * 1024 / 4);
         kerasHdf5(Path.of(args[0]), sequentialMlp(8, 64, "relu", "HeNormal"), floats);
+    }
+
+    /**
+     * fixtures/examples/sigmoid-mlp-20.h5, the Keras HDF5 twin of sigmoid-mlp-20.json: 20 Dense
+     * sigmoid layers of 64 with Glorot init, then a softmax output of 10. Remade with
+     * {@code KerasFiles FILE} (one argument); KerasHdf5Test checks the committed file is this.
+     */
+    public static Path sigmoidMlp20(Path file) {
+        String mlp = sequentialMlp(20, 64, "sigmoid", "GlorotUniform");
+        String output = ",\n  {\"class_name\": \"Dense\", \"config\": {\"name\": \"dense_21\", \"units\": 10, "
+                + "\"activation\": \"softmax\", \"use_bias\": true, \"kernel_initializer\": {\"class_name\": "
+                + "\"GlorotUniform\", \"config\": {\"seed\": null}}}}\n]}}\n";
+        return kerasHdf5(file, mlp.substring(0, mlp.lastIndexOf("\n]}}")) + output, 0);
     }
 
     /** A Sequential Keras 2 MLP: {@code depth} Dense layers of {@code width} units. */

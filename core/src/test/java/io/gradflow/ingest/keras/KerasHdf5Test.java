@@ -17,7 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +31,29 @@ class KerasHdf5Test {
     Path tmp;
 
     static final String MLP = KerasFiles.sequentialMlp(4, 32, "relu", "HeNormal");
+
+    @Test
+    void theExampleHdf5IsTheTwinKerasFilesMakesAndLintsLikeItsDl4jTwin() throws Exception {
+        Path example = Path.of("fixtures/examples/sigmoid-mlp-20.h5");
+        Path fresh = KerasFiles.sigmoidMlp20(tmp.resolve("fresh.h5"));
+        assertThat(ModelLoader.load(example, "e.h5").meta()).isEqualTo(ModelLoader.load(fresh, "f.h5").meta());
+        String ours = CliRunner.run("lint", "--format", "json", example.toString()).out();
+        assertThat(CliRunner.run("lint", "--format", "json", fresh.toString()).out()
+                .replace(fresh.toString(), example.toString())).isEqualTo(ours);
+        CliRunner.Result h5 = CliRunner.run("lint", example.toString());
+        CliRunner.Result json = CliRunner.run("lint", "fixtures/examples/sigmoid-mlp-20.json");
+        assertThat(h5.code()).isEqualTo(json.code()).isEqualTo(1);
+        assertThat(h5.out()).contains("[GF001]").contains("(1 vanishing)");
+        assertThat(json.out()).contains("[GF001]").contains("(1 vanishing)");
+        // the same prediction: the first finding's figures (decades) are the twin's
+        assertThat(figures(h5.out())).isNotEmpty().isEqualTo(figures(json.out()));
+    }
+
+    /** The numbers with a decimal point in a report's first line. */
+    private static List<String> figures(String report) {
+        return Pattern.compile("-?\\d+\\.\\d+").matcher(report.lines().findFirst().orElse("")).results()
+                .map(MatchResult::group).toList();
+    }
 
     @Test
     void modelConfigStoredAsAFixedLengthStringReads() throws Exception {

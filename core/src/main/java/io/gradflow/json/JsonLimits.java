@@ -1,0 +1,16 @@
+package io.gradflow.json;
+
+/**
+ * How much JSON one parse accepts: nesting depth, values (every object, array, string, number,
+ * boolean and null counts one), and the length of one string. Past a limit the parse stops with
+ * a {@link JsonSyntaxException} at the value that crossed it, before memory follows the file.
+ *
+ * @param maxDepth        deepest nesting of objects and arrays
+ * @param maxValues       values in the whole document
+ * @param maxStringLength characters in one string or key
+ */
+public record JsonLimits(int maxDepth, int maxValues, int maxStringLength) {
+
+    /** For small documents gradflow writes and reads itself (configurations, baselines). */
+    public static final JsonLimits DEFAULT = new JsonLimits(500, 10_000_000, 64 * 1024 * 1024);
+}

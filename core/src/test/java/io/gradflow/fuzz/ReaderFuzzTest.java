@@ -1,0 +1,220 @@
+package io.gradflow.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.gradflow.config.Baseline;
+import io.gradflow.config.ConfigException;
+import io.gradflow.config.ConfigFile;
+import io.gradflow.engine.Pipeline;
+import io.gradflow.ingest.Limits;
+import io.gradflow.ingest.ModelLoader;
+import io.gradflow.ingest.ReadException;
+import io.gradflow.ingest.dl4j.Dl4jReader;
+import io.gradflow.ingest.dsl.DslReader;
+import io.gradflow.ingest.keras.KerasReader;
+import io.gradflow.json.JsonParser;
+import io.gradflow.json.JsonSyntaxException;
+import io.gradflow.json.JsonValue;
+import io.gradflow.model.Format;
+import io.gradflow.model.ModelGraph;
+import io.gradflow.report.CheckstyleReporter;
+import io.gradflow.report.GithubReporter;
+import io.gradflow.report.JsonReporter;
+import io.gradflow.report.LintReport;
+import io.gradflow.report.ModelResult;
+import io.gradflow.report.SarifReporter;
+import io.gradflow.report.TextReporter;
+import io.gradflow.rules.RuleConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Coverage-guided fuzzing of every reader with Jazzer: each target takes arbitrary bytes and
+ * must end in a result or the reader's own error ({@link ReadException}, {@link ConfigException}
+ * for the configuration and baseline files) within {@link #BUDGET_MILLIS}. Any other exception,
+ * a stack overflow, running out of memory or time is a finding.
+ *
+ * <p>A plain test run (CI) replays the committed inputs under
+ * {@code src/test/resources/io/gradflow/fuzz/ReaderFuzzTestInputs/<target>/}, each a crash the
+ * fuzzer once found, in seconds. {@code mvn -Pfuzz} (scripts/fuzz.sh) fuzzes each target for a set
+ * time, seeded from ../shared/corpus and fixtures/, and reports the executions.
+ */
+@Timeout(300)
+class ReaderFuzzTest {
+
+    /** One input may take as long as gradflow gives one file (--timeout's default). */
+    static final long BUDGET_MILLIS = Limits.DEFAULT_TIMEOUT.toMillis();
+    /** Models of at most this many nodes are also analysed, checked and reported. */
+    static final int ANALYSED = 12;
+    /** Inputs per target before the budget applies. */
+    static final long WARM_UP = 200;
+
+    private static final Map<String, LongAdder> EXECUTIONS = new ConcurrentHashMap<>();
+    private static final Map<String, Path> SCRATCH = new ConcurrentHashMap<>();
+    private static final long STARTED = System.nanoTime();
+
+    @FuzzTest
+    void dl4jJson(byte[] data) throws Exception {
+        run("dl4jJson", () -> {
+            JsonValue root = json(data);
+            return root == null ? null : Dl4jReader.read("fuzz.json", root);
+        });
+    }
+
+    @FuzzTest
+    void kerasJson(byte[] data) throws Exception {
+        run("kerasJson", () -> {
+            JsonValue root = json(data);
+            return root == null ? null : KerasReader.read("fuzz.json", Format.KERAS_JSON, root, KerasReader.Facts.NONE);
+        });
+    }
+
+    /** The HDF5 path: jhdf reads the root attributes, then the model_config goes to the Keras reader. */
+    @FuzzTest
+    void hdf5(byte[] data) throws Exception {
+        Path f = scratch("hdf5", ".h5", data);
+        run("hdf5", () -> ModelLoader.load(f, "fuzz.h5"));
+    }
+
+    /** Zips: a Keras 3 .keras archive or a DL4J model zip. */
+    @FuzzTest
+    void zip(byte[] data) throws Exception {
+        Path f = scratch("zip", ".keras", data);
+        run("zip", () -> ModelLoader.load(f, "fuzz.keras"));
+    }
+
+    @FuzzTest
+    void dsl(byte[] data) throws Exception {
+        run("dsl", () -> DslReader.read("fuzz.gflow", new String(data, StandardCharsets.UTF_8)));
+    }
+
+    @FuzzTest
+    void config(byte[] data) throws Exception {
+        count("config");
+        long t0 = System.nanoTime();
+        try {
+            ConfigFile.parse(data, Path.of("").toAbsolutePath(), "gradflow.json");
+        } catch (ConfigException expected) {
+            // a configuration error, with its message, is the reader's answer
+        }
+        inBudget(t0);
+    }
+
+    @FuzzTest
+    void baseline(byte[] data) throws Exception {
+        count("baseline");
+        Path f = scratch("baseline", ".json", data);
+        long t0 = System.nanoTime();
+        try {
+            Baseline.load(f, "baseline.json");
+        } catch (ConfigException expected) {
+            // a baseline error, with its message, is the reader's answer
+        }
+        inBudget(t0);
+    }
+
+    /** One model read: a graph (then analysed, checked and reported in every format) or a ReadException. */
+    private interface Read {
+        ModelGraph get() throws ReadException;
+    }
+
+    private static void run(String target, Read read) {
+        count(target);
+        long t0 = System.nanoTime();
+        ModelGraph g;
+        try {
+            g = read.get();
+        } catch (ReadException expected) {
+            inBudget(t0);
+            return;
+        }
+        // a small model also goes through the analysis, the rules and every report: the readers'
+        // output must be something the rest can take (a large one would slow the fuzzer down tenfold)
+        if (g != null && g.nodes().size() <= ANALYSED) {
+            ModelResult r = Pipeline.check(g, RuleConfig.DEFAULT);
+            LintReport report = new LintReport(List.of(r), List.of());
+            PrintWriter sink = new PrintWriter(Writer.nullWriter());
+            new TextReporter(false, true, true).write(report, sink);
+            new JsonReporter("fuzz").write(report, sink);
+            new SarifReporter("fuzz", "https://example.org", "https://example.org/rules/", Path.of("").toAbsolutePath())
+                    .write(report, sink);
+            new GithubReporter(Path.of("").toAbsolutePath()).write(report, sink);
+            new CheckstyleReporter().write(report, sink);
+        }
+        inBudget(t0);
+    }
+
+    private static JsonValue json(byte[] data) throws ReadException {
+        try {
+            return JsonParser.parse(data, Limits.JSON);
+        } catch (JsonSyntaxException e) {
+            throw new ReadException(e.getMessage());
+        }
+    }
+
+    private static void inBudget(long t0) {
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        // the first inputs load (and, fuzzing, instrument) every class they reach: many seconds, once
+        if (ms > BUDGET_MILLIS && warm()) {
+            throw new AssertionError("one input took " + ms + " ms, over the " + BUDGET_MILLIS + " ms budget");
+        }
+    }
+
+    private static void count(String target) {
+        EXECUTIONS.computeIfAbsent(target, k -> new LongAdder()).increment();
+        CURRENT.set(target);
+    }
+
+    private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
+
+    private static boolean warm() {
+        LongAdder n = EXECUTIONS.get(CURRENT.get());
+        return n != null && n.sum() > WARM_UP;
+    }
+
+    /** The target's one scratch file, rewritten for each input (readers of containers read files). */
+    private static Path scratch(String target, String suffix, byte[] data) {
+        try {
+            Path f = SCRATCH.computeIfAbsent(target, k -> {
+                try {
+                    Path p = Files.createTempFile("gradflow-fuzz-" + k, suffix);
+                    p.toFile().deleteOnExit();
+                    return p;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            Files.write(f, data);
+            return f;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Executions per target, for scripts/fuzz.sh and the README's table. */
+    @AfterAll
+    static void report() throws IOException {
+        double secs = (System.nanoTime() - STARTED) / 1e9;
+        StringBuilder b = new StringBuilder();
+        EXECUTIONS.forEach((t, n) -> b.append(String.format(Locale.ROOT, "fuzz target %s: %d executions in %.0f s%n",
+                t, n.sum(), secs)));
+        System.err.print(b);
+        Path out = Path.of("core/target/fuzz-executions.txt");
+        if (Files.isDirectory(out.getParent())) {
+            Files.writeString(out, b.toString(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        }
+    }
+}
