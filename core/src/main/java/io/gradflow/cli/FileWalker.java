@@ -25,7 +25,8 @@ public final class FileWalker {
     private FileWalker() {
     }
 
-    static List<Input> expand(List<String> args) throws IOException {
+    /** The model files {@code args} name or contain (directories walked, hidden ones skipped), in order. */
+    public static List<Input> expand(List<String> args) throws IOException {
         List<Input> out = new ArrayList<>();
         for (String a : args) {
             Path p = Path.of(a);

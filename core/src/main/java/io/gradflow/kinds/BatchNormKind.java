@@ -175,6 +175,15 @@ public final class BatchNormKind implements Kind {
         };
     }
 
+    /** DL4J's gamma and beta as the model starts them, and its running statistics at mean 0, log10 sd 0. */
+    private static List<Dl4jParam> params(Node n) {
+        long[] s = {1, n.nIn()};
+        return List.of(Dl4jParam.constant("gamma", Dl4jParam.Role.OTHER, s, n.gamma()),
+                Dl4jParam.constant("beta", Dl4jParam.Role.OTHER, s, n.beta()),
+                Dl4jParam.constant("mean", Dl4jParam.Role.OTHER, s, 0),
+                Dl4jParam.constant("log10stdev", Dl4jParam.Role.OTHER, s, 0));
+    }
+
     @Override
     public Dl4jPart dl4j() {
         return new Dl4jPart() {
@@ -211,7 +220,7 @@ public final class BatchNormKind implements Kind {
                         "timeDistributedFormat", null,
                         "useLogStd", true,
                         "weightInitFn", Dl4jJson.obj("@class", Dl4jContext.WEIGHTS + "WeightInitXavier"),
-                        "weightNoise", null), c.inLayout(n));
+                        "weightNoise", null), c.inLayout(n), params(n));
             }
         };
     }

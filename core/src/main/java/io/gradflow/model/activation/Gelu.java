@@ -53,6 +53,12 @@ public final class Gelu extends ActivationFunction {
         return List.of("ActivationGELU");
     }
 
+    /** DL4J's GELU is the sigmoid form with 1.702; the exact x Phi(x) (Keras's) is not DL4J's. */
+    @Override
+    public boolean dl4jExact(double alpha, double beta) {
+        return alpha == 1.702;
+    }
+
     @Override
     public Map<String, Object> dl4jFields(double alpha, double beta) {
         Map<String, Object> m = new LinkedHashMap<>();
