@@ -12,6 +12,7 @@ import io.gradflow.kinds.Dl4jLayout;
 import io.gradflow.kinds.Dl4jParam;
 import io.gradflow.kinds.Kinds;
 import io.gradflow.model.Activation;
+import io.gradflow.model.DenseAxis;
 import io.gradflow.model.Distribution;
 import io.gradflow.model.Dl4jInit;
 import io.gradflow.model.LayerKind;
@@ -23,9 +24,11 @@ import io.gradflow.model.WeightInit;
 import io.gradflow.model.activation.Activations;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes a model graph as a Deeplearning4j 1.0.0-M2.1 configuration in DL4J's own {@code @class}
@@ -64,6 +67,8 @@ public final class Dl4jJsonWriter implements Dl4jContext {
     private final ModelGraph g;
     private final boolean verify;
     private final List<ConvertException.Problem> problems = new ArrayList<>();
+    /** Per problem, whether its layer is one gradflow cannot model. */
+    private final List<Boolean> opaqueProblem = new ArrayList<>();
     private final Map<String, String> alias = new HashMap<>();
     private final Map<String, List<Dl4jParam>> params = new LinkedHashMap<>();
     private final Map<String, List<String>> vertexIns = new HashMap<>();
@@ -72,6 +77,8 @@ public final class Dl4jJsonWriter implements Dl4jContext {
     private final List<Node> extra = new ArrayList<>();
     private final Map<String, TensorShape> probeShapes = new HashMap<>();
     private final Map<String, List<String>> rewiredInputs = new HashMap<>();
+    /** The layers written with a loss of their own (DL4J's output and loss layers). */
+    private final Set<String> withLoss = new HashSet<>();
     private final Map<String, Dl4jLayout> layouts = new HashMap<>();
     private final Map<String, JsonObject> preprocessors = new HashMap<>();
     private final Map<String, JsonObject> layers = new LinkedHashMap<>();
@@ -123,13 +130,19 @@ public final class Dl4jJsonWriter implements Dl4jContext {
             if (verify && n.kind().recurrent() && inLayout(n) == Dl4jLayout.RNN) {
                 n = behindTimeProbe(n);
             }
+            if (verify && n.kind() == LayerKind.OUTPUT) {
+                n = asOutput(n);
+            }
             current = n;
+            if (n.kind() == LayerKind.OUTPUT || n.kind() == LayerKind.LOSS) {
+                withLoss.add(n.name());
+            }
             add(n, Kinds.of(n.kind()).dl4j().write(n, this));
         }
         if (verify) {
             for (String o : g.outputs()) {
                 Node n = g.node(o);
-                if (n.kind() == LayerKind.OUTPUT || n.kind() == LayerKind.LOSS) {
+                if (withLoss.contains(resolve(o))) {
                     outputs.add(resolve(o));
                     continue;
                 }
@@ -141,7 +154,7 @@ public final class Dl4jJsonWriter implements Dl4jContext {
             }
         }
         if (!problems.isEmpty()) {
-            throw new ConvertException(problems);
+            throw new ConvertException(verify ? rootCauses() : problems);
         }
         JsonObject root = !verify && chain() ? multiLayer() : computationGraph();
         return new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create().toJson(root)
@@ -169,6 +182,61 @@ public final class Dl4jJsonWriter implements Dl4jContext {
         Node rewired = n.toBuilder().inputs(ins).build();
         rewiredInputs.put(n.name(), ins);
         return rewired;
+    }
+
+    /**
+     * An output layer as gradflow verify builds it. Keras's readers mark the weighted layer behind a
+     * model output as the output layer, though it may be a convolution, act at every position of a
+     * map, or be followed by activation, dropout and reshaping layers; DL4J's OutputLayer is none of
+     * these. Such a layer is built as the layer it is, the model output gets the loss, and an
+     * activation the reader moved onto it from a later activation layer is applied there only.
+     */
+    private Node asOutput(Node n) {
+        boolean last = g.consumers(n.name()).isEmpty();
+        boolean conv = n.kernel().length > 0;
+        Dl4jLayout in = inLayout(n);
+        boolean perPosition = (in == Dl4jLayout.CNN || in == Dl4jLayout.CNN3D) && n.denseAxis() == DenseAxis.LAST;
+        if (last && !conv && !perPosition) {
+            return n;
+        }
+        Node.Builder b = n.toBuilder().kind(conv ? LayerKind.CONV : LayerKind.DENSE);
+        if (!last && appliedAgain(n)) {
+            b.activation(Activation.IDENTITY);
+        }
+        return b.build();
+    }
+
+    /** Whether the last activation layer between {@code n} and a model output applies n's activation. */
+    private boolean appliedAgain(Node n) {
+        for (String o : g.outputs()) {
+            Node cur = g.node(o);
+            Activation trailing = null;
+            while (cur != null && cur != n && cur.inputs().size() == 1 && (cur.kind() == LayerKind.ACTIVATION
+                    || cur.kind() == LayerKind.DROPOUT || cur.kind() == LayerKind.SHAPE)) {
+                if (cur.kind() == LayerKind.ACTIVATION && trailing == null) {
+                    trailing = cur.activation();
+                }
+                cur = g.node(cur.inputs().get(0));
+            }
+            if (cur == n && trailing != null && trailing.equals(n.activation())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The problems of the layers that cannot run at all (a Lambda, a custom class): what follows
+     * them fails only because they do (an unknown shape), so only they are named when there are any.
+     */
+    private List<ConvertException.Problem> rootCauses() {
+        List<ConvertException.Problem> roots = new ArrayList<>();
+        for (int i = 0; i < problems.size(); i++) {
+            if (opaqueProblem.get(i)) {
+                roots.add(problems.get(i));
+            }
+        }
+        return roots.isEmpty() ? problems : roots;
     }
 
     private void add(Node n, Dl4jConfig c) {
@@ -505,7 +573,8 @@ public final class Dl4jJsonWriter implements Dl4jContext {
             return obj("@class", UPDATERS + "NoOp");
         }
         Node.Updater u = n.updater() == null ? new Node.Updater("Sgd", 1e-3) : n.updater();
-        double lr = u.learningRate();
+        // a scheduled or unknown rate (NaN) is not a number DL4J's JSON reader takes
+        double lr = Double.isNaN(u.learningRate()) ? 1e-3 : u.learningRate();
         return switch (u.name()) {
             case "Adam", "AdaMax", "Nadam", "AMSGrad" -> obj("@class", UPDATERS + u.name(), "learningRate", lr,
                     "beta1", 0.9, "beta2", 0.999, "epsilon", 1e-8);
@@ -545,5 +614,6 @@ public final class Dl4jJsonWriter implements Dl4jContext {
 
     private void problem(SourcePos pos, String message) {
         problems.add(new ConvertException.Problem(pos, message));
+        opaqueProblem.add(current != null && current.kind() == LayerKind.OPAQUE);
     }
 }

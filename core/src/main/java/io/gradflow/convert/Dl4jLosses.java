@@ -14,7 +14,7 @@ final class Dl4jLosses {
             Map.entry("categoricalcrossentropy", "MCXENT"),
             // one-hot labels either way: the gradient is the same as the dense form's
             Map.entry("sparsecategoricalcrossentropy", "MCXENT"),
-            Map.entry("binarycrossentropy", "XENT"),
+            Map.entry("binarycrossentropy", "BinaryXENT"),
             Map.entry("mse", "MSE"), Map.entry("meansquarederror", "MSE"),
             Map.entry("mae", "MAE"), Map.entry("meanabsoluteerror", "MAE"),
             Map.entry("mape", "MAPE"), Map.entry("meanabsolutepercentageerror", "MAPE"),
@@ -26,13 +26,14 @@ final class Dl4jLosses {
     /** DL4J's loss class suffixes, by their lower-case names. */
     private static final Map<String, String> DL4J = Map.ofEntries(
             Map.entry("mcxent", "MCXENT"), Map.entry("sparsemcxent", "MCXENT"),
-            Map.entry("negativeloglikelihood", "NegativeLogLikelihood"), Map.entry("xent", "XENT"),
+            // DL4J's XENT is the class LossBinaryXENT
+            Map.entry("negativeloglikelihood", "NegativeLogLikelihood"), Map.entry("xent", "BinaryXENT"),
             Map.entry("binaryxent", "BinaryXENT"), Map.entry("mse", "MSE"), Map.entry("l1", "L1"), Map.entry("l2", "L2"),
             Map.entry("mae", "MAE"), Map.entry("mape", "MAPE"), Map.entry("msle", "MSLE"), Map.entry("hinge", "Hinge"),
             Map.entry("squaredhinge", "SquaredHinge"), Map.entry("kld", "KLD"),
             Map.entry("kldivergence", "KLD"), Map.entry("poisson", "Poisson"),
             Map.entry("cosineproximity", "CosineProximity"), Map.entry("squaredloss", "MSE"),
-            Map.entry("reconstructioncrossentropy", "XENT"), Map.entry("expll", "Poisson"),
+            Map.entry("reconstructioncrossentropy", "BinaryXENT"), Map.entry("expll", "Poisson"),
             Map.entry("rmsexent", "MSE"), Map.entry("wasserstein", "Wasserstein"),
             Map.entry("multilabel", "MultiLabel"), Map.entry("fmeasure", "FMeasure"));
 

@@ -194,34 +194,48 @@ public final class BatchNormKind implements Kind {
 
             @Override
             public Dl4jConfig write(Node n, Dl4jContext c) {
-                return new Dl4jConfig.Layer(Dl4jJson.obj("@class", Dl4jContext.LAYERS + "BatchNormalization",
-                        "activationFn", Dl4jJson.obj("@class", Dl4jContext.ACTIVATIONS + "ActivationIdentity"),
-                        "beta", n.beta(),
-                        "biasInit", 0.0,
-                        "biasUpdater", null,
-                        "cnn2DFormat", "NCHW",
-                        "constraints", null,
-                        "cudnnAllowFallback", true,
-                        "decay", 0.9,
-                        "eps", 1e-5,
-                        "gainInit", 1.0,
-                        "gamma", n.gamma(),
-                        "gradientNormalization", "None",
-                        "gradientNormalizationThreshold", 1.0,
-                        "idropout", null,
-                        "iupdater", c.updater(n),
-                        "layerName", n.name(),
-                        "lockGammaBeta", false,
-                        "minibatch", true,
-                        "nin", n.nIn(),
-                        "nout", n.nIn(),
-                        "regularization", new JsonArray(),
-                        "regularizationBias", new JsonArray(),
-                        "timeDistributedFormat", null,
-                        "useLogStd", true,
-                        "weightInitFn", Dl4jJson.obj("@class", Dl4jContext.WEIGHTS + "WeightInitXavier"),
-                        "weightNoise", null), c.inLayout(n), params(n));
+                Dl4jConfig.Layer bn = bn(n, c);
+                if (c.verify() && c.inLayout(n) == Dl4jLayout.RNN) {
+                    // DL4J 1.0.0-M2.1's batch norm mistakes a sequence's batch axis for its channels; over the
+                    // steps folded into the batch it normalises each feature over batch and time, as Keras does
+                    return new Dl4jConfig.Layer(Dl4jJson.obj("@class", Dl4jContext.LAYERS + "recurrent.TimeDistributed",
+                            "constraints", null, "gradientNormalization", "None", "gradientNormalizationThreshold", 1.0,
+                            "idropout", null, "layerName", n.name(), "rnnDataFormat", "NCW", "underlying", bn.json()),
+                            Dl4jLayout.RNN, bn.params());
+                }
+                return bn;
             }
         };
+    }
+
+    /** DL4J's BatchNormalization layer for the node. */
+    private static Dl4jConfig.Layer bn(Node n, Dl4jContext c) {
+        return new Dl4jConfig.Layer(Dl4jJson.obj("@class", Dl4jContext.LAYERS + "BatchNormalization",
+                "activationFn", Dl4jJson.obj("@class", Dl4jContext.ACTIVATIONS + "ActivationIdentity"),
+                "beta", n.beta(),
+                "biasInit", 0.0,
+                "biasUpdater", null,
+                "cnn2DFormat", "NCHW",
+                "constraints", null,
+                "cudnnAllowFallback", true,
+                "decay", 0.9,
+                "eps", 1e-5,
+                "gainInit", 1.0,
+                "gamma", n.gamma(),
+                "gradientNormalization", "None",
+                "gradientNormalizationThreshold", 1.0,
+                "idropout", null,
+                "iupdater", c.updater(n),
+                "layerName", n.name(),
+                "lockGammaBeta", false,
+                "minibatch", true,
+                "nin", n.nIn(),
+                "nout", n.nIn(),
+                "regularization", new JsonArray(),
+                "regularizationBias", new JsonArray(),
+                "timeDistributedFormat", null,
+                "useLogStd", true,
+                "weightInitFn", Dl4jJson.obj("@class", Dl4jContext.WEIGHTS + "WeightInitXavier"),
+                "weightNoise", null), c.inLayout(n), params(n));
     }
 }

@@ -124,6 +124,9 @@ public final class Checks {
         }
         LayerMeasurement mf = m.layer(first.name());
         LayerMeasurement ml = m.layer(last.name());
+        if (mf != null && ml != null && (mf.nonFinite() || ml.nonFinite())) {
+            return new Claim("gradient across " + span, f.span().decades(), Double.NaN);
+        }
         if (mf != null && ml != null && Double.isFinite(mf.gradientRms()) && Double.isFinite(ml.gradientRms())) {
             return new Claim("gradient across " + span, f.span().decades(),
                     Math.log10(mf.gradientRms() / ml.gradientRms()));

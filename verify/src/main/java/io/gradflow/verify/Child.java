@@ -60,12 +60,15 @@ final class Child implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             for (String p : INHERITED) {
-                if (a.startsWith(p) && !a.startsWith("-Dgradflow.test")) {
+                if (a.startsWith(p)) {
                     cmd.add(a);
                     break;
                 }
             }
         }
+        // the verifier's own settings, however this process got them (tests set them at run time)
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("gradflow.verify."))
+                .sorted().forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
         // a native crash writes its report here, not in the user's directory, and dumps no core
         cmd.add("-XX:ErrorFile=" + dir.resolve("hs_err_%p.log"));
         cmd.add("-XX:-CreateCoredumpOnCrash");

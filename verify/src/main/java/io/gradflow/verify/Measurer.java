@@ -155,6 +155,11 @@ public final class Measurer {
             double in = 0;
             int k = 0;
             for (Node n : graph.inputs()) {
+                // an embedding's input is indices, whose size says nothing about the signal: the
+                // analysis starts the signal at unit scale there
+                if (readByEmbedding(n)) {
+                    continue;
+                }
                 in += sq(by.get(n.name()).activationRms());
                 k++;
             }
@@ -179,6 +184,15 @@ public final class Measurer {
             v = thresholds.verdict(clamp(ratio), clamp(signal));
         }
         return new Measurement(v, ratio, signal, steps, layers, nonFiniteAt);
+    }
+
+    private boolean readByEmbedding(Node input) {
+        for (String c : graph.consumers(input.name())) {
+            if (graph.node(c).kind() == LayerKind.EMBEDDING) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static double clamp(double d) {

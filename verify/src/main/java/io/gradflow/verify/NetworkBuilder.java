@@ -61,9 +61,7 @@ public final class NetworkBuilder {
         try {
             b = Dl4jJsonWriter.forVerify(g);
         } catch (ConvertException e) {
-            List<String> lines = new ArrayList<>();
-            e.problems().forEach(p -> lines.add(p.message()));
-            throw new VerifyException(String.join("; ", lines));
+            throw new VerifyException(cannotRun(e.problems()));
         }
         ComputationGraph net;
         try {
@@ -115,6 +113,22 @@ public final class NetworkBuilder {
         } catch (ReadException e) {
             return false;
         }
+    }
+
+    /** One line: the first layer that cannot run and why, then how many more there are and which. */
+    static String cannotRun(List<ConvertException.Problem> problems) {
+        String first = problems.get(0).message();
+        if (problems.size() == 1) {
+            return first + ": Deeplearning4j cannot run it";
+        }
+        List<String> others = new ArrayList<>();
+        for (ConvertException.Problem p : problems.subList(1, problems.size())) {
+            String m = p.message();
+            others.add(m.substring(0, Math.max(m.indexOf(':'), 0)));
+        }
+        return first + ": Deeplearning4j cannot run it, nor " + (others.size() == 1 ? "" : others.size()
+                + " more: ") + String.join(", ", others.subList(0, Math.min(others.size(), 4)))
+                + (others.size() > 4 ? "..." : "");
     }
 
     static VerifyException outOfMemory() {

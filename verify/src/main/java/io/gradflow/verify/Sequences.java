@@ -18,8 +18,19 @@ final class Sequences {
     private Sequences() {
     }
 
-    /** {@code g} with every sequence input of unknown length {@code steps} long; {@code g} itself when none is. */
+    /**
+     * {@code g} with every sequence input of unknown length {@code steps} long, or as long as another
+     * input whose length the file gives (the branches of a graph must agree); {@code g} itself when
+     * no length is unknown.
+     */
     static ModelGraph withAssumedSteps(ModelGraph g, int steps) {
+        for (Node n : g.inputs()) {
+            TensorShape s = g.shape(n.name());
+            if (s.kind() == TensorShape.Kind.RNN && s.time() > 0) {
+                steps = (int) s.time();
+                break;
+            }
+        }
         boolean changed = false;
         List<Node> nodes = new ArrayList<>();
         for (Node n : g.nodes()) {
@@ -34,6 +45,6 @@ final class Sequences {
             return g;
         }
         return Finish.shapes(g.with(nodes, Map.of())).withAssumption("the file does not give the sequence length: "
-                + "assumed " + steps + " steps, as the analysis does");
+                + "assumed " + steps + " steps");
     }
 }

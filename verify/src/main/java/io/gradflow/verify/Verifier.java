@@ -87,7 +87,7 @@ public final class Verifier {
         List<String> notes = new ArrayList<>();
         ModelGraph g = Sequences.withAssumedSteps(read, opts.timeSteps());
         if (g != read) {
-            notes.add("sequence length not given: " + opts.timeSteps() + " steps, as the analysis assumes");
+            notes.add(g.assumptions().get(g.assumptions().size() - 1));
         }
         NetworkBuilder.Built built = opts.fileWeights() ? NetworkBuilder.withFileWeights(file, g, opts.seed(), budget)
                 : NetworkBuilder.fromGraph(g, opts.seed(), budget);

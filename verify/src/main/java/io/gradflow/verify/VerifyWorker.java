@@ -13,6 +13,7 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -55,6 +56,7 @@ public final class VerifyWorker {
 
     private void run(Protocol.Job job, Verifier.Options opts, ConfigResolver configs) {
         Path path = Path.of(job.path());
+        crashIfAsked(path);
         try {
             RuleConfig config = configs.forFile(path);
             phase("reading");
@@ -79,6 +81,25 @@ public final class VerifyWorker {
             }
             error("gradflow could not verify this model (internal error: " + NetworkBuilder.oneLine(e)
                     + "); please report it");
+        }
+    }
+
+    /**
+     * For the tests of crash isolation: a real native crash (SIGSEGV) on the file that the system
+     * property {@code gradflow.verify.crashOn} names, as ND4J's crashes are.
+     */
+    private static void crashIfAsked(Path path) {
+        String on = System.getProperty("gradflow.verify.crashOn");
+        if (on == null || !path.getFileName().toString().equals(on)) {
+            return;
+        }
+        try {
+            Field f = Class.forName("sun.misc.Unsafe").getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            Object unsafe = f.get(null);
+            unsafe.getClass().getMethod("putAddress", long.class, long.class).invoke(unsafe, 0L, 42L);
+        } catch (ReflectiveOperationException e) {
+            Runtime.getRuntime().halt(134);
         }
     }
 

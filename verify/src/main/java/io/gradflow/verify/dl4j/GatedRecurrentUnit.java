@@ -4,7 +4,6 @@ import java.util.Map;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
-import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.activations.IActivation;
@@ -119,31 +118,25 @@ public final class GatedRecurrentUnit extends SameDiffLayer {
 
     /** One direction; the backward one reads the steps last to first and returns them in their order. */
     private SDVariable run(SameDiff sd, SDVariable x, Map<String, SDVariable> p, String d, int steps, boolean reverse) {
-        long n = nOut;
         SDVariable w = p.get(d + "W");
         SDVariable rw = p.get(d + "RW");
         SDVariable b = p.get(d + "b");
         SDVariable rb = p.get(d + "rb");
+        SDVariable[] xs = sd.unstack(x, 2, steps);
         SDVariable h = null;
         SDVariable[] out = new SDVariable[steps];
         for (int s = 0; s < steps; s++) {
             int t = reverse ? steps - 1 - s : s;
-            SDVariable xt = x.get(SDIndex.all(), SDIndex.all(), SDIndex.point(t));
-            SDVariable xw = xt.mmul(w).add(b);
-            SDVariable hw = h == null ? rb : h.mmul(rw).add(rb);
-            SDVariable z = SameDiffActivations.apply(sd, gateActivation, slice(xw, 0, n).add(slice(hw, 0, n)));
-            SDVariable r = SameDiffActivations.apply(sd, gateActivation, slice(xw, n, 2 * n).add(slice(hw, n, 2 * n)));
-            SDVariable cand = SameDiffActivations.apply(sd, activation, slice(xw, 2 * n, 3 * n)
-                    .add(r.mul(slice(hw, 2 * n, 3 * n))));
+            SDVariable[] xw = sd.split(xs[t].mmul(w).add(b), 3, 1);
+            SDVariable[] hw = sd.split(h == null ? rb : h.mmul(rw).add(rb), 3, 1);
+            SDVariable z = SameDiffActivations.apply(sd, gateActivation, xw[0].add(hw[0]));
+            SDVariable r = SameDiffActivations.apply(sd, gateActivation, xw[1].add(hw[1]));
+            SDVariable cand = SameDiffActivations.apply(sd, activation, xw[2].add(r.mul(hw[2])));
             SDVariable keep = z.rsub(1.0).mul(cand);
             h = h == null ? keep : z.mul(h).add(keep);
             out[t] = h;
         }
         return returnSequences ? sd.stack(2, out) : h;
-    }
-
-    private static SDVariable slice(SDVariable v, long from, long to) {
-        return v.get(SDIndex.all(), SDIndex.interval(from, to));
     }
 
     @Override
