@@ -85,9 +85,9 @@ public final class Verifier {
     private VerifyReport.Run measure(Path file, ModelGraph read, GradientAnalysis a, Thresholds thresholds,
                                      Budget budget, long t0) throws VerifyException {
         List<String> notes = new ArrayList<>();
-        ModelGraph g = Sequences.withAssumedSteps(read, opts.timeSteps());
+        ModelGraph g = InputShapes.completed(read, opts.timeSteps());
         if (g != read) {
-            notes.add(g.assumptions().get(g.assumptions().size() - 1));
+            notes.addAll(g.assumptions().subList(read.assumptions().size(), g.assumptions().size()));
         }
         NetworkBuilder.Built built = opts.fileWeights() ? NetworkBuilder.withFileWeights(file, g, opts.seed(), budget)
                 : NetworkBuilder.fromGraph(g, opts.seed(), budget);

@@ -30,7 +30,7 @@ class ParamLayoutTest {
     }
 
     private static Map<String, INDArray> built(ModelGraph g) throws Exception {
-        NetworkBuilder.Built b = NetworkBuilder.fromGraph(Sequences.withAssumedSteps(g, 5), 42, Progress.NONE);
+        NetworkBuilder.Built b = NetworkBuilder.fromGraph(InputShapes.completed(g, 5), 42, Progress.NONE);
         return ((ComputationGraph) b.network()).paramTable();
     }
 
