@@ -11,9 +11,9 @@ import io.gradflow.rules.RuleConfig;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -56,10 +56,10 @@ public final class VerifyWorker {
 
     private void run(Protocol.Job job, Verifier.Options opts, ConfigResolver configs) {
         Path path = Path.of(job.path());
-        crashIfAsked(path);
         try {
             RuleConfig config = configs.forFile(path);
             phase("reading");
+            crashIfAsked(path);
             ModelGraph g = Pipeline.read(path, job.display());
             ModelResult lint = Pipeline.check(g, config, opts.batch());
             VerifyReport.Run run = new Verifier(opts, progress()).run(path, g, lint.analysis(), config.thresholds());
@@ -85,8 +85,8 @@ public final class VerifyWorker {
     }
 
     /**
-     * For the tests of crash isolation: a real native crash (SIGSEGV) on the file that the system
-     * property {@code gradflow.verify.crashOn} names, as ND4J's crashes are.
+     * For the tests of crash isolation: a native crash (a SIGSEGV the JVM cannot recover from, as
+     * ND4J's are) on the file that the system property {@code gradflow.verify.crashOn} names.
      */
     private static void crashIfAsked(Path path) {
         String on = System.getProperty("gradflow.verify.crashOn");
@@ -94,13 +94,12 @@ public final class VerifyWorker {
             return;
         }
         try {
-            Field f = Class.forName("sun.misc.Unsafe").getDeclaredField("theUnsafe");
-            f.setAccessible(true);
-            Object unsafe = f.get(null);
-            unsafe.getClass().getMethod("putAddress", long.class, long.class).invoke(unsafe, 0L, 42L);
-        } catch (ReflectiveOperationException e) {
-            Runtime.getRuntime().halt(134);
+            new ProcessBuilder("kill", "-SEGV", Long.toString(ProcessHandle.current().pid())).start().waitFor();
+            Thread.sleep(10_000);
+        } catch (IOException | InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        Runtime.getRuntime().halt(134);
     }
 
     private Progress progress() {

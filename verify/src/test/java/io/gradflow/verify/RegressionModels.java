@@ -148,7 +148,7 @@ final class RegressionModels {
     static Path glorotReluMlp(Path file) {
         List<String> layers = new ArrayList<>();
         for (int i = 1; i <= 34; i++) {
-            layers.add(dense("dense_" + i, 64, "linear"));
+            layers.add(dense("dense_" + i, 128, "linear"));
             layers.add(layer("Activation", "\"name\": \"activation_" + i + "\", \"activation\": \"relu\""));
         }
         layers.add(dense("out", 10, "softmax"));
