@@ -29,6 +29,7 @@ sep
 
 statement
     : MODEL name                                    # modelStmt
+    | PRECISION name                                # precisionStmt
     | INPUT size STEPS?                             # inputStmt
     | DEFAULTS LBRACE (sep | option)* RBRACE        # defaultsStmt
     | REPEAT number block                           # repeatStmt
@@ -66,6 +67,7 @@ option
     | LAYERNORM                                     # layerNormOpt
     | LAST                                          # lastOpt
     | AS name                                       # asOpt
+    | PRECISION name                                # precisionOpt
     ;
 
 // a name with optional numeric arguments: relu, leakyrelu(0.1), normal(0, 0.01), adam(1e-3)
@@ -119,6 +121,7 @@ LOSS        : 'loss' ;
 UPDATER     : 'updater' ;
 LAST        : 'last' ;
 AS          : 'as' ;
+PRECISION   : 'precision' ;
 
 LBRACE : '{' ;
 RBRACE : '}' ;

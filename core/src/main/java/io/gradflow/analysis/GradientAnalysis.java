@@ -23,11 +23,19 @@ import java.util.stream.Collectors;
  * @param method             {@link #MEAN_FIELD}, or {@link #FINITE_WIDTH} where the model numbers
  *                           and the activation and weight-gradient RMS come from simulated
  *                           networks at the model's own widths (see {@code WidthSimulation})
+ * @param range              where the numbers leave the range of the model's number format
+ * @param trainability       the scale-invariant layers and the weights' scale, which turn the
+ *                           weight-gradient ratio into the relative updates' the verdict compares
+ *
+ * <p>{@code firstToLastDecades} is NaN where the backward pass has nothing to say (the forward
+ * pass overflows, the signal rounds to zero, a weight gradient is exactly zero) and
+ * {@code signalDecades} where the forward pass leaves a double's range; the verdict and
+ * {@code range} then say why.
  */
 public record GradientAnalysis(ModelGraph model, List<LayerProfile> layers, String firstHidden,
                                String lastHidden, double firstToLastDecades, double signalDecades,
                                String signalLayer, Verdict verdict, List<String> assumptions, List<String> cuts,
-                               String method) {
+                               String method, NumericRange range, Trainability trainability) {
 
     public static final String MEAN_FIELD = "mean-field";
     public static final String FINITE_WIDTH = "finite-width";
@@ -41,6 +49,29 @@ public record GradientAnalysis(ModelGraph model, List<LayerProfile> layers, Stri
     /** Profiles by node name. */
     public Map<String, LayerProfile> byName() {
         return layers.stream().collect(Collectors.toMap(LayerProfile::name, Function.identity(), (a, b) -> a));
+    }
+
+    /**
+     * log10 of the RMS of the gradient reaching the first hidden layer (at its pre-activation)
+     * over the one reaching the last: the backward signal's own first-to-last, which the rules
+     * about runs of layers quote; NaN where either is unknown.
+     */
+    public double firstToLastGradientDecades() {
+        if (firstHidden == null) {
+            return Double.NaN;
+        }
+        double d = profile(firstHidden).logGradient() - profile(lastHidden).logGradient();
+        return Double.isFinite(d) ? d : Double.NaN;
+    }
+
+    /**
+     * The first-to-last the verdict compares: in a network whose first hidden layer feeds
+     * normalisation, the relative updates' (what one learning rate does to the first hidden layer
+     * against the last, log10 of weight-gradient RMS over weight RMS, first over last); elsewhere
+     * the weight gradients' own; NaN where that is.
+     */
+    public double firstToLastUpdateDecades() {
+        return Double.isFinite(firstToLastDecades) ? trainability.update(firstToLastDecades) : Double.NaN;
     }
 
     public LayerProfile profile(String name) {

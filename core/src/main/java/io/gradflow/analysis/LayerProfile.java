@@ -2,10 +2,14 @@ package io.gradflow.analysis;
 
 import io.gradflow.math.Moments;
 import io.gradflow.model.Node;
+import io.gradflow.model.Precision;
 
 /**
- * The predicted numbers for one node (for an input node: the input's RMS and mean). Gradients are relative to the output layer's
- * pre-activation gradient (RMS 1); activations to the network input (RMS 1 by default).
+ * The predicted numbers for one node (for an input node: the input's RMS and mean). Gradients
+ * are relative to the output layer's pre-activation gradient (RMS 1); activations to the network
+ * input (RMS 1 by default). Each RMS comes with its log10, which stays finite where the RMS
+ * itself leaves a double's range; a figure the analysis cannot give (the forward pass overflowed,
+ * a weightless node's weight gradient) is NaN in both.
  *
  * @param node              the node
  * @param activationRms     RMS of the node's output
@@ -19,12 +23,45 @@ import io.gradflow.model.Node;
  * @param positions         positions the weight gradient sums over (1 for dense layers)
  * @param pre               moments of what the node's nonlinearity sees, or null
  * @param certain           false when an opaque layer or unknown activation feeds these numbers
+ * @param logs              log10 of the three RMS figures and the node's place in its number format
  */
 public record LayerProfile(Node node, double activationRms, double activationMean, double gradientRms,
                            double weightGradientRms, double gainDecades, double fanIn,
-                           double weightVariance, double positions, Moments pre, boolean certain) {
+                           double weightVariance, double positions, Moments pre, boolean certain, Logs logs) {
+
+    /**
+     * The log10 figures, and where the node stands in the format it computes in.
+     *
+     * @param activation          log10 of the activation RMS
+     * @param gradient            log10 of the (relative) gradient RMS
+     * @param weightGradient      log10 of the (relative) weight-gradient RMS
+     * @param precision           the format the node computes in
+     * @param absGradient         log10 of the gradient's RMS as the framework stores it in the
+     *                            backward pass (see {@link NumericRange}), NaN where unknown
+     * @param absWeightGradient   log10 of the weight gradient's RMS as stored, NaN where none
+     * @param flushed             predicted fraction of weight-gradient entries that round to zero
+     * @param range               where the activation stands: null in range, else which way it left
+     */
+    public record Logs(double activation, double gradient, double weightGradient, Precision precision,
+                       double absGradient, double absWeightGradient, double flushed, NumericRange.Direction range) {
+    }
 
     public String name() {
         return node.name();
+    }
+
+    /** log10 of the activation RMS (finite where a double overflows). */
+    public double logActivation() {
+        return logs.activation();
+    }
+
+    /** log10 of the gradient RMS. */
+    public double logGradient() {
+        return logs.gradient();
+    }
+
+    /** log10 of the weight-gradient RMS, NaN for weightless nodes. */
+    public double logWeightGradient() {
+        return logs.weightGradient();
     }
 }

@@ -10,10 +10,12 @@ import io.gradflow.kinds.Kinds;
 import io.gradflow.kinds.LayerState;
 import io.gradflow.kinds.MeanField;
 import io.gradflow.kinds.Slopes;
+import io.gradflow.math.Gaussian;
 import io.gradflow.math.Moments;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
+import io.gradflow.model.Precision;
 import io.gradflow.model.TensorShape;
 import io.gradflow.model.WeightInit;
 import io.gradflow.model.activation.Activations;
@@ -39,13 +41,31 @@ final class Propagation implements Forward, Backward {
     private final Map<String, LayerState> states = new HashMap<>();
     private final Map<String, Double> keeps = new HashMap<>();
     private final Map<String, Grad> arriving = new HashMap<>();
-    private final Map<String, double[]> results = new HashMap<>();
+    private Map<String, double[]> results = new HashMap<>();
     private final Map<String, Set<String>> fwdTaint = new HashMap<>();
     private final Map<String, Set<String>> bwdTaint = new HashMap<>();
     private final Set<String> assumptions = new LinkedHashSet<>();
     private final ExactChains chains = new ExactChains();
+    private final Map<String, Range> ranges = new HashMap<>();
     /** Sum over layers of 3 Var[phi'^2] / (2 N E[phi'^2]^2): see {@link #slopeSpread}. */
     private double slopeSpread;
+    /** The first activation to leave its format's range, or null. */
+    private NumericRange.Event forwardEvent;
+    /**
+     * The backward pass keeps its numbers near 1 by moving a common power of ten here: every
+     * gradient it holds is worth its value times 10^{@code exp10}. The pass is linear in the
+     * gradient, so scaling all of it at once changes nothing but keeps a 300-decade gradient
+     * inside a double.
+     */
+    private double exp10;
+    private boolean backwardRan;
+    private boolean lossOffsets = true;
+
+    /** Where a node's output stands against its format's range. */
+    enum Range { NORMAL, OVERFLOW, UNDERFLOW }
+
+    /** The largest of a few thousand Gaussian entries lies about 4 RMS out: log10(4). */
+    static final double PEAK_LOG10 = Math.log10(4);
 
     Propagation(ModelGraph g, SignalPropagation.Options opts) {
         this.g = g;
@@ -57,10 +77,51 @@ final class Propagation implements Forward, Backward {
         for (Node n : g.nodes()) {
             forward(n);
         }
+        boolean anyOverflow = false;
+        boolean allUnderflow = !g.outputs().isEmpty();
+        for (String o : g.outputs()) {
+            anyOverflow |= ranges.get(o) == Range.OVERFLOW;
+            allUnderflow &= ranges.get(o) == Range.UNDERFLOW;
+        }
+        if (anyOverflow || allUnderflow) {
+            // an infinite loss has NaN gradients; an output that no longer depends on the input
+            // has none worth the name: no gradient figures either way
+            return;
+        }
+        backwardRan = true;
+        backwardPass();
+    }
+
+    private void backwardPass() {
         List<Node> nodes = g.nodes();
         for (int i = nodes.size() - 1; i >= 0; i--) {
             backward(nodes.get(i));
         }
+    }
+
+    /**
+     * log10 of the second moments of the weight gradients of {@code first} and {@code last}
+     * once the output's bias is corrected: a second backward pass over the same forward pass,
+     * with no offsets in the loss gradient ({@link Backward#lossOffsets()}). The first pass's
+     * results stay what {@link #result} gives.
+     */
+    double[] withoutLossOffsets(String first, String last) {
+        if (!backwardRan) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        Map<String, double[]> kept = results;
+        double keptSpread = slopeSpread;
+        results = new HashMap<>();
+        arriving.clear();
+        chains.resetBackward();
+        exp10 = 0;
+        lossOffsets = false;
+        backwardPass();
+        double[] out = {results.get(first)[2], results.get(last)[2]};
+        results = kept;
+        slopeSpread = keptSpread;
+        lossOffsets = true;
+        return out;
     }
 
     // ================================================================ what the driver reads
@@ -69,9 +130,27 @@ final class Propagation implements Forward, Backward {
         return states.get(node);
     }
 
-    /** {gOut, gPre, wg, gain}: the gradient arriving, at the pre-activation, the weight gradient, the gain. */
+    /**
+     * {gOut, gPre, wg, gain}: log10 of the second moments of the gradient arriving, at the
+     * pre-activation and of the weight gradient (NaN where there is none, -infinity where it is
+     * exactly zero), and the gain in decades; all NaN where the backward pass did not run.
+     */
     double[] result(String node) {
-        return results.get(node);
+        double[] r = results.get(node);
+        return r != null ? r : new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+    }
+
+    /** Whether the backward pass ran (it does not when the forward pass leaves the range). */
+    boolean backwardRan() {
+        return backwardRan;
+    }
+
+    Range range(String node) {
+        return ranges.getOrDefault(node, Range.NORMAL);
+    }
+
+    NumericRange.Event forwardEvent() {
+        return forwardEvent;
     }
 
     Set<String> forwardTaint(String node) {
@@ -118,13 +197,90 @@ final class Propagation implements Forward, Backward {
             x = MeanField.dropout(x, keep);
         }
         LayerState s = kind.forward(n, x, this);
+        double logRms = log10Rms(n, s);
         if (s.out() == null || !s.out().finite()) {
             s = s.withOut(s.out() == null ? x : new Moments(clamp(s.out().mean()), clamp(s.out().su()),
                     clamp(s.out().sx()), clamp(s.out().sp())));
         }
         keeps.put(n.name(), keep);
         states.put(n.name(), s);
-        states.put(n.name(), chains.forward(n, s, keep, this));
+        LayerState exact = chains.forward(n, s, keep, this);
+        states.put(n.name(), exact);
+        if (exact != s && exact.out().finite() && exact.out().second() > 0) {
+            logRms = 0.5 * Math.log10(exact.out().second());
+        }
+        ranges.put(n.name(), rangeOf(n, logRms));
+    }
+
+    /**
+     * log10 of the RMS of the node's output: from its moments where a double holds them, else
+     * from the second moment of its activation in log space; -infinity for an exact zero.
+     */
+    private static double log10Rms(Node n, LayerState s) {
+        Moments o = s.out();
+        if (o != null && o.finite()) {
+            return o.second() > 0 ? 0.5 * Math.log10(o.second()) : Double.NEGATIVE_INFINITY;
+        }
+        Moments pre = s.pre();
+        if (pre != null && pre.finite()) {
+            double ln = MeanField.activation(n).logSecondMoment(pre.mean(), pre.q());
+            if (!Double.isNaN(ln)) {
+                return Math.min(0.5 * ln / Math.log(10), Double.MAX_VALUE);
+            }
+        }
+        // past what a double holds: at least that
+        return Math.log10(Double.MAX_VALUE);
+    }
+
+    /** The node's place against its format, recording the first activation that leaves it. */
+    private Range rangeOf(Node n, double logRms) {
+        boolean anyIn = false;
+        boolean allUnder = !n.inputs().isEmpty();
+        for (String i : n.inputs()) {
+            Range r = ranges.getOrDefault(i, Range.NORMAL);
+            if (r == Range.OVERFLOW) {
+                return Range.OVERFLOW;
+            }
+            anyIn = true;
+            allUnder &= r == Range.UNDERFLOW;
+        }
+        Precision p = g.precision(n);
+        if (logRms + PEAK_LOG10 > p.log10Max()) {
+            record(n, NumericRange.Direction.OVERFLOW, p, logRms, p.log10Max(), 0);
+            return Range.OVERFLOW;
+        }
+        if (anyIn && allUnder) {
+            return Range.UNDERFLOW;
+        }
+        double flushed = flushed(logRms, p);
+        if (flushed >= 0.5) {
+            record(n, NumericRange.Direction.UNDERFLOW, p, logRms, p.log10MinSubnormal(), flushed);
+            return Range.UNDERFLOW;
+        }
+        return Range.NORMAL;
+    }
+
+    private void record(Node n, NumericRange.Direction d, Precision p, double logRms, double limit, double flushed) {
+        if (forwardEvent == null) {
+            forwardEvent = new NumericRange.Event(n.name(), NumericRange.Quantity.ACTIVATION, d, p, logRms, limit,
+                    flushed);
+        }
+    }
+
+    /**
+     * The fraction of a zero-mean Gaussian tensor's entries of RMS 10^{@code logRms} that round
+     * to zero in {@code p}: those under half its smallest subnormal. 0 for an exact zero (no
+     * rounding: it is zero in any format).
+     */
+    static double flushed(double logRms, Precision p) {
+        if (logRms == Double.NEGATIVE_INFINITY || Double.isNaN(logRms)) {
+            return 0;
+        }
+        double t = p.log10MinSubnormal() - Math.log10(2) - logRms;
+        if (t > 3) {
+            return 1;
+        }
+        return Math.max(0, 2 * Gaussian.cdf(Math.pow(10, t)) - 1);
     }
 
     private static double clamp(double d) {
@@ -144,11 +300,12 @@ final class Propagation implements Forward, Backward {
         }
         bwdTaint.put(n.name(), t);
         if (g.consumers(n.name()).isEmpty() && n.kind() != LayerKind.INPUT) {
-            arriving.put(n.name(), Grad.flat(1, 0));
+            arriving.put(n.name(), Grad.flat(unit(), 0));
         }
+        renormalise(arriving.getOrDefault(n.name(), Grad.ZERO).g());
         Grad out = arriving.getOrDefault(n.name(), Grad.ZERO);
         if (n.kind() == LayerKind.INPUT) {
-            results.put(n.name(), new double[] {out.g(), Double.NaN, Double.NaN, 0});
+            results.put(n.name(), new double[] {log(out.g()), Double.NaN, Double.NaN, 0});
             return;
         }
         Kind kind = Kinds.of(n.kind());
@@ -164,7 +321,7 @@ final class Propagation implements Forward, Backward {
             in = in.scale(typicalGainCorrection(kind, n, s));
         }
         double gain = out.g() > 0 && in.g() > 0 ? 0.5 * Math.log10(in.g() / out.g()) : 0;
-        results.put(n.name(), new double[] {out.g(), back.gPre(), back.wg(), gain});
+        results.put(n.name(), new double[] {log(out.g()), log(back.gPre()), log(back.wg()), gain});
         chains.backward(n, s, out, in);
         List<String> ins = n.inputs();
         for (int i = 0; i < ins.size(); i++) {
@@ -172,6 +329,29 @@ final class Propagation implements Forward, Backward {
             arriving.merge(ins.get(i), gi, Grad::plus);
             chains.distribute(n, ins.get(i), gi, in);
         }
+    }
+
+    /** log10 of a second moment held at the pass's common scale; NaN stays NaN, zero is -infinity. */
+    private double log(double v) {
+        if (Double.isNaN(v)) {
+            return Double.NaN;
+        }
+        return v > 0 ? Math.log10(v) + exp10 : Double.NEGATIVE_INFINITY;
+    }
+
+    /**
+     * Moves the common scale when the gradient about to be used strays more than 100 decades
+     * from 1, so that no product in the kinds' backward steps leaves a double's range.
+     */
+    private void renormalise(double g) {
+        if (!(g > 0) || Double.isInfinite(g) || g > 1e-100 && g < 1e100) {
+            return;
+        }
+        double shift = Math.floor(Math.log10(g));
+        double f = Math.pow(10, -shift);
+        arriving.replaceAll((k, v) -> v.scale(f));
+        chains.rescale(f);
+        exp10 += shift;
     }
 
     /**
@@ -244,6 +424,16 @@ final class Propagation implements Forward, Backward {
     @Override
     public TensorShape inShape(Node n) {
         return n.inputs().isEmpty() ? TensorShape.UNKNOWN : g.shape(n.inputs().get(0));
+    }
+
+    @Override
+    public boolean lossOffsets() {
+        return lossOffsets;
+    }
+
+    @Override
+    public double unit() {
+        return Math.pow(10, Math.max(-300, Math.min(300, -exp10)));
     }
 
     @Override

@@ -84,14 +84,16 @@ public final class SignalPropagation {
                 last = n;
             }
         }
-        double ratio = 0;
+        double ratio = Double.NaN;
         double signal = 0;
         String signalLayer = null;
         List<String> cuts = new ArrayList<>();
         if (first != null) {
-            ratio = 0.5 * Math.log10(p.result(first.name())[2] / p.result(last.name())[2]);
+            double lf = p.result(first.name())[2];
+            double ll = p.result(last.name())[2];
+            ratio = ratio(lf, ll);
             signalLayer = blockOutput(g, last);
-            signal = Math.log10(p.stateOf(signalLayer).out().rms() / opts.input().rms());
+            signal = signalDecades(p, signalLayer, opts);
             Set<String> cut = new LinkedHashSet<>(p.forwardTaint(last.name()));
             cut.addAll(p.forwardTaint(first.name()));
             Set<String> back = new LinkedHashSet<>(p.backwardTaint(first.name()));
@@ -99,6 +101,7 @@ public final class SignalPropagation {
             cut.addAll(back);
             cuts.addAll(cut);
         } else {
+            ratio = 0;
             // no hidden layer to measure: the verdict is only as good as the path to the outputs
             Set<String> cut = new LinkedHashSet<>();
             for (String o : g.outputs()) {
@@ -106,10 +109,12 @@ public final class SignalPropagation {
             }
             cuts.addAll(cut);
         }
+        NumericRange.Event fwd = p.forwardEvent();
         WidthSimulation.Result sim = null;
         boolean meanFieldDoubtful = p.slopeSpread() > SIMULATE_ABOVE || !Double.isFinite(ratio)
                 || !Double.isFinite(signal);
-        if (opts.simulate() && meanFieldDoubtful && first != null && cuts.isEmpty()) {
+        if (opts.simulate() && meanFieldDoubtful && first != null && cuts.isEmpty() && fwd == null
+                && p.backwardRan()) {
             sim = WidthSimulation.run(g, weightStats(g, p), opts.batch(), opts.input(), first.name(), last.name(),
                     signalLayer, 42);
             if (sim != null) {
@@ -117,39 +122,126 @@ public final class SignalPropagation {
                 signal = sim.signalDecades();
             }
         }
-        Verdict verdict;
-        if (!cuts.isEmpty()) {
-            verdict = Verdict.UNKNOWN;
-        } else {
-            // a dead signal (-infinity) is vanishing even when the ratio is 0/0
-            verdict = opts.thresholds().verdict(clampInf(ratio), clampInf(signal));
-        }
         List<LayerProfile> profiles = new ArrayList<>();
         for (Node n : g.nodes()) {
-            profiles.add(profile(n, p, sim, opts));
+            profiles.add(profile(n, p, sim, opts, g));
+        }
+        NumericRange range = RangeCheck.check(g, p, profiles, opts);
+        if (range.lossScale() != null || range.forward() != null) {
+            assumptions.add(RangeCheck.assumption(g, range, opts));
+        }
+        Trainability trainability = trainability(g, p, first, last);
+        Thresholds th = opts.thresholds();
+        if (first != null && Double.isFinite(ratio)
+                && (ratio < -th.vanishingDecades() || ratio > th.explodingDecades())) {
+            // only where it can change the verdict: a second backward pass without the loss's offsets
+            double[] w = p.withoutLossOffsets(first.name(), last.name());
+            double persistent = ratio(w[0], w[1]);
+            double mf = ratio(p.result(first.name())[2], p.result(last.name())[2]);
+            if (Double.isFinite(persistent) && Double.isFinite(mf)) {
+                trainability = trainability.withOffsetDecades(mf - persistent);
+            }
+        }
+        Verdict verdict;
+        boolean certainEvent = fwd != null && p.forwardTaint(fwd.layer()).isEmpty();
+        if (!cuts.isEmpty() && !certainEvent) {
+            verdict = Verdict.UNKNOWN;
+        } else if (range.forwardOverflows()) {
+            verdict = Verdict.EXPLODING;
+        } else if (range.forwardUnderflows() && !p.backwardRan()) {
+            verdict = Verdict.VANISHING;
+        } else if (!cuts.isEmpty()) {
+            verdict = Verdict.UNKNOWN;
+        } else {
+            verdict = RangeCheck.verdict(range);
+            if (verdict == null) {
+                // a dead signal (-infinity) is vanishing even when the ratio is 0/0
+                verdict = opts.thresholds().verdict(clampInf(ratio), clampInf(signal), trainability);
+            }
         }
         return new GradientAnalysis(g, profiles, first == null ? null : first.name(),
-                last == null ? null : last.name(), ratio, signal, signalLayer, verdict, new ArrayList<>(assumptions),
-                cuts, sim == null ? GradientAnalysis.MEAN_FIELD : GradientAnalysis.FINITE_WIDTH);
+                last == null ? null : last.name(), Double.isFinite(ratio) ? ratio : Double.NaN,
+                Double.isFinite(signal) ? signal : Double.NaN, signalLayer, verdict, new ArrayList<>(assumptions),
+                cuts, sim == null ? GradientAnalysis.MEAN_FIELD : GradientAnalysis.FINITE_WIDTH, range, trainability);
     }
 
-    private static LayerProfile profile(Node n, Propagation p, WidthSimulation.Result sim, Options opts) {
+    /** The model's scale-invariant layers and its first and last hidden layers' weight scales. */
+    private static Trainability trainability(ModelGraph g, Propagation p, Node first, Node last) {
+        Set<String> invariant = Trainability.scaleInvariantLayers(g);
+        if (first == null) {
+            return new Trainability(0, false, invariant, 0);
+        }
+        double scale = 0.5 * (Math.log10(weightSecond(p, first)) - Math.log10(weightSecond(p, last)));
+        return new Trainability(scale, invariant.contains(first.name()), invariant, 0);
+    }
+
+    /** E[w^2] of a layer's initial weights, NaN where unknown. */
+    private static double weightSecond(Propagation p, Node n) {
+        LayerState s = p.stateOf(n.name());
+        if (s == null || s.weights() == null) {
+            return Double.NaN;
+        }
+        double w2 = s.weights().v() + s.weights().m() * s.weights().m();
+        return w2 > 0 ? w2 : Double.NaN;
+    }
+
+    /** Half the difference of two log10 second moments, as the ratio of their RMS would give it (0/0 is NaN). */
+    private static double ratio(double lf, double ll) {
+        if (Double.isNaN(lf) || Double.isNaN(ll) || lf == ll && Double.isInfinite(lf)) {
+            return Double.NaN;
+        }
+        return 0.5 * (lf - ll);
+    }
+
+    /**
+     * log10 of the signal layer's RMS over the input's: -infinity for a signal that is exactly
+     * zero, NaN where the forward pass left the range before it.
+     */
+    private static double signalDecades(Propagation p, String signalLayer, Options opts) {
+        if (p.range(signalLayer) == Propagation.Range.OVERFLOW) {
+            return Double.NaN;
+        }
+        double second = p.stateOf(signalLayer).out().second();
+        if (second == 0) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        return 0.5 * Math.log10(second) - Math.log10(opts.input().rms());
+    }
+
+    private static LayerProfile profile(Node n, Propagation p, WidthSimulation.Result sim, Options opts,
+                                        ModelGraph g) {
         LayerState s = p.stateOf(n.name());
         double[] r = p.result(n.name());
         boolean certain = p.forwardTaint(n.name()).isEmpty() && p.backwardTaint(n.name()).isEmpty();
-        double grad = Math.sqrt(Double.isNaN(r[1]) ? r[0] : r[1]);
-        double rms = s.out().rms();
-        double wg = Double.isNaN(r[2]) ? Double.NaN : Math.sqrt(r[2]);
+        Propagation.Range range = p.range(n.name());
+        boolean overflowed = range == Propagation.Range.OVERFLOW;
+        double logGrad = 0.5 * (Double.isNaN(r[1]) ? r[0] : r[1]);
+        double logAct = overflowed ? Double.NaN : s.out().second() > 0 ? 0.5 * Math.log10(s.out().second())
+                : Double.NEGATIVE_INFINITY;
+        double logWg = 0.5 * r[2];
         double gain = r[3];
         if (sim != null) {
-            rms = sim.activationRms().getOrDefault(n.name(), rms) * opts.input().rms();
-            wg = sim.weightGradientRms().getOrDefault(n.name(), wg);
-            grad = sim.gradientRms().getOrDefault(n.name(), grad);
+            logAct = log(sim.activationRms().get(n.name()), logAct) + Math.log10(opts.input().rms());
+            logWg = log(sim.weightGradientRms().get(n.name()), logWg);
+            logGrad = log(sim.gradientRms().get(n.name()), logGrad);
             gain = sim.gainDecades().getOrDefault(n.name(), gain);
         }
         double fanIn = s.weights() == null ? Double.NaN : s.weights().fanIn();
         double v = s.weights() == null ? Double.NaN : s.weights().v();
-        return new LayerProfile(n, rms, s.out().mean(), grad, wg, gain, fanIn, v, s.positions(), s.pre(), certain);
+        LayerProfile.Logs logs = new LayerProfile.Logs(logAct, logGrad, logWg, g.precision(n), Double.NaN,
+                Double.NaN, 0, range == Propagation.Range.OVERFLOW ? NumericRange.Direction.OVERFLOW
+                : range == Propagation.Range.UNDERFLOW ? NumericRange.Direction.UNDERFLOW : null);
+        return new LayerProfile(n, pow(logAct), overflowed ? Double.NaN : s.out().mean(), pow(logGrad), pow(logWg),
+                Double.isFinite(gain) ? gain : Double.NaN, fanIn, v, s.positions(), s.pre(), certain, logs);
+    }
+
+    private static double log(Double linear, double dflt) {
+        return linear == null ? dflt : linear > 0 ? Math.log10(linear) : Double.NEGATIVE_INFINITY;
+    }
+
+    /** 10^x, NaN for NaN: figures past a double's range become 0 or infinity, their log stays. */
+    private static double pow(double log10) {
+        return Double.isNaN(log10) ? Double.NaN : Math.pow(10, log10);
     }
 
     /** Per weighted node: {mean, variance} of one weight, for the finite-width model to draw with. */

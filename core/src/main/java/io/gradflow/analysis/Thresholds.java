@@ -2,8 +2,10 @@ package io.gradflow.analysis;
 
 /**
  * When a prediction becomes a verdict: a first-to-last weight-gradient ratio below
- * 10^-{@code vanishingDecades} vanishes, above 10^{@code explodingDecades} explodes; a signal that
- * shrinks or grows by more than {@code signalDecades} decades does likewise.
+ * 10^-{@code vanishingDecades} vanishes (where the first layer feeds normalisation, only if the
+ * relative updates' ratio is below it too, see {@link Trainability}); above
+ * 10^{@code explodingDecades} it explodes, unless the first layer feeds normalisation and tunes its
+ * own step; a signal that shrinks or grows by more than {@code signalDecades} decades does likewise.
  */
 public record Thresholds(double vanishingDecades, double explodingDecades, double signalDecades) {
 
@@ -11,6 +13,14 @@ public record Thresholds(double vanishingDecades, double explodingDecades, doubl
     public static final Thresholds DEFAULT = new Thresholds(3, 3, 3);
 
     public Verdict verdict(double firstToLastDecades, double signal) {
+        return verdict(firstToLastDecades, signal, Trainability.NONE);
+    }
+
+    /**
+     * The verdict for a weight-gradient first-to-last and a signal, predicted or measured, in a
+     * model with {@code t}'s structure.
+     */
+    public Verdict verdict(double firstToLastDecades, double signal, Trainability t) {
         if (signal < -signalDecades || signal == Double.NEGATIVE_INFINITY) {
             // a dead signal: the network gives the same output for every input
             return Verdict.VANISHING;
@@ -18,10 +28,16 @@ public record Thresholds(double vanishingDecades, double explodingDecades, doubl
         if (Double.isNaN(firstToLastDecades) || Double.isNaN(signal)) {
             return Verdict.UNKNOWN;
         }
-        if (firstToLastDecades < -vanishingDecades) {
+        // the first layer falls behind when it does by every measure: its weight gradient at
+        // initialisation and once the output's bias is corrected, and, where it tunes its own
+        // step, its relative update
+        double behind = Math.max(Math.max(firstToLastDecades, t.update(firstToLastDecades)),
+                t.persistent(firstToLastDecades));
+        if (behind < -vanishingDecades) {
             return Verdict.VANISHING;
         }
-        if (firstToLastDecades > explodingDecades || signal > signalDecades) {
+        double ahead = Math.min(firstToLastDecades, t.persistent(firstToLastDecades));
+        if (signal > signalDecades || ahead > explodingDecades && !t.selfTuning()) {
             return Verdict.EXPLODING;
         }
         return Verdict.HEALTHY;

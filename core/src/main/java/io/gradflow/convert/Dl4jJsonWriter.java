@@ -66,6 +66,7 @@ public final class Dl4jJsonWriter implements Dl4jContext {
 
     private final ModelGraph g;
     private final boolean verify;
+    private final String dataType;
     private final List<ConvertException.Problem> problems = new ArrayList<>();
     /** Per problem, whether its layer is one gradflow cannot model. */
     private final List<Boolean> opaqueProblem = new ArrayList<>();
@@ -89,6 +90,15 @@ public final class Dl4jJsonWriter implements Dl4jContext {
     private Dl4jJsonWriter(ModelGraph g, boolean verify) {
         this.g = g;
         this.verify = verify;
+        // DL4J has one data type per network, weights included: a mixed policy becomes its compute format.
+        // Verify measures in float: the weights it draws and its custom layers are float, and a CPU
+        // run in half precision measures the backend's emulation rather than the model
+        this.dataType = verify ? "FLOAT" : switch (g.numberFormat().compute()) {
+            case FLOAT16 -> "HALF";
+            case BFLOAT16 -> "BFLOAT16";
+            case FLOAT64 -> "DOUBLE";
+            case FLOAT32 -> "FLOAT";
+        };
     }
 
     /**
@@ -317,7 +327,7 @@ public final class Dl4jJsonWriter implements Dl4jContext {
         return obj("backpropType", "Standard",
                 "cacheMode", "NONE",
                 "confs", confs,
-                "dataType", "FLOAT",
+                "dataType", dataType,
                 "epochCount", 0,
                 "inferenceWorkspaceMode", "ENABLED",
                 "inputPreProcessors", pre,
@@ -355,7 +365,7 @@ public final class Dl4jJsonWriter implements Dl4jContext {
         JsonObject defaults = conf(null);
         return obj("backpropType", "Standard",
                 "cacheMode", "NONE",
-                "dataType", "FLOAT",
+                "dataType", dataType,
                 "defaultConfiguration", defaults,
                 "epochCount", 0,
                 "inferenceWorkspaceMode", "ENABLED",
@@ -373,9 +383,9 @@ public final class Dl4jJsonWriter implements Dl4jContext {
     }
 
     /** DL4J's per-layer NeuralNetConfiguration around a layer. */
-    private static JsonObject conf(JsonObject layer) {
+    private JsonObject conf(JsonObject layer) {
         return obj("cacheMode", "NONE",
-                "dataType", "FLOAT",
+                "dataType", dataType,
                 "epochCount", 0,
                 "iterationCount", 0,
                 "layer", layer,

@@ -20,6 +20,26 @@ public interface Backward {
     /** The forward state of any node. */
     LayerState state(String node);
 
+    /**
+     * What the loss gradient's reference second moment (1 at an output layer's pre-activation)
+     * is worth in the pass's current units: the engine moves a common power of ten out of the
+     * numbers it holds so that very deep networks stay within a double's range.
+     */
+    default double unit() {
+        return 1;
+    }
+
+    /**
+     * Whether the loss gradient carries the offsets an untrained output gives it: at
+     * initialisation every example's (and every position's) output shares its layer's offsets, so
+     * part of the loss gradient is the same everywhere; the first steps correct the output's bias
+     * and that part is gone. The engine runs the backward pass with it (the gradient at
+     * initialisation) and, where a verdict depends on it, without it.
+     */
+    default boolean lossOffsets() {
+        return true;
+    }
+
     /** The minibatch the weight gradients are averaged over. */
     int batch();
 

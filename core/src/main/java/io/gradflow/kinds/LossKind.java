@@ -29,7 +29,7 @@ public final class LossKind implements Kind {
 
     @Override
     public Back backward(Node n, LayerState s, Grad out, Backward b) {
-        return Back.of(Grad.flat(1, OutputKind.meanFraction(n, s.in(), s.out())));
+        return Back.of(OutputKind.lossGradient(n, OutputKind.meanFraction(n, s.in(), s.out()), b).scale(b.unit()));
     }
 
     @Override

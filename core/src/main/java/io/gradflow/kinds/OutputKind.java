@@ -54,9 +54,24 @@ public final class OutputKind extends WeightedKind {
 
     @Override
     public Back backward(Node n, LayerState s, Grad out, Backward b) {
-        Grad pre = Grad.flat(1, meanFraction(n, s.pre(), s.out()));
+        Grad pre = lossGradient(n, meanFraction(n, s.pre(), s.out()), b).scale(b.unit());
         double wg = MeanField.weightGradient(s.positions(), s.in(), pre, b.batch());
-        return Back.of(MeanField.throughWeights(n, s.weights(), pre, b), 1, wg);
+        return Back.of(MeanField.throughWeights(n, s.weights(), pre, b), b.unit(), wg);
+    }
+
+    /**
+     * The loss gradient at an output's pre-activation, second moment 1 per unit and position. A
+     * feature-vector output has one position. An output with a loss at every position (a
+     * segmentation map, a sequence) has independent labels from position to position: two
+     * positions of one example share only the offsets {@code meanFraction}, as two examples do.
+     */
+    static Grad lossGradient(Node n, double meanFraction0, Backward b) {
+        double meanFraction = b.lossOffsets() ? meanFraction0 : 0;
+        TensorShape.Kind k = b.shape(n.name()).kind();
+        if (k == TensorShape.Kind.CNN || k == TensorShape.Kind.RNN) {
+            return new Grad(1, meanFraction, meanFraction, meanFraction);
+        }
+        return Grad.flat(1, meanFraction);
     }
 
     /**

@@ -47,6 +47,11 @@ public record Activation(ActivationFunction fn, double alpha, double beta, Strin
         return fn.slope(x, alpha, beta);
     }
 
+    /** ln E[phi(h)^2] for h ~ N(mean, var), finite where the second moment overflows a double. */
+    public double logSecondMoment(double mean, double var) {
+        return fn.logSecondMoment(mean, var, alpha, beta);
+    }
+
     /** Bounded functions whose slope goes to zero in both tails: the vanishing-gradient family. */
     public boolean saturating() {
         return fn.saturating();

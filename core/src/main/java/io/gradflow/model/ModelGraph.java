@@ -30,10 +30,12 @@ public final class ModelGraph {
     private final Map<String, String> meta;
     private final Map<String, Set<String>> suppressions;
     private final List<String> assumptions;
+    private final NumberFormat numbers;
 
     private ModelGraph(String source, Format format, String name, List<Node> nodes,
                        List<String> outputs, Map<String, TensorShape> shapes, Map<String, String> meta,
-                       Map<String, Set<String>> suppressions, List<String> assumptions) {
+                       Map<String, Set<String>> suppressions, List<String> assumptions, NumberFormat numbers) {
+        this.numbers = numbers == null ? NumberFormat.DEFAULT : numbers;
         this.source = source;
         this.format = format;
         this.name = name;
@@ -104,7 +106,7 @@ public final class ModelGraph {
             }
         }
         return new ModelGraph(source, format, name, sorted, outs, shapes == null ? Map.of() : shapes,
-                meta == null ? Map.of() : meta, Map.of(), List.of());
+                meta == null ? Map.of() : meta, Map.of(), List.of(), null);
     }
 
     private static List<Node> topologicalOrder(List<Node> nodes, Map<String, Node> index)
@@ -153,7 +155,8 @@ public final class ModelGraph {
 
     /** A copy with other nodes (same order constraints) and shapes; used by inference passes. */
     public ModelGraph with(List<Node> newNodes, Map<String, TensorShape> newShapes) {
-        return new ModelGraph(source, format, name, newNodes, outputs, newShapes, meta, suppressions, assumptions);
+        return new ModelGraph(source, format, name, newNodes, outputs, newShapes, meta, suppressions, assumptions,
+                numbers);
     }
 
     /**
@@ -161,17 +164,32 @@ public final class ModelGraph {
      * as a DSL's {@code # gradflow: ignore[GF001]} does.
      */
     public ModelGraph withSuppressions(Map<String, Set<String>> bylayer) {
-        return new ModelGraph(source, format, name, nodes, outputs, shapes, meta, bylayer, assumptions);
+        return new ModelGraph(source, format, name, nodes, outputs, shapes, meta, bylayer, assumptions, numbers);
     }
 
     /** A copy that records something the ingest step assumed because the file does not say it. */
     public ModelGraph withAssumption(String note) {
         List<String> a = new ArrayList<>(assumptions);
         a.add(note);
-        return new ModelGraph(source, format, name, nodes, outputs, shapes, meta, suppressions, a);
+        return new ModelGraph(source, format, name, nodes, outputs, shapes, meta, suppressions, a, numbers);
     }
 
     /** What the ingest step assumed (sizes the file does not give), in the order it assumed them. */
+    /** The same graph computing in {@code f}. */
+    public ModelGraph withNumberFormat(NumberFormat f) {
+        return new ModelGraph(source, format, name, nodes, outputs, shapes, meta, suppressions, assumptions, f);
+    }
+
+    /** The number format the model trains in (float32 where the file does not say). */
+    public NumberFormat numberFormat() {
+        return numbers;
+    }
+
+    /** The format {@code n} computes in: its own where it says, else the model's. */
+    public Precision precision(Node n) {
+        return n.precision() != null ? n.precision() : numbers.compute();
+    }
+
     public List<String> assumptions() {
         return assumptions;
     }

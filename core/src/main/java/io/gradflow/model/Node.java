@@ -51,6 +51,8 @@ import java.util.List;
  * @param inputFormat for PERMUTE: how its input's axes are laid out, or null
  * @param target      a RESHAPE's target shape in the file's axes without the batch axis (-1 inferred), or null
  * @param permutation a PERMUTE's axes (1-based, without the batch axis), or null
+ * @param precision   the format this layer computes in when it says so (a Keras layer's own
+ *                    dtype), or null: the model's {@link NumberFormat#compute()}
  * @param detail      free text for opaque nodes: why gradflow cannot model it
  * @param pos         where the node is in the source file
  */
@@ -66,7 +68,7 @@ public record Node(
         boolean returnSequences, TensorShape inputShape, TensorShape outputShape,
         FanConvention fans, DenseAxis denseAxis, ShapeOp shapeOp, DataFormat dataFormat, DataFormat inputFormat,
         long[] target,
-        int[] permutation, String detail, SourcePos pos) {
+        int[] permutation, Precision precision, String detail, SourcePos pos) {
 
     /** Pooling types. */
     public enum Pooling { MAX, AVG, SUM, PNORM }
@@ -198,6 +200,7 @@ public record Node(
         b.inputFormat = inputFormat;
         b.target = target;
         b.permutation = permutation;
+        b.precision = precision;
         b.detail = detail;
         b.pos = pos;
         return b;
@@ -248,6 +251,7 @@ public record Node(
         private DataFormat inputFormat;
         private long[] target;
         private int[] permutation;
+        private Precision precision;
         private String detail;
         private SourcePos pos = SourcePos.NONE;
 
@@ -300,6 +304,7 @@ public record Node(
         public Builder inputFormat(DataFormat v) { inputFormat = v; return this; }
         public Builder target(long... v) { target = v; return this; }
         public Builder permutation(int... v) { permutation = v; return this; }
+        public Builder precision(Precision v) { precision = v; return this; }
         public Builder detail(String v) { detail = v; return this; }
         public Builder pos(SourcePos v) { pos = v; return this; }
 
@@ -314,7 +319,7 @@ public record Node(
                     gradientNormalization, loss, merge, wrapped, bidirectionalMode, gateActivation,
                     forgetGateBias, frozen, layerNorm, gamma, beta, timeSteps, returnSequences,
                     inputShape, outputShape, fans, denseAxis, shapeOp, dataFormat, inputFormat, target, permutation,
-                    detail,
+                    precision, detail,
                     pos);
         }
     }

@@ -8,7 +8,9 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.gradflow.analysis.GradientAnalysis;
 import io.gradflow.analysis.LayerProfile;
+import io.gradflow.analysis.NumericRange;
 import io.gradflow.model.LayerKind;
+import io.gradflow.model.NumberFormat;
 import io.gradflow.rules.Finding;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -102,8 +104,16 @@ public final class JsonReporter implements Reporter {
 
     private static JsonObject gradient(GradientAnalysis a) {
         JsonObject g = new JsonObject();
-        g.add("firstToLastDecades", num(a.firstToLastDecades()));
-        g.add("signalDecades", num(a.signalDecades()));
+        put(g, "firstToLastDecades", a.firstToLastDecades());
+        put(g, "signalDecades", a.signalDecades());
+        put(g, "firstToLastGradientDecades", a.firstToLastGradientDecades());
+        if (a.trainability().selfTuning()) {
+            put(g, "firstToLastUpdateDecades", a.firstToLastUpdateDecades());
+        }
+        g.addProperty("selfTuning", a.trainability().selfTuning());
+        if (a.trainability().offsetDecades() != 0) {
+            put(g, "firstToLastPersistentDecades", a.trainability().persistent(a.firstToLastDecades()));
+        }
         g.addProperty("method", a.method());
         g.add("firstHidden", a.firstHidden() == null ? JsonNull.INSTANCE : new JsonPrimitive(a.firstHidden()));
         g.add("lastHidden", a.lastHidden() == null ? JsonNull.INSTANCE : new JsonPrimitive(a.lastHidden()));
@@ -115,24 +125,84 @@ public final class JsonReporter implements Reporter {
             JsonObject l = new JsonObject();
             l.addProperty("layer", p.name());
             l.addProperty("line", p.node().pos().line());
-            l.add("activationRms", num(p.activationRms()));
-            l.add("gradientRms", num(p.gradientRms()));
-            l.add("weightGradientRms", num(p.weightGradientRms()));
-            l.add("gainDecades", num(p.gainDecades()));
+            put(l, "activationRms", p.activationRms());
+            put(l, "gradientRms", p.gradientRms());
+            put(l, "weightGradientRms", p.weightGradientRms());
+            put(l, "gainDecades", p.gainDecades());
+            LayerProfile.Logs logs = p.logs();
+            if (logs.precision() != a.model().numberFormat().compute()) {
+                l.addProperty("precision", logs.precision().id());
+            }
+            if (logs.range() != null) {
+                l.addProperty("outOfRange", logs.range().id());
+            }
+            if (logs.flushed() >= 0.01) {
+                put(l, "weightGradientFlushed", logs.flushed());
+            }
             layers.add(l);
         }
         g.add("layers", layers);
+        if (a.range() != null) {
+            g.add("numbers", numbers(a.range()));
+        }
         JsonArray assumed = new JsonArray();
         a.assumptions().forEach(assumed::add);
         g.add("assumptions", assumed);
         return g;
     }
 
-    /** JSON has no NaN or infinity: those become null. */
-    static JsonElement num(double d) {
-        if (!Double.isFinite(d)) {
-            return JsonNull.INSTANCE;
+    /** The number format and where the figures leave its range. */
+    private static JsonObject numbers(NumericRange r) {
+        JsonObject o = new JsonObject();
+        NumberFormat f = r.numbers();
+        o.addProperty("compute", f.compute().id());
+        o.addProperty("variables", f.variables().id());
+        o.addProperty("dynamicLossScaling", f.dynamicLossScaling());
+        if (f.declared() != null) {
+            o.addProperty("declared", f.declared());
         }
+        if (r.forward() != null) {
+            o.add("activation", event(r.forward()));
+        }
+        JsonArray grads = new JsonArray();
+        r.gradients().forEach(e -> grads.add(event(e)));
+        o.add("gradients", grads);
+        if (r.lossScale() != null) {
+            JsonObject s = new JsonObject();
+            s.addProperty("fits", r.lossScale().fits());
+            s.addProperty("minLog2", r.lossScale().minLog2());
+            s.addProperty("maxLog2", r.lossScale().maxLog2());
+            if (r.lossScale().fits()) {
+                s.addProperty("advisedLog2", r.lossScale().advisedLog2());
+            }
+            o.add("lossScale", s);
+        }
+        return o;
+    }
+
+    private static JsonObject event(NumericRange.Event e) {
+        JsonObject o = new JsonObject();
+        o.addProperty("layer", e.layer());
+        o.addProperty("quantity", e.quantity().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        o.addProperty("direction", e.direction().id());
+        o.addProperty("precision", e.precision().id());
+        put(o, "log10Rms", e.log10Rms());
+        put(o, "log10Limit", e.log10Limit());
+        if (e.direction() == NumericRange.Direction.UNDERFLOW) {
+            put(o, "flushed", e.flushed());
+        }
+        return o;
+    }
+
+    /** Adds a figure; JSON has no NaN or infinity, and a figure the analysis could not give is left out. */
+    static void put(JsonObject o, String key, double d) {
+        if (Double.isFinite(d)) {
+            o.add(key, num(d));
+        }
+    }
+
+    /** A finite figure rounded for the report. */
+    static JsonElement num(double d) {
         double r = Math.abs(d) >= 1e-3 && Math.abs(d) < 1e7
                 ? Math.round(d * 1e6) / 1e6 : Double.parseDouble(String.format(Locale.ROOT, "%.6g", d));
         return new JsonPrimitive(r);

@@ -2,6 +2,7 @@ package io.gradflow.report;
 
 import io.gradflow.analysis.GradientAnalysis;
 import io.gradflow.analysis.LayerProfile;
+import io.gradflow.analysis.NumericRange;
 import io.gradflow.analysis.Verdict;
 import io.gradflow.model.LayerKind;
 import io.gradflow.rules.Finding;
@@ -88,8 +89,8 @@ public final class TextReporter implements Reporter {
 
     private void profile(ModelResult m, PrintWriter out) {
         GradientAnalysis a = m.analysis();
-        out.printf(Locale.ROOT, "%s: verdict %s (first-to-last %+.2f decades, signal %+.2f decades%s)%n",
-                m.model().source(), a.verdict().id(), a.firstToLastDecades(), a.signalDecades(),
+        out.printf(Locale.ROOT, "%s: verdict %s (%s%s)%n",
+                m.model().source(), a.verdict().id(), Figures.reason(a),
                 GradientAnalysis.FINITE_WIDTH.equals(a.method())
                         ? "; finite-width model: the median of networks simulated at these widths" : "");
         out.printf(Locale.ROOT, "  %-24s %6s  %-14s %10s %10s %10s %7s%n", "layer", "line", "kind", "act.rms",
@@ -99,11 +100,14 @@ public final class TextReporter implements Reporter {
                 continue;
             }
             String name = p.name().length() > 24 ? p.name().substring(0, 23) + "~" : p.name();
-            out.printf(Locale.ROOT, "  %-24s %6s  %-14s %10.3g %10.3g %10s %+7.2f%s%n", name,
+            String act = p.logs().range() == NumericRange.Direction.OVERFLOW ? "overflow"
+                    : Figures.rms(p.logActivation());
+            out.printf(Locale.ROOT, "  %-24s %6s  %-14s %10s %10s %10s %7s%s%n", name,
                     p.node().pos().line() > 0 ? Integer.toString(p.node().pos().line()) : "-",
-                    p.node().kind().name().toLowerCase(Locale.ROOT), p.activationRms(), p.gradientRms(),
-                    Double.isNaN(p.weightGradientRms()) ? "-" : String.format(Locale.ROOT, "%.3g", p.weightGradientRms()),
-                    p.gainDecades(), p.certain() ? "" : "  ?");
+                    p.node().kind().name().toLowerCase(Locale.ROOT), act, Figures.rms(p.logGradient()),
+                    Figures.rms(p.logWeightGradient()),
+                    Double.isFinite(p.gainDecades()) ? Figures.decades(p.gainDecades()) : "-",
+                    p.certain() ? "" : "  ?");
         }
         for (String s : a.assumptions()) {
             out.println("  assumed: " + s);

@@ -1,6 +1,8 @@
 package io.gradflow.rules;
 
+import io.gradflow.analysis.GradientAnalysis;
 import io.gradflow.analysis.LayerProfile;
+import io.gradflow.analysis.NumericRange;
 import io.gradflow.model.Activation;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
@@ -134,14 +136,93 @@ public final class Blocks {
         return chains;
     }
 
-    /** Decades by which the pre-activation gradient RMS changes from {@code to} back to {@code from}. */
+    /**
+     * Decades by which the gradient reaching {@code from} (at its pre-activation) exceeds the one
+     * reaching {@code to}: log10 of their RMS ratio, NaN where the analysis has no gradient.
+     */
     public static double gradientDecades(RuleContext ctx, Node from, Node to) {
         LayerProfile a = ctx.profile(from);
         LayerProfile b = ctx.profile(to);
-        if (a == null || b == null || !(a.gradientRms() > 0) || !(b.gradientRms() > 0)) {
-            return 0;
+        if (a == null || b == null || !Double.isFinite(a.logGradient()) || !Double.isFinite(b.logGradient())) {
+            return Double.NaN;
         }
-        return Math.log10(a.gradientRms() / b.gradientRms());
+        return a.logGradient() - b.logGradient();
+    }
+
+    /** Decades by which the activation RMS changes from {@code first}'s input to {@code last}'s output, or NaN. */
+    public static double signalDecades(RuleContext ctx, Node first, Node last) {
+        LayerProfile end = ctx.profile(last);
+        String in = first.inputs().isEmpty() ? null : first.inputs().get(0);
+        LayerProfile start = in == null ? null : ctx.analysis().profile(in);
+        if (end == null || start == null || !Double.isFinite(end.logActivation())
+                || !Double.isFinite(start.logActivation())) {
+            return Double.NaN;
+        }
+        return end.logActivation() - start.logActivation();
+    }
+
+    /**
+     * How the scale drifts across a run of layers, in the words every message uses: the gradient
+     * reaching a layer (at its pre-activation) or the activation RMS, whichever changes more, or
+     * the layer where the activation leaves the number format's range.
+     *
+     * @param gradient  decades by which the gradient reaching the first layer exceeds the one
+     *                  reaching the last (NaN where unknown)
+     * @param signal    decades by which the activation RMS changes across the run (NaN where unknown)
+     * @param worst     the larger of the two in size, with its sign; infinite where the range is left
+     * @param phrase    the change in words
+     */
+    public record Drift(double gradient, double signal, double worst, String phrase) {
+
+        /** The decades a finding's span carries: the gradient's change, 0 where unknown. */
+        public double spanDecades() {
+            return Double.isFinite(gradient) ? gradient : 0;
+        }
+    }
+
+    /** The drift across {@code first}..{@code last}. */
+    public static Drift drift(RuleContext ctx, Node first, Node last) {
+        double grad = gradientDecades(ctx, first, last);
+        double signal = signalDecades(ctx, first, last);
+        NumericRange r = ctx.analysis().range();
+        if (r != null && r.forward() != null && (Double.isNaN(signal) || Double.isNaN(grad))) {
+            NumericRange.Event e = r.forward();
+            boolean over = e.direction() == NumericRange.Direction.OVERFLOW;
+            return new Drift(grad, signal, over ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY,
+                    String.format(Locale.ROOT, "the activation RMS %s %s at layer '%s' (%s)",
+                            over ? "overflows" : "rounds to zero in", e.precision().id(), e.layer(),
+                            over ? "the loss and every gradient are then not numbers" : "the output no longer depends on "
+                                    + "the input"));
+        }
+        boolean gradWorse = Double.isNaN(signal) || Double.isFinite(grad) && Math.abs(grad) > Math.abs(signal);
+        if (gradWorse && Double.isFinite(grad)) {
+            return new Drift(grad, signal, grad, reaching(first, last, grad));
+        }
+        if (Double.isFinite(signal)) {
+            return new Drift(grad, signal, signal, String.format(Locale.ROOT,
+                    "the activation RMS %s %s decades across them", signal < 0 ? "falls" : "grows", dec(signal)));
+        }
+        return new Drift(grad, signal, 0, "");
+    }
+
+    /** "the gradient reaching 'a' is 2.10 decades smaller than the one reaching 'b'". */
+    public static String reaching(Node first, Node last, double decades) {
+        return String.format(Locale.ROOT, "the gradient reaching '%s' is %s decades %s than the one reaching '%s'",
+                first.name(), dec(decades), decades < 0 ? "smaller" : "larger", last.name());
+    }
+
+    /**
+     * What the verdict compares when it differs from the weight gradients' ratio: "; relative to
+     * their weights (what one learning rate does to each), 10^-2.41", or "" where the two layers'
+     * weights have the same scale.
+     */
+    public static String relativeUpdate(GradientAnalysis a) {
+        double u = a.firstToLastUpdateDecades();
+        if (!Double.isFinite(u) || dec(u).equals(dec(a.firstToLastDecades())) && (u < 0) == (a.firstToLastDecades() < 0)) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "; relative to their weights (what one learning rate does to each), 10^%s%s",
+                u < 0 ? "-" : "", dec(u));
     }
 
     /** "layers 'dense_2'..'dense_17'" or "layer 'dense_2'". */
@@ -149,9 +230,14 @@ public final class Blocks {
         return a == b ? "layer '" + a.name() + "'" : "layers '" + a.name() + "'..'" + b.name() + "'";
     }
 
-    /** Formats decades with one decimal. */
+    /** Formats the size of a change in decades with two decimals, as the verdict line does. */
     public static String dec(double d) {
-        return String.format(Locale.ROOT, "%.1f", Math.abs(d));
+        return String.format(Locale.ROOT, "%.2f", Math.abs(d));
+    }
+
+    /** Formats a change in decades with its sign and two decimals. */
+    public static String signed(double d) {
+        return String.format(Locale.ROOT, "%+.2f", d);
     }
 
     /** Plural helper. */

@@ -6,6 +6,7 @@ import io.gradflow.rules.initialization.InitActivationMismatch;
 import io.gradflow.rules.initialization.SymmetricInit;
 import io.gradflow.rules.initialization.UnscaledInit;
 import io.gradflow.rules.normalization.MissingNormalization;
+import io.gradflow.rules.precision.OutOfRange;
 import io.gradflow.rules.skip.MissingSkipConnections;
 import io.gradflow.rules.unsupported.UnknownActivation;
 import io.gradflow.rules.unsupported.UnsupportedLayer;
@@ -25,6 +26,7 @@ public final class BuiltInRules {
             new MissingNormalization(),
             new MissingSkipConnections(),
             new DeadReluRisk(),
+            new OutOfRange(),
             new VanishingGradient(),
             new ExplodingGradient(),
             new UnsupportedLayer(),

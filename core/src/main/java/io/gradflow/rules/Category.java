@@ -9,6 +9,7 @@ public enum Category {
     SKIP_CONNECTION("skip-connection"),
     SATURATION("saturation"),
     DEAD_UNITS("dead-units"),
+    NUMBER_RANGE("number-range"),
     CONFIGURATION("configuration"),
     UNSUPPORTED("unsupported");
 

@@ -12,8 +12,8 @@ public final class Segments {
     }
 
     /**
-     * The contiguous run of hidden layers across which the gradient changes most in the given
-     * direction.
+     * The contiguous run of hidden layers across which the gradient reaching them (at their
+     * pre-activation) changes most in the given direction.
      *
      * @param shrinking true to find the largest loss, false the largest growth
      * @return {from, to} layer nodes and the decades as a third element, or null
@@ -37,8 +37,8 @@ public final class Segments {
         for (int i = 0; i + 1 < hidden.size(); i++) {
             LayerProfile a = ctx.profile(hidden.get(i));
             LayerProfile b = ctx.profile(hidden.get(i + 1));
-            double step = a.gradientRms() > 0 && b.gradientRms() > 0
-                    ? sign * Math.log10(a.gradientRms() / b.gradientRms()) : 0;
+            double step = Double.isFinite(a.logGradient()) && Double.isFinite(b.logGradient())
+                    ? sign * (a.logGradient() - b.logGradient()) : 0;
             if (run <= 0) {
                 run = 0;
                 runFrom = i;

@@ -181,7 +181,7 @@ public final class Measurer {
             v = Verdict.UNKNOWN;
         } else {
             // a dead signal (-infinity) is vanishing even when the ratio is 0/0
-            v = thresholds.verdict(clamp(ratio), clamp(signal));
+            v = thresholds.verdict(clamp(ratio), clamp(signal), analysis.trainability());
         }
         return new Measurement(v, ratio, signal, steps, layers, nonFiniteAt);
     }

@@ -82,16 +82,20 @@ public final class Evaluation {
     /** One configuration of the family. */
     record Case(String id, Spec spec, String init) { }
 
-    /** Predicted and measured numbers of one case. */
+    /**
+     * Predicted and measured numbers of one case; {@code weightScale} turns a weight-gradient
+     * ratio into the relative updates' the verdict compares (docs/theory.md section 10).
+     */
     record Row(Case c, int layers, double predRatio, double predSignal, Verdict pred, double measRatio,
-               double measSignal, Verdict meas, long millis, String error) {
+               double measSignal, Verdict meas, long millis, String error, double weightScale) {
 
         boolean measured() {
             return error == null && Double.isFinite(measRatio) && Double.isFinite(measSignal);
         }
 
         boolean clear(Thresholds t) {
-            return measured() && far(measRatio, -t.vanishingDecades()) && far(measRatio, t.explodingDecades())
+            double behind = Math.max(measRatio, measRatio - weightScale);
+            return measured() && far(behind, -t.vanishingDecades()) && far(measRatio, t.explodingDecades())
                     && far(measSignal, -t.signalDecades()) && far(measSignal, t.signalDecades());
         }
 
@@ -164,12 +168,13 @@ public final class Evaluation {
                 ratio += meas.firstToLastDecades() / SEEDS;
                 signal += meas.signalDecades() / SEEDS;
             }
-            Verdict mv = broken ? Verdict.EXPLODING : Thresholds.DEFAULT.verdict(clampInf(ratio), clampInf(signal));
+            Verdict mv = broken ? Verdict.EXPLODING
+                    : Thresholds.DEFAULT.verdict(clampInf(ratio), clampInf(signal), a.trainability());
             return new Row(c, g.layerCount(), a.firstToLastDecades(), a.signalDecades(), a.verdict(), ratio, signal,
-                    mv, (System.nanoTime() - t0) / 1_000_000, null);
+                    mv, (System.nanoTime() - t0) / 1_000_000, null, -a.trainability().update(0));
         } catch (Exception | Error e) {
             return new Row(c, 0, Double.NaN, Double.NaN, Verdict.UNKNOWN, Double.NaN, Double.NaN, Verdict.UNKNOWN,
-                    (System.nanoTime() - t0) / 1_000_000, e.toString());
+                    (System.nanoTime() - t0) / 1_000_000, e.toString(), 0);
         }
     }
 

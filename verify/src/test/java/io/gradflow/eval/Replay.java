@@ -2,6 +2,7 @@ package io.gradflow.eval;
 
 import io.gradflow.analysis.GradientAnalysis;
 import io.gradflow.analysis.SignalPropagation;
+import io.gradflow.analysis.Thresholds;
 import io.gradflow.analysis.Verdict;
 import io.gradflow.ingest.ModelLoader;
 import io.gradflow.model.ModelGraph;
@@ -49,9 +50,15 @@ public final class Replay {
                 GradientAnalysis a = SignalPropagation.analyse(g,
                         SignalPropagation.Options.DEFAULT.withBatch(Evaluation.BATCH)
                                 .withSimulation(!Boolean.getBoolean("gradflow.replay.meanField")));
+                double measRatio = Double.parseDouble(m[5]);
+                double measSignal = Double.parseDouble(m[6]);
+                // the saved verdict is the one of its day: judge the measurement as the prediction is judged
+                Verdict saved = Verdict.valueOf(m[7].toUpperCase(Locale.ROOT));
+                Verdict meas = Double.isFinite(measRatio) && Double.isFinite(measSignal)
+                        ? Thresholds.DEFAULT.verdict(measRatio, measSignal, a.trainability()) : saved;
                 rows.add(new Evaluation.Row(c, g.layerCount(), a.firstToLastDecades(), a.signalDecades(), a.verdict(),
-                        Double.parseDouble(m[5]), Double.parseDouble(m[6]), Verdict.valueOf(m[7].toUpperCase(Locale.ROOT)),
-                        0, m[9].isEmpty() ? null : m[9]));
+                        measRatio, measSignal, meas, 0, m[9].isEmpty() ? null : m[9],
+                        -a.trainability().update(0)));
             } catch (Exception e) {
                 System.err.println(c.id() + ": " + e);
             }

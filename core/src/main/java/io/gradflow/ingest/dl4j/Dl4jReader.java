@@ -12,6 +12,8 @@ import io.gradflow.model.GraphException;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
+import io.gradflow.model.NumberFormat;
+import io.gradflow.model.Precision;
 import io.gradflow.model.PaddingMode;
 import io.gradflow.model.ShapeOp;
 import io.gradflow.model.SourcePos;
@@ -157,7 +159,11 @@ public final class Dl4jReader {
             meta.put("dataType", dataType);
         }
         meta.put("backpropType", root.str("backpropType") == null ? "Standard" : root.str("backpropType"));
-        ModelGraph g = ModelGraph.of(source, Format.DL4J_JSON, kind, nodes, outputs, Map.of(), meta);
+        Precision p = Precision.parse(dataType);
+        // DL4J sums the batch's gradients in the backward pass and divides in the updater
+        NumberFormat numbers = NumberFormat.of(p == null ? Precision.FLOAT32 : p, true, dataType);
+        ModelGraph g = ModelGraph.of(source, Format.DL4J_JSON, kind, nodes, outputs, Map.of(), meta)
+                .withNumberFormat(numbers);
         return Finish.finish(g);
     }
 

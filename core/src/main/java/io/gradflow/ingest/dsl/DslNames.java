@@ -3,6 +3,7 @@ package io.gradflow.ingest.dsl;
 import io.gradflow.model.Activation;
 import io.gradflow.model.Distribution;
 import io.gradflow.model.Node;
+import io.gradflow.model.NumberFormat;
 import io.gradflow.model.WeightInit;
 import io.gradflow.model.activation.ActivationFunction;
 import io.gradflow.model.activation.Activations;
@@ -285,6 +286,23 @@ final class DslNames {
         };
     }
 
+    /** The number formats a model or a layer may compute in. */
+    static final List<String> PRECISIONS = List.of("float32", "float16", "bfloat16", "float64", "mixed_float16",
+            "mixed_bfloat16");
+
+    /**
+     * A number format by name: a plain format ({@code float16}) for everything, or a Keras-style
+     * mixed policy ({@code mixed_float16}: float16 compute, float32 weights, dynamic loss scaling).
+     */
+    static NumberFormat precision(String name) throws BadName {
+        NumberFormat f = NumberFormat.kerasPolicy(name);
+        if (f == null) {
+            throw new BadName("unknown precision '" + name + "'" + Suggest.hint(name, PRECISIONS) + ": use "
+                    + String.join(", ", PRECISIONS));
+        }
+        return f;
+    }
+
     static final List<String> JOINS = List.of("add", "concat", "multiply", "average", "max");
 
     static Join join(String name) throws BadName {
@@ -303,27 +321,28 @@ final class DslNames {
 
     /** The options each statement takes, by its keyword, in the order messages list them. */
     static final Map<String, List<String>> OPTIONS = Map.ofEntries(
-            Map.entry("dense", List.of("activation", "init", "bias", "dropout", "layernorm", "as")),
-            Map.entry("conv", List.of("activation", "init", "bias", "dropout", "stride", "padding", "as")),
-            Map.entry("pool", List.of("stride", "padding", "as")),
-            Map.entry("globalpool", List.of("as")),
-            Map.entry("batchnorm", List.of("as")),
-            Map.entry("layernorm", List.of("as")),
-            Map.entry("activation", List.of("as")),
-            Map.entry("dropout", List.of("as")),
-            Map.entry("simplernn", List.of("activation", "init", "bias", "dropout", "layernorm", "last", "as")),
-            Map.entry("lstm", List.of("activation", "init", "bias", "dropout", "last", "as")),
-            Map.entry("gru", List.of("activation", "init", "bias", "dropout", "last", "as")),
-            Map.entry("output", List.of("activation", "init", "bias", "dropout", "loss", "as")),
+            Map.entry("dense", List.of("activation", "init", "bias", "dropout", "layernorm", "precision", "as")),
+            Map.entry("conv", List.of("activation", "init", "bias", "dropout", "stride", "padding", "precision", "as")),
+            Map.entry("pool", List.of("stride", "padding", "precision", "as")),
+            Map.entry("globalpool", List.of("precision", "as")),
+            Map.entry("batchnorm", List.of("precision", "as")),
+            Map.entry("layernorm", List.of("precision", "as")),
+            Map.entry("activation", List.of("precision", "as")),
+            Map.entry("dropout", List.of("precision", "as")),
+            Map.entry("simplernn", List.of("activation", "init", "bias", "dropout", "layernorm", "last", "precision",
+                    "as")),
+            Map.entry("lstm", List.of("activation", "init", "bias", "dropout", "last", "precision", "as")),
+            Map.entry("gru", List.of("activation", "init", "bias", "dropout", "last", "precision", "as")),
+            Map.entry("output", List.of("activation", "init", "bias", "dropout", "loss", "precision", "as")),
             Map.entry("join", List.of("as")),
             Map.entry("defaults", List.of("activation", "init", "bias", "updater")));
 
     /** Every option keyword. */
     static final List<String> ALL_OPTIONS = List.of("activation", "init", "bias", "dropout", "stride", "padding",
-            "loss", "updater", "layernorm", "last", "as");
+            "loss", "updater", "layernorm", "last", "precision", "as");
 
     /** Every keyword that starts a statement. */
-    static final List<String> STATEMENTS = List.of("model", "input", "defaults", "repeat", "residual", "branch",
+    static final List<String> STATEMENTS = List.of("model", "precision", "input", "defaults", "repeat", "residual", "branch",
             "join", "dense", "conv", "pool", "globalpool", "batchnorm", "layernorm", "activation", "dropout",
             "simplernn", "lstm", "gru", "output");
 

@@ -25,6 +25,8 @@ import io.gradflow.ingest.dsl.GradflowDslParser.LayerNormContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.LayerStmtContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.LossOptContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.ModelStmtContext;
+import io.gradflow.ingest.dsl.GradflowDslParser.PrecisionOptContext;
+import io.gradflow.ingest.dsl.GradflowDslParser.PrecisionStmtContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.NameContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.NumberContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.OptionContext;
@@ -44,7 +46,9 @@ import io.gradflow.model.GraphException;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
+import io.gradflow.model.NumberFormat;
 import io.gradflow.model.PaddingMode;
+import io.gradflow.model.Precision;
 import io.gradflow.model.SourcePos;
 import io.gradflow.model.TensorShape;
 import io.gradflow.model.WeightInit;
@@ -143,6 +147,14 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
     private boolean reportedAfterOutput;
     /** A width, size, kernel, stride or padding was wrong: shapes would be guesses, so they are not checked. */
     private boolean sizesWrong;
+    private Token precisionToken;
+    /**
+     * The model's number format: float32 unless a `precision` statement says otherwise, with
+     * Deeplearning4j's per-example gradients (the DSL's models are DL4J networks).
+     */
+    private NumberFormat numbers = NumberFormat.DEFAULT.withPerExampleGradients(true);
+    /** The `precision` option of the layer statement being read, for {@link #add} to set. */
+    private Precision layerPrecision;
 
     GraphBuilder(String source, String fallbackName, Directives directives, List<Problem> earlier) {
         this.source = source;
@@ -169,7 +181,7 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         ModelGraph g;
         try {
             g = ModelGraph.of(source, Format.GRADFLOW_DSL, modelName != null ? modelName : fallbackName, nodes,
-                    List.of(outputName), Map.of(), Map.of("language", "gradflow DSL"));
+                    List.of(outputName), Map.of(), Map.of("language", "gradflow DSL")).withNumberFormat(numbers);
         } catch (GraphException e) {
             // the builder wires only what it defined, so this is a bug, but say where it happened
             error(e.pos(), e.getMessage());
@@ -221,6 +233,24 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         }
         modelToken = ctx.getStart();
         modelName = ctx.name().getText();
+        return null;
+    }
+
+    @Override
+    public Void visitPrecisionStmt(PrecisionStmtContext ctx) {
+        if (!atTop(ctx.getStart(), "precision")) {
+            return null;
+        }
+        if (precisionToken != null) {
+            error(ctx.getStart(), "the precision is set twice (first at line " + precisionToken.getLine() + ")");
+            return null;
+        }
+        precisionToken = ctx.getStart();
+        try {
+            numbers = DslNames.precision(ctx.name().getText()).withPerExampleGradients(true);
+        } catch (DslNames.BadName e) {
+            error(ctx.name().getStart(), e.getMessage());
+        }
         return null;
     }
 
@@ -701,6 +731,10 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
             return null;
         }
         b.name(name).inputs(inputs != null ? inputs : List.of(current)).pos(pos(at, name));
+        if (layerPrecision != null) {
+            b.precision(layerPrecision);
+            layerPrecision = null;
+        }
         place(b.build(), at);
         return name;
     }
@@ -778,6 +812,15 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
                 error(t, "'" + key + "' is given twice");
             } else {
                 out.put(key, o);
+            }
+        }
+        // every layer statement reads its options and then places its layer (add)
+        layerPrecision = null;
+        if (out.get("precision") instanceof PrecisionOptContext p) {
+            try {
+                layerPrecision = DslNames.precision(p.name().getText()).compute();
+            } catch (DslNames.BadName e) {
+                error(p.name().getStart(), e.getMessage());
             }
         }
         return out;

@@ -7,6 +7,7 @@ import io.gradflow.model.DenseAxis;
 import io.gradflow.model.FanConvention;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.Node;
+import io.gradflow.model.NumberFormat;
 import io.gradflow.model.PaddingMode;
 import io.gradflow.model.ShapeOp;
 import io.gradflow.model.SourcePos;
@@ -173,6 +174,10 @@ final class KerasLayers {
         }
         if (layout != null) {
             b.dataFormat(layout ? DataFormat.CHANNELS_FIRST : DataFormat.CHANNELS_LAST);
+        }
+        NumberFormat dtype = KerasDtype.of(cfg.opt("dtype"));
+        if (dtype != null) {
+            b.precision(dtype.compute());
         }
         return Mapped.of(b, layout);
     }

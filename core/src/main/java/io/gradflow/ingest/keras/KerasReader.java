@@ -10,6 +10,7 @@ import io.gradflow.model.GraphException;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
+import io.gradflow.model.NumberFormat;
 import io.gradflow.model.SourcePos;
 import io.gradflow.model.TensorShape;
 import io.gradflow.model.activation.Activations;
@@ -159,8 +160,12 @@ public final class KerasReader {
         nodes = t.apply(nodes, outputs);
         nodes = markOutputLayers(nodes, outputs);
         nodes = withLayouts(nodes);
+        NumberFormat numbers = KerasDtype.model(root);
+        if (numbers.declared() != null) {
+            meta.put("dtype_policy", numbers.declared());
+        }
         return Finish.finish(ModelGraph.of(source, format, String.valueOf(modelName(root)), nodes, outputs, Map.of(),
-                meta));
+                meta).withNumberFormat(numbers));
     }
 
     /**

@@ -52,6 +52,42 @@ public abstract class ActivationFunction {
     /** phi'(x) as DL4J's backward pass applies it. */
     public abstract double slope(double x, double alpha, double beta);
 
+    /** ln |phi(x)|, finite where phi(x) itself would overflow a double (e^x, x^3 of a huge x). */
+    public double logAbsPhi(double x, double alpha, double beta) {
+        return Math.log(Math.abs(phi(x, alpha, beta)));
+    }
+
+    /**
+     * ln E[phi(h)^2] for h ~ N(mean, var): the second moment where it is too large for a double,
+     * as a sum over a fine grid of 2 ln|phi| plus the Gaussian's log density, added in log
+     * space. Good to a few percent for functions that grow no faster than a power of h, whose
+     * mass lies within 40 standard deviations; faster ones give their closed form.
+     */
+    public double logSecondMoment(double mean, double var, double alpha, double beta) {
+        double sd = Math.sqrt(Math.max(var, 0));
+        if (sd == 0) {
+            return 2 * logAbsPhi(mean, alpha, beta);
+        }
+        double step = 0.01;
+        double best = Double.NEGATIVE_INFINITY;
+        double[] terms = new double[8001];
+        for (int i = 0; i < terms.length; i++) {
+            double t = -40 + i * step;
+            terms[i] = 2 * logAbsPhi(mean + t * sd, alpha, beta) - t * t / 2;
+            if (terms[i] > best) {
+                best = terms[i];
+            }
+        }
+        if (best == Double.NEGATIVE_INFINITY || Double.isNaN(best)) {
+            return best;
+        }
+        double sum = 0;
+        for (double v : terms) {
+            sum += Math.exp(v - best);
+        }
+        return best + Math.log(sum * step / Math.sqrt(2 * Math.PI));
+    }
+
     /** Points where phi or phi' has a kink, besides the quadrature's own ladder. */
     public double[] kinks(double alpha, double beta) {
         return new double[0];

@@ -20,6 +20,11 @@ public final class Cube extends ActivationFunction {
     }
 
     @Override
+    public double logAbsPhi(double x, double alpha, double beta) {
+        return 3 * Math.log(Math.abs(x));
+    }
+
+    @Override
     public boolean nonDecreasing(double alpha) {
         return true;
     }

@@ -19,6 +19,17 @@ public final class Exponential extends ActivationFunction {
     }
 
     @Override
+    public double logAbsPhi(double x, double alpha, double beta) {
+        return x;
+    }
+
+    /** E[e^{2h}] = e^{2 mean + 2 var}. */
+    @Override
+    public double logSecondMoment(double mean, double var, double alpha, double beta) {
+        return 2 * mean + 2 * var;
+    }
+
+    @Override
     public boolean nonDecreasing(double alpha) {
         return true;
     }

@@ -1,6 +1,7 @@
 package io.gradflow.rules.dead;
 
 import io.gradflow.analysis.LayerProfile;
+import io.gradflow.analysis.NumericRange;
 import io.gradflow.math.Gaussian;
 import io.gradflow.math.Moments;
 import io.gradflow.model.Activation;
@@ -69,6 +70,7 @@ public final class DeadReluRisk implements Rule {
     /** What the block's ReLU sees: the pre-activation of the node that applies it. */
     private static Moments preActivation(RuleContext ctx, Block b) {
         LayerProfile p = ctx.profile(b.applier());
-        return p == null ? null : p.pre();
+        // past an overflow the moments are placeholders
+        return p == null || p.logs().range() == NumericRange.Direction.OVERFLOW ? null : p.pre();
     }
 }

@@ -1,6 +1,5 @@
 package io.gradflow.rules.initialization;
 
-import io.gradflow.analysis.LayerProfile;
 import io.gradflow.analysis.Verdict;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.activation.Activations;
@@ -64,9 +63,8 @@ public final class InitActivationMismatch implements Rule {
             Block first = chain.get(0);
             Block last = chain.get(chain.size() - 1);
             // the drift shows in the signal (forward) and in the gradient (backward): take the larger
-            double grad = Blocks.gradientDecades(ctx, first.layer(), last.layer());
-            double signal = signalDecades(ctx, first, last);
-            double worst = Math.abs(signal) >= Math.abs(grad) ? signal : grad;
+            Blocks.Drift drift = Blocks.drift(ctx, first.layer(), last.layer());
+            double worst = drift.worst();
             boolean badVerdict = ctx.analysis().verdict() == Verdict.VANISHING
                     || ctx.analysis().verdict() == Verdict.EXPLODING;
             Severity sev = Math.abs(worst) >= errorDecades && badVerdict ? Severity.ERROR
@@ -75,31 +73,16 @@ public final class InitActivationMismatch implements Rule {
                 continue;
             }
             double r = InitScale.nominal(first.layer().weightInit()) / InitScale.ideal(first.activation());
-            String what = Math.abs(signal) >= Math.abs(grad)
-                    ? String.format("the activation RMS %s %s decades across them", signal < 0 ? "falls" : "grows",
-                            Blocks.dec(signal))
-                    : String.format("the gradient %s %s decades across them", grad < 0 ? "shrinks" : "grows",
-                            Blocks.dec(grad));
+            String what = drift.phrase().isEmpty() ? "the drift compounds layer by layer" : drift.phrase();
             String msg = String.format("%s: %s %s under %s, which %s the pre-activation variance "
                             + "%.2gx per layer instead of keeping it; %s",
                     Blocks.span(first.layer(), last.layer()),
                     chain.size() == 1 ? "uses" : "all " + chain.size() + " use",
                     first.layer().weightInit().label(), first.activation().label(),
                     r < 1 ? "shrinks" : "grows", r < 1 ? 1 / r : r, what);
-            out.add(ctx.finding(INFO, sev, first.layer(), last.layer(), grad, msg,
+            out.add(ctx.finding(INFO, sev, first.layer(), last.layer(), drift.spanDecades(), msg,
                     "use " + InitScale.recommend(first.activation())));
         }
         return out;
-    }
-
-    /** Decades by which the activation RMS changes from the chain's input to its last output. */
-    static double signalDecades(RuleContext ctx, Block first, Block last) {
-        LayerProfile end = ctx.profile(last.layer());
-        String in = first.layer().inputs().isEmpty() ? null : first.layer().inputs().get(0);
-        LayerProfile start = in == null ? null : ctx.analysis().profile(in);
-        if (end == null || start == null || !(end.activationRms() > 0) || !(start.activationRms() > 0)) {
-            return 0;
-        }
-        return Math.log10(end.activationRms() / start.activationRms());
     }
 }

@@ -59,29 +59,21 @@ public final class UnscaledInit implements Rule {
             Block last = chain.get(chain.size() - 1);
             LayerProfile p = ctx.profile(first.layer());
             double r = InitScale.gain(p) / InitScale.ideal(first.activation());
-            double grad = Blocks.gradientDecades(ctx, first.layer(), last.layer());
-            double signal = InitActivationMismatch.signalDecades(ctx, first, last);
-            double worst = Math.abs(signal) >= Math.abs(grad) ? signal : grad;
+            Blocks.Drift drift = Blocks.drift(ctx, first.layer(), last.layer());
+            double worst = drift.worst();
             boolean badVerdict = ctx.analysis().verdict() == Verdict.VANISHING
                     || ctx.analysis().verdict() == Verdict.EXPLODING;
             Severity sev = Math.abs(worst) >= errorDecades && badVerdict ? Severity.ERROR
                     : Math.abs(worst) >= warnDecades || chain.size() > 1 ? Severity.WARNING : Severity.INFO;
-            String effect;
-            if (Math.abs(grad) >= Math.abs(signal)) {
-                effect = String.format("the gradient %s %s decades from %s back to %s%s",
-                        grad < 0 ? "shrinks" : "grows", Blocks.dec(grad), "'" + last.layer().name() + "'",
-                        "'" + first.layer().name() + "'",
-                        grad > 0 && first.activation().saturating() ? " (chaotic regime: the activations look "
-                                + "bounded but the gradient explodes)" : "");
-            } else {
-                effect = String.format("the activation RMS %s %s decades across them",
-                        signal < 0 ? "falls" : "grows", Blocks.dec(signal));
+            String effect = drift.phrase().isEmpty() ? "the drift compounds layer by layer" : drift.phrase();
+            if (worst == drift.gradient() && worst > 0 && first.activation().saturating()) {
+                effect += " (chaotic regime: the activations look bounded but the gradient explodes)";
             }
             String msg = String.format("%s: %s weights ignore the fan-in (%d): the pre-activation "
                             + "variance is %.3gx what %s needs; %s",
                     Blocks.span(first.layer(), last.layer()), first.layer().weightInit().label(),
                     (long) p.fanIn(), r, first.activation().label(), effect);
-            out.add(ctx.finding(INFO, sev, first.layer(), last.layer(), grad, msg,
+            out.add(ctx.finding(INFO, sev, first.layer(), last.layer(), drift.spanDecades(), msg,
                     "use " + InitScale.recommend(first.activation()) + ", which scales with the fan-in"));
         }
         return out;

@@ -37,24 +37,22 @@ public final class MissingNormalization implements Rule {
             }
             Block first = chain.get(0);
             Block last = chain.get(chain.size() - 1);
-            double grad = Blocks.gradientDecades(ctx, first.layer(), last.layer());
-            double signal = Math.log10(ctx.profile(last.layer()).activationRms()
-                    / Math.max(ctx.analysis().profile(first.layer().inputs().get(0)).activationRms(), 1e-300));
-            double worst = Math.max(Math.abs(grad), Math.abs(signal));
-            if (worst < warnDecades) {
+            Blocks.Drift drift = Blocks.drift(ctx, first.layer(), last.layer());
+            double grad = drift.gradient();
+            double signal = drift.signal();
+            if (!(Math.abs(drift.worst()) >= warnDecades)) {
                 // a deep plain stack that holds its scale: nothing to act on
                 continue;
             }
-            String msg = String.format("%s: %d layers in a row with no batch or layer normalisation; "
-                            + "over them the gradient changes %s decades and the activation RMS %s",
-                    Blocks.span(first.layer(), last.layer()), chain.size(), signed(grad), signed(signal));
-            out.add(ctx.finding(INFO, Severity.WARNING, first.layer(), last.layer(), grad, msg,
+            String change = Double.isFinite(grad) && Double.isFinite(signal)
+                    ? String.format(Locale.ROOT, "%s, and the activation RMS changes %s decades across them",
+                    Blocks.reaching(first.layer(), last.layer(), grad), Blocks.signed(signal))
+                    : drift.phrase();
+            String msg = String.format("%s: %d layers in a row with no batch or layer normalisation; %s",
+                    Blocks.span(first.layer(), last.layer()), chain.size(), change);
+            out.add(ctx.finding(INFO, Severity.WARNING, first.layer(), last.layer(), drift.spanDecades(), msg,
                     "add batch normalisation (or layer normalisation) between the layers, before each nonlinearity"));
         }
         return out;
-    }
-
-    static String signed(double d) {
-        return String.format(Locale.ROOT, "%+.1f", d);
     }
 }

@@ -37,12 +37,14 @@ public final class MissingSkipConnections implements Rule {
             Block first = chain.get(0);
             Block last = chain.get(chain.size() - 1);
             double grad = Blocks.gradientDecades(ctx, first.layer(), last.layer());
-            String msg = String.format("%s: %d layers in a row with no skip connection; the gradient "
-                            + "reaching '%s' has passed through all of them (%s decades on the way)",
+            String msg = String.format("%s: %d layers in a row with no skip connection; the gradient reaching '%s' "
+                            + "has passed back through all of them%s",
                     Blocks.span(first.layer(), last.layer()), chain.size(), first.layer().name(),
-                    String.format(Locale.ROOT, "%+.1f", grad));
+                    Double.isFinite(grad) ? String.format(Locale.ROOT, " and is %s decades %s than the one "
+                            + "reaching '%s'", Blocks.dec(grad), grad < 0 ? "smaller" : "larger", last.layer().name())
+                            : "");
             Severity sev = Math.abs(grad) >= ctx.option(INFO, "warnDecades", 1.0) ? Severity.WARNING : Severity.INFO;
-            out.add(ctx.finding(INFO, sev, first.layer(), last.layer(), grad, msg,
+            out.add(ctx.finding(INFO, sev, first.layer(), last.layer(), Double.isFinite(grad) ? grad : 0, msg,
                     "group the layers into residual blocks (y = x + F(x)) so the gradient has a short path "
                             + "back to the early layers"));
         }

@@ -47,16 +47,16 @@ public final class DeepSaturatingStack implements Rule {
             Block first = chain.get(0);
             Block last = chain.get(chain.size() - 1);
             double decades = Blocks.gradientDecades(ctx, first.layer(), last.layer());
-            if (decades > -warnDecades) {
+            if (!(decades <= -warnDecades)) {
                 continue;
             }
             boolean error = decades <= -errorDecades && ctx.analysis().verdict() != Verdict.UNKNOWN;
             Activation a = first.activation();
             String init = first.layer().weightInit() == null ? "default init" : first.layer().weightInit().label();
             String msg = String.format("%s: %d stacked %s layers with no normalisation between them; "
-                            + "the gradient shrinks %s decades across them (%s, %s)",
-                    Blocks.span(first.layer(), last.layer()), saturating, a.label(), Blocks.dec(decades),
-                    a.label(), init);
+                            + "%s (%s, %s)",
+                    Blocks.span(first.layer(), last.layer()), saturating, a.label(),
+                    Blocks.reaching(first.layer(), last.layer(), decades), a.label(), init);
             String fix = "use ReLU (or leaky ReLU) with He (RELU) init in the hidden layers, or put batch "
                     + "normalisation before each " + a.label();
             out.add(ctx.finding(INFO, error ? Severity.ERROR : Severity.WARNING, first.layer(), last.layer(), decades, msg,

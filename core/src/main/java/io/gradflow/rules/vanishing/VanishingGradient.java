@@ -35,6 +35,15 @@ public final class VanishingGradient implements Rule {
             return List.of();
         }
         double t = ctx.config().thresholds().signalDecades();
+        if (Double.isNaN(a.signalDecades()) || Double.isNaN(a.firstToLastDecades())) {
+            // a signal that is exactly zero, or too small for a double: no ratio to quote
+            Node last = ctx.model().node(a.lastHidden() != null ? a.lastHidden() : a.signalLayer());
+            String msg = String.format("the predicted activation RMS of the last hidden layer '%s' is zero (or below "
+                    + "what a double holds): the network's output does not depend on its input, and no gradient "
+                    + "reaches the first layers", last.name());
+            return List.of(ctx.finding(INFO, Severity.ERROR, last, msg, "scale the initialisers to the nonlinearity "
+                    + "(He for ReLU, Xavier for tanh) or add batch normalisation"));
+        }
         if (a.signalDecades() < -t) {
             Node where = firstBelow(ctx, -t);
             String msg = String.format("the activation RMS falls %s decades between the input and the last "
@@ -46,11 +55,11 @@ public final class VanishingGradient implements Rule {
                             + "batch normalisation"));
         }
         Segments.Segment seg = Segments.worstSegment(ctx, true);
-        String where = seg == null ? "" : String.format("; most of it is lost across %s (%s decades)",
-                Blocks.span(seg.from(), seg.to()), Blocks.dec(seg.decades()));
+        String where = seg == null ? "" : String.format("; the gradient reaching the layers shrinks most across "
+                + "%s (%s decades)", Blocks.span(seg.from(), seg.to()), Blocks.dec(seg.decades()));
         String msg = String.format("the predicted weight gradient of the first hidden layer '%s' is 10^-%s of the "
-                        + "last hidden layer's '%s' (threshold 10^-%s)%s", a.firstHidden(),
-                Blocks.dec(a.firstToLastDecades()), a.lastHidden(),
+                        + "last hidden layer's '%s'%s (threshold 10^-%s)%s", a.firstHidden(),
+                Blocks.dec(a.firstToLastDecades()), a.lastHidden(), Blocks.relativeUpdate(a),
                 Blocks.dec(ctx.config().thresholds().vanishingDecades()), where);
         String fix = "add batch normalisation or residual connections across that part, or use ReLU with He init";
         if (seg == null) {
@@ -60,13 +69,13 @@ public final class VanishingGradient implements Rule {
     }
 
     private static Node firstBelow(RuleContext ctx, double decades) {
-        double in = 1;
+        double in = 0;
         for (LayerProfile p : ctx.analysis().layers()) {
             if (p.node().kind() == io.gradflow.model.LayerKind.INPUT) {
-                in = p.activationRms();
+                in = p.logActivation();
                 continue;
             }
-            if (Blocks.hidden(p.node()) && p.activationRms() > 0 && Math.log10(p.activationRms() / in) < decades) {
+            if (Blocks.hidden(p.node()) && p.logActivation() - in < decades) {
                 return p.node();
             }
         }

@@ -94,7 +94,7 @@ class DslErrorsTest {
                         output 10
                         """,
                         "2:10: unknown option 'width' for dense: dense takes activation, init, bias, dropout, "
-                                + "layernorm, as"),
+                                + "layernorm, precision, as"),
                 bad("an option on its own line", """
                         input 64
                         dense 64
@@ -259,9 +259,9 @@ class DslErrorsTest {
                         output 10
                         """,
                         "2:12: 'stride' cannot be a default: defaults take activation, init, bias and updater",
-                        "3:14: 'activation' is not an option of pool: pool takes stride, padding, as",
+                        "3:14: 'activation' is not an option of pool: pool takes stride, padding, precision, as",
                         "4:10: 'stride' is not an option of dense: dense takes activation, init, bias, dropout, "
-                                + "layernorm, as",
+                                + "layernorm, precision, as",
                         "5:9: the updater is set for the whole model, in `defaults { updater adam(0.001) }`",
                         "6:17: 'init' is given twice"),
                 bad("sizes that do not fit", """
