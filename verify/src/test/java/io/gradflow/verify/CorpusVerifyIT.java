@@ -22,8 +22,10 @@ import org.junit.jupiter.api.Test;
 /**
  * gradflow verify over the whole shared corpus in one command: one result or one error line per
  * model file, no Java exception text, and the README's Keras table says which files verify builds.
+ * Left out of {@code mvn verify} (15-40 minutes): {@code -Dgradflow.it.excluded= -Dit.test=CorpusVerifyIT}.
  */
 @Tag("slow")
+@Tag("corpus-sweep")
 class CorpusVerifyIT {
 
     static final Path CORPUS = Path.of("..", "shared", "corpus");
