@@ -60,7 +60,8 @@ public final class FileWalker {
     private FileWalker() {
     }
 
-    static List<Input> expand(List<String> args) throws IOException {
+    /** The model files {@code args} name or contain (directories walked as lint walks them), in order. */
+    public static List<Input> expand(List<String> args) throws IOException {
         try {
             return expand(args, Filter.standard(), RawPaths.none());
         } catch (ConfigException e) {

@@ -79,7 +79,7 @@ final class Dl4jText extends ModelText {
                     double scale = switch (w.shape()) {
                         case UNIFORM -> Math.sqrt(scheme.scale() / 3);
                         case TRUNCATED -> scheme.scale() / Distribution.TRUNCATION_FACTOR_2SD;
-                        case NORMAL -> scheme.scale();
+                        case NORMAL, TRUNCATED_EXACT -> scheme.scale();
                     };
                     return new InitChange(List.of(json.set(fn, "scale", new JsonPrimitive(round(scale)))), true);
                 }

@@ -1,5 +1,7 @@
 package io.gradflow.kinds;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import io.gradflow.math.Moments;
 import io.gradflow.model.Activation;
 import io.gradflow.model.LayerKind;
@@ -72,6 +74,38 @@ public final class ActivationKind implements Kind {
         };
     }
 
+    /**
+     * Keras's PReLU as DL4J's PReLULayer: a slope per value of one example (per feature, or per
+     * channel and position), starting at the model's alpha.
+     */
+    private static Dl4jConfig prelu(Node n, Dl4jContext c, Activation a, TensorShape in) {
+        long[] shape = switch (c.inLayout(n)) {
+            case FF -> new long[] {in.size()};
+            case RNN -> new long[] {in.size(), in.kind() == TensorShape.Kind.RNN ? in.time() : in.spatialAt(0)};
+            default -> {
+                long[] sp = in.spatial();
+                long[] s = new long[sp.length + 1];
+                s[0] = in.size();
+                System.arraycopy(sp, 0, s, 1, sp.length);
+                yield s;
+            }
+        };
+        JsonArray dims = new JsonArray();
+        for (long d : shape) {
+            dims.add(d);
+        }
+        JsonObject o = Dl4jJson.obj("@class", Dl4jContext.LAYERS + "PReLULayer",
+                "activationFn", Dl4jJson.obj("@class", Dl4jContext.ACTIVATIONS + "ActivationIdentity"),
+                "biasInit", 0.0, "biasUpdater", null, "constraints", null, "gainInit", 1.0,
+                "gradientNormalization", "None", "gradientNormalizationThreshold", 1.0, "idropout", null,
+                "inputShape", dims, "iupdater", c.updater(n), "layerName", n.name(), "nin", 0, "nout", 0,
+                "regularization", new JsonArray(), "regularizationBias", new JsonArray(), "sharedAxes", null,
+                "weightInitFn", Dl4jJson.obj("@class", Dl4jContext.WEIGHTS + "WeightInitConstant", "value", 0.0),
+                "weightNoise", null);
+        double alpha = Double.isNaN(a.alpha()) ? 0 : a.alpha();
+        return new Dl4jConfig.Layer(o, c.inLayout(n), List.of(Dl4jParam.constant("W", Dl4jParam.Role.OTHER, shape, alpha)));
+    }
+
     @Override
     public Dl4jPart dl4j() {
         return new Dl4jPart() {
@@ -82,13 +116,25 @@ public final class ActivationKind implements Kind {
 
             @Override
             public Dl4jConfig write(Node n, Dl4jContext c) {
-                return new Dl4jConfig.Layer(Dl4jJson.obj("@class", Dl4jContext.LAYERS + "ActivationLayer",
-                        "activationFn", c.activation(n.activation()),
+                Activation a = n.activation() == null ? Activation.IDENTITY : n.activation();
+                TensorShape in = c.inShape(n);
+                if (c.verify() && a.is(Activations.PRELU)) {
+                    return prelu(n, c, a, in);
+                }
+                JsonObject layer = Dl4jJson.obj("@class", Dl4jContext.LAYERS + "ActivationLayer",
+                        "activationFn", c.activation(a),
                         "constraints", null,
                         "gradientNormalization", "None",
                         "gradientNormalizationThreshold", 0.0,
                         "idropout", null,
-                        "layerName", n.name()), c.inLayout(n));
+                        "layerName", n.name());
+                if (c.verify() && a.is(Activations.SOFTMAX) && c.inLayout(n) == Dl4jLayout.RNN) {
+                    // a softmax over each step's features, not over the steps
+                    layer = Dl4jJson.obj("@class", Dl4jContext.LAYERS + "recurrent.TimeDistributed",
+                            "constraints", null, "gradientNormalization", "None", "gradientNormalizationThreshold", 1.0,
+                            "idropout", null, "layerName", n.name(), "rnnDataFormat", "NCW", "underlying", layer);
+                }
+                return new Dl4jConfig.Layer(layer, c.inLayout(n));
             }
         };
     }

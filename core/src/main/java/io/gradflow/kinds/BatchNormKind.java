@@ -175,6 +175,15 @@ public final class BatchNormKind implements Kind {
         };
     }
 
+    /** DL4J's gamma and beta as the model starts them, and its running statistics at mean 0, log10 sd 0. */
+    private static List<Dl4jParam> params(Node n) {
+        long[] s = {1, n.nIn()};
+        return List.of(Dl4jParam.constant("gamma", Dl4jParam.Role.OTHER, s, n.gamma()),
+                Dl4jParam.constant("beta", Dl4jParam.Role.OTHER, s, n.beta()),
+                Dl4jParam.constant("mean", Dl4jParam.Role.OTHER, s, 0),
+                Dl4jParam.constant("log10stdev", Dl4jParam.Role.OTHER, s, 0));
+    }
+
     @Override
     public Dl4jPart dl4j() {
         return new Dl4jPart() {
@@ -185,33 +194,16 @@ public final class BatchNormKind implements Kind {
 
             @Override
             public Dl4jConfig write(Node n, Dl4jContext c) {
-                return new Dl4jConfig.Layer(Dl4jJson.obj("@class", Dl4jContext.LAYERS + "BatchNormalization",
-                        "activationFn", Dl4jJson.obj("@class", Dl4jContext.ACTIVATIONS + "ActivationIdentity"),
-                        "beta", n.beta(),
-                        "biasInit", 0.0,
-                        "biasUpdater", null,
-                        "cnn2DFormat", "NCHW",
-                        "constraints", null,
-                        "cudnnAllowFallback", true,
-                        "decay", 0.9,
-                        "eps", 1e-5,
-                        "gainInit", 1.0,
-                        "gamma", n.gamma(),
-                        "gradientNormalization", "None",
-                        "gradientNormalizationThreshold", 1.0,
-                        "idropout", null,
-                        "iupdater", c.updater(n),
-                        "layerName", n.name(),
-                        "lockGammaBeta", false,
-                        "minibatch", true,
-                        "nin", n.nIn(),
-                        "nout", n.nIn(),
-                        "regularization", new JsonArray(),
-                        "regularizationBias", new JsonArray(),
-                        "timeDistributedFormat", null,
-                        "useLogStd", true,
-                        "weightInitFn", Dl4jJson.obj("@class", Dl4jContext.WEIGHTS + "WeightInitXavier"),
-                        "weightNoise", null), c.inLayout(n));
+                Dl4jConfig.Layer bn = bn(n, c);
+                if (c.verify() && c.inLayout(n) == Dl4jLayout.RNN) {
+                    // DL4J 1.0.0-M2.1's batch norm mistakes a sequence's batch axis for its channels; over the
+                    // steps folded into the batch it normalises each feature over batch and time, as Keras does
+                    return new Dl4jConfig.Layer(Dl4jJson.obj("@class", Dl4jContext.LAYERS + "recurrent.TimeDistributed",
+                            "constraints", null, "gradientNormalization", "None", "gradientNormalizationThreshold", 1.0,
+                            "idropout", null, "layerName", n.name(), "rnnDataFormat", "NCW", "underlying", bn.json()),
+                            Dl4jLayout.RNN, bn.params());
+                }
+                return bn;
             }
         };
     }
@@ -220,5 +212,36 @@ public final class BatchNormKind implements Kind {
     public double parameters(Node n, TensorShape in, TensorShape out) {
         // scale, shift and the running mean and variance (DL4J keeps all four among the parameters)
         return 4.0 * Math.max(out.size(), 0);
+    }
+
+    /** DL4J's BatchNormalization layer for the node. */
+    private static Dl4jConfig.Layer bn(Node n, Dl4jContext c) {
+        return new Dl4jConfig.Layer(Dl4jJson.obj("@class", Dl4jContext.LAYERS + "BatchNormalization",
+                "activationFn", Dl4jJson.obj("@class", Dl4jContext.ACTIVATIONS + "ActivationIdentity"),
+                "beta", n.beta(),
+                "biasInit", 0.0,
+                "biasUpdater", null,
+                "cnn2DFormat", "NCHW",
+                "constraints", null,
+                "cudnnAllowFallback", true,
+                "decay", 0.9,
+                "eps", 1e-5,
+                "gainInit", 1.0,
+                "gamma", n.gamma(),
+                "gradientNormalization", "None",
+                "gradientNormalizationThreshold", 1.0,
+                "idropout", null,
+                "iupdater", c.updater(n),
+                "layerName", n.name(),
+                "lockGammaBeta", false,
+                "minibatch", true,
+                "nin", n.nIn(),
+                "nout", n.nIn(),
+                "regularization", new JsonArray(),
+                "regularizationBias", new JsonArray(),
+                "timeDistributedFormat", null,
+                "useLogStd", true,
+                "weightInitFn", Dl4jJson.obj("@class", Dl4jContext.WEIGHTS + "WeightInitXavier"),
+                "weightNoise", null), c.inLayout(n), params(n));
     }
 }

@@ -1,9 +1,11 @@
 package io.gradflow.kinds;
 
+import com.google.gson.JsonObject;
 import io.gradflow.math.Moments;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -51,7 +53,49 @@ public final class BidirectionalKind implements Kind {
 
     @Override
     public Dl4jPart dl4j() {
-        return Dl4jPart.unsupported(null, "Bidirectional");
+        return new Dl4jPart() {
+            @Override
+            public List<String> classes() {
+                return List.of("Bidirectional");
+            }
+
+            @Override
+            public Dl4jConfig write(Node n, Dl4jContext c) {
+                c.toSequence(n);
+                Node core = n.wrapped().toBuilder().returnSequences(n.returnSequences()).build();
+                long nIn = n.nIn();
+                String mode = mode(n).equals("MUL") ? "MUL" : mode(n);
+                List<Dl4jParam> params = new ArrayList<>();
+                for (Dl4jParam p : RecurrentKind.params(core, nIn)) {
+                    params.add(p.prefixed("f"));
+                    params.add(p.prefixed("b"));
+                }
+                Dl4jLayout out = n.returnSequences() ? Dl4jLayout.RNN : Dl4jLayout.FF;
+                if (core.kind() == LayerKind.GRU) {
+                    // the verify module's GRU runs both ways itself
+                    JsonObject gru = RecurrentKind.layer(core.toBuilder().name(n.name()).build(), nIn, c, mode);
+                    return gru == null ? new Dl4jConfig.Unsupported() : new Dl4jConfig.Layer(gru, out, params);
+                }
+                JsonObject fwd = RecurrentKind.layer(core, nIn, c, null);
+                JsonObject bwd = RecurrentKind.layer(core, nIn, c, null);
+                if (fwd == null || bwd == null) {
+                    return new Dl4jConfig.Unsupported();
+                }
+                JsonObject o = Dl4jJson.obj("@class", Dl4jContext.LAYERS + "recurrent.Bidirectional",
+                        "bwd", bwd,
+                        "constraints", null,
+                        "fwd", fwd,
+                        "gradientNormalization", "None",
+                        "gradientNormalizationThreshold", 1.0,
+                        "idropout", null,
+                        "layerName", n.name(),
+                        "mode", mode,
+                        "nin", nIn,
+                        "nout", n.nOut(),
+                        "rnndataFormat", "NCW");
+                return new Dl4jConfig.Layer(n.returnSequences() ? o : RecurrentKind.lastStep(n, o), out, params);
+            }
+        };
     }
 
     @Override

@@ -96,6 +96,14 @@ public final class ConcatKind implements Kind {
             @Override
             public Dl4jConfig write(Node n, Dl4jContext c) {
                 Dl4jLayout in = sameLayout(n, c);
+                long sum = 0;
+                for (String i : n.inputs()) {
+                    sum += c.shape(i).size();
+                }
+                if (c.verify() && c.shape(n.name()).size() != sum) {
+                    c.problem("it joins its inputs along an axis other than the features or channels, which DL4J's "
+                            + "MergeVertex does not");
+                }
                 return new Dl4jConfig.Vertex(Dl4jJson.obj("@class", Dl4jContext.VERTICES + "MergeVertex",
                         "mergeAxis", 1, "modified", false), in);
             }

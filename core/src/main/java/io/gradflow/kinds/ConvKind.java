@@ -1,6 +1,5 @@
 package io.gradflow.kinds;
 
-import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.Node;
@@ -46,6 +45,28 @@ public final class ConvKind extends WeightedKind {
         return Simulation.unsupported("convolutions keep mean field");
     }
 
+    /** DL4J's kernel (out, in, k...) and bias; Keras draws its kernel as (k..., in, out). */
+    static List<Dl4jParam> params(Node n, int dims) {
+        int[] k = Dl4jWeights.per(n.kernel(), dims, 1);
+        long nIn = n.nIn();
+        long nOut = n.nOut();
+        long[] shape = dims == 1 ? new long[] {nOut, nIn, k[0], 1} : new long[dims + 2];
+        long[] keras = dims == 1 ? new long[] {k[0], 1, nIn, nOut} : new long[dims + 2];
+        int[] perm = dims == 3 ? new int[] {4, 3, 0, 1, 2} : Dl4jWeights.KERNEL_2D;
+        if (dims != 1) {
+            shape[0] = nOut;
+            shape[1] = nIn;
+            for (int i = 0; i < dims; i++) {
+                shape[i + 2] = k[i];
+                keras[i] = k[i];
+            }
+            keras[dims] = nIn;
+            keras[dims + 1] = nOut;
+        }
+        Dl4jParam w = Dl4jParam.drawn("W", Dl4jParam.Role.WEIGHTS, n.weightInit(), Fans.conv(n, nIn), shape);
+        return Dl4jWeights.all(List.of(Dl4jWeights.keras(n) ? w.from(keras, perm) : w), Dl4jWeights.bias(n, "b", nOut));
+    }
+
     @Override
     public Dl4jPart dl4j() {
         return new Dl4jPart() {
@@ -57,22 +78,18 @@ public final class ConvKind extends WeightedKind {
 
             @Override
             public Dl4jConfig write(Node n, Dl4jContext c) {
-                if (c.inLayout(n) != Dl4jLayout.CNN) {
-                    c.problem(n.type() + " needs images, and DL4J holds its input as " + c.inLayout(n));
+                int dims = Dl4jWeights.dims(n, c.inShape(n));
+                Dl4jLayout need = dims == 1 ? Dl4jLayout.RNN : dims == 3 ? Dl4jLayout.CNN3D : Dl4jLayout.CNN;
+                if (c.inLayout(n) != need) {
+                    c.problem(n.type() + " needs " + (dims == 1 ? "sequences" : "images") + ", and DL4J holds its input as "
+                            + c.inLayout(n));
                 }
-                JsonObject o = c.weighted(n, "ConvolutionLayer");
-                o.addProperty("cnn2dDataFormat", "NCHW");
-                o.addProperty("convolutionMode", n.paddingMode().dl4jName());
-                o.addProperty("cudnnAlgoMode", "PREFER_FASTEST");
-                o.addProperty("cudnnAllowFallback", true);
-                o.add("cudnnBwdDataAlgo", JsonNull.INSTANCE);
-                o.add("cudnnBwdFilterAlgo", JsonNull.INSTANCE);
-                o.add("cudnnFwdAlgo", JsonNull.INSTANCE);
-                o.add("dilation", Dl4jJson.ints(n.dilation().length == 0 ? new int[] {1, 1} : n.dilation()));
-                o.add("kernelSize", Dl4jJson.ints(n.kernel()));
-                o.add("padding", Dl4jJson.ints(n.padding().length == 0 ? new int[] {0, 0} : n.padding()));
-                o.add("stride", Dl4jJson.ints(n.stride().length == 0 ? new int[] {1, 1} : n.stride()));
-                return new Dl4jConfig.Layer(Dl4jJson.sorted(o), Dl4jLayout.CNN);
+                String cls = dims == 1 ? "Convolution1DLayer" : dims == 3 ? "Convolution3D" : "ConvolutionLayer";
+                JsonObject o = Dl4jWeights.convolution(n, c, cls, dims);
+                if (dims == 3) {
+                    o.addProperty("mode", n.paddingMode().dl4jName());
+                }
+                return new Dl4jConfig.Layer(Dl4jJson.sorted(o), need, params(n, dims));
             }
         };
     }

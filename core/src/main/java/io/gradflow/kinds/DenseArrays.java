@@ -30,88 +30,15 @@ final class DenseArrays {
         };
     }
 
-    /** One [in][out] weight matrix drawn as {@code w} draws it, with the analysis's {mean, variance}. */
+    /**
+     * One [in][out] weight matrix drawn as {@code w} draws it ({@link WeightInit#draw}, the table
+     * the verifier samples from too), with the analysis's {mean, variance}.
+     */
     static double[] draw(WeightInit w, int in, int out, double[] mv, SplittableRandom r) {
-        double[] x = new double[in * out];
-        double mean = mv[0];
-        double sd = Math.sqrt(mv[1]);
-        switch (w.family()) {
-            case CONSTANT -> Arrays.fill(x, w.c());
-            case IDENTITY -> {
-                for (int i = 0; i < in; i++) {
-                    x[i * out + i] = w.gain();
-                }
-            }
-            case ORTHOGONAL -> orthogonal(x, in, out, w.gain(), r);
-            case FAN_SCALED -> {
-                for (int i = 0; i < x.length; i++) {
-                    x[i] = switch (w.shape()) {
-                        case NORMAL -> sd * r.nextGaussian();
-                        case UNIFORM -> sd * Math.sqrt(3) * (2 * r.nextDouble() - 1);
-                        case TRUNCATED -> sd / Math.sqrt(Distribution.TRUNCATION_FACTOR_2SD) * truncated(r);
-                    };
-                }
-            }
-            case DISTRIBUTION -> {
-                Distribution d = w.dist();
-                for (int i = 0; i < x.length; i++) {
-                    x[i] = switch (d.kind()) {
-                        case NORMAL -> d.a() + d.b() * r.nextGaussian();
-                        case TRUNCATED_NORMAL -> d.a() + d.b() * truncated(r);
-                        case UNIFORM -> d.a() + (d.b() - d.a()) * r.nextDouble();
-                        case LOG_NORMAL -> Math.exp(d.a() + d.b() * r.nextGaussian());
-                        default -> mean + sd * r.nextGaussian();
-                    };
-                }
-            }
-            case UNKNOWN -> throw new IllegalStateException("not drawable: " + w.label());
+        if (w.family() == WeightInit.Family.UNKNOWN) {
+            throw new IllegalStateException("not drawable: " + w.label());
         }
-        return x;
-    }
-
-    /** A standard normal cut at two standard deviations (ND4J's and TensorFlow's truncation). */
-    private static double truncated(SplittableRandom r) {
-        while (true) {
-            double z = r.nextGaussian();
-            if (Math.abs(z) <= 2) {
-                return z;
-            }
-        }
-    }
-
-    /** gain times a random matrix with orthonormal rows or columns (Gram-Schmidt of a Gaussian draw). */
-    private static void orthogonal(double[] x, int in, int out, double gain, SplittableRandom r) {
-        boolean cols = in >= out;
-        int k = cols ? out : in;
-        int len = cols ? in : out;
-        double[][] v = new double[k][len];
-        for (int a = 0; a < k; a++) {
-            for (int i = 0; i < len; i++) {
-                v[a][i] = r.nextGaussian();
-            }
-            for (int b = 0; b < a; b++) {
-                double dot = 0;
-                for (int i = 0; i < len; i++) {
-                    dot += v[a][i] * v[b][i];
-                }
-                for (int i = 0; i < len; i++) {
-                    v[a][i] -= dot * v[b][i];
-                }
-            }
-            double norm = 0;
-            for (int i = 0; i < len; i++) {
-                norm += v[a][i] * v[a][i];
-            }
-            norm = Math.sqrt(norm);
-            for (int i = 0; i < len; i++) {
-                v[a][i] /= norm;
-            }
-        }
-        for (int i = 0; i < in; i++) {
-            for (int o = 0; o < out; o++) {
-                x[i * out + o] = gain * (cols ? v[o][i] : v[i][o]);
-            }
-        }
+        return w.draw(new long[] {in, out}, mv[1], r);
     }
 
     /** [bsz x in] times [in x out]. */

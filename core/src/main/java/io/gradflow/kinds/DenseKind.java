@@ -7,6 +7,7 @@ import io.gradflow.model.LayerKind;
 import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
 import io.gradflow.model.activation.Activations;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -126,10 +127,38 @@ public final class DenseKind extends WeightedKind {
 
             @Override
             public Dl4jConfig write(Node n, Dl4jContext c) {
-                c.toFeedForward(n);
+                Dl4jLayout in = c.inLayout(n);
+                long nIn = n.nIn();
+                if (c.verify() && (in == Dl4jLayout.CNN || in == Dl4jLayout.CNN3D)
+                        && n.denseAxis() == DenseAxis.LAST && !n.layerNorm()) {
+                    // Keras's Dense on a feature map acts on the channels at every position: a 1x1 convolution
+                    int dims = in == Dl4jLayout.CNN3D ? 3 : 2;
+                    Node conv = n.toBuilder().kernel(new int[dims]).stride().padding().dilation().build();
+                    JsonObject o = Dl4jWeights.convolution(conv, c, dims == 3 ? "Convolution3D" : "ConvolutionLayer", dims);
+                    int[] ones = new int[dims];
+                    Arrays.fill(ones, 1);
+                    o.add("kernelSize", Dl4jJson.ints(ones));
+                    if (dims == 3) {
+                        o.addProperty("mode", n.paddingMode().dl4jName());
+                    }
+                    return new Dl4jConfig.Layer(Dl4jJson.sorted(o), in, Dl4jWeights.pointwise(n, nIn, n.nOut(), dims));
+                }
+                List<Dl4jParam> params = Dl4jWeights.dense(n, nIn, n.nOut());
+                if (n.layerNorm()) {
+                    params = Dl4jWeights.all(params, List.of(Dl4jParam.constant("g", Dl4jParam.Role.OTHER,
+                            new long[] {1, n.nOut()}, 1)));
+                }
                 JsonObject o = c.weighted(n, "DenseLayer");
                 o.addProperty("hasLayerNorm", n.layerNorm());
-                return new Dl4jConfig.Layer(Dl4jJson.sorted(o), Dl4jLayout.FF);
+                if (c.verify() && in == Dl4jLayout.RNN) {
+                    // per step, as Keras applies it to a sequence and DL4J's RnnToFeedForward does
+                    return new Dl4jConfig.Layer(Dl4jJson.obj("@class", Dl4jContext.LAYERS + "recurrent.TimeDistributed",
+                            "constraints", null, "gradientNormalization", "None", "gradientNormalizationThreshold", 1.0,
+                            "idropout", null, "layerName", n.name(), "rnnDataFormat", "NCW",
+                            "underlying", Dl4jJson.sorted(o)), Dl4jLayout.RNN, params);
+                }
+                c.toFeedForward(n);
+                return new Dl4jConfig.Layer(Dl4jJson.sorted(o), Dl4jLayout.FF, params);
             }
         };
     }

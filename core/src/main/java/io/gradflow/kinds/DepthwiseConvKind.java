@@ -1,5 +1,6 @@
 package io.gradflow.kinds;
 
+import com.google.gson.JsonObject;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
@@ -46,7 +47,32 @@ public final class DepthwiseConvKind extends WeightedKind {
 
     @Override
     public Dl4jPart dl4j() {
-        return Dl4jPart.unsupported(null, "DepthwiseConvolution2D");
+        return new Dl4jPart() {
+            @Override
+            public List<String> classes() {
+                return List.of("DepthwiseConvolution2D");
+            }
+
+            @Override
+            public Dl4jConfig write(Node n, Dl4jContext c) {
+                int dims = Dl4jWeights.dims(n, c.inShape(n));
+                if (dims != 2 || c.inLayout(n) != Dl4jLayout.CNN) {
+                    c.problem(Dl4jContext.TARGET + " has depthwise convolutions over images only");
+                    return new Dl4jConfig.Unsupported();
+                }
+                long nIn = n.nIn();
+                int dm = Math.max(n.depthMultiplier(), 1);
+                JsonObject o = Dl4jWeights.convolution(n, c, "DepthwiseConvolution2D", 2);
+                o.addProperty("depthMultiplier", dm);
+                o.addProperty("nout", nIn * dm);
+                int[] k = Dl4jWeights.per(n.kernel(), 2, 1);
+                // DL4J and Keras both hold the kernel as (kh, kw, in, multiplier)
+                Dl4jParam w = Dl4jParam.drawn("W", Dl4jParam.Role.WEIGHTS, n.weightInit(), Fans.depthwise(n, nIn),
+                        k[0], k[1], nIn, dm);
+                return new Dl4jConfig.Layer(Dl4jJson.sorted(o), Dl4jLayout.CNN,
+                        Dl4jWeights.all(List.of(w), Dl4jWeights.bias(n, "b", nIn * dm)));
+            }
+        };
     }
 
     @Override

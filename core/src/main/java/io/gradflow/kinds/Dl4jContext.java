@@ -11,6 +11,12 @@ import io.gradflow.model.WeightInit;
  * What a kind's DL4J part writes with: the graph, the layouts DL4J holds earlier nodes in, the
  * preprocessors DL4J's setInputType would add, and the fields every layer shares. Implemented
  * by the converter; problems are collected there and reported together.
+ *
+ * <p>Two targets: {@code gradflow convert} writes what a user's DL4J loads, and refuses what it
+ * cannot express; {@code gradflow verify} ({@link #verify()}) builds every network gradflow
+ * reads, in DL4J's native layouts (NCHW, NCW) whatever the file's, and may name the verify
+ * module's own classes ({@link #GRADFLOW}: activations and layers DL4J lacks), which a user's
+ * DL4J does not have.
  */
 public interface Dl4jContext {
 
@@ -24,6 +30,52 @@ public interface Dl4jContext {
     String WEIGHTS = "org.deeplearning4j.nn.weights.";
     /** Package of ND4J's activation classes. */
     String ACTIVATIONS = "org.nd4j.linalg.activations.impl.";
+    /** Package of DL4J's preprocessors. */
+    String PREPROCESSORS = "org.deeplearning4j.nn.conf.preprocessor.";
+    /** Package of the verify module's DL4J classes, named only when writing for gradflow verify. */
+    String GRADFLOW = "io.gradflow.verify.dl4j.";
+
+    /** Whether this writes for gradflow verify rather than for a user's DL4J. */
+    boolean verify();
+
+    /**
+     * The full name of one of the verify module's classes ({@link #GRADFLOW}); when writing for a
+     * user's DL4J, a problem saying DL4J has no {@code what}, and null.
+     */
+    default String gradflowClass(String simpleName, String what) {
+        if (!verify()) {
+            problem(TARGET + " has no " + what);
+            return null;
+        }
+        return GRADFLOW + simpleName;
+    }
+
+    /** How DL4J holds a tensor of this shape: a 1-D map as a sequence, a 3-D one as a volume. */
+    static Dl4jLayout layoutOf(TensorShape s) {
+        return switch (s.kind()) {
+            case CNN -> s.dims() == 1 ? Dl4jLayout.RNN : s.dims() == 3 ? Dl4jLayout.CNN3D : Dl4jLayout.CNN;
+            case RNN -> Dl4jLayout.RNN;
+            default -> Dl4jLayout.FF;
+        };
+    }
+
+    /** The shape of a node's first input. */
+    default TensorShape inShape(Node n) {
+        return n.inputs().isEmpty() ? TensorShape.UNKNOWN : shape(n.inputs().get(0));
+    }
+
+    /** The fields every DL4J layer without parameters writes, for the layer class {@code cls} (its full name). */
+    default JsonObject plain(Node n, String cls) {
+        return Dl4jJson.obj("@class", cls,
+                "constraints", null,
+                "gradientNormalization", "None",
+                "gradientNormalizationThreshold", 0.0,
+                "idropout", null,
+                "layerName", n.name());
+    }
+
+    /** Sets the preprocessor DL4J applies in front of the node. */
+    void preprocess(Node n, JsonObject preprocessor);
 
     ModelGraph graph();
 

@@ -1,10 +1,12 @@
 package io.gradflow.kinds;
 
+import com.google.gson.JsonObject;
 import io.gradflow.math.Moments;
 import io.gradflow.model.Activation;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -53,7 +55,30 @@ public final class EmbeddingKind implements Kind {
 
     @Override
     public Dl4jPart dl4j() {
-        return Dl4jPart.unsupported(null, "EmbeddingLayer", "EmbeddingSequenceLayer");
+        return new Dl4jPart() {
+            @Override
+            public List<String> classes() {
+                return List.of("EmbeddingLayer", "EmbeddingSequenceLayer");
+            }
+
+            @Override
+            public Dl4jConfig write(Node n, Dl4jContext c) {
+                TensorShape out = c.shape(n.name());
+                boolean sequence = out.kind() == TensorShape.Kind.RNN;
+                JsonObject o = c.weighted(n, sequence ? "EmbeddingSequenceLayer" : "EmbeddingLayer");
+                if (sequence) {
+                    o.addProperty("inferInputLength", true);
+                    o.addProperty("inputLength", Math.max(out.time(), 1));
+                    o.addProperty("outputFormat", "NCW");
+                }
+                long nIn = n.nIn();
+                long nOut = n.nOut();
+                List<Dl4jParam> params = new ArrayList<>();
+                params.add(Dl4jParam.drawn("W", Dl4jParam.Role.WEIGHTS, n.weightInit(), Fans.embedding(n, nIn), nIn, nOut));
+                params.addAll(Dl4jWeights.bias(n, "b", nOut));
+                return new Dl4jConfig.Layer(Dl4jJson.sorted(o), sequence ? Dl4jLayout.RNN : Dl4jLayout.FF, params);
+            }
+        };
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.gradflow.kinds;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import io.gradflow.math.Moments;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.Node;
@@ -47,8 +49,34 @@ public final class LayerNormKind implements Kind {
 
     @Override
     public Dl4jPart dl4j() {
-        return Dl4jPart.unsupported(Dl4jContext.TARGET + " has no stand-alone layer normalisation; normalise "
-                + "inside the layer before it instead (`dense N layernorm`, DL4J's hasLayerNorm)", "L2NormalizeVertex");
+        return new Dl4jPart() {
+            @Override
+            public List<String> classes() {
+                return List.of("L2NormalizeVertex");
+            }
+
+            @Override
+            public Dl4jConfig write(Node n, Dl4jContext c) {
+                String cls = c.gradflowClass("LayerNormalization", "stand-alone layer normalisation; normalise inside "
+                        + "the layer before it instead (`dense N layernorm`, DL4J's hasLayerNorm)");
+                if (cls == null) {
+                    return new Dl4jConfig.Unsupported();
+                }
+                long width = c.inShape(n).size();
+                JsonObject o = c.plain(n, cls);
+                o.addProperty("nin", width);
+                o.addProperty("eps", 1e-3);
+                o.add("updater", c.updater(n));
+                o.add("biasUpdater", null);
+                o.add("regularization", new JsonArray());
+                o.add("regularizationBias", new JsonArray());
+                long[] s = {1, width};
+                // normalises over the features (channels) at every position, Keras's default axis
+                return new Dl4jConfig.Layer(Dl4jJson.sorted(o), c.inLayout(n), List.of(
+                        Dl4jParam.constant("gamma", Dl4jParam.Role.OTHER, s, n.gamma()),
+                        Dl4jParam.constant("beta", Dl4jParam.Role.OTHER, s, n.beta())));
+            }
+        };
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.gradflow.kinds;
 
+import com.google.gson.JsonObject;
 import io.gradflow.math.Moments;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.Node;
@@ -45,6 +46,27 @@ public final class LocalResponseNormKind implements Kind {
 
     @Override
     public Dl4jPart dl4j() {
-        return Dl4jPart.unsupported(null, "LocalResponseNormalization");
+        return new Dl4jPart() {
+            @Override
+            public List<String> classes() {
+                return List.of("LocalResponseNormalization");
+            }
+
+            @Override
+            public Dl4jConfig write(Node n, Dl4jContext c) {
+                if (c.inLayout(n) != Dl4jLayout.CNN) {
+                    c.problem("DL4J's local response normalisation takes images only");
+                    return new Dl4jConfig.Unsupported();
+                }
+                JsonObject o = c.plain(n, Dl4jContext.LAYERS + "LocalResponseNormalization");
+                o.addProperty("alpha", 1e-4);
+                o.addProperty("beta", 0.75);
+                o.addProperty("cudnnAllowFallback", true);
+                o.addProperty("dataFormat", "NCHW");
+                o.addProperty("k", 2.0);
+                o.addProperty("n", 5.0);
+                return new Dl4jConfig.Layer(Dl4jJson.sorted(o), Dl4jLayout.CNN);
+            }
+        };
     }
 }

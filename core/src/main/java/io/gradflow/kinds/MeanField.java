@@ -147,7 +147,7 @@ public final class MeanField {
             case FAN_SCALED -> switch (w.shape()) {
                 case NORMAL -> 3;
                 case UNIFORM -> 1.8;
-                case TRUNCATED -> 2.366;
+                case TRUNCATED, TRUNCATED_EXACT -> 2.366;
             };
             case DISTRIBUTION -> switch (w.dist().kind()) {
                 case UNIFORM -> 1.8;

@@ -41,6 +41,18 @@ public final class OpaqueKind implements Kind {
 
     @Override
     public Dl4jPart dl4j() {
-        return Dl4jPart.unsupported(null);
+        return new Dl4jPart() {
+            @Override
+            public List<String> classes() {
+                return List.of();
+            }
+
+            @Override
+            public Dl4jConfig write(Node n, Dl4jContext c) {
+                c.problem(n.detail() != null ? n.detail()
+                        : "a " + n.type() + " layer is not one Deeplearning4j can run");
+                return new Dl4jConfig.Unsupported();
+            }
+        };
     }
 }

@@ -199,7 +199,8 @@ public final class OutputKind extends WeightedKind {
 
             @Override
             public Dl4jConfig write(Node n, Dl4jContext c) {
-                boolean rnn = c.shape(n.inputs().get(0)).kind() == TensorShape.Kind.RNN;
+                boolean rnn = c.verify() ? c.inLayout(n) == Dl4jLayout.RNN
+                        : c.shape(n.inputs().get(0)).kind() == TensorShape.Kind.RNN;
                 if (rnn) {
                     c.toSequence(n);
                 } else {
@@ -210,7 +211,8 @@ public final class OutputKind extends WeightedKind {
                 if (rnn) {
                     o.addProperty("rnnDataFormat", "NCW");
                 }
-                return new Dl4jConfig.Layer(Dl4jJson.sorted(o), rnn ? Dl4jLayout.RNN : Dl4jLayout.FF);
+                return new Dl4jConfig.Layer(Dl4jJson.sorted(o), rnn ? Dl4jLayout.RNN : Dl4jLayout.FF,
+                        Dl4jWeights.dense(n, n.nIn(), n.nOut()));
             }
         };
     }

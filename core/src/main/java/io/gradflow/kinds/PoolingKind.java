@@ -34,6 +34,8 @@ public final class PoolingKind implements Kind {
         return Windows.in(n, out);
     }
 
+    private static final String DL4J_3D_POOLING = "DL4J's 3-D pooling takes the maximum or the average only";
+
     private static Node.Pooling type(Node n) {
         return n.pooling() == null ? Node.Pooling.MAX : n.pooling();
     }
@@ -111,10 +113,41 @@ public final class PoolingKind implements Kind {
 
             @Override
             public Dl4jConfig write(Node n, Dl4jContext c) {
-                if (c.inLayout(n) != Dl4jLayout.CNN) {
-                    c.problem(n.type() + " needs images, and DL4J holds its input as " + c.inLayout(n));
+                int dims = Dl4jWeights.dims(n, c.inShape(n));
+                Dl4jLayout need = dims == 1 ? Dl4jLayout.RNN : dims == 3 ? Dl4jLayout.CNN3D : Dl4jLayout.CNN;
+                if (c.inLayout(n) != need) {
+                    c.problem(n.type() + " needs " + (dims == 1 ? "sequences" : "images") + ", and DL4J holds its input as "
+                            + c.inLayout(n));
                 }
-                return new Dl4jConfig.Layer(Dl4jJson.obj("@class", Dl4jContext.LAYERS + "SubsamplingLayer",
+                int[] k = Dl4jWeights.per(n.kernel(), dims, 2);
+                int[] s = n.stride().length == 0 ? k : Dl4jWeights.per(n.stride(), dims, 1);
+                int[] p = Dl4jWeights.per(n.padding(), dims, 0);
+                if (dims == 3) {
+                    if (type(n) != Node.Pooling.MAX && type(n) != Node.Pooling.AVG) {
+                        c.problem(DL4J_3D_POOLING);
+                    }
+                    return new Dl4jConfig.Layer(Dl4jJson.obj("@class", Dl4jContext.LAYERS + "Subsampling3DLayer",
+                            "constraints", null,
+                            "convolutionMode", n.paddingMode().dl4jName(),
+                            "cudnnAllowFallback", true,
+                            "dataFormat", "NCDHW",
+                            "dilation", Dl4jJson.ints(new int[] {1, 1, 1}),
+                            "gradientNormalization", "None",
+                            "gradientNormalizationThreshold", 0.0,
+                            "idropout", null,
+                            "kernelSize", Dl4jJson.ints(k),
+                            "layerName", n.name(),
+                            "padding", Dl4jJson.ints(p),
+                            "poolingType", type(n).name(),
+                            "stride", Dl4jJson.ints(s)), need);
+                }
+                if (dims == 1) {
+                    k = new int[] {k[0], 1};
+                    s = new int[] {s[0], 1};
+                    p = new int[] {p[0], 0};
+                }
+                return new Dl4jConfig.Layer(Dl4jJson.obj("@class", Dl4jContext.LAYERS
+                                + (dims == 1 ? "Subsampling1DLayer" : "SubsamplingLayer"),
                         "avgPoolIncludePadInDivisor", false,
                         "cnn2dDataFormat", "NCHW",
                         "constraints", null,
@@ -125,12 +158,12 @@ public final class PoolingKind implements Kind {
                         "gradientNormalization", "None",
                         "gradientNormalizationThreshold", 0.0,
                         "idropout", null,
-                        "kernelSize", Dl4jJson.ints(n.kernel()),
+                        "kernelSize", Dl4jJson.ints(k),
                         "layerName", n.name(),
-                        "padding", Dl4jJson.ints(n.padding().length == 0 ? new int[] {0, 0} : n.padding()),
+                        "padding", Dl4jJson.ints(p),
                         "pnorm", 0,
                         "poolingType", type(n).name(),
-                        "stride", Dl4jJson.ints(n.stride().length == 0 ? n.kernel() : n.stride())), Dl4jLayout.CNN);
+                        "stride", Dl4jJson.ints(s)), need);
             }
         };
     }

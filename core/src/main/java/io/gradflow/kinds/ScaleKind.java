@@ -1,5 +1,6 @@
 package io.gradflow.kinds;
 
+import com.google.gson.JsonObject;
 import io.gradflow.math.Moments;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.Node;
@@ -42,6 +43,32 @@ public final class ScaleKind implements Kind {
 
     @Override
     public Dl4jPart dl4j() {
-        return Dl4jPart.unsupported(null, "ScaleVertex", "ShiftVertex");
+        return new Dl4jPart() {
+            @Override
+            public List<String> classes() {
+                return List.of("ScaleVertex", "ShiftVertex");
+            }
+
+            @Override
+            public Dl4jConfig write(Node n, Dl4jContext c) {
+                double g = n.gamma();
+                double b = n.beta();
+                if (b == 0) {
+                    return new Dl4jConfig.Vertex(Dl4jJson.obj("@class", Dl4jContext.VERTICES + "ScaleVertex",
+                            "scaleFactor", g), c.inLayout(n));
+                }
+                if (g == 1) {
+                    return new Dl4jConfig.Vertex(Dl4jJson.obj("@class", Dl4jContext.VERTICES + "ShiftVertex",
+                            "shiftFactor", b), c.inLayout(n));
+                }
+                String cls = c.gradflowClass("ScaleShiftActivation", "vertex that scales and shifts at once");
+                if (cls == null) {
+                    return new Dl4jConfig.Unsupported();
+                }
+                JsonObject o = c.plain(n, Dl4jContext.LAYERS + "ActivationLayer");
+                o.add("activationFn", Dl4jJson.obj("@class", cls, "scale", g, "shift", b));
+                return new Dl4jConfig.Layer(o, c.inLayout(n));
+            }
+        };
     }
 }

@@ -1,5 +1,6 @@
 package io.gradflow.kinds;
 
+import com.google.gson.JsonObject;
 import io.gradflow.math.Moments;
 import io.gradflow.model.Activation;
 import io.gradflow.model.LayerKind;
@@ -66,7 +67,40 @@ public final class SeparableConvKind implements Kind {
 
     @Override
     public Dl4jPart dl4j() {
-        return Dl4jPart.unsupported(null, "SeparableConvolution2D");
+        return new Dl4jPart() {
+            @Override
+            public List<String> classes() {
+                return List.of("SeparableConvolution2D");
+            }
+
+            @Override
+            public Dl4jConfig write(Node n, Dl4jContext c) {
+                int dims = Dl4jWeights.dims(n, c.inShape(n));
+                if (dims != 2 || c.inLayout(n) != Dl4jLayout.CNN) {
+                    c.problem(Dl4jContext.TARGET + " has separable convolutions over images only");
+                    return new Dl4jConfig.Unsupported();
+                }
+                long nIn = n.nIn();
+                long nOut = n.nOut();
+                int dm = Math.max(n.depthMultiplier(), 1);
+                JsonObject o = Dl4jWeights.convolution(n, c, "SeparableConvolution2D", 2);
+                o.addProperty("depthMultiplier", dm);
+                int[] k = Dl4jWeights.per(n.kernel(), 2, 1);
+                // DL4J: depthwise (multiplier, in, kh, kw) and pointwise (out, in x multiplier, 1, 1);
+                // Keras: (kh, kw, in, multiplier) and (1, 1, in x multiplier, out). The model holds one
+                // initialiser, the depthwise kernel's; Keras defaults both halves to glorot_uniform.
+                Dl4jParam dw = Dl4jParam.drawn("W", Dl4jParam.Role.WEIGHTS, n.weightInit(), Fans.depthwise(n, nIn),
+                        dm, nIn, k[0], k[1]);
+                Dl4jParam pw = Dl4jParam.drawn("pW", Dl4jParam.Role.WEIGHTS, n.weightInit(), Fans.pointwise(n, nIn),
+                        nOut, nIn * dm, 1, 1);
+                if (Dl4jWeights.keras(n)) {
+                    dw = dw.from(new long[] {k[0], k[1], nIn, dm}, Dl4jWeights.KERNEL_2D);
+                    pw = pw.from(new long[] {1, 1, nIn * dm, nOut}, Dl4jWeights.KERNEL_2D);
+                }
+                return new Dl4jConfig.Layer(Dl4jJson.sorted(o), Dl4jLayout.CNN,
+                        Dl4jWeights.all(List.of(dw, pw), Dl4jWeights.bias(n, "b", nOut)));
+            }
+        };
     }
 
     @Override

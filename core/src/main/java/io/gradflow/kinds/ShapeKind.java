@@ -1,5 +1,7 @@
 package io.gradflow.kinds;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import io.gradflow.math.Moments;
 import io.gradflow.model.DataFormat;
 import io.gradflow.model.LayerKind;
@@ -160,10 +162,139 @@ public final class ShapeKind implements Kind {
 
     @Override
     public Dl4jPart dl4j() {
-        return Dl4jPart.unsupported(null, "ZeroPaddingLayer", "ZeroPadding1DLayer", "ZeroPadding3DLayer",
-                "Cropping1D", "Cropping2D", "Cropping3D", "Upsampling1D", "Upsampling2D", "Upsampling3D",
-                "SpaceToDepthLayer", "SpaceToBatchLayer", "RepeatVector", "MaskLayer", "SubsetVertex", "StackVertex",
-                "UnstackVertex", "PreprocessorVertex", "ReshapeVertex", "DuplicateToTimeSeriesVertex",
-                "LastTimeStepVertex", "ReverseTimeSeriesVertex", "PoolHelperVertex", "InputVertex");
+        return new Dl4jPart() {
+            @Override
+            public List<String> classes() {
+                return List.of("ZeroPaddingLayer", "ZeroPadding1DLayer", "ZeroPadding3DLayer",
+                        "Cropping1D", "Cropping2D", "Cropping3D", "Upsampling1D", "Upsampling2D", "Upsampling3D",
+                        "SpaceToDepthLayer", "SpaceToBatchLayer", "RepeatVector", "MaskLayer", "SubsetVertex",
+                        "StackVertex", "UnstackVertex", "PreprocessorVertex", "ReshapeVertex",
+                        "DuplicateToTimeSeriesVertex", "LastTimeStepVertex", "ReverseTimeSeriesVertex",
+                        "PoolHelperVertex", "InputVertex");
+            }
+
+            @Override
+            public Dl4jConfig write(Node n, Dl4jContext c) {
+                return dl4jWrite(n, c);
+            }
+        };
+    }
+
+    /**
+     * The DL4J layer or vertex that moves the values as the node does, in DL4J's layouts: a value
+     * keeps its statistics, not necessarily its place (a flatten of NCHW orders values otherwise
+     * than Keras's of NHWC), which is all a freshly initialised network can tell apart.
+     */
+    private static Dl4jConfig dl4jWrite(Node n, Dl4jContext c) {
+        TensorShape in = c.inShape(n);
+        TensorShape out = c.shape(n.name());
+        Dl4jLayout from = c.inLayout(n);
+        Dl4jLayout to = Dl4jContext.layoutOf(out);
+        ShapeOp op = op(n);
+        switch (op) {
+            case REPEAT_VECTOR -> {
+                if (from != Dl4jLayout.FF || out.kind() != TensorShape.Kind.RNN || out.time() <= 0) {
+                    c.problem("DL4J's RepeatVector repeats feature vectors a known number of times");
+                    return new Dl4jConfig.Unsupported();
+                }
+                JsonObject o = c.plain(n, Dl4jContext.LAYERS + "misc.RepeatVector");
+                o.addProperty("dataFormat", "NCW");
+                o.addProperty("n", out.time());
+                return new Dl4jConfig.Layer(o, Dl4jLayout.RNN);
+            }
+            case ZERO_PADDING, CROPPING, UPSAMPLING -> {
+                return window(n, c, op, from);
+            }
+            case LAST_TIME_STEP -> {
+                if (from == Dl4jLayout.RNN) {
+                    return new Dl4jConfig.Vertex(Dl4jJson.obj("@class", Dl4jContext.VERTICES + "rnn.LastTimeStepVertex",
+                            "maskArrayInputName", c.graph().inputs().get(0).name()), Dl4jLayout.FF);
+                }
+            }
+            default -> { }
+        }
+        if (in.equals(out) && from == to) {
+            return new Dl4jConfig.Pass();
+        }
+        long[] dl4j = dl4jShape(out);
+        if (dl4j == null) {
+            c.problem("its output shape " + out + " is not fully known, so DL4J cannot reshape to it");
+            return new Dl4jConfig.Unsupported();
+        }
+        return new Dl4jConfig.Vertex(Dl4jJson.obj("@class", Dl4jContext.VERTICES + "ReshapeVertex",
+                "maskShape", null, "newShape", longs(dl4j), "reshapeOrder", "c"), to);
+    }
+
+    /** Padding, cropping and upsampling over sequences, images or volumes. */
+    private static Dl4jConfig window(Node n, Dl4jContext c, ShapeOp op, Dl4jLayout from) {
+        int dims = switch (from) {
+            case RNN -> 1;
+            case CNN -> 2;
+            case CNN3D -> 3;
+            case FF -> 0;
+        };
+        if (dims == 0) {
+            c.problem("DL4J pads, crops and upsamples sequences, images and volumes, not feature vectors");
+            return new Dl4jConfig.Unsupported();
+        }
+        String suffix = dims == 1 ? "1D" : dims == 3 ? "3D" : "2D";
+        JsonObject o;
+        if (op == ShapeOp.UPSAMPLING) {
+            int[] size = Dl4jWeights.per(n.kernel(), dims, 2);
+            o = c.plain(n, Dl4jContext.LAYERS + ("Upsampling" + suffix));
+            o.add("size", Dl4jJson.ints(dims == 1 ? new int[] {size[0], size[0]} : size));
+            if (dims == 2) {
+                o.addProperty("format", "NCHW");
+            } else if (dims == 3) {
+                o.addProperty("dataFormat", "NCDHW");
+            }
+        } else if (op == ShapeOp.ZERO_PADDING) {
+            o = c.plain(n, Dl4jContext.LAYERS + (dims == 1 ? "ZeroPadding1DLayer" : dims == 3 ? "ZeroPadding3DLayer" : "ZeroPaddingLayer"));
+            o.add("padding", Dl4jJson.ints(Dl4jWeights.sides(n.padding(), dims)));
+            if (dims == 2) {
+                o.addProperty("dataFormat", "NCHW");
+            }
+        } else {
+            o = c.plain(n, Dl4jContext.LAYERS + ("convolutional.Cropping" + suffix));
+            o.add("cropping", Dl4jJson.ints(Dl4jWeights.sides(n.padding(), dims)));
+            if (dims == 2) {
+                o.addProperty("dataFormat", "NCHW");
+            }
+        }
+        return new Dl4jConfig.Layer(Dl4jJson.sorted(o), from);
+    }
+
+    /** A shape as DL4J holds it with the batch axis first (-1): [n], [n, t], [c, h, w]...; null when unknown. */
+    private static long[] dl4jShape(TensorShape s) {
+        long[] d = switch (s.kind()) {
+            case FF -> new long[] {-1, s.size()};
+            case RNN -> new long[] {-1, s.size(), s.time()};
+            case CNN -> {
+                long[] sp = s.spatial();
+                long[] a = new long[sp.length + 2];
+                a[0] = -1;
+                a[1] = s.size();
+                System.arraycopy(sp, 0, a, 2, sp.length);
+                yield a;
+            }
+            case UNKNOWN -> null;
+        };
+        if (d == null) {
+            return null;
+        }
+        for (int i = 1; i < d.length; i++) {
+            if (d[i] <= 0) {
+                return null;
+            }
+        }
+        return d;
+    }
+
+    private static JsonArray longs(long[] v) {
+        JsonArray a = new JsonArray();
+        for (long x : v) {
+            a.add(x);
+        }
+        return a;
     }
 }

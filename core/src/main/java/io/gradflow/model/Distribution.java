@@ -1,5 +1,6 @@
 package io.gradflow.model;
 
+import io.gradflow.model.init.Draw;
 import java.util.Locale;
 
 /**
@@ -13,7 +14,7 @@ public record Distribution(Kind kind, double a, double b) {
     public enum Kind { NORMAL, TRUNCATED_NORMAL, UNIFORM, LOG_NORMAL, CONSTANT, BINOMIAL, ORTHOGONAL }
 
     /** Variance of a standard normal truncated to [-2, 2]. */
-    public static final double TRUNCATION_FACTOR_2SD = 0.7737413;
+    public static final double TRUNCATION_FACTOR_2SD = Draw.TRUNCATION_FACTOR_2SD;
 
     public static Distribution normal(double mean, double std) {
         return new Distribution(Kind.NORMAL, mean, std);

@@ -1,7 +1,12 @@
 package io.gradflow.model;
 
+import io.gradflow.model.init.Draw;
+import java.util.SplittableRandom;
+
 /**
- * How a layer's weights are drawn, reduced to what the analysis needs.
+ * How a layer's weights are drawn: the one table of initialiser definitions, read by the analysis
+ * (a weight's mean and variance for the layer's fans) and by the verifier and the finite-width
+ * simulation (a tensor drawn as the framework the file came from draws it, {@link #sample}).
  *
  * <p>FAN_SCALED covers the fan-based schemes of every framework: per-weight variance is
  * {@code c / fan} (times the truncation factor for TRUNCATED), with fan chosen by {@code fan}.
@@ -16,8 +21,13 @@ public record WeightInit(Family family, double c, Fan fan, Shape shape, Distribu
     /** Which fan divides the variance; LEGACY_SHAPE is DL4J's XAVIER_LEGACY (nIn + nOut). */
     public enum Fan { IN, OUT, AVG, LEGACY_SHAPE }
 
-    /** The shape of a fan-scaled draw. */
-    public enum Shape { NORMAL, TRUNCATED, UNIFORM }
+    /**
+     * The shape of a fan-scaled draw: a normal; a normal cut at two standard deviations as DL4J's
+     * VarScaling classes and standalone Keras before 2.2.3 draw it (variance 0.774 c / fan);
+     * the same widened by 1/0.8796 so the variance is c / fan exactly (Keras 2.2.3 and later,
+     * tf.keras, Keras 3); a uniform.
+     */
+    public enum Shape { NORMAL, TRUNCATED, TRUNCATED_EXACT, UNIFORM }
 
     public static WeightInit fanScaled(String name, double c, Fan fan, Shape shape) {
         return new WeightInit(Family.FAN_SCALED, c, fan, shape, null, 1, name);
@@ -75,6 +85,47 @@ public record WeightInit(Family family, double c, Fan fan, Shape shape, Distribu
             case CONSTANT -> 0;
             case IDENTITY, ORTHOGONAL -> gain * gain / fanIn;
             case UNKNOWN -> Double.NaN;
+        };
+    }
+
+    /**
+     * A tensor of {@code shape} (the framework's own layout: orthogonal and identity read it as a
+     * matrix of every axis but the last by the last) drawn as this initialiser draws it for a
+     * layer with these fans, flat in row-major order. An unknown initialiser is drawn as the
+     * analysis assumes it, N(0, 1/fanIn).
+     */
+    public double[] sample(long[] shape, double fanIn, double fanOut, double legacyShape, SplittableRandom r) {
+        double v = family == Family.UNKNOWN ? 1 / fanIn : variance(fanIn, fanOut, legacyShape);
+        return draw(shape, v, r);
+    }
+
+    /**
+     * A tensor drawn as {@link #sample} draws it, with {@code variance} the per-weight variance of a
+     * fan-scaled or unknown initialiser (the other families carry theirs).
+     */
+    public double[] draw(long[] shape, double variance, SplittableRandom r) {
+        int n = Draw.count(shape);
+        double sd = Math.sqrt(variance);
+        return switch (family) {
+            case CONSTANT -> Draw.constant(n, c);
+            case IDENTITY -> Draw.identity(shape, gain);
+            case ORTHOGONAL -> Draw.orthogonal(Draw.rows(shape), Draw.cols(shape), gain, r);
+            case UNKNOWN -> Draw.normal(n, 0, sd, r);
+            case FAN_SCALED -> switch (this.shape) {
+                case NORMAL -> Draw.normal(n, 0, sd, r);
+                case UNIFORM -> Draw.symmetricUniform(n, sd * Math.sqrt(3), r);
+                // the variance already holds the truncation's 0.774: widen back to the cut normal's sd
+                case TRUNCATED, TRUNCATED_EXACT -> Draw.truncated(n, 0, sd * Draw.TRUNCATION_WIDENING, r);
+            };
+            case DISTRIBUTION -> switch (dist.kind()) {
+                case NORMAL -> Draw.normal(n, dist.a(), dist.b(), r);
+                case TRUNCATED_NORMAL -> Draw.truncated(n, dist.a(), dist.b(), r);
+                case UNIFORM -> Draw.uniform(n, dist.a(), dist.b(), r);
+                case LOG_NORMAL -> Draw.logNormal(n, dist.a(), dist.b(), r);
+                case BINOMIAL -> Draw.binomial(n, (int) dist.a(), dist.b(), r);
+                case CONSTANT -> Draw.constant(n, dist.a());
+                case ORTHOGONAL -> Draw.orthogonal(Draw.rows(shape), Draw.cols(shape), dist.a(), r);
+            };
         };
     }
 

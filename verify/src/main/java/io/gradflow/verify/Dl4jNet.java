@@ -1,8 +1,10 @@
 package io.gradflow.verify;
 
+import io.gradflow.convert.Dl4jJsonWriter;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
+import io.gradflow.verify.dl4j.GradientProbe;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +29,12 @@ public abstract class Dl4jNet {
     private static final List<String> WEIGHT_KEYS = List.of("W", "pW", "fW", "bW");
 
     final ModelGraph graph;
+    /** Per node, the DL4J vertex holding its output, where it is not the node's own name. */
+    Map<String, String> vertexOf = Map.of();
+    /** Per node, the keys of its weight arrays, where they are not DL4J's usual ones. */
+    Map<String, List<String>> weightKeys = Map.of();
+    /** Per DL4J vertex, the probe on its activation's backward pass. */
+    Map<String, GradientProbe> probes = Map.of();
 
     Dl4jNet(ModelGraph graph) {
         this.graph = graph;
@@ -37,6 +45,48 @@ public abstract class Dl4jNet {
             return new Multi(m, graph);
         }
         return new Graph((ComputationGraph) net, graph);
+    }
+
+    /**
+     * A network gradflow built from the graph: where each node's output is, which arrays are its
+     * weights, and the probes on the layers' backward passes.
+     */
+    static Dl4jNet of(ComputationGraph net, ModelGraph graph, Map<String, String> vertexOf,
+                      Map<String, List<String>> weightKeys, Map<String, GradientProbe> probes) {
+        Graph g = new Graph(net, graph);
+        g.vertexOf = Map.copyOf(vertexOf);
+        g.weightKeys = Map.copyOf(weightKeys);
+        g.probes = Map.copyOf(probes);
+        return g;
+    }
+
+    /** The DL4J vertex whose output is the node's. */
+    String vertex(String node) {
+        return vertexOf.getOrDefault(node, node);
+    }
+
+    /** The probe on the node's backward pass, or null. */
+    GradientProbe probe(String node) {
+        return probes.get(vertex(node));
+    }
+
+    /** The probe in front of a recurrent node's input, or null. */
+    GradientProbe timeProbe(String node) {
+        return probes.get(node + Dl4jJsonWriter.TIME_PROBE);
+    }
+
+    /** Forgets what the probes saw. */
+    void resetProbes() {
+        probes.values().forEach(GradientProbe::reset);
+    }
+
+    /** Turns the probes on (measurements) or off (training, where they would only cost time). */
+    public void watch(boolean on) {
+        probes.values().forEach(p -> p.watch(on));
+    }
+
+    private List<String> weightKeys(Node n) {
+        return weightKeys.getOrDefault(n.name(), WEIGHT_KEYS);
     }
 
     /** The underlying DL4J network. */
@@ -119,7 +169,7 @@ public abstract class Dl4jNet {
             }
             double sum = 0;
             long count = 0;
-            for (String k : WEIGHT_KEYS) {
+            for (String k : weightKeys(n)) {
                 INDArray w = g.get(prefix(n.name()) + "_" + k);
                 if (w != null) {
                     double norm = w.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).norm2Number().doubleValue();
@@ -138,7 +188,7 @@ public abstract class Dl4jNet {
         if (!n.hasWeights()) {
             return null;
         }
-        for (String k : WEIGHT_KEYS) {
+        for (String k : weightKeys(n)) {
             INDArray w = table.get(prefix(n.name()) + "_" + k);
             if (w != null) {
                 return w;
@@ -280,7 +330,15 @@ public abstract class Dl4jNet {
 
         @Override
         public Map<String, INDArray> activations(INDArray[] features, boolean train) {
-            return net.feedForward(features, train, false);
+            Map<String, INDArray> byVertex = net.feedForward(features, train, false);
+            Map<String, INDArray> out = new LinkedHashMap<>();
+            for (Node n : graph.nodes()) {
+                INDArray a = byVertex.get(vertex(n.name()));
+                if (a != null) {
+                    out.put(n.name(), a);
+                }
+            }
+            return out;
         }
 
         @Override
@@ -308,7 +366,7 @@ public abstract class Dl4jNet {
 
         @Override
         String prefix(String node) {
-            return node;
+            return vertex(node);
         }
 
         @Override

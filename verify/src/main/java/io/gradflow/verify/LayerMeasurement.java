@@ -14,13 +14,23 @@ package io.gradflow.verify;
  * @param inactive          fraction of ReLU-family outputs that are zero (NaN for other activations)
  * @param updateRatio       mean |update| / |weights| per training step (NaN before training)
  * @param nonFinite         whether a NaN or infinity appeared in the layer's output or gradient
+ * @param gradientRms       RMS of the loss gradient at the layer's output (NaN where the network gives
+ *                          no view of it: layers without an activation of their own)
+ * @param throughTime       for a recurrent layer reading a sequence: log10 of the gradient's RMS at its
+ *                          input's first step over the last step's, NaN otherwise
  */
 public record LayerMeasurement(String layer, double weightGradientRms, double activationRms,
                                double activationMean, double saturated, double dead, double inactive,
-                               double updateRatio, boolean nonFinite) {
+                               double updateRatio, boolean nonFinite, double gradientRms, double throughTime) {
+
+    public LayerMeasurement(String layer, double weightGradientRms, double activationRms, double activationMean,
+                            double saturated, double dead, double inactive, double updateRatio, boolean nonFinite) {
+        this(layer, weightGradientRms, activationRms, activationMean, saturated, dead, inactive, updateRatio,
+                nonFinite, Double.NaN, Double.NaN);
+    }
 
     public LayerMeasurement withUpdateRatio(double r) {
         return new LayerMeasurement(layer, weightGradientRms, activationRms, activationMean, saturated, dead,
-                inactive, r, nonFinite);
+                inactive, r, nonFinite, gradientRms, throughTime);
     }
 }

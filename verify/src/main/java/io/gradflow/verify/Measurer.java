@@ -7,6 +7,7 @@ import io.gradflow.model.Activation;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
+import io.gradflow.verify.dl4j.GradientProbe;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,18 +46,50 @@ public final class Measurer {
         double inactive;
         int n;
         boolean nonFinite;
+        double g2;
+        int gN;
+        double[] steps;
+        int stepsN;
     }
 
     /** Measures {@code batches} fresh batches of size {@code batch}. */
     public Measurement measure(Dl4jNet net, int batches, int batch, int steps) {
+        return measure(net, batches, batch, steps, Progress.NONE, "measuring");
+    }
+
+    /** Measures {@code batches} fresh batches of size {@code batch}, each a step of {@code phase}. */
+    public Measurement measure(Dl4jNet net, int batches, int batch, int steps, Progress progress, String phase) {
         Map<String, Acc> acc = new HashMap<>();
+        progress.phase(phase);
         for (int b = 0; b < batches; b++) {
+            progress.step(phase, b + 1, batches);
             INDArray[] x = data.features(batch);
             INDArray[] y = data.labels(net.outputs(x));
+            net.resetProbes();
+            net.watch(true);
             Map<String, Double> wg = net.weightGradientMeanSquares(x, y);
+            net.watch(false);
             Map<String, INDArray> act = net.activations(x, true);
             for (Node n : graph.nodes()) {
                 Acc a = acc.computeIfAbsent(n.name(), k -> new Acc());
+                GradientProbe probe = net.probe(n.name());
+                if (probe != null && probe.nonFinite()) {
+                    a.nonFinite = true;
+                } else if (probe != null && Double.isFinite(probe.rms())) {
+                    a.g2 += probe.rms() * probe.rms();
+                    a.gN++;
+                }
+                GradientProbe time = net.timeProbe(n.name());
+                double[] perStep = time == null ? null : time.stepRms();
+                if (perStep != null && perStep.length > 1) {
+                    if (a.steps == null || a.steps.length != perStep.length) {
+                        a.steps = new double[perStep.length];
+                    }
+                    for (int t = 0; t < perStep.length; t++) {
+                        a.steps[t] += perStep[t] * perStep[t];
+                    }
+                    a.stepsN++;
+                }
                 Double g = wg.get(n.name());
                 if (g != null) {
                     if (Double.isFinite(g)) {
@@ -92,6 +125,10 @@ public final class Measurer {
         for (Node n : graph.nodes()) {
             Acc a = acc.get(n.name());
             Activation fn = effectiveActivation(n);
+            double through = Double.NaN;
+            if (a.steps != null && a.stepsN > 0 && a.steps[a.steps.length - 1] > 0) {
+                through = 0.5 * Math.log10(a.steps[0] / a.steps[a.steps.length - 1]);
+            }
             layers.add(new LayerMeasurement(n.name(),
                     a.wgN > 0 ? Math.sqrt(a.wg / a.wgN) : Double.NaN,
                     a.aN > 0 ? Math.sqrt(a.a2 / a.aN) : Double.NaN,
@@ -99,7 +136,7 @@ public final class Measurer {
                     fn != null && fn.saturating() && a.n > 0 ? a.sat / a.n : Double.NaN,
                     fn != null && fn.rectifying() && a.n > 0 ? a.dead / a.n : Double.NaN,
                     fn != null && fn.rectifying() && a.n > 0 ? a.inactive / a.n : Double.NaN,
-                    Double.NaN, a.nonFinite));
+                    Double.NaN, a.nonFinite, a.gN > 0 ? Math.sqrt(a.g2 / a.gN) : Double.NaN, through));
         }
         return summarize(layers, steps);
     }
@@ -118,6 +155,11 @@ public final class Measurer {
             double in = 0;
             int k = 0;
             for (Node n : graph.inputs()) {
+                // an embedding's input is indices, whose size says nothing about the signal: the
+                // analysis starts the signal at unit scale there
+                if (readByEmbedding(n)) {
+                    continue;
+                }
                 in += sq(by.get(n.name()).activationRms());
                 k++;
             }
@@ -126,14 +168,31 @@ public final class Measurer {
             signal = Math.log10(s.activationRms() / inRms);
             broken = f.nonFinite() || l.nonFinite() || s.nonFinite();
         }
+        String nonFiniteAt = null;
+        for (LayerMeasurement l : layers) {
+            if (l.nonFinite()) {
+                nonFiniteAt = l.layer();
+                break;
+            }
+        }
         Verdict v;
         if (broken) {
-            v = Verdict.EXPLODING;
+            // a NaN or infinity is reported where it appeared, not read as a verdict
+            v = Verdict.UNKNOWN;
         } else {
             // a dead signal (-infinity) is vanishing even when the ratio is 0/0
             v = thresholds.verdict(clamp(ratio), clamp(signal), analysis.trainability());
         }
-        return new Measurement(v, ratio, signal, steps, layers);
+        return new Measurement(v, ratio, signal, steps, layers, nonFiniteAt);
+    }
+
+    private boolean readByEmbedding(Node input) {
+        for (String c : graph.consumers(input.name())) {
+            if (graph.node(c).kind() == LayerKind.EMBEDDING) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static double clamp(double d) {

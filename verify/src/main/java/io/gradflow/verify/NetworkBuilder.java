@@ -1,30 +1,139 @@
 package io.gradflow.verify;
 
+import io.gradflow.convert.ConvertException;
+import io.gradflow.convert.Dl4jJsonWriter;
 import io.gradflow.ingest.ModelLoader;
 import io.gradflow.ingest.ReadException;
 import io.gradflow.ingest.ZipContainer;
 import io.gradflow.model.Format;
+import io.gradflow.kinds.Dl4jParam;
 import io.gradflow.model.ModelGraph;
+import io.gradflow.verify.dl4j.GradientProbe;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * Builds the real Deeplearning4j network for a model file: DL4J JSON and model zips through
- * DL4J's own configuration classes, Keras files through KerasModelImport, DSL models through the
- * converter. Weights come from the file when it has them, else from the model's initialisers.
+ * Builds the real Deeplearning4j network for a model. By default from gradflow's own finished graph,
+ * whatever the reader ({@link #fromGraph}): the kinds' DL4J parts write the configuration, in DL4J's
+ * native layouts, and every array is drawn as the file's framework draws it. With the file's
+ * weights ({@code --weights file}), DL4J model zips through ModelSerializer and Keras HDF5 files
+ * through KerasModelImport.
  */
 public final class NetworkBuilder {
 
-    /** A built network and where its weights came from. */
-    public record Built(Object network, String weights) { }
+    /**
+     * A built network, where its weights came from, and, for one built from the graph, how the
+     * measurement finds each node in it.
+     */
+    public record Built(Object network, String weights, Dl4jNet net, List<String> notes) {
+
+        public Built {
+            notes = notes == null ? List.of() : List.copyOf(notes);
+        }
+
+        public Built(Object network, String weights) {
+            this(network, weights, null, List.of());
+        }
+    }
 
     private NetworkBuilder() {
+    }
+
+    /**
+     * The network of {@code g} as gradflow builds it: a ComputationGraph from the kinds' DL4J parts,
+     * a probe on every layer's backward pass, and every array drawn with {@code seed}.
+     *
+     * @throws VerifyException naming each layer DL4J cannot run and why
+     */
+    public static Built fromGraph(ModelGraph g, long seed, Progress progress) throws VerifyException {
+        progress.phase("building the network");
+        Dl4jJsonWriter.Build b;
+        try {
+            b = Dl4jJsonWriter.forVerify(g);
+        } catch (ConvertException e) {
+            throw new VerifyException(cannotRun(e.problems()));
+        }
+        ComputationGraph net;
+        try {
+            ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(b.json());
+            net = new ComputationGraph(conf);
+            net.init();
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory();
+        } catch (RuntimeException e) {
+            throw new VerifyException("Deeplearning4j could not build the network gradflow wrote for this model: "
+                    + oneLine(e) + " (gradflow's mistake; please report it)", e);
+        }
+        Map<String, GradientProbe> probes = Probes.attach(net);
+        ParamFill.fill(net.paramTable(), b.vertexOf(), b.params(), seed, progress);
+        Map<String, List<String>> weightKeys = new LinkedHashMap<>();
+        b.params().forEach((node, params) -> {
+            List<String> keys = new ArrayList<>();
+            params.stream().filter(p -> p.role() == Dl4jParam.Role.WEIGHTS).forEach(p -> keys.add(p.key()));
+            weightKeys.put(node, keys);
+        });
+        return new Built(net, "drawn as the file's framework draws them (seed " + seed + ")",
+                Dl4jNet.of(net, g, b.vertexOf(), weightKeys, probes), List.of());
+    }
+
+    /**
+     * The network with the weights the file stores ({@code --weights file}): a DL4J model zip through
+     * ModelSerializer, a Keras HDF5 file through KerasModelImport; a file that stores none is drawn
+     * fresh, and the notes say so.
+     */
+    static Built withFileWeights(Path file, ModelGraph g, long seed, Progress progress) throws VerifyException {
+        progress.phase("loading the file's weights");
+        boolean stored = g.format() == Format.KERAS_H5 || g.format() == Format.DL4J_JSON && zipWithWeights(file);
+        if (!stored) {
+            Built fresh = fromGraph(g, seed, progress);
+            return new Built(fresh.network(), fresh.weights(), fresh.net(), List.of("--weights file: the file stores "
+                    + "no weights, so they were drawn fresh"));
+        }
+        return build(file, g, seed, false);
+    }
+
+    private static boolean zipWithWeights(Path file) {
+        try {
+            if (ModelLoader.sniff(file) != ModelLoader.Kind.ZIP) {
+                return false;
+            }
+            try (ZipContainer z = ZipContainer.open(file)) {
+                return z.has("coefficients.bin");
+            }
+        } catch (ReadException e) {
+            return false;
+        }
+    }
+
+    /** One line: the first layer that cannot run and why, then how many more there are and which. */
+    static String cannotRun(List<ConvertException.Problem> problems) {
+        String first = problems.get(0).message();
+        if (problems.size() == 1) {
+            return first + ": Deeplearning4j cannot run it";
+        }
+        List<String> others = new ArrayList<>();
+        for (ConvertException.Problem p : problems.subList(1, problems.size())) {
+            String m = p.message();
+            others.add(m.substring(0, Math.max(m.indexOf(':'), 0)));
+        }
+        return first + ": Deeplearning4j cannot run it, nor " + (others.size() == 1 ? "" : others.size()
+                + " more: ") + String.join(", ", others.subList(0, Math.min(others.size(), 4)))
+                + (others.size() > 4 ? "..." : "");
+    }
+
+    static VerifyException outOfMemory() {
+        return new VerifyException("the network does not fit in memory: raise the heap with "
+                + "GRADFLOW_JAVA_OPTS=-Xmx8g (and -Dorg.bytedeco.javacpp.maxbytes=8G for ND4J's off-heap memory)");
     }
 
     public static Built build(Path file, ModelGraph graph, long seed, boolean reinitialise) throws VerifyException {
@@ -37,8 +146,7 @@ public final class NetworkBuilder {
         } catch (VerifyException e) {
             throw e;
         } catch (OutOfMemoryError e) {
-            throw new VerifyException("the network does not fit in memory: raise the heap with "
-                    + "GRADFLOW_JAVA_OPTS=-Xmx8g (and -Dorg.bytedeco.javacpp.maxbytes=8G for ND4J's off-heap memory)");
+            throw outOfMemory();
         } catch (RuntimeException e) {
             throw new VerifyException("Deeplearning4j could not build this network: " + oneLine(e), e);
         }

@@ -2,14 +2,13 @@ package io.gradflow.verify;
 
 import io.gradflow.analysis.GradientAnalysis;
 import io.gradflow.analysis.MemoryEstimate;
-import io.gradflow.analysis.Verdict;
+import io.gradflow.analysis.SignalPropagation;
+import io.gradflow.analysis.Thresholds;
 import io.gradflow.engine.Pipeline;
 import io.gradflow.ingest.ReadException;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.report.ModelResult;
-import io.gradflow.rules.Finding;
 import io.gradflow.rules.RuleConfig;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,7 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Confirms a prediction with a short real training run: builds the network with Deeplearning4j,
  * measures per-layer gradients and activations on synthetic batches at initialisation, trains a
- * few steps with the model's own updater, measures again, and checks each finding.
+ * few steps with the model's own updater, measures again. {@link Checks} then says what each
+ * finding's claim came to.
  */
 public final class Verifier {
 
@@ -32,44 +32,76 @@ public final class Verifier {
      * @param batch         examples per batch
      * @param seed          seed of the initialisation and the synthetic data
      * @param probeBatches  batches averaged per measurement
-     * @param timeBudget    seconds after which training stops (0: no limit)
-     * @param reinitialise  ignore weights stored in the file
-     * @param config        rule configuration
+     * @param timeBudget    seconds one model may take, building, measuring and training (0: no limit)
+     * @param fileWeights   use the weights the file stores (DL4J zips, Keras HDF5) instead of drawing fresh ones
+     * @param timeSteps     sequence length where the file gives none (the analysis's assumption)
      * @param maxMemory     bytes the network may need to train ({@link MemoryEstimate}); 0: what ND4J
      *                      and the machine allow ({@link MemoryBudget#available})
      */
-    public record Options(int steps, int batch, long seed, int probeBatches, double timeBudget, boolean reinitialise,
-                          RuleConfig config, double maxMemory) {
+    public record Options(int steps, int batch, long seed, int probeBatches, double timeBudget, boolean fileWeights,
+                          int timeSteps, double maxMemory) {
 
-        public static final Options DEFAULT = new Options(10, 32, 42, 4, 0, false, RuleConfig.DEFAULT);
+        /** The default time budget per model, in seconds. */
+        public static final double DEFAULT_BUDGET = 300;
 
-        public Options(int steps, int batch, long seed, int probeBatches, double timeBudget, boolean reinitialise,
-                       RuleConfig config) {
-            this(steps, batch, seed, probeBatches, timeBudget, reinitialise, config, 0);
+        public static final Options DEFAULT = new Options(10, 32, 42, 4, DEFAULT_BUDGET, false,
+                SignalPropagation.Options.DEFAULT.assumedTimeSteps());
+
+        public Options(int steps, int batch, long seed, int probeBatches, double timeBudget, boolean fileWeights,
+                       int timeSteps) {
+            this(steps, batch, seed, probeBatches, timeBudget, fileWeights, timeSteps, 0);
         }
     }
 
     private final Options opts;
-    private final PrintWriter progress;
+    private final Progress progress;
 
-    public Verifier(Options opts, PrintWriter progress) {
+    public Verifier(Options opts, Progress progress) {
         this.opts = opts;
         this.progress = progress;
     }
 
-    public VerifyReport verify(Path file, String display) throws ReadException, VerifyException {
+    /** Reads, analyses, measures and checks one model in this process. */
+    public VerifyReport verify(Path file, String display, RuleConfig config) throws ReadException, VerifyException {
         ModelGraph g = Pipeline.read(file, display);
-        ModelResult lint = Pipeline.check(g, opts.config(), opts.batch());
-        GradientAnalysis a = lint.analysis();
-        List<Finding> findings = lint.findings();
-        if (!a.cuts().isEmpty()) {
-            progress.println("gradflow verify: " + display + ": layers gradflow cannot model ("
-                    + String.join(", ", a.cuts()) + "); measuring anyway");
-        }
-        MemoryBudget.check(g, opts.batch(), opts.maxMemory());
+        ModelResult lint = Pipeline.check(g, config, opts.batch());
+        VerifyReport.Run run = run(file, g, lint.analysis(), config.thresholds());
+        return new VerifyReport(lint, run, Checks.check(lint.findings(), lint.analysis(), run.atInit(),
+                config.thresholds()));
+    }
+
+    /**
+     * Builds and measures one model already read and analysed.
+     *
+     * @throws VerifyException in one line: a layer DL4J cannot run, a network that does not fit, the
+     *                         time budget reached before a measurement
+     */
+    public VerifyReport.Run run(Path file, ModelGraph read, GradientAnalysis a, Thresholds thresholds)
+            throws VerifyException {
         long t0 = System.nanoTime();
-        NetworkBuilder.Built built = NetworkBuilder.build(file, g, opts.seed(), opts.reinitialise());
-        Dl4jNet net = Dl4jNet.of(built.network(), g);
+        Budget budget = new Budget(progress, opts.timeBudget(), t0);
+        try {
+            return measure(file, read, a, thresholds, budget, t0);
+        } catch (Progress.OverBudget e) {
+            throw new VerifyException(String.format(Locale.ROOT, "time budget of %.0f s reached while %s; give it "
+                    + "more with --time-budget SECONDS", opts.timeBudget(), e.phase()));
+        } catch (OutOfMemoryError e) {
+            throw NetworkBuilder.outOfMemory();
+        }
+    }
+
+    private VerifyReport.Run measure(Path file, ModelGraph read, GradientAnalysis a, Thresholds thresholds,
+                                     Budget budget, long t0) throws VerifyException {
+        List<String> notes = new ArrayList<>();
+        ModelGraph g = InputShapes.completed(read, opts.timeSteps());
+        if (g != read) {
+            notes.addAll(g.assumptions().subList(read.assumptions().size(), g.assumptions().size()));
+        }
+        // before anything is built: a network that cannot fit is refused in one line
+        MemoryBudget.check(g, opts.batch(), opts.maxMemory());
+        NetworkBuilder.Built built = opts.fileWeights() ? NetworkBuilder.withFileWeights(file, g, opts.seed(), budget)
+                : NetworkBuilder.fromGraph(g, opts.seed(), budget);
+        Dl4jNet net = built.net() != null ? built.net() : Dl4jNet.of(built.network(), g);
         DataType dtype = net.params().dataType();
         Nd4j.getRandom().setSeed(opts.seed());
         List<String> layouts = new ArrayList<>();
@@ -77,10 +109,12 @@ public final class Verifier {
             layouts.add(net.inputLayout(i));
         }
         SyntheticData data = new SyntheticData(g, dtype, layouts);
-        Measurer measurer = new Measurer(g, a, data, opts.config().thresholds());
+        Measurer measurer = new Measurer(g, a, data, thresholds);
         Measurement atInit;
         try {
-            atInit = measurer.measure(net, opts.probeBatches(), opts.batch(), 0);
+            atInit = measurer.measure(net, opts.probeBatches(), opts.batch(), 0, budget, "measuring at initialisation");
+        } catch (Progress.OverBudget | OutOfMemoryError e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new VerifyException("Deeplearning4j could not run this network on synthetic inputs shaped "
                     + inputShapes(g) + ": " + NetworkBuilder.oneLine(e), e);
@@ -90,16 +124,16 @@ public final class Verifier {
         long[][] outShapes = null;
         int done = 0;
         String cut = null;
-        long lastProgress = System.nanoTime();
         long trainStart = System.nanoTime();
+        if (opts.steps() > 0) {
+            budget.phase("training");
+        }
         for (int s = 1; s <= opts.steps(); s++) {
-            double elapsed = (System.nanoTime() - t0) / 1e9;
-            if (opts.timeBudget() > 0 && elapsed > opts.timeBudget()) {
-                cut = String.format(Locale.ROOT, "--time-budget %.0f s reached: trained %d of %d steps",
+            try {
+                budget.step("training", s, opts.steps());
+            } catch (Progress.OverBudget e) {
+                cut = String.format(Locale.ROOT, "time budget of %.0f s reached: trained %d of %d steps",
                         opts.timeBudget(), done, opts.steps());
-                progress.printf(Locale.ROOT, "gradflow verify: %s: step %d/%d, time budget reached%n", display, done,
-                        opts.steps());
-                progress.flush();
                 break;
             }
             INDArray[] x = data.features(opts.batch());
@@ -120,30 +154,23 @@ public final class Verifier {
                 ratioSum.merge(w.getKey(), norm > 0 ? delta / norm : Double.NaN, Double::sum);
             }
             done = s;
-            if ((System.nanoTime() - t0) / 1e9 > 1 && (System.nanoTime() - lastProgress) / 1e9 > 1) {
-                progress.printf(Locale.ROOT, "gradflow verify: %s: step %d/%d, score %.4g%n", display, s,
-                        opts.steps(), net.score());
-                progress.flush();
-                lastProgress = System.nanoTime();
-            }
         }
         double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
         Measurement after = null;
         if (done > 0) {
-            Measurement m = measurer.measure(net, opts.probeBatches(), opts.batch(), done);
+            Measurement m = measurer.measure(net, opts.probeBatches(), opts.batch(), done, budget.unlimited(),
+                    "measuring after " + done + (done == 1 ? " step" : " steps"));
             List<LayerMeasurement> layers = new ArrayList<>();
             for (LayerMeasurement l : m.layers()) {
                 Double r = ratioSum.get(l.layer());
                 layers.add(r == null ? l : l.withUpdateRatio(r / done));
             }
-            after = new Measurement(m.verdict(), m.firstToLastDecades(), m.signalDecades(), done, layers);
+            after = new Measurement(m.verdict(), m.firstToLastDecades(), m.signalDecades(), done, layers,
+                    m.nonFiniteAt());
         }
-        List<VerifyReport.Check> checks = new ArrayList<>();
-        for (Finding f : findings) {
-            checks.add(check(f, atInit));
-        }
-        return new VerifyReport(lint, atInit, after, Environment.current(), built.weights(), checks, cut,
-                (System.nanoTime() - t0) / 1e9, trainSeconds);
+        notes.addAll(built.notes());
+        return new VerifyReport.Run(atInit, after, Environment.current(), built.weights(), cut,
+                (System.nanoTime() - t0) / 1e9, trainSeconds, notes);
     }
 
     private static Map<String, INDArray> copy(Map<String, INDArray> m) {
@@ -158,35 +185,45 @@ public final class Verifier {
         return String.join(", ", s);
     }
 
-    /** Whether the measurement shows what a finding claims (see the README for the criteria). */
-    static VerifyReport.Check check(Finding f, Measurement m) {
-        String numbers = String.format(Locale.ROOT, "measured first-to-last %+.2f decades, signal %+.2f decades",
-                m.firstToLastDecades(), m.signalDecades());
-        return switch (f.category()) {
-            case VANISHING_GRADIENT -> new VerifyReport.Check(f, m.verdict() == Verdict.VANISHING
-                    || f.severity() != io.gradflow.rules.Severity.ERROR && m.firstToLastDecades() <= -1, numbers);
-            case EXPLODING_GRADIENT -> new VerifyReport.Check(f, m.verdict() == Verdict.EXPLODING
-                    || f.severity() != io.gradflow.rules.Severity.ERROR && m.firstToLastDecades() >= 1, numbers);
-            case INITIALIZATION, NORMALIZATION, SKIP_CONNECTION -> {
-                boolean drift = m.verdict() == Verdict.VANISHING || m.verdict() == Verdict.EXPLODING
-                        || Math.abs(m.firstToLastDecades()) >= 1 || Math.abs(m.signalDecades()) >= 1;
-                yield new VerifyReport.Check(f, f.severity() == io.gradflow.rules.Severity.ERROR
-                        ? m.verdict() != Verdict.HEALTHY : drift, numbers);
+    /** Passes progress on and ends the run once the model's time is up. */
+    static final class Budget implements Progress {
+        private final Progress to;
+        private final double seconds;
+        private final long start;
+        private final boolean enforced;
+
+        Budget(Progress to, double seconds, long start) {
+            this(to, seconds, start, true);
+        }
+
+        private Budget(Progress to, double seconds, long start, boolean enforced) {
+            this.to = to;
+            this.seconds = seconds;
+            this.start = start;
+            this.enforced = enforced;
+        }
+
+        /** The same progress without the limit: the measurement after training always completes. */
+        Budget unlimited() {
+            return new Budget(to, seconds, start, false);
+        }
+
+        private void check(String what) {
+            if (enforced && seconds > 0 && (System.nanoTime() - start) / 1e9 > seconds) {
+                throw new Progress.OverBudget(what);
             }
-            case DEAD_UNITS -> {
-                LayerMeasurement l = f.layer() == null ? null : m.layer(f.layer());
-                double inactive = l == null ? Double.NaN : l.inactive();
-                yield new VerifyReport.Check(f, Double.isNaN(inactive) ? null : inactive >= 0.5,
-                        String.format(Locale.ROOT, "measured %.0f%% of outputs inactive, %.0f%% of units dead",
-                                100 * inactive, 100 * l.dead()));
-            }
-            case SATURATION -> {
-                LayerMeasurement l = f.layer() == null ? null : m.layer(f.layer());
-                double sat = l == null ? Double.NaN : l.saturated();
-                yield new VerifyReport.Check(f, Double.isNaN(sat) ? null : sat >= 0.5,
-                        String.format(Locale.ROOT, "measured %.0f%% saturated outputs", 100 * sat));
-            }
-            default -> new VerifyReport.Check(f, null, "not checked by a training run");
-        };
+        }
+
+        @Override
+        public void phase(String what) {
+            check(what);
+            to.phase(what);
+        }
+
+        @Override
+        public void step(String what, int i, int n) {
+            check(what);
+            to.step(what, i, n);
+        }
     }
 }

@@ -11,8 +11,10 @@ import io.gradflow.cli.Suggest;
 import io.gradflow.cli.UsageException;
 import io.gradflow.cli.Version;
 import io.gradflow.config.ConfigResolver;
+import io.gradflow.engine.Pipeline;
 import io.gradflow.ingest.ReadException;
 import io.gradflow.report.InputError;
+import io.gradflow.report.ModelResult;
 import io.gradflow.rules.RuleConfig;
 import io.gradflow.rules.Severity;
 import java.io.FileOutputStream;
@@ -21,8 +23,10 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -39,41 +43,59 @@ public final class VerifyCommand implements Subcommand {
         return "verify";
     }
 
+    /** Where a model's weights come from. */
+    static final List<String> WEIGHTS = List.of("fresh", "file");
+
     @Override
     public CommandSpec spec() {
         CommandSpec spec = Specs.command(name(),
                 "Build the network with Deeplearning4j, train a few steps and compare measured with predicted gradients.",
                 "[OPTIONS] MODEL...",
-                "Inputs are synthetic: zero-mean, unit-variance Gaussian features shaped from the model's inputs,\n"
-                        + "labels that fit each output's loss. ND4J's CPU backend by default; build with -Pcuda for CUDA.\n\n"
+                "The network is built from gradflow's own reading of the file, whatever its format, and its weights\n"
+                        + "drawn as the file's framework draws them. Inputs are synthetic: zero-mean, unit-variance Gaussian\n"
+                        + "features shaped from the model's inputs, labels that fit each output's loss. Deeplearning4j runs\n"
+                        + "in a process of its own: a crash there loses one model, never the run. ND4J's CPU backend by\n"
+                        + "default; build with -Pcuda for CUDA.\n\n"
                         + "Exit codes: as for lint (0, 1 when a finding reaches --fail-on, 2 for usage errors and\n"
-                        + "models that cannot be read or built).");
+                        + "models that cannot be read or verified).");
         Specs.value(spec, "N", "training steps after the measurement at initialisation (default: 10)", "--steps");
         Specs.value(spec, "B", "examples per synthetic batch (default: 32)", "--batch");
         Specs.value(spec, "S", "seed of the initialisation and the synthetic data (default: 42)", "--seed");
         Specs.value(spec, "K", "batches averaged per measurement (default: 4)", "--probe-batches");
-        Specs.value(spec, "SECONDS", "stop training after this many seconds and say what was cut", "--time-budget");
-        Specs.flag(spec, "initialise fresh weights even when the file has some", "--reinit");
+        Specs.value(spec, "SECONDS", "time one model may take before it is stopped and the next begins (default: "
+                + (int) Verifier.Options.DEFAULT_BUDGET + "; 0: no limit)", "--time-budget");
+        Specs.choice(spec, "FROM", WEIGHTS, "fresh (default): drawn as the file's framework would; file: the weights "
+                + "a DL4J zip or Keras HDF5 file stores", "--weights");
+        Specs.flag(spec, "draw fresh weights (the default; kept for older scripts)", "--reinit");
         Specs.value(spec, "SIZE", "refuse a network whose training needs more (512m, 8g; default: what ND4J\n"
                 + "  and the machine allow)", "--max-memory");
         Specs.choice(spec, "FORMAT", FORMATS, "text (default), json or html", "-f", "--format");
         Specs.choice(spec, "LEVEL", LintCommand.FAIL_ON,
                 "exit 1 when a finding reaches LEVEL (default: error)", "--fail-on");
         Specs.file(spec, "FILE", "write the report to FILE", "-o", "--output");
-        Specs.arguments(spec, "MODEL", "a model file, as for lint (DL4J JSON or zip, Keras, gradflow DSL)", true);
+        Specs.arguments(spec, "MODEL", "a model file or a directory of them, as for lint (DL4J JSON or zip, Keras, "
+                + "gradflow DSL)", true);
         return spec;
     }
 
     @Override
     public int run(Args cl, Io io) throws Exception {
-        List<String> files = cl.arguments();
-        if (files.isEmpty()) {
+        List<String> paths = cl.arguments();
+        if (paths.isEmpty()) {
             throw new UsageException("verify: no MODEL given\nTry 'gradflow verify --help' for usage.");
         }
         String format = cl.value("--format", "text").toLowerCase(Locale.ROOT);
         if (!FORMATS.contains(format)) {
             throw new UsageException("verify: --format must be text, json or html, not '" + format + "'"
                     + Suggest.hint(format, FORMATS));
+        }
+        String weights = cl.value("--weights", "fresh");
+        if (!WEIGHTS.contains(weights)) {
+            throw new UsageException("verify: --weights must be fresh or file, not '" + weights + "'"
+                    + Suggest.hint(weights, WEIGHTS));
+        }
+        if (cl.has("--reinit") && weights.equals("file")) {
+            throw new UsageException("verify: --reinit and --weights file contradict each other: choose one");
         }
         Severity threshold = LintCommand.failOn("verify", cl.value("--fail-on", "error"));
         double maxMemory = 0;
@@ -85,30 +107,47 @@ public final class VerifyCommand implements Subcommand {
                         + cl.value("--max-memory") + "'");
             }
         }
+        Verifier.Options opts = new Verifier.Options(positive(cl, "steps", 10, 0), positive(cl, "batch", 32, 1),
+                longOpt(cl, "seed", 42), positive(cl, "probe-batches", 4, 1),
+                cl.has("--time-budget") ? number(cl, "time-budget") : Verifier.Options.DEFAULT_BUDGET,
+                weights.equals("file"), Verifier.Options.DEFAULT.timeSteps(), maxMemory);
+        List<FileWalker.Input> inputs = FileWalker.expand(paths);
         if (cl.has("--output")) {
-            List<FileWalker.Input> inputs = new ArrayList<>();
-            files.forEach(f -> inputs.add(new FileWalker.Input(Path.of(f), f, true)));
             LintCommand.refuseToOverwriteAnInput("--output", Path.of(cl.value("--output")), inputs);
         }
-        ConfigResolver configs = ConfigResolver.discovering(Path.of("").toAbsolutePath());
-        List<VerifyReport> reports = new ArrayList<>();
+        Path cwd = Path.of("").toAbsolutePath();
+        ConfigResolver configs = ConfigResolver.discovering(cwd);
+        Map<Path, RuleConfig> perFile = new HashMap<>();
+        for (FileWalker.Input in : inputs) {
+            perFile.put(in.path(), configs.forFile(in.path()));
+        }
+
+        // the prediction, here and in pure Java: only the measurement runs in the other process
+        List<Job> jobs = new ArrayList<>();
         List<InputError> errors = new ArrayList<>();
-        for (String f : files) {
+        for (FileWalker.Input in : inputs) {
             try {
-                RuleConfig config = configs.forFile(Path.of(f));
-                Verifier.Options o = new Verifier.Options(positive(cl, "steps", 10, 0), positive(cl, "batch", 32, 1),
-                        longOpt(cl, "seed", 42), positive(cl, "probe-batches", 4, 1),
-                        cl.has("--time-budget") ? number(cl, "time-budget") : 0, cl.has("--reinit"), config, maxMemory);
-                reports.add(new Verifier(o, io.err()).verify(Path.of(f), f));
+                RuleConfig config = perFile.get(in.path());
+                ModelResult lint = Pipeline.check(Pipeline.read(in.path(), in.display()), config, opts.batch());
+                jobs.add(new Job(in, lint, config));
             } catch (ReadException e) {
-                errors.add(new InputError(f, e.pos().line(), e.pos().column(), e.pos().pointer(), e.getMessage()));
-            } catch (VerifyException e) {
-                if (System.getenv("GRADFLOW_DEBUG") != null && e.getCause() != null) {
-                    e.getCause().printStackTrace();
+                if (e.isNotAModel() && !in.explicit()) {
+                    continue;
                 }
-                errors.add(new InputError(f, 0, 0, "", "cannot verify: " + e.getMessage()));
+                for (ReadException.Problem p : e.problems()) {
+                    errors.add(new InputError(in.display(), p.pos().line(), p.pos().column(), p.pos().pointer(),
+                            p.message()));
+                }
+            } catch (RuntimeException | StackOverflowError e) {
+                errors.add(new InputError(in.display(), 0, 0, "", "gradflow could not analyse this file "
+                        + "(internal error: " + e + "); please report it"));
             }
         }
+        List<VerifyReport> reports = new ArrayList<>();
+        if (!jobs.isEmpty()) {
+            new Runs(opts, cwd, io.err()).measure(jobs, reports, errors);
+        }
+
         PrintWriter out = cl.has("--output") ? new PrintWriter(new OutputStreamWriter(
                 new FileOutputStream(cl.value("--output")), StandardCharsets.UTF_8)) : io.out();
         if (format.equals("json")) {
@@ -129,6 +168,9 @@ public final class VerifyCommand implements Subcommand {
                 .anyMatch(x -> x.severity().atLeast(threshold));
         return reached ? Main.FINDINGS : Main.CLEAN;
     }
+
+    /** A model to measure: the file, its prediction and its configuration. */
+    record Job(FileWalker.Input input, ModelResult lint, RuleConfig config) { }
 
     private static int positive(Args cl, String opt, int dflt, int min) throws UsageException {
         if (!cl.has("--" + opt)) {
@@ -157,12 +199,12 @@ public final class VerifyCommand implements Subcommand {
     private static double number(Args cl, String opt) throws UsageException {
         try {
             double d = Double.parseDouble(cl.value("--" + opt));
-            if (!(d > 0)) {
+            if (!(d >= 0) || Double.isInfinite(d)) {
                 throw new NumberFormatException();
             }
             return d;
         } catch (NumberFormatException e) {
-            throw new UsageException("verify: --" + opt + " must be a positive number of seconds, not '"
+            throw new UsageException("verify: --" + opt + " must be a number of seconds (0 for no limit), not '"
                     + cl.value("--" + opt) + "'");
         }
     }

@@ -6,21 +6,46 @@ import java.util.List;
 
 /**
  * One model's verification: the static result, the measurements at initialisation and after the
- * training steps, and whether each finding held.
+ * training steps, and what each finding's check found.
  *
  * @param lint      the static prediction and findings
- * @param atInit    measured at initialisation
- * @param after     measured after the training steps (null when no step ran)
- * @param env       where it ran
- * @param weights   where the weights came from
+ * @param run       what the training run measured
  * @param checks    one per finding
- * @param cut       what --time-budget cut, or null
- * @param seconds   wall time of building, measuring and training
- * @param trainSeconds wall time of the training steps alone
  */
-public record VerifyReport(ModelResult lint, Measurement atInit, Measurement after, Environment env, String weights,
-                           List<Check> checks, String cut, double seconds, double trainSeconds) {
+public record VerifyReport(ModelResult lint, Run run, List<Check> checks) {
 
-    /** Whether a finding's claim shows in the measurement. */
-    public record Check(Finding finding, Boolean confirmed, String evidence) { }
+    /**
+     * What one training run measured, as the process that ran it sends it back.
+     *
+     * @param atInit       measured at initialisation
+     * @param after        measured after the training steps (null when no step ran)
+     * @param env          where it ran
+     * @param weights      where the weights came from
+     * @param cut          what the time budget cut, or null
+     * @param seconds      wall time of building, measuring and training
+     * @param trainSeconds wall time of the training steps alone
+     * @param notes        what the run assumed or changed (sequence length, left-out dropout...)
+     */
+    public record Run(Measurement atInit, Measurement after, Environment env, String weights, String cut,
+                      double seconds, double trainSeconds, List<String> notes) {
+
+        public Run {
+            notes = notes == null ? List.of() : List.copyOf(notes);
+        }
+    }
+
+    /** What a finding's check found, and the numbers it found it with. */
+    public record Check(Finding finding, Checks.Status status, String evidence) { }
+
+    public VerifyReport {
+        checks = List.copyOf(checks);
+    }
+
+    public Measurement atInit() {
+        return run.atInit();
+    }
+
+    public Measurement after() {
+        return run.after();
+    }
 }

@@ -7,6 +7,7 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.gradflow.analysis.LayerProfile;
+import io.gradflow.analysis.Verdict;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.Node;
 import io.gradflow.report.InputError;
@@ -35,11 +36,17 @@ public final class VerifyReporter {
         }
         for (VerifyReport r : reports) {
             ModelResult m = r.lint();
+            VerifyReport.Run run = r.run();
             String src = m.model().source();
-            out.printf(Locale.ROOT, "%s: measured on %s; weights %s%n", src, r.env().label(), r.weights());
-            out.printf(Locale.ROOT, "  %-24s %6s  %10s %10s  %10s %10s  %5s %5s %8s%n", "layer", "line",
-                    "wgrad.pred", "wgrad.meas", "act.pred", "act.meas", "sat%", "dead%", "upd/w");
+            out.printf(Locale.ROOT, "%s: measured on %s; weights %s%n", src, run.env().label(), run.weights());
+            for (String note : run.notes()) {
+                out.println("  note: " + note);
+            }
+            out.printf(Locale.ROOT, "  %-24s %6s  %10s %10s  %10s %10s  %10s %10s  %5s %5s %8s%n", "layer", "line",
+                    "wgrad.pred", "wgrad.meas", "grad.pred", "grad.meas", "act.pred", "act.meas", "sat%", "dead%",
+                    "upd/w");
             Measurement after = r.after();
+            List<String> through = new ArrayList<>();
             for (LayerProfile p : m.analysis().layers()) {
                 Node n = p.node();
                 if (n.kind() == LayerKind.INPUT) {
@@ -48,40 +55,62 @@ public final class VerifyReporter {
                 LayerMeasurement l = r.atInit().layer(n.name());
                 LayerMeasurement la = after == null ? null : after.layer(n.name());
                 String name = n.name().length() > 24 ? n.name().substring(0, 23) + "~" : n.name();
-                out.printf(Locale.ROOT, "  %-24s %6s  %10s %10s  %10s %10s  %5s %5s %8s%n", name,
+                out.printf(Locale.ROOT, "  %-24s %6s  %10s %10s  %10s %10s  %10s %10s  %5s %5s %8s%n", name,
                         n.pos().line() > 0 ? Integer.toString(n.pos().line()) : "-",
                         g(p.weightGradientRms()), g(l == null ? Double.NaN : l.weightGradientRms()),
+                        g(p.gradientRms()), g(l == null ? Double.NaN : l.gradientRms()),
                         g(p.activationRms()), g(l == null ? Double.NaN : l.activationRms()),
                         pct(l == null ? Double.NaN : l.saturated()), pct(l == null ? Double.NaN : l.dead()),
                         g(la == null ? Double.NaN : la.updateRatio()));
+                if (l != null && Double.isFinite(l.throughTime())) {
+                    through.add(String.format(Locale.ROOT, "'%s' %+.2f", n.name(), l.throughTime()));
+                }
             }
-            out.printf(Locale.ROOT, "  first-to-last: predicted %+.2f, measured %+.2f at initialisation%s%n",
-                    m.analysis().firstToLastDecades(), r.atInit().firstToLastDecades(),
-                    after == null ? "" : String.format(Locale.ROOT, ", %+.2f after %d steps", after.firstToLastDecades(),
-                            after.steps()));
-            out.printf(Locale.ROOT, "  signal: predicted %+.2f, measured %+.2f at initialisation%s%n",
-                    m.analysis().signalDecades(), r.atInit().signalDecades(),
-                    after == null ? "" : String.format(Locale.ROOT, ", %+.2f after %d steps", after.signalDecades(),
-                            after.steps()));
+            if (!through.isEmpty()) {
+                out.println("  through time (gradient at the input's first step over its last, decades): "
+                        + String.join(", ", through));
+            }
+            out.printf(Locale.ROOT, "  first-to-last: predicted %+.2f, measured %s at initialisation%s%n",
+                    m.analysis().firstToLastDecades(), dec(r.atInit().firstToLastDecades()),
+                    after == null ? "" : ", " + dec(after.firstToLastDecades()) + " after " + after.steps() + " steps");
+            out.printf(Locale.ROOT, "  signal: predicted %+.2f, measured %s at initialisation%s%n",
+                    m.analysis().signalDecades(), dec(r.atInit().signalDecades()),
+                    after == null ? "" : ", " + dec(after.signalDecades()) + " after " + after.steps() + " steps");
             out.printf(Locale.ROOT, "  verdict: predicted %s, measured %s at initialisation%s%n",
-                    m.analysis().verdict().id(), r.atInit().verdict().id(),
-                    after == null ? "" : ", " + after.verdict().id() + " after " + after.steps() + " steps");
-            if (r.cut() != null) {
-                out.println("  " + r.cut());
+                    m.analysis().verdict().id(), verdict(r.atInit()),
+                    after == null ? "" : ", " + verdict(after) + " after " + after.steps() + " steps");
+            if (run.cut() != null) {
+                out.println("  " + run.cut());
             }
             for (VerifyReport.Check c : r.checks()) {
                 var f = c.finding();
                 String where = f.line() > 0 ? ":" + f.line() + ":" + Math.max(f.column(), 1) + ": "
                         : f.layer() != null ? ": layer '" + f.layer() + "': " : ": ";
-                String status = c.confirmed() == null ? "not checked" : c.confirmed() ? "confirmed" : "not confirmed";
                 out.println(src + where + f.severity().id() + ": " + f.message() + " [" + f.rule() + "] ("
-                        + status + ": " + c.evidence() + ")");
+                        + c.status().id() + ": " + c.evidence() + ")");
             }
         }
+        out.println(summary(reports, errors));
+    }
+
+    /** The measured verdict, or where a NaN or infinity stopped it being one. */
+    private static String verdict(Measurement m) {
+        if (m.nonFiniteAt() != null && m.verdict() == Verdict.UNKNOWN) {
+            return "not finite (NaN or infinity, first at layer '" + m.nonFiniteAt() + "')";
+        }
+        return m.verdict().id() + (m.nonFiniteAt() != null ? " (NaN or infinity at layer '" + m.nonFiniteAt() + "')" : "");
+    }
+
+    /** The last line: models measured, verdicts held, findings confirmed, contradicted and unchecked. */
+    static String summary(List<VerifyReport> reports, List<InputError> errors) {
         long held = reports.stream().filter(r -> r.atInit().verdict() == r.lint().analysis().verdict()).count();
-        out.printf(Locale.ROOT, "gradflow verify: %d %s, prediction held for %d%s%n", reports.size(),
-                reports.size() == 1 ? "model" : "models", held,
-                errors.isEmpty() ? "" : ", " + errors.size() + " not verifiable");
+        long[] counts = new long[Checks.Status.values().length];
+        reports.forEach(r -> r.checks().forEach(c -> counts[c.status().ordinal()]++));
+        return String.format(Locale.ROOT, "gradflow verify: %d %s measured, verdict held for %d; findings: %d confirmed, "
+                        + "%d contradicted, %d unchecked%s", reports.size(), reports.size() == 1 ? "model" : "models", held,
+                counts[Checks.Status.CONFIRMED.ordinal()], counts[Checks.Status.CONTRADICTED.ordinal()],
+                counts[Checks.Status.UNCHECKED.ordinal()],
+                errors.isEmpty() ? "" : "; " + errors.size() + " not verifiable");
     }
 
     public static void json(List<VerifyReport> reports, List<InputError> errors, String version, PrintWriter out) {
@@ -92,23 +121,45 @@ public final class VerifyReporter {
         for (int i = 0; i < reports.size(); i++) {
             VerifyReport r = reports.get(i);
             JsonObject m = arr.get(i).getAsJsonObject();
+            VerifyReport.Run run = r.run();
             JsonObject measured = measurement(r.atInit());
-            measured.addProperty("backend", r.env().backend());
-            measured.addProperty("device", r.env().device());
-            measured.addProperty("cores", r.env().cores());
+            measured.addProperty("backend", run.env().backend());
+            measured.addProperty("device", run.env().device());
+            measured.addProperty("cores", run.env().cores());
             measured.addProperty("steps", r.after() == null ? 0 : r.after().steps());
-            measured.addProperty("weights", r.weights());
+            measured.addProperty("weights", run.weights());
+            JsonArray notes = new JsonArray();
+            run.notes().forEach(notes::add);
+            measured.add("notes", notes);
             measured.add("afterSteps", r.after() == null ? JsonNull.INSTANCE : measurement(r.after()));
-            measured.add("cut", r.cut() == null ? JsonNull.INSTANCE : new JsonPrimitive(r.cut()));
-            measured.add("seconds", num(r.seconds()));
+            measured.add("cut", run.cut() == null ? JsonNull.INSTANCE : new JsonPrimitive(run.cut()));
+            measured.add("seconds", num(run.seconds()));
             m.add("measured", measured);
             JsonArray findings = m.getAsJsonArray("findings");
             for (int k = 0; k < findings.size() && k < r.checks().size(); k++) {
-                Boolean c = r.checks().get(k).confirmed();
-                findings.get(k).getAsJsonObject().add("confirmed", c == null ? JsonNull.INSTANCE : new JsonPrimitive(c));
-                findings.get(k).getAsJsonObject().addProperty("evidence", r.checks().get(k).evidence());
+                VerifyReport.Check c = r.checks().get(k);
+                JsonObject f = findings.get(k).getAsJsonObject();
+                // confirmed: true, false when contradicted, null when unchecked (as before the check said more)
+                f.add("confirmed", switch (c.status()) {
+                    case CONFIRMED -> new JsonPrimitive(true);
+                    case CONTRADICTED -> new JsonPrimitive(false);
+                    case UNCHECKED -> JsonNull.INSTANCE;
+                });
+                f.addProperty("check", c.status().id());
+                f.addProperty("evidence", c.evidence());
             }
         }
+        JsonObject summary = new JsonObject();
+        long[] counts = new long[Checks.Status.values().length];
+        reports.forEach(r -> r.checks().forEach(c -> counts[c.status().ordinal()]++));
+        summary.addProperty("models", reports.size());
+        summary.addProperty("verdictHeld", reports.stream()
+                .filter(r -> r.atInit().verdict() == r.lint().analysis().verdict()).count());
+        for (Checks.Status st : Checks.Status.values()) {
+            summary.addProperty(st.id(), counts[st.ordinal()]);
+        }
+        summary.addProperty("notVerifiable", errors.size());
+        root.add("verifySummary", summary);
         out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(root));
     }
 
@@ -119,10 +170,9 @@ public final class VerifyReporter {
             Map<String, Measured.Layer> layers = new HashMap<>();
             r.atInit().layers().forEach(l -> layers.put(l.layer(), new Measured.Layer(l.activationRms(), l.weightGradientRms())));
             List<String> notes = new ArrayList<>();
-            r.checks().forEach(c -> notes.add((c.confirmed() == null ? "not checked" : c.confirmed() ? "confirmed"
-                    : "not confirmed") + ": " + c.evidence()));
+            r.checks().forEach(c -> notes.add(c.status().id() + ": " + c.evidence()));
             sections.add(new HtmlReporter.Section(r.lint(), new Measured(r.atInit().verdict().id(),
-                    r.atInit().firstToLastDecades(), r.atInit().signalDecades(), r.env().label() + "; weights " + r.weights(),
+                    r.atInit().firstToLastDecades(), r.atInit().signalDecades(), r.run().env().label() + "; weights " + r.run().weights(),
                     layers, notes)));
         }
         long held = reports.stream().filter(r -> r.atInit().verdict() == r.lint().analysis().verdict()).count();
@@ -136,6 +186,7 @@ public final class VerifyReporter {
         o.addProperty("verdict", m.verdict().id());
         o.add("firstToLastDecades", num(m.firstToLastDecades()));
         o.add("signalDecades", num(m.signalDecades()));
+        o.add("nonFiniteAt", m.nonFiniteAt() == null ? JsonNull.INSTANCE : new JsonPrimitive(m.nonFiniteAt()));
         JsonArray layers = new JsonArray();
         for (LayerMeasurement l : m.layers()) {
             JsonObject j = new JsonObject();
@@ -147,6 +198,8 @@ public final class VerifyReporter {
             j.add("dead", num(l.dead()));
             j.add("inactive", num(l.inactive()));
             j.add("updateRatio", num(l.updateRatio()));
+            j.add("gradientRms", num(l.gradientRms()));
+            j.add("throughTimeDecades", num(l.throughTime()));
             j.addProperty("nonFinite", l.nonFinite());
             layers.add(j);
         }
@@ -157,6 +210,10 @@ public final class VerifyReporter {
     private static JsonElement num(double d) {
         return Double.isFinite(d) ? new JsonPrimitive(Double.parseDouble(String.format(Locale.ROOT, "%.6g", d)))
                 : JsonNull.INSTANCE;
+    }
+
+    private static String dec(double d) {
+        return Double.isFinite(d) ? String.format(Locale.ROOT, "%+.2f", d) : Double.isNaN(d) ? "NaN" : d > 0 ? "+inf" : "-inf";
     }
 
     private static String g(double d) {

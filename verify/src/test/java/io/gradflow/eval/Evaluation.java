@@ -163,7 +163,8 @@ public final class Evaluation {
             for (int k = 0; k < SEEDS; k++) {
                 long s = seed + 1000L * k;
                 Measurement meas = measure(c, json, g, sized, a, dtype, s);
-                broken |= meas.verdict() == Verdict.EXPLODING && !Double.isFinite(meas.firstToLastDecades());
+                // the evaluation counts a NaN or infinity in the measured layers as exploding, as it always has
+                broken |= meas.verdict() == Verdict.UNKNOWN && meas.nonFiniteAt() != null;
                 ratio += meas.firstToLastDecades() / SEEDS;
                 signal += meas.signalDecades() / SEEDS;
             }

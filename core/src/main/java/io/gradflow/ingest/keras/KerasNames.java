@@ -154,7 +154,8 @@ final class KerasNames {
         String d = distribution.toLowerCase(Locale.ROOT);
         Shape shape = switch (d) {
             case "uniform" -> Shape.UNIFORM;
-            case "normal" -> ver.uncompensatedNormal() ? Shape.TRUNCATED : Shape.NORMAL;
+            case "normal" -> ver.uncompensatedNormal() ? Shape.TRUNCATED : Shape.TRUNCATED_EXACT;
+            case "truncated_normal" -> Shape.TRUNCATED_EXACT;
             default -> Shape.NORMAL;
         };
         return WeightInit.fanScaled(presetName(scale, fan, shape == Shape.UNIFORM, mode, d), scale, fan, shape);

@@ -176,6 +176,14 @@ public abstract class ActivationFunction {
         return dl4jNames().isEmpty() ? null : dl4jNames().get(0);
     }
 
+    /**
+     * Whether DL4J's class ({@link #dl4jClass}) computes exactly this function with these
+     * parameters; where it does not, gradflow verify runs gradflow's own definition instead.
+     */
+    public boolean dl4jExact(double alpha, double beta) {
+        return dl4jClass(alpha, beta) != null;
+    }
+
     /** Other names DL4J configurations use for it (legacy enum strings), lower case. */
     public List<String> dl4jAliases() {
         return List.of();

@@ -19,14 +19,29 @@ public final class Gelu extends ActivationFunction {
         return 1.702;
     }
 
-    /** With alpha the sigmoid form x sigmoid(alpha x); with alpha NaN the exact x Phi(x) (Keras, DL4J precise). */
+    /** sqrt(2/pi), the tanh approximation's scale. */
+    private static final double TANH_SCALE = Math.sqrt(2 / Math.PI);
+
+    /**
+     * With alpha the sigmoid form x sigmoid(alpha x); with alpha NaN the exact x Phi(x) (Keras, DL4J
+     * precise), or with beta 1 the tanh approximation 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+     * (Keras's approximate=True).
+     */
     @Override
     public double phi(double x, double alpha, double beta) {
+        if (Double.isNaN(alpha) && beta == 1) {
+            return 0.5 * x * (1 + Math.tanh(TANH_SCALE * (x + 0.044715 * x * x * x)));
+        }
         return Double.isNaN(alpha) ? x * Gaussian.cdf(x) : x * sigmoid(alpha * x);
     }
 
     @Override
     public double slope(double x, double alpha, double beta) {
+        if (Double.isNaN(alpha) && beta == 1) {
+            double u = TANH_SCALE * (x + 0.044715 * x * x * x);
+            double t = Math.tanh(u);
+            return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * TANH_SCALE * (1 + 3 * 0.044715 * x * x);
+        }
         if (Double.isNaN(alpha)) {
             return Gaussian.cdf(x) + x * Gaussian.pdf(x);
         }
@@ -52,6 +67,12 @@ public final class Gelu extends ActivationFunction {
     @Override
     public List<String> dl4jNames() {
         return List.of("ActivationGELU");
+    }
+
+    /** DL4J's GELU is the sigmoid form with 1.702; the exact x Phi(x) (Keras's) is not DL4J's. */
+    @Override
+    public boolean dl4jExact(double alpha, double beta) {
+        return alpha == 1.702;
     }
 
     @Override

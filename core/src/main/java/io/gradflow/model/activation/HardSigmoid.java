@@ -46,6 +46,12 @@ public final class HardSigmoid extends ActivationFunction {
         return List.of("ActivationHardSigmoid");
     }
 
+    /** DL4J's hard sigmoid has Keras 2's slope 0.2; Keras 3's 1/6 is not DL4J's. */
+    @Override
+    public boolean dl4jExact(double alpha, double beta) {
+        return Double.isNaN(alpha) || alpha == 0.2;
+    }
+
     @Override
     public double[] saturatedOutputs(double alpha, double beta) {
         return new double[] {1e-9, 1 - 1e-9};

@@ -79,7 +79,9 @@ class KerasReaderTest {
         for (String cls : new String[] {"HeNormal", "GlorotNormal", "LecunNormal"}) {
             String init = ", \"kernel_initializer\": {\"class_name\": \"" + cls + "\", \"config\": {\"seed\": null}}";
             WeightInit w = read(sequential("2.4.0", dense("d", init))).node("d").weightInit();
-            assertThat(w.shape()).as(cls).isEqualTo(WeightInit.Shape.NORMAL);
+            // a normal cut at two standard deviations and widened by 1/0.8796: variance scale/fan exactly
+            assertThat(w.shape()).as(cls).isEqualTo(WeightInit.Shape.TRUNCATED_EXACT);
+            assertThat(w.variance(4, 4, 0)).as(cls).isCloseTo(w.c() / 4, within(1e-12));
         }
     }
 
