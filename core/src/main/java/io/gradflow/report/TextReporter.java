@@ -109,6 +109,11 @@ public final class TextReporter implements Reporter {
                     Double.isFinite(p.gainDecades()) ? Figures.decades(p.gainDecades()) : "-",
                     p.certain() ? "" : "  ?");
         }
+        for (LayerProfile p : a.layers()) {
+            if (p.time() != null) {
+                out.println("  through time: " + Figures.time(p));
+            }
+        }
         for (String s : a.assumptions()) {
             out.println("  assumed: " + s);
         }

@@ -7,6 +7,7 @@ import io.gradflow.rules.initialization.SymmetricInit;
 import io.gradflow.rules.initialization.UnscaledInit;
 import io.gradflow.rules.normalization.MissingNormalization;
 import io.gradflow.rules.precision.OutOfRange;
+import io.gradflow.rules.recurrent.UnstableThroughTime;
 import io.gradflow.rules.skip.MissingSkipConnections;
 import io.gradflow.rules.unsupported.UnknownActivation;
 import io.gradflow.rules.unsupported.UnsupportedLayer;
@@ -27,6 +28,7 @@ public final class BuiltInRules {
             new MissingSkipConnections(),
             new DeadReluRisk(),
             new OutOfRange(),
+            new UnstableThroughTime(),
             new VanishingGradient(),
             new ExplodingGradient(),
             new UnsupportedLayer(),

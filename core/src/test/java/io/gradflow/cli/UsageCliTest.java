@@ -142,7 +142,7 @@ class UsageCliTest {
         usageError("gradflow: explain: 'missing' starts the names of several rules: GF005 missing-normalization and "
                 + "GF006 missing-skip-connections; give more of the name or the id\n", "explain", "missing");
         usageError("gradflow: explain: 'un' starts the names of several rules: GF004 unscaled-init, "
-                + "GF012 unsupported-layer and GF013 unknown-activation; give more of the name or the id\n",
+                + "GF015 unstable-through-time, GF012 unsupported-layer and GF013 unknown-activation; give more of the name or the id\n",
                 "explain", "un");
     }
 
