@@ -203,6 +203,15 @@ final class ExactChains {
         t.out2zConditional |= carried && (l.exact || l.out2zConditional);
     }
 
+    /** Forgets what a backward pass left, for another to run over the same forward pass. */
+    void resetBackward() {
+        for (Link l : links.values()) {
+            l.out2z = null;
+            l.inz = null;
+            l.out2zConditional = false;
+        }
+    }
+
     /** Scales every gradient the chains hold by {@code f} (the backward pass moved its common scale). */
     void rescale(double f) {
         for (Link l : links.values()) {

@@ -41,7 +41,7 @@ final class Propagation implements Forward, Backward {
     private final Map<String, LayerState> states = new HashMap<>();
     private final Map<String, Double> keeps = new HashMap<>();
     private final Map<String, Grad> arriving = new HashMap<>();
-    private final Map<String, double[]> results = new HashMap<>();
+    private Map<String, double[]> results = new HashMap<>();
     private final Map<String, Set<String>> fwdTaint = new HashMap<>();
     private final Map<String, Set<String>> bwdTaint = new HashMap<>();
     private final Set<String> assumptions = new LinkedHashSet<>();
@@ -68,6 +68,7 @@ final class Propagation implements Forward, Backward {
      */
     private double exp10;
     private boolean backwardRan;
+    private boolean lossOffsets = true;
 
     /** Where a node's output stands against its format's range. */
     enum Range { NORMAL, OVERFLOW, UNDERFLOW }
@@ -97,10 +98,39 @@ final class Propagation implements Forward, Backward {
             return;
         }
         backwardRan = true;
+        backwardPass();
+    }
+
+    private void backwardPass() {
         List<Node> nodes = g.nodes();
         for (int i = nodes.size() - 1; i >= 0; i--) {
             backward(nodes.get(i));
         }
+    }
+
+    /**
+     * log10 of the second moments of the weight gradients of {@code first} and {@code last}
+     * once the output's bias is corrected: a second backward pass over the same forward pass,
+     * with no offsets in the loss gradient ({@link Backward#lossOffsets()}). The first pass's
+     * results stay what {@link #result} gives.
+     */
+    double[] withoutLossOffsets(String first, String last) {
+        if (!backwardRan) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        Map<String, double[]> kept = results;
+        double keptSpread = slopeSpread;
+        results = new HashMap<>();
+        arriving.clear();
+        chains.resetBackward();
+        exp10 = 0;
+        lossOffsets = false;
+        backwardPass();
+        double[] out = {results.get(first)[2], results.get(last)[2]};
+        results = kept;
+        slopeSpread = keptSpread;
+        lossOffsets = true;
+        return out;
     }
 
     // ================================================================ what the driver reads
@@ -440,6 +470,11 @@ final class Propagation implements Forward, Backward {
     @Override
     public TensorShape inShape(Node n) {
         return n.inputs().isEmpty() ? TensorShape.UNKNOWN : g.shape(n.inputs().get(0));
+    }
+
+    @Override
+    public boolean lossOffsets() {
+        return lossOffsets;
     }
 
     @Override

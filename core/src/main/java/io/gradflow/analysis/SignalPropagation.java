@@ -132,6 +132,17 @@ public final class SignalPropagation {
             assumptions.add(RangeCheck.assumption(g, range, opts));
         }
         Trainability trainability = trainability(g, p, first, last);
+        Thresholds th = opts.thresholds();
+        if (first != null && Double.isFinite(ratio)
+                && (ratio < -th.vanishingDecades() || ratio > th.explodingDecades())) {
+            // only where it can change the verdict: a second backward pass without the loss's offsets
+            double[] w = p.withoutLossOffsets(first.name(), last.name());
+            double persistent = ratio(w[0], w[1]);
+            double mf = ratio(p.result(first.name())[2], p.result(last.name())[2]);
+            if (Double.isFinite(persistent) && Double.isFinite(mf)) {
+                trainability = trainability.withOffsetDecades(mf - persistent);
+            }
+        }
         Verdict verdict;
         boolean certainEvent = fwd != null && p.forwardTaint(fwd.layer()).isEmpty();
         if (!cuts.isEmpty() && !certainEvent) {
@@ -180,10 +191,10 @@ public final class SignalPropagation {
     private static Trainability trainability(ModelGraph g, Propagation p, Node first, Node last) {
         Set<String> invariant = Trainability.scaleInvariantLayers(g);
         if (first == null) {
-            return new Trainability(0, false, invariant);
+            return new Trainability(0, false, invariant, 0);
         }
         double scale = 0.5 * (Math.log10(weightSecond(p, first)) - Math.log10(weightSecond(p, last)));
-        return new Trainability(scale, invariant.contains(first.name()), invariant);
+        return new Trainability(scale, invariant.contains(first.name()), invariant, 0);
     }
 
     /** E[w^2] of a layer's initial weights, NaN where unknown. */

@@ -28,12 +28,16 @@ public record Thresholds(double vanishingDecades, double explodingDecades, doubl
         if (Double.isNaN(firstToLastDecades) || Double.isNaN(signal)) {
             return Verdict.UNKNOWN;
         }
-        // where the first layer tunes its own step, it falls behind when it does by both measures
-        double behind = Math.max(firstToLastDecades, t.update(firstToLastDecades));
+        // the first layer falls behind when it does by every measure: its weight gradient at
+        // initialisation and once the output's bias is corrected, and, where it tunes its own
+        // step, its relative update
+        double behind = Math.max(Math.max(firstToLastDecades, t.update(firstToLastDecades)),
+                t.persistent(firstToLastDecades));
         if (behind < -vanishingDecades) {
             return Verdict.VANISHING;
         }
-        if (signal > signalDecades || firstToLastDecades > explodingDecades && !t.selfTuning()) {
+        double ahead = Math.min(firstToLastDecades, t.persistent(firstToLastDecades));
+        if (signal > signalDecades || ahead > explodingDecades && !t.selfTuning()) {
             return Verdict.EXPLODING;
         }
         return Verdict.HEALTHY;

@@ -20,15 +20,31 @@ import java.util.Set;
  *                           gradients' minus this
  * @param selfTuning         the first hidden layer is scale invariant
  * @param scaleInvariant     the weighted layers whose loss is invariant to their weights' scale
+ * @param offsetDecades      how much of the weight gradients' first-to-last at initialisation
+ *                           comes from the untrained output's offsets (the part of the loss gradient
+ *                           that is the same for every example and position, gone once the output's
+ *                           bias is corrected): the first-to-last with them minus without them
  */
-public record Trainability(double weightScaleDecades, boolean selfTuning, Set<String> scaleInvariant) {
+public record Trainability(double weightScaleDecades, boolean selfTuning, Set<String> scaleInvariant,
+                           double offsetDecades) {
 
     /** No correction: the relative update is the weight gradient's ratio, nothing tunes itself. */
-    public static final Trainability NONE = new Trainability(0, false, Set.of());
+    public static final Trainability NONE = new Trainability(0, false, Set.of(), 0);
 
     public Trainability {
         scaleInvariant = Set.copyOf(scaleInvariant);
         weightScaleDecades = Double.isFinite(weightScaleDecades) ? weightScaleDecades : 0;
+        offsetDecades = Double.isFinite(offsetDecades) ? offsetDecades : 0;
+    }
+
+    /** The first-to-last once the output's bias is corrected, given the one at initialisation. */
+    public double persistent(double firstToLast) {
+        return firstToLast - offsetDecades;
+    }
+
+    /** The same structure with the offsets' share of the first-to-last. */
+    public Trainability withOffsetDecades(double d) {
+        return new Trainability(weightScaleDecades, selfTuning, scaleInvariant, d);
     }
 
     /**

@@ -29,6 +29,17 @@ public interface Backward {
         return 1;
     }
 
+    /**
+     * Whether the loss gradient carries the offsets an untrained output gives it: at
+     * initialisation every example's (and every position's) output shares its layer's offsets, so
+     * part of the loss gradient is the same everywhere; the first steps correct the output's bias
+     * and that part is gone. The engine runs the backward pass with it (the gradient at
+     * initialisation) and, where a verdict depends on it, without it.
+     */
+    default boolean lossOffsets() {
+        return true;
+    }
+
     /** The minibatch the weight gradients are averaged over. */
     int batch();
 

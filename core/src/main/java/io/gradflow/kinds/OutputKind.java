@@ -65,7 +65,8 @@ public final class OutputKind extends WeightedKind {
      * segmentation map, a sequence) has independent labels from position to position: two
      * positions of one example share only the offsets {@code meanFraction}, as two examples do.
      */
-    static Grad lossGradient(Node n, double meanFraction, Backward b) {
+    static Grad lossGradient(Node n, double meanFraction0, Backward b) {
+        double meanFraction = b.lossOffsets() ? meanFraction0 : 0;
         TensorShape.Kind k = b.shape(n.name()).kind();
         if (k == TensorShape.Kind.CNN || k == TensorShape.Kind.RNN) {
             return new Grad(1, meanFraction, meanFraction, meanFraction);

@@ -69,6 +69,10 @@ public final class Figures {
                     .append(" decades (the first layer feeds normalisation: its effective step is its relative update, "
                             + "and it tunes itself)");
         }
+        if (a.trainability().offsetDecades() != 0 && Double.isFinite(a.firstToLastDecades())) {
+            b.append(", once the output's bias is corrected ")
+                    .append(decades(a.trainability().persistent(a.firstToLastDecades()))).append(" decades");
+        }
         if (Double.isFinite(a.firstToLastGradientDecades())) {
             b.append(", gradient reaching first-to-last ").append(decades(a.firstToLastGradientDecades()))
                     .append(" decades");

@@ -116,6 +116,9 @@ public final class JsonReporter implements Reporter {
             g.addProperty("timeLayer", worst.name());
         }
         g.addProperty("selfTuning", a.trainability().selfTuning());
+        if (a.trainability().offsetDecades() != 0) {
+            put(g, "firstToLastPersistentDecades", a.trainability().persistent(a.firstToLastDecades()));
+        }
         g.addProperty("method", a.method());
         g.add("firstHidden", a.firstHidden() == null ? JsonNull.INSTANCE : new JsonPrimitive(a.firstHidden()));
         g.add("lastHidden", a.lastHidden() == null ? JsonNull.INSTANCE : new JsonPrimitive(a.lastHidden()));

@@ -62,7 +62,7 @@ class WidthSimulationTest {
     }
 
     @Test
-    void cubeWithBatchNormExplodesAsMeasured() throws Exception {
+    void cubeWithBatchNormGrowsAsMeasured() throws Exception {
         String id = "mlp-cube-VAR_SCALING_UNIFORM_FAN_OUT-d16-bn";
         ModelGraph g = dl4j(id, new Dl4jConfigs.Spec(false, 16, 64, Activation.CUBE,
                 WeightInit.VAR_SCALING_UNIFORM_FAN_OUT.getWeightInitFunction(), true, false, 0, 64, true));
@@ -71,7 +71,11 @@ class WidthSimulationTest {
         GradientAnalysis a = analyse(g, true);
         assertThat(meanField.verdict()).isEqualTo(Verdict.HEALTHY);
         assertThat(a.firstToLastDecades()).isCloseTo(m[0], within(0.5));
-        assertThat(a.verdict()).isEqualTo(Verdict.EXPLODING);
+        // over three decades, but the first dense layer feeds batch norm and tunes its own step
+        // (docs/theory.md, section 10): the verdict is the one DL4J's measurement gets
+        assertThat(a.firstToLastDecades()).isGreaterThan(Thresholds.DEFAULT.explodingDecades());
+        assertThat(a.trainability().selfTuning()).isTrue();
+        assertThat(a.verdict()).isEqualTo(Thresholds.DEFAULT.verdict(m[0], m[1], a.trainability()));
     }
 
     @Test
@@ -83,7 +87,10 @@ class WidthSimulationTest {
         ModelGraph g = dl4j(id, new Dl4jConfigs.Spec(false, 16, 64, Activation.THRESHOLDEDRELU,
                 WeightInit.RELU_UNIFORM.getWeightInitFunction(), false, false, 0, 64, true));
         double[] m = measured(id);
-        assertThat(analyse(g, false).signalDecades()).isEqualTo(Double.NEGATIVE_INFINITY);
+        // a signal that is exactly zero has no decades to give: NaN, and the verdict says why
+        GradientAnalysis meanField = analyse(g, false);
+        assertThat(meanField.signalDecades()).isNaN();
+        assertThat(meanField.verdict()).isEqualTo(Verdict.VANISHING);
         GradientAnalysis a = analyse(g, true);
         assertThat(a.firstToLastDecades()).isCloseTo(m[0], within(1.0));
         assertThat(a.signalDecades()).isCloseTo(m[1], within(1.0));
