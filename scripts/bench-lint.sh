@@ -47,3 +47,8 @@ echo "$files files in ${total} ms: $(( total / files )) ms per file (start-up in
 
 echo "== ResNet50 warm"
 java -cp "$cp_test" io.gradflow.bench.WarmLint target/bench/zoo/ResNet50.json 200 100
+
+echo "== a 24-layer transformer next to ResNet50, both Keras JSON, warm (issue 19: within 2x)"
+for f in fixtures/reference/resnet50.json fixtures/reference/bert_large.json; do
+  java -cp "$cp_test" io.gradflow.bench.WarmLint "$f" 200 100
+done

@@ -92,6 +92,8 @@ final class ReferenceModels {
                     ReferenceModels::transformerBlock),
             new Reference("bert_base.json", "BERT-base encoder (post-LN, 12 x 768, 12 heads)", 110_000_000,
                     ReferenceModels::bertBase),
+            new Reference("bert_large.json", "BERT-large encoder (post-LN, 24 x 1024, 16 heads)", 340_000_000,
+                    ReferenceModels::bertLarge),
             new Reference("vit_base.json", "ViT-Base/16 patch encoder (pre-LN, 12 x 768, 12 heads)", 86_000_000,
                     ReferenceModels::vitBase),
             new Reference("lstm_lm.json", "2-layer LSTM language model (Zaremba et al., medium)", -1,
@@ -784,18 +786,30 @@ final class ReferenceModels {
      * head would follow it); 128 tokens, the pre-training length of most steps.
      */
     static KerasFunctional bertBase() {
-        KerasFunctional m = new KerasFunctional("bert_base");
+        return bert("bert_base", 12, 768, 12, 3072);
+    }
+
+    /**
+     * BERT-large (the same paper: L=24, H=1024, A=16, 340M parameters), built as {@link #bertBase}:
+     * the 24-layer transformer of the lint-time benchmark (scripts/bench-lint.sh).
+     */
+    static KerasFunctional bertLarge() {
+        return bert("bert_large", 24, 1024, 16, 4096);
+    }
+
+    private static KerasFunctional bert(String name, int layers, long hidden, int heads, long ff) {
+        KerasFunctional m = new KerasFunctional(name);
         int tokens = 128;
         Tensor ids = m.input("token_ids", "int32", tokens);
         Tensor pos = m.input("position_ids", "int32", tokens);
         Tensor seg = m.input("segment_ids", "int32", tokens);
         Map<String, Object> init = KerasFunctional.truncatedNormal(0.02);
-        Tensor x = m.add("embeddings_add", m.embedding(ids, 30_522, 768, "token_embedding"),
-                m.embedding(pos, 512, 768, "position_embedding"), m.embedding(seg, 2, 768, "segment_embedding"));
+        Tensor x = m.add("embeddings_add", m.embedding(ids, 30_522, hidden, "token_embedding"),
+                m.embedding(pos, 512, hidden, "position_embedding"), m.embedding(seg, 2, hidden, "segment_embedding"));
         x = m.layerNorm(x, 1e-12, "embeddings_layer_norm");
         x = m.dropout(x, 0.1, null, "embeddings_dropout");
-        for (int i = 0; i < 12; i++) {
-            x = postLnBlock(m, x, 12, 64, 3072, "gelu", 1e-12, 0.1, init, "transformer_layer_" + i);
+        for (int i = 0; i < layers; i++) {
+            x = postLnBlock(m, x, heads, (int) (hidden / heads), ff, "gelu", 1e-12, 0.1, init, "transformer_layer_" + i);
         }
         m.output(x);
         return m;
