@@ -117,3 +117,8 @@ if [ ! -f target/bench/zoo/ResNet50.json ]; then
   java -cp "$cp_test" io.gradflow.bench.ZooConfigs target/bench/zoo >/dev/null 2>&1
 fi
 java -cp "$cp_test" io.gradflow.bench.WarmLint target/bench/zoo/ResNet50.json 200 100
+
+echo "== a 24-layer transformer next to ResNet50, both Keras JSON, warm (issue 19: within 2x)"
+for f in fixtures/reference/resnet50.json fixtures/reference/bert_large.json; do
+  java -cp "$cp_test" io.gradflow.bench.WarmLint "$f" 200 100
+done

@@ -74,6 +74,31 @@ public record GradientAnalysis(ModelGraph model, List<LayerProfile> layers, Stri
         return Double.isFinite(firstToLastDecades) ? trainability.update(firstToLastDecades) : Double.NaN;
     }
 
+    /**
+     * The recurrent layer whose gradient through its steps changes most (the one that vanishes
+     * most where one does, else the one that grows most), or null in a model without recurrent
+     * layers: what the verdict's through-time part reads (docs/theory.md section 8.2).
+     */
+    public LayerProfile worstTime() {
+        LayerProfile low = null;
+        LayerProfile high = null;
+        for (LayerProfile p : layers) {
+            if (p.time() == null || Double.isNaN(p.time().decades())) {
+                continue;
+            }
+            if (low == null || p.time().decades() < low.time().decades()) {
+                low = p;
+            }
+            if (high == null || p.time().decades() > high.time().decades()) {
+                high = p;
+            }
+        }
+        if (low == null) {
+            return null;
+        }
+        return -low.time().decades() >= high.time().decades() ? low : high;
+    }
+
     /** The profile of a node by name: by its place in the model where the lists agree (always, as built). */
     public LayerProfile profile(String name) {
         int i = model.indexOf(name);

@@ -24,10 +24,38 @@ import io.gradflow.model.Precision;
  * @param pre               moments of what the node's nonlinearity sees, or null
  * @param certain           false when an opaque layer or unknown activation feeds these numbers
  * @param logs              log10 of the three RMS figures and the node's place in its number format
+ * @param time              for a recurrent layer, what happens to the gradient through its steps;
+ *                          null for other nodes
  */
 public record LayerProfile(Node node, double activationRms, double activationMean, double gradientRms,
                            double weightGradientRms, double gainDecades, double fanIn,
-                           double weightVariance, double positions, Moments pre, boolean certain, Logs logs) {
+                           double weightVariance, double positions, Moments pre, boolean certain, Logs logs,
+                           Time time) {
+
+    /**
+     * The gradient through a recurrent layer's steps (docs/theory.md section 8.2).
+     *
+     * @param steps      the sequence length the analysis used (the model's, or the assumed one)
+     * @param decades    log10 of the RMS of the gradient reaching the layer's input at the first
+     *                   step over the one at the last, as the loss delivers it (for a
+     *                   bidirectional layer: at the step farthest from both ends over the ends');
+     *                   what the verdict reads
+     * @param ownDecades the same for a gradient that enters at the last step only: the
+     *                   recurrence's own memory, whatever the loss does
+     */
+    public record Time(int steps, double decades, double ownDecades) {
+
+        /** The recurrence's mean change per step back, in decades. */
+        public double perStep() {
+            return steps > 1 ? ownDecades / (steps - 1) : 0;
+        }
+    }
+
+    /** The same profile with other log10 figures. */
+    public LayerProfile withLogs(Logs l) {
+        return new LayerProfile(node, activationRms, activationMean, gradientRms, weightGradientRms, gainDecades,
+                fanIn, weightVariance, positions, pre, certain, l, time);
+    }
 
     /**
      * The log10 figures, and where the node stands in the format it computes in.

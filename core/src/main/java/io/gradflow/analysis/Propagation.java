@@ -50,6 +50,15 @@ final class Propagation implements Forward, Backward {
     private final Set<String> assumptions = new LinkedHashSet<>();
     private final ExactChains chains;
     private final Map<String, Range> ranges = new HashMap<>();
+    /**
+     * The gradient arriving at a sequence's steps, summed over the consumers (second moments per
+     * step, at the pass's common scale), and the part every step gets alike (a consumer that does
+     * not tell steps apart): see {@link #stepShape}.
+     */
+    private final Map<String, double[]> stepSums = new HashMap<>();
+    private final Map<String, Double> stepFlat = new HashMap<>();
+    /** What each recurrent layer's recurrence did to the gradient through the steps. */
+    private final Map<String, Back.Steps> steps = new HashMap<>();
     /** Sum over layers of 3 Var[phi'^2] / (2 N E[phi'^2]^2): see {@link #slopeSpread}. */
     private double slopeSpread;
     /** The first activation to leave its format's range, or null. */
@@ -184,6 +193,11 @@ final class Propagation implements Forward, Backward {
 
     Set<String> assumptions() {
         return assumptions;
+    }
+
+    /** A recurrent layer's figures through its steps, or null. */
+    Back.Steps steps(String node) {
+        return steps.get(node);
     }
 
     double slopeSpread() {
@@ -346,11 +360,37 @@ final class Propagation implements Forward, Backward {
         double gain = out.g() > 0 && in.g() > 0 ? 0.5 * Math.log10(in.g() / out.g()) : 0;
         results.put(n.name(), new double[] {log(out.g()), log(back.gPre()), log(back.wg()), gain});
         chains.backward(n, s, out, in);
+        Back.Steps spread = back.steps();
+        if (spread != null && spread.recurrent()) {
+            steps.put(n.name(), spread);
+        }
+        double[] shape = spread == null ? stepShape(n) : spread.shape();
         List<String> ins = n.inputs();
         for (int i = 0; i < ins.size(); i++) {
             Grad gi = back.perInput() != null ? back.perInput().get(i) : in;
             arriving.merge(ins.get(i), gi, Grad::plus);
             chains.distribute(n, ins.get(i), gi, in);
+            spreadTo(ins.get(i), shape, gi.g());
+        }
+    }
+
+    /** Adds a consumer's gradient {@code g}, spread over the steps as {@code shape} says, to a sequence's. */
+    private void spreadTo(String input, double[] shape, double second) {
+        TensorShape t = g.shape(input);
+        if (t.kind() != TensorShape.Kind.RNN || !(second > 0) || !Double.isFinite(second)) {
+            return;
+        }
+        if (shape == null || t.time() > 0 && shape.length != Math.min(t.time(), 10_000)) {
+            stepFlat.merge(input, second, Double::sum);
+            return;
+        }
+        double[] sum = stepSums.computeIfAbsent(input, k -> new double[shape.length]);
+        if (sum.length != shape.length) {
+            stepFlat.merge(input, second, Double::sum);
+            return;
+        }
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] += second * shape[i];
         }
     }
 
@@ -373,6 +413,12 @@ final class Propagation implements Forward, Backward {
         double shift = Math.floor(Math.log10(g));
         double f = Math.pow(10, -shift);
         arriving.replaceAll((k, v) -> v.scale(f));
+        stepFlat.replaceAll((k, v) -> v * f);
+        for (double[] sum : stepSums.values()) {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] *= f;
+            }
+        }
         chains.rescale(f);
         exp10 += shift;
     }
@@ -462,6 +508,27 @@ final class Propagation implements Forward, Backward {
     @Override
     public int batch() {
         return opts.batch();
+    }
+
+    @Override
+    public double[] stepShape(Node n) {
+        double[] sum = stepSums.get(n.name());
+        if (sum == null) {
+            return null;
+        }
+        double flat = stepFlat.getOrDefault(n.name(), 0.0);
+        double mean = 0;
+        for (double v : sum) {
+            mean += (v + flat) / sum.length;
+        }
+        if (!(mean > 0)) {
+            return null;
+        }
+        double[] shape = new double[sum.length];
+        for (int i = 0; i < sum.length; i++) {
+            shape[i] = (sum[i] + flat) / mean;
+        }
+        return shape;
     }
 
     @Override

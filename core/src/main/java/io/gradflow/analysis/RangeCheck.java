@@ -63,9 +63,7 @@ final class RangeCheck {
                     : Double.NaN;
             double flushed = Double.isNaN(absW) ? 0 : Propagation.flushed(absW, prec);
             LayerProfile.Logs l = lp.logs();
-            profiles.set(i, new LayerProfile(n, lp.activationRms(), lp.activationMean(), lp.gradientRms(),
-                    lp.weightGradientRms(), lp.gainDecades(), lp.fanIn(), lp.weightVariance(), lp.positions(),
-                    lp.pre(), lp.certain(), new LayerProfile.Logs(l.activation(), l.gradient(), l.weightGradient(),
+            profiles.set(i, lp.withLogs(new LayerProfile.Logs(l.activation(), l.gradient(), l.weightGradient(),
                     prec, absG, absW, flushed, l.range())));
             for (double v : new double[] {absG, absW}) {
                 if (Double.isNaN(v)) {

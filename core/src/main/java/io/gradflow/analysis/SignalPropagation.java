@@ -1,5 +1,6 @@
 package io.gradflow.analysis;
 
+import io.gradflow.kinds.Back;
 import io.gradflow.kinds.LayerState;
 import io.gradflow.math.Moments;
 import io.gradflow.model.LayerKind;
@@ -153,12 +154,33 @@ public final class SignalPropagation {
             if (verdict == null) {
                 // a dead signal (-infinity) is vanishing even when the ratio is 0/0
                 verdict = opts.thresholds().verdict(clampInf(ratio), clampInf(signal), trainability);
+                double[] time = timeRange(g, p);
+                verdict = opts.thresholds().withTime(verdict, time[0], time[1]);
             }
         }
         return new GradientAnalysis(g, profiles, first == null ? null : first.name(),
                 last == null ? null : last.name(), Double.isFinite(ratio) ? ratio : Double.NaN,
                 Double.isFinite(signal) ? signal : Double.NaN, signalLayer, verdict, new ArrayList<>(assumptions),
                 cuts, sim == null ? GradientAnalysis.MEAN_FIELD : GradientAnalysis.FINITE_WIDTH, range, trainability);
+    }
+
+    /**
+     * The lowest and the highest change of the gradient through a recurrent layer's steps, first
+     * step over last, in decades (NaN where the model has no recurrent layer).
+     */
+    private static double[] timeRange(ModelGraph g, Propagation p) {
+        double low = Double.NaN;
+        double high = Double.NaN;
+        for (Node n : g.nodes()) {
+            Back.Steps st = p.steps(n.name());
+            if (st == null) {
+                continue;
+            }
+            double d = Double.isInfinite(st.decades()) ? Math.signum(st.decades()) * 1e9 : st.decades();
+            low = Double.isNaN(low) ? d : Math.min(low, d);
+            high = Double.isNaN(high) ? d : Math.max(high, d);
+        }
+        return new double[] {low, high};
     }
 
     /** The model's scale-invariant layers and its first and last hidden layers' weight scales. */
@@ -227,8 +249,16 @@ public final class SignalPropagation {
         LayerProfile.Logs logs = new LayerProfile.Logs(logAct, logGrad, logWg, g.precision(n), Double.NaN,
                 Double.NaN, 0, range == Propagation.Range.OVERFLOW ? NumericRange.Direction.OVERFLOW
                 : range == Propagation.Range.UNDERFLOW ? NumericRange.Direction.UNDERFLOW : null);
+        Back.Steps st = p.steps(n.name());
+        LayerProfile.Time time = st == null ? null : new LayerProfile.Time(st.count(), finite(st.decades()),
+                finite(st.ownDecades()));
         return new LayerProfile(n, pow(logAct), overflowed ? Double.NaN : s.out().mean(), pow(logGrad), pow(logWg),
-                Double.isFinite(gain) ? gain : Double.NaN, fanIn, v, s.positions(), s.pre(), certain, logs);
+                Double.isFinite(gain) ? gain : Double.NaN, fanIn, v, s.positions(), s.pre(), certain, logs, time);
+    }
+
+    /** A figure past a double's range, or 0/0, is NaN in a profile (reports write no infinities). */
+    private static double finite(double d) {
+        return Double.isFinite(d) ? d : Double.NaN;
     }
 
     private static double log(Double linear, double dflt) {

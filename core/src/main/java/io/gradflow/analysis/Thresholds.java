@@ -42,4 +42,25 @@ public record Thresholds(double vanishingDecades, double explodingDecades, doubl
         }
         return Verdict.HEALTHY;
     }
+
+    /**
+     * The verdict once the gradient through a recurrent layer's steps is counted: {@code v} as the
+     * layers' numbers give it, vanishing where the gradient reaching a recurrent layer's first
+     * step falls more than {@code vanishingDecades} behind the one reaching its last
+     * ({@code timeLow}, the lowest over the layers), exploding where it grows more than
+     * {@code explodingDecades} ({@code timeHigh}, the highest). NaN where the model has no
+     * recurrent layer.
+     */
+    public Verdict withTime(Verdict v, double timeLow, double timeHigh) {
+        if (v != Verdict.HEALTHY) {
+            return v;
+        }
+        if (timeLow < -vanishingDecades) {
+            return Verdict.VANISHING;
+        }
+        if (timeHigh > explodingDecades) {
+            return Verdict.EXPLODING;
+        }
+        return v;
+    }
 }

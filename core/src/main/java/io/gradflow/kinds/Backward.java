@@ -44,6 +44,15 @@ public interface Backward {
     int batch();
 
     /**
+     * How the gradient arriving at {@code n}'s output is spread over its steps: its second moment
+     * per step relative to the mean over the steps, or null where it is the same at every step
+     * (and where the output is not a sequence).
+     */
+    default double[] stepShape(Node n) {
+        return null;
+    }
+
+    /**
      * The gradient at a node's pre-activation conditioned on an element-wise chain where the node
      * sits on one (a unit whose slopes stay large along its own path keeps its gradient); {@code
      * pre} unchanged elsewhere.

@@ -39,7 +39,7 @@ public final class BidirectionalKind implements Kind {
     @Override
     public Back backward(Node n, LayerState s, Grad out, Backward b) {
         double g1 = "MUL".equals(mode(n)) ? out.g() * s.out().second() : out.g();
-        return Recurrence.backward(n, n.wrapped(), s, g1, 2);
+        return Recurrence.backward(n, n.wrapped(), s, g1, b, true);
     }
 
     private static String mode(Node n) {

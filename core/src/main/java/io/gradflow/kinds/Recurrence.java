@@ -137,47 +137,159 @@ final class Recurrence {
     }
 
     /**
-     * The gradient back through the steps, given {@code gOut} at each step's output (the last
-     * only when the layer returns the last); returns the gradient's second moment at the input
-     * and the layer's pre-activation and weight gradients.
+     * The gradient back through the steps, given {@code out} at the layer's output (at every step
+     * as {@link Backward#stepShape} spreads it, or at the last step only when the layer returns
+     * the last); for a bidirectional layer both directions, the second reading the sequence
+     * backwards. Returns the gradient's second moment at the input (the mean over the steps),
+     * the layer's pre-activation and input-weight gradients, and the spread over the input's
+     * steps with the recurrence's figures (docs/theory.md section 8).
+     *
+     * @param gOut the second moment arriving per unit and step (for a product merge, already
+     *             multiplied by the other direction's output)
      */
-    static Back backward(Node outer, Node core, LayerState s, double gOut, double inputScale) {
+    static Back backward(Node outer, Node core, LayerState s, double gOut, Backward b, boolean bidirectional) {
         Run r = s.own(Run.class);
         int t = r.steps();
-        double units = Math.max(core.nOut(), 1);
-        double rec = (r.vR() + r.mR() * r.mR()) * r.rfans().connOut();
-        double gInSum = 0;
-        double wgSum = 0;
-        if (core.kind() == LayerKind.SIMPLE_RNN) {
-            double gNext = 0;
-            for (int i = t - 1; i >= 0; i--) {
-                double inject = outer.returnSequences() || i == t - 1 ? gOut : 0;
-                double ga = inject + rec * gNext;
-                double gp = r.slope2()[i] * ga;
-                gNext = gp;
-                wgSum += gp;
-                gInSum += gp * (r.vW() + r.mW() * r.mW()) * r.fans().connOut();
+        double[] shape = b.stepShape(outer);
+        if (shape != null && shape.length != t) {
+            shape = null;
+        }
+        double[] inject = new double[t];
+        if (outer.returnSequences()) {
+            for (int i = 0; i < t; i++) {
+                inject[i] = gOut * (shape == null ? 1 : shape[i]);
             }
         } else {
-            double gateSumNext = 0;
-            double gcNext = 0;
-            double fNext = 0;
-            for (int i = t - 1; i >= 0; i--) {
-                double inject = outer.returnSequences() || i == t - 1 ? gOut : 0;
-                double gh = inject + (r.vR() + r.mR() * r.mR()) * units * gateSumNext;
-                double gc = gh * r.oSecond()[i] * r.cellSlope2()[i] + gcNext * fNext;
+            inject[t - 1] = gOut;
+        }
+        double[] pre = new double[1];
+        double[] logIn = through(r, core, inject, pre);
+        double[] last = new double[t];
+        last[t - 1] = 1;
+        double[] alone = through(r, core, last, new double[1]);
+        // a gradient entering at one end reaches the far end through one direction alone
+        double own = 0.5 * (alone[0] - alone[t - 1]);
+        double decades;
+        if (bidirectional) {
+            // the backward direction's step i is the sequence's step t - 1 - i; it returns its own
+            // last step, the sequence's first, when the layer returns the last
+            double[] back = through(r, core, outer.returnSequences() ? reversed(inject) : inject, pre);
+            for (int i = 0; i < t; i++) {
+                logIn[i] = logSum(logIn[i], back[t - 1 - i]);
+            }
+            decades = 0.5 * (logIn[(t - 1) / 2] - Math.max(logIn[0], logIn[t - 1]));
+        } else {
+            decades = 0.5 * (logIn[0] - logIn[t - 1]);
+        }
+        double top = Double.NEGATIVE_INFINITY;
+        for (double l : logIn) {
+            top = Math.max(top, l);
+        }
+        double[] spread = new double[t];
+        double mean = 0;
+        for (int i = 0; i < t; i++) {
+            spread[i] = top == Double.NEGATIVE_INFINITY ? 1 : Math.pow(10, logIn[i] - top);
+            mean += spread[i] / t;
+        }
+        for (int i = 0; i < t; i++) {
+            spread[i] /= mean;
+        }
+        double gIn = top == Double.NEGATIVE_INFINITY ? 0 : mean * Math.pow(10, Math.min(top, 300));
+        double directions = bidirectional ? 2 : 1;
+        double gPre = pre[0] / (t * directions);
+        // the input weights' gradient sums the steps' incoherent products and is averaged over
+        // the batch, as a dense layer's is over its positions
+        double wg = MeanField.weightGradient(t, s.in(), new Grad(gPre, 0, 0, 0), b.batch());
+        return new Back(new Grad(gIn, 0, 0, 0), gPre, wg, null,
+                new Back.Steps(spread, t, nanToZero(decades), nanToZero(own)));
+    }
+
+    /** -infinity minus -infinity (no gradient at either end) is no change. */
+    private static double nanToZero(double d) {
+        return Double.isNaN(d) ? 0 : d;
+    }
+
+    /** log10(10^a + 10^b). */
+    private static double logSum(double a, double b) {
+        double hi = Math.max(a, b);
+        if (hi == Double.NEGATIVE_INFINITY) {
+            return hi;
+        }
+        return hi + Math.log10(Math.pow(10, a - hi) + Math.pow(10, b - hi));
+    }
+
+    private static double[] reversed(double[] a) {
+        double[] r = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = a[a.length - 1 - i];
+        }
+        return r;
+    }
+
+    /**
+     * One direction's pass back through the steps: log10 of the gradient's second moment reaching
+     * the layer's input at each step (-infinity where none does), given what the loss injects at
+     * each step's output; adds the sum over steps of the pre-activation gradient (averaged over
+     * an LSTM's or GRU's gates) to {@code preSum[0]}. The carried gradient is held at a power of
+     * ten of its own, so that hundreds of steps of decay or growth stay within a double.
+     */
+    private static double[] through(Run r, Node core, double[] inject, double[] preSum) {
+        int t = r.steps();
+        double units = Math.max(core.nOut(), 1);
+        double wIn = r.vW() + r.mW() * r.mW();
+        double[] logIn = new double[t];
+        boolean simple = core.kind() == LayerKind.SIMPLE_RNN;
+        double rec = simple ? (r.vR() + r.mR() * r.mR()) * r.rfans().connOut() : (r.vR() + r.mR() * r.mR()) * units;
+        // the gradient carried to the step before (a simple RNN's pre-activation; an LSTM's or
+        // GRU's gates and cell), worth its value times 10^exp
+        double carried = 0;
+        double cell = 0;
+        double exp = 0;
+        double fNext = 0;
+        for (int i = t - 1; i >= 0; i--) {
+            double in = inject[i];
+            if (in > 0) {
+                double le = Math.floor(Math.log10(in));
+                if (carried == 0 && cell == 0 || le - exp > 200) {
+                    double f = Math.pow(10, Math.max(-300, exp - le));
+                    carried *= f;
+                    cell *= f;
+                    exp = le;
+                }
+            }
+            double injected = in > 0 ? in * Math.pow(10, Math.max(-300, -exp)) : 0;
+            double sum;
+            if (simple) {
+                sum = r.slope2()[i] * (injected + rec * carried);
+                preSum[0] += sum * Math.pow(10, Math.min(300, exp));
+                logIn[i] = log(sum * wIn * r.fans().connOut(), exp);
+            } else {
+                double gh = injected + rec * carried;
+                double gc = gh * r.oSecond()[i] * r.cellSlope2()[i] + cell * fNext;
                 double go = gh * r.cellOut2()[i] * r.gate()[2][i];
                 double gi = gc * r.gSecond()[i] * r.gate()[0][i];
                 double gf = gc * r.cellSecond()[i] * r.gate()[1][i];
                 double gg = gc * r.iSecond()[i] * r.gate()[3][i];
-                double sum = gi + gf + go + gg;
-                gateSumNext = sum;
-                gcNext = gc;
+                sum = gi + gf + go + gg;
+                cell = gc;
                 fNext = r.fSecond()[i];
-                wgSum += sum / 4;
-                gInSum += (r.vW() + r.mW() * r.mW()) * units * sum;
+                preSum[0] += sum / 4 * Math.pow(10, Math.min(300, exp));
+                logIn[i] = log(wIn * units * sum, exp);
+            }
+            carried = sum;
+            double big = Math.max(carried, cell);
+            if (big > 1e100 || big > 0 && big < 1e-100) {
+                double shift = Math.floor(Math.log10(big));
+                double f = Math.pow(10, -shift);
+                carried *= f;
+                cell *= f;
+                exp += shift;
             }
         }
-        return Back.of(new Grad(inputScale * (gInSum / t), 0, 0, 0), wgSum / t, s.in().second() * wgSum);
+        return logIn;
+    }
+
+    private static double log(double v, double exp) {
+        return v > 0 ? Math.log10(v) + exp : Double.NEGATIVE_INFINITY;
     }
 }

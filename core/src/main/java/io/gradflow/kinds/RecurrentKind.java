@@ -41,7 +41,7 @@ public final class RecurrentKind implements Kind {
 
     @Override
     public Back backward(Node n, LayerState s, Grad out, Backward b) {
-        return Recurrence.backward(n, n, s, out.g(), 1);
+        return Recurrence.backward(n, n, s, out.g(), b, false);
     }
 
     @Override

@@ -152,6 +152,13 @@ public final class ShapeKind implements Kind {
         if (inShape.kind() == TensorShape.Kind.CNN && outShape.kind() == TensorShape.Kind.FF) {
             return Back.of(out.uncoupled());
         }
+        if (op(n) == ShapeOp.LAST_TIME_STEP && inShape.kind() == TensorShape.Kind.RNN && inShape.time() > 0) {
+            // only the last step gets a gradient: the mean over the steps is 1/T of it
+            int t = (int) Math.min(inShape.time(), 10_000);
+            double[] shape = new double[t];
+            shape[t - 1] = t;
+            return Back.of(new Grad(out.g() / t, 0, out.gm() / t, 0)).withSteps(Back.Steps.of(shape));
+        }
         return Back.of(out);
     }
 

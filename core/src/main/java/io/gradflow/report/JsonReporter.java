@@ -110,6 +110,11 @@ public final class JsonReporter implements Reporter {
         if (a.trainability().selfTuning()) {
             put(g, "firstToLastUpdateDecades", a.firstToLastUpdateDecades());
         }
+        LayerProfile worst = a.worstTime();
+        if (worst != null) {
+            put(g, "timeDecades", worst.time().decades());
+            g.addProperty("timeLayer", worst.name());
+        }
         g.addProperty("selfTuning", a.trainability().selfTuning());
         if (a.trainability().offsetDecades() != 0) {
             put(g, "firstToLastPersistentDecades", a.trainability().persistent(a.firstToLastDecades()));
@@ -129,6 +134,11 @@ public final class JsonReporter implements Reporter {
             put(l, "gradientRms", p.gradientRms());
             put(l, "weightGradientRms", p.weightGradientRms());
             put(l, "gainDecades", p.gainDecades());
+            if (p.time() != null) {
+                l.addProperty("timeSteps", p.time().steps());
+                put(l, "timeDecades", p.time().decades());
+                put(l, "recurrenceDecades", p.time().ownDecades());
+            }
             LayerProfile.Logs logs = p.logs();
             if (logs.precision() != a.model().numberFormat().compute()) {
                 l.addProperty("precision", logs.precision().id());

@@ -160,6 +160,11 @@ public final class TextReporter implements Reporter {
                     + "decades it changes passing back through the layer%n", BARS.charAt(0), Math.floor(lo),
                     BARS.charAt(BARS.length() - 1), Math.ceil(hi));
         }
+        for (LayerProfile p : a.layers()) {
+            if (p.time() != null) {
+                out.println("  through time: " + Figures.time(p));
+            }
+        }
         for (String s : a.assumptions()) {
             out.println("  assumed: " + Printable.text(s));
         }

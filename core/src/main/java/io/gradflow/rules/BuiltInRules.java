@@ -8,7 +8,9 @@ import io.gradflow.rules.initialization.SymmetricInit;
 import io.gradflow.rules.initialization.UnscaledInit;
 import io.gradflow.rules.normalization.MissingNormalization;
 import io.gradflow.rules.precision.OutOfRange;
+import io.gradflow.rules.recurrent.UnstableThroughTime;
 import io.gradflow.rules.skip.MissingSkipConnections;
+import io.gradflow.rules.transformer.PostLnDepth;
 import io.gradflow.rules.unsupported.UnknownActivation;
 import io.gradflow.rules.unsupported.UnsupportedLayer;
 import io.gradflow.rules.vanishing.DeepSaturatingStack;
@@ -28,6 +30,8 @@ public final class BuiltInRules {
             new MissingSkipConnections(),
             new DeadReluRisk(),
             new OutOfRange(),
+            new UnstableThroughTime(),
+            new PostLnDepth(),
             new VanishingGradient(),
             new ExplodingGradient(),
             new UnsupportedLayer(),

@@ -143,8 +143,8 @@ class UsageCliTest {
         usageError("gradflow: explain: 'missing' starts the names of several rules: GF005 missing-normalization and "
                 + "GF006 missing-skip-connections; give more of the name or the id\n", "explain", "missing");
         usageError("gradflow: explain: 'un' starts the names of several rules: GF004 unscaled-init, "
-                + "GF012 unsupported-layer, GF013 unknown-activation and GF015 unused-suppression; give more of the "
-                + "name or the id\n",
+                + "GF017 unstable-through-time, GF012 unsupported-layer, GF013 unknown-activation and GF015 "
+                + "unused-suppression; give more of the name or the id\n",
                 "explain", "un");
     }
 

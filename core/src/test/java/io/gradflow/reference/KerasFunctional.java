@@ -40,7 +40,7 @@ final class KerasFunctional {
 
     /** One layer of the model with its config and the tensors of its one call. */
     private record Layer(String className, String name, Map<String, Object> config, List<Tensor> inbound,
-                         long params) { }
+                         long params, Map<String, Object> kwargs) { }
 
     /** A convolution's settings, with Keras's defaults until changed. */
     static final class Conv {
@@ -127,7 +127,11 @@ final class KerasFunctional {
 
     /** {@code layers.Input(shape=...)}: an InputLayer named as Keras names the first one. */
     Tensor input(long... shape) {
-        String name = "input_1";
+        return input("input_1", "float32", shape);
+    }
+
+    /** {@code layers.Input(shape=..., dtype=..., name=...)}: a model's further inputs (token ids, positions). */
+    Tensor input(String name, String dtype, long... shape) {
         Map<String, Object> cfg = new LinkedHashMap<>();
         List<Object> batchShape = new ArrayList<>();
         batchShape.add(null);
@@ -135,7 +139,7 @@ final class KerasFunctional {
             batchShape.add(s);
         }
         cfg.put("batch_input_shape", batchShape);
-        cfg.put("dtype", "float32");
+        cfg.put("dtype", dtype);
         cfg.put("sparse", false);
         cfg.put("ragged", false);
         cfg.put("name", name);
@@ -327,6 +331,128 @@ final class KerasFunctional {
         return append("Dense", cfg, List.of(x), x.channels() * units + units, out);
     }
 
+    // ---------------------------------------------------------------- sequence layers
+
+    /** {@code layers.Embedding(input_dim, output_dim)} with Keras's uniform(-0.05, 0.05) initialiser. */
+    Tensor embedding(Tensor ids, long inputDim, long outputDim, String name) {
+        Map<String, Object> cfg = base("Embedding", name);
+        cfg.put("input_dim", inputDim);
+        cfg.put("output_dim", outputDim);
+        Map<String, Object> init = new LinkedHashMap<>();
+        init.put("minval", -0.05);
+        init.put("maxval", 0.05);
+        init.put("seed", null);
+        cfg.put("embeddings_initializer", initializer("RandomUniform", init));
+        cfg.put("embeddings_regularizer", null);
+        cfg.put("activity_regularizer", null);
+        cfg.put("embeddings_constraint", null);
+        cfg.put("mask_zero", false);
+        cfg.put("input_length", ids.shape()[0]);
+        long[] out = new long[ids.shape().length + 1];
+        System.arraycopy(ids.shape(), 0, out, 0, ids.shape().length);
+        out[out.length - 1] = outputDim;
+        return append("Embedding", cfg, List.of(ids), inputDim * outputDim, out);
+    }
+
+    /** {@code layers.LayerNormalization(epsilon=...)} over the last axis (Keras writes it resolved). */
+    Tensor layerNorm(Tensor x, double epsilon, String name) {
+        Map<String, Object> cfg = base("LayerNormalization", name);
+        cfg.put("axis", List.of(x.shape().length));
+        cfg.put("epsilon", epsilon);
+        cfg.put("center", true);
+        cfg.put("scale", true);
+        cfg.put("beta_initializer", zeros());
+        cfg.put("gamma_initializer", ones());
+        cfg.put("beta_regularizer", null);
+        cfg.put("gamma_regularizer", null);
+        cfg.put("beta_constraint", null);
+        cfg.put("gamma_constraint", null);
+        return append("LayerNormalization", cfg, List.of(x), 2 * x.channels(), x.shape());
+    }
+
+    /**
+     * {@code layers.MultiHeadAttention(num_heads, key_dim, dropout)} called as self-attention,
+     * {@code mha(x, x)}: tf.keras writes the value as a keyword argument of the call. Parameters:
+     * the query, key and value projections (d x heads x key_dim, with biases) and the output one.
+     */
+    Tensor multiHeadAttention(Tensor x, int heads, int keyDim, double dropout, Map<String, Object> init, String name) {
+        Map<String, Object> cfg = base("MultiHeadAttention", name);
+        cfg.put("num_heads", heads);
+        cfg.put("key_dim", keyDim);
+        cfg.put("value_dim", keyDim);
+        cfg.put("dropout", dropout);
+        cfg.put("use_bias", true);
+        cfg.put("output_shape", null);
+        cfg.put("attention_axes", List.of(1));
+        cfg.put("kernel_initializer", init);
+        cfg.put("bias_initializer", zeros());
+        cfg.put("kernel_regularizer", null);
+        cfg.put("bias_regularizer", null);
+        cfg.put("activity_regularizer", null);
+        cfg.put("kernel_constraint", null);
+        cfg.put("bias_constraint", null);
+        List<Object> d = new ArrayList<>();
+        d.add(null);
+        for (long v : x.shape()) {
+            d.add(v);
+        }
+        cfg.put("query_shape", d);
+        cfg.put("key_shape", d);
+        cfg.put("value_shape", d);
+        long model = x.channels();
+        long proj = (long) heads * keyDim;
+        long params = 3 * (model * proj + proj) + proj * model + model;
+        Map<String, Object> kwargs = new LinkedHashMap<>();
+        kwargs.put("value", List.of(x.layer(), 0, 0));
+        return append("MultiHeadAttention", cfg, List.of(x), params, x.shape(), kwargs);
+    }
+
+    /**
+     * {@code layers.LSTM(units, return_sequences=...)} with Keras's defaults: tanh, sigmoid gates,
+     * Glorot input weights, orthogonal recurrent weights, unit_forget_bias.
+     */
+    Tensor lstm(Tensor x, long units, boolean returnSequences, String name) {
+        Map<String, Object> cfg = base("LSTM", name);
+        cfg.put("return_sequences", returnSequences);
+        cfg.put("return_state", false);
+        cfg.put("go_backwards", false);
+        cfg.put("stateful", false);
+        cfg.put("unroll", false);
+        cfg.put("time_major", false);
+        cfg.put("units", units);
+        cfg.put("activation", "tanh");
+        cfg.put("recurrent_activation", "sigmoid");
+        cfg.put("use_bias", true);
+        cfg.put("kernel_initializer", glorotUniform());
+        Map<String, Object> orth = new LinkedHashMap<>();
+        orth.put("gain", 1.0);
+        orth.put("seed", null);
+        cfg.put("recurrent_initializer", initializer("Orthogonal", orth));
+        cfg.put("bias_initializer", zeros());
+        cfg.put("unit_forget_bias", true);
+        cfg.put("kernel_regularizer", null);
+        cfg.put("recurrent_regularizer", null);
+        cfg.put("bias_regularizer", null);
+        cfg.put("activity_regularizer", null);
+        cfg.put("kernel_constraint", null);
+        cfg.put("recurrent_constraint", null);
+        cfg.put("bias_constraint", null);
+        cfg.put("dropout", 0.0);
+        cfg.put("recurrent_dropout", 0.0);
+        cfg.put("implementation", 2);
+        long in = x.channels();
+        long[] out = returnSequences ? new long[] {x.shape()[0], units} : new long[] {units};
+        return append("LSTM", cfg, List.of(x), 4 * (in * units + units * units + units), out);
+    }
+
+    /** {@code layers.GlobalAveragePooling1D()} over the steps. */
+    Tensor globalAvgPool1d(Tensor x, String name) {
+        Map<String, Object> cfg = base("GlobalAveragePooling1D", name);
+        cfg.put("data_format", "channels_last");
+        cfg.put("keepdims", false);
+        return append("GlobalAveragePooling1D", cfg, List.of(x), 0, new long[] {x.channels()});
+    }
+
     /** {@code layers.Dropout(rate, noise_shape=...)}; {@code noiseShape} null for none. */
     Tensor dropout(Tensor x, double rate, List<Object> noiseShape, String name) {
         Map<String, Object> cfg = base("Dropout", name);
@@ -392,6 +518,15 @@ final class KerasFunctional {
 
     static Map<String, Object> glorotUniform() {
         return initializer("GlorotUniform", seed());
+    }
+
+    /** {@code initializers.TruncatedNormal(mean=0.0, stddev=...)}: BERT's kernels. */
+    static Map<String, Object> truncatedNormal(double stddev) {
+        Map<String, Object> cfg = new LinkedHashMap<>();
+        cfg.put("mean", 0.0);
+        cfg.put("stddev", stddev);
+        cfg.put("seed", null);
+        return initializer("TruncatedNormal", cfg);
     }
 
     static Map<String, Object> heNormal() {
@@ -478,13 +613,23 @@ final class KerasFunctional {
         return append(cls, (String) cfg.get("name"), cfg, in, params, shape);
     }
 
+    private Tensor append(String cls, Map<String, Object> cfg, List<Tensor> in, long params, long[] shape,
+                          Map<String, Object> kwargs) {
+        return append(cls, (String) cfg.get("name"), cfg, in, params, shape, kwargs);
+    }
+
     private Tensor append(String cls, String name, Map<String, Object> cfg, List<Tensor> in, long params, long[] shape) {
+        return append(cls, name, cfg, in, params, shape, new LinkedHashMap<>());
+    }
+
+    private Tensor append(String cls, String name, Map<String, Object> cfg, List<Tensor> in, long params, long[] shape,
+                          Map<String, Object> kwargs) {
         for (Layer l : layers) {
             if (l.name().equals(name)) {
                 throw new IllegalStateException("two layers named " + name);
             }
         }
-        layers.add(new Layer(cls, name, cfg, List.copyOf(in), params));
+        layers.add(new Layer(cls, name, cfg, List.copyOf(in), params, kwargs));
         return new Tensor(name, shape.clone());
     }
 
@@ -508,7 +653,8 @@ final class KerasFunctional {
             entry.put("name", l.name());
             List<Object> call = new ArrayList<>();
             for (Tensor t : l.inbound()) {
-                call.add(List.of(t.layer(), 0, 0, new LinkedHashMap<>()));
+                // a call's keyword arguments go with its first positional input, as tf.keras writes them
+                call.add(List.of(t.layer(), 0, 0, call.isEmpty() ? l.kwargs() : new LinkedHashMap<>()));
             }
             entry.put("inbound_nodes", call.isEmpty() ? List.of() : List.of(call));
             sb.append("      ").append(json(entry)).append(i + 1 < layers.size() ? ",\n" : "\n");

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Writes the reference architectures of {@code fixtures/reference/} as tf.keras 2.12
@@ -82,10 +83,31 @@ final class ReferenceModels {
             new Reference("unet_paper.json", "U-Net (572, as published: no batch norm)", -1,
                     ReferenceModels::uNetPaper));
 
+    /**
+     * Text and sequence references (issue 19): gradflow must say nothing above a note about them
+     * unless a measurement shows the problem. Sources in fixtures/reference/README.md.
+     */
+    static final List<Reference> SEQUENCE = List.of(
+            new Reference("transformer_block.json", "Transformer encoder block (keras.io text classification)", -1,
+                    ReferenceModels::transformerBlock),
+            new Reference("bert_base.json", "BERT-base encoder (post-LN, 12 x 768, 12 heads)", 110_000_000,
+                    ReferenceModels::bertBase),
+            new Reference("bert_large.json", "BERT-large encoder (post-LN, 24 x 1024, 16 heads)", 340_000_000,
+                    ReferenceModels::bertLarge),
+            new Reference("vit_base.json", "ViT-Base/16 patch encoder (pre-LN, 12 x 768, 12 heads)", 86_000_000,
+                    ReferenceModels::vitBase),
+            new Reference("lstm_lm.json", "2-layer LSTM language model (Zaremba et al., medium)", -1,
+                    ReferenceModels::lstmLanguageModel));
+
+    /** Every reference, image and sequence. */
+    static List<Reference> all() {
+        return Stream.concat(ALL.stream(), SEQUENCE.stream()).toList();
+    }
+
     /** Writes every reference file into {@code dir}. */
     static void writeAll(Path dir) throws IOException {
         Files.createDirectories(dir);
-        for (Reference r : ALL) {
+        for (Reference r : all()) {
             Files.writeString(dir.resolve(r.file()), r.build().get().toJson(), StandardCharsets.UTF_8);
         }
     }
@@ -710,5 +732,146 @@ final class ReferenceModels {
             }
         }
         return x;
+    }
+
+    // ---------------------------------------------------------------- sequences (issue 19)
+
+    /**
+     * The transformer classifier of keras.io's "Text classification with Transformer" (Nandan
+     * 2020): token and position embeddings (32 wide, 200 tokens, 20,000 words), one post-LN
+     * TransformerBlock (MultiHeadAttention with 2 heads of key_dim 32, dropout 0.1, residual,
+     * LayerNormalization(epsilon=1e-6); a feed-forward Dense(32, relu) then Dense(32), residual,
+     * LayerNormalization), GlobalAveragePooling1D, Dropout, Dense(20, relu), Dropout, Dense(2,
+     * softmax). The example's TokenAndPositionEmbedding layer adds an Embedding of the tokens to one
+     * of the positions 0..199; here the positions come in as a second input.
+     */
+    static KerasFunctional transformerBlock() {
+        KerasFunctional m = new KerasFunctional("transformer_classifier");
+        Tensor tokens = m.input("tokens", "int32", 200);
+        Tensor positions = m.input("positions", "int32", 200);
+        Tensor x = m.add("token_and_position", m.embedding(tokens, 20_000, 32, "token_emb"),
+                m.embedding(positions, 200, 32, "pos_emb"));
+        x = postLnBlock(m, x, 2, 32, 32, "relu", 1e-6, 0.1, KerasFunctional.glorotUniform(), "block");
+        x = m.globalAvgPool1d(x, "global_average_pooling1d");
+        x = m.dropout(x, 0.1, null, "dropout_head1");
+        x = m.dense(x, 20, "relu", KerasFunctional.glorotUniform(), "dense_head");
+        x = m.dropout(x, 0.1, null, "dropout_head2");
+        x = m.dense(x, 2, "softmax", KerasFunctional.glorotUniform(), "classifier");
+        m.output(x);
+        return m;
+    }
+
+    /**
+     * A post-LN encoder block as Vaswani et al. 2017 and the keras.io example write it:
+     * x = LN(x + Dropout(MHA(x, x))); x = LN(x + Dropout(Dense(Dense(x, act)))).
+     */
+    private static Tensor postLnBlock(KerasFunctional m, Tensor x, int heads, int keyDim, long ff, String act,
+                                      double eps, double drop, Map<String, Object> init, String p) {
+        Tensor a = m.multiHeadAttention(x, heads, keyDim, drop, init, p + "_attention");
+        a = m.dropout(a, drop, null, p + "_attention_dropout");
+        x = m.layerNorm(m.add(p + "_attention_add", x, a), eps, p + "_attention_norm");
+        Tensor f = m.dense(x, ff, act, init, p + "_ffn_inner");
+        f = m.dense(f, x.channels(), "linear", init, p + "_ffn_outer");
+        f = m.dropout(f, drop, null, p + "_ffn_dropout");
+        return m.layerNorm(m.add(p + "_ffn_add", x, f), eps, p + "_ffn_norm");
+    }
+
+    /**
+     * BERT-base (Devlin et al. 2019, "BERT: Pre-training of Deep Bidirectional Transformers for
+     * Language Understanding", NAACL: L=12, H=768, A=12, 110M parameters), its encoder as Google's
+     * reference and keras-nlp's BertBackbone build it: word (30,522), position (512) and segment
+     * (2) embeddings summed, LayerNormalization(epsilon=1e-12), dropout 0.1, 12 post-LN blocks with
+     * a GELU feed-forward of 3,072, every kernel TruncatedNormal(stddev=0.02). The pooler and the
+     * pre-training heads are left out: the encoder's sequence output ends the model (a per-token
+     * head would follow it); 128 tokens, the pre-training length of most steps.
+     */
+    static KerasFunctional bertBase() {
+        return bert("bert_base", 12, 768, 12, 3072);
+    }
+
+    /**
+     * BERT-large (the same paper: L=24, H=1024, A=16, 340M parameters), built as {@link #bertBase}:
+     * the 24-layer transformer of the lint-time benchmark (scripts/bench-lint.sh).
+     */
+    static KerasFunctional bertLarge() {
+        return bert("bert_large", 24, 1024, 16, 4096);
+    }
+
+    private static KerasFunctional bert(String name, int layers, long hidden, int heads, long ff) {
+        KerasFunctional m = new KerasFunctional(name);
+        int tokens = 128;
+        Tensor ids = m.input("token_ids", "int32", tokens);
+        Tensor pos = m.input("position_ids", "int32", tokens);
+        Tensor seg = m.input("segment_ids", "int32", tokens);
+        Map<String, Object> init = KerasFunctional.truncatedNormal(0.02);
+        Tensor x = m.add("embeddings_add", m.embedding(ids, 30_522, hidden, "token_embedding"),
+                m.embedding(pos, 512, hidden, "position_embedding"), m.embedding(seg, 2, hidden, "segment_embedding"));
+        x = m.layerNorm(x, 1e-12, "embeddings_layer_norm");
+        x = m.dropout(x, 0.1, null, "embeddings_dropout");
+        for (int i = 0; i < layers; i++) {
+            x = postLnBlock(m, x, heads, (int) (hidden / heads), ff, "gelu", 1e-12, 0.1, init, "transformer_layer_" + i);
+        }
+        m.output(x);
+        return m;
+    }
+
+    /**
+     * ViT-Base/16 (Dosovitskiy et al. 2021, "An Image is Worth 16x16 Words: Transformers for Image
+     * Recognition at Scale", ICLR: 12 layers, hidden 768, MLP 3,072, 12 heads, 86M parameters) as
+     * keras.io's "Image classification with Vision Transformer" writes its encoder: 16x16 patches
+     * projected to 768 (a strided Conv2D, as the paper's hybrid-free "linear projection of flattened
+     * patches"), learned position embeddings added (an Embedding of positions 0..195, the example's
+     * PatchEncoder), 12 pre-LN blocks (LayerNormalization(epsilon=1e-6), MultiHeadAttention, residual;
+     * LayerNormalization, Dense(3072, gelu), Dense(768), residual: the paper's MLP, whose second
+     * layer is linear where the example applies GELU to both), a final LayerNormalization, the patch tokens averaged
+     * (the paper's class token is a custom layer; its appendix D.3 reports average pooling works as
+     * well) and a 1,000-way softmax. Glorot initialisation, Keras's default.
+     */
+    static KerasFunctional vitBase() {
+        KerasFunctional m = new KerasFunctional("vit_base_16");
+        Tensor img = m.input("image", "float32", 224, 224, 3);
+        Tensor pos = m.input("patch_positions", "int32", 196);
+        Tensor x = m.conv2d(img, conv(768, 16).strides(16).name("patch_projection"));
+        x = m.reshape(x, new long[] {196, 768}, "patches");
+        x = m.add("patch_encoding", x, m.embedding(pos, 196, 768, "position_embedding"));
+        Map<String, Object> init = KerasFunctional.glorotUniform();
+        for (int i = 0; i < 12; i++) {
+            String p = "encoder_" + i;
+            Tensor h = m.layerNorm(x, 1e-6, p + "_norm1");
+            h = m.multiHeadAttention(h, 12, 64, 0.1, init, p + "_attention");
+            x = m.add(p + "_add1", h, x);
+            h = m.layerNorm(x, 1e-6, p + "_norm2");
+            h = m.dense(h, 3072, "gelu", init, p + "_mlp1");
+            h = m.dropout(h, 0.1, null, p + "_mlp_dropout1");
+            h = m.dense(h, 768, "linear", init, p + "_mlp2");
+            h = m.dropout(h, 0.1, null, p + "_mlp_dropout2");
+            x = m.add(p + "_add2", h, x);
+        }
+        x = m.layerNorm(x, 1e-6, "encoder_norm");
+        x = m.globalAvgPool1d(x, "token_pool");
+        x = m.dense(x, 1000, "softmax", init, "predictions");
+        m.output(x);
+        return m;
+    }
+
+    /**
+     * The "medium" LSTM language model of Zaremba, Sutskever and Vinyals 2014, "Recurrent Neural
+     * Network Regularization", arXiv:1409.2329 (Penn Treebank: 10,000 words, 2 layers of 650 units
+     * unrolled over 35 steps, dropout 0.5 on the non-recurrent connections, a softmax over the
+     * vocabulary at every step), written with Keras's LSTM defaults (orthogonal recurrent weights,
+     * Glorot input weights, unit_forget_bias) as the Keras ports of it are.
+     */
+    static KerasFunctional lstmLanguageModel() {
+        KerasFunctional m = new KerasFunctional("lstm_language_model");
+        Tensor ids = m.input("tokens", "int32", 35);
+        Tensor x = m.embedding(ids, 10_000, 650, "embedding");
+        x = m.dropout(x, 0.5, null, "dropout_embedding");
+        x = m.lstm(x, 650, true, "lstm_1");
+        x = m.dropout(x, 0.5, null, "dropout_1");
+        x = m.lstm(x, 650, true, "lstm_2");
+        x = m.dropout(x, 0.5, null, "dropout_2");
+        x = m.dense(x, 10_000, "softmax", KerasFunctional.glorotUniform(), "next_word");
+        m.output(x);
+        return m;
     }
 }

@@ -2,6 +2,7 @@ package io.gradflow.convert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.gradflow.cli.Linter;
 import io.gradflow.ingest.ModelLoader;
@@ -58,7 +59,19 @@ class Dl4jRoundTripIT {
         assertThat(files).hasSizeGreaterThanOrEqualTo(8);
         return files.stream().map(p -> DynamicTest.dynamicTest(p.toString(), () -> {
             ModelGraph dsl = ModelLoader.load(p, p.toString());
-            String json = Dl4jJsonWriter.write(dsl);
+            String json;
+            try {
+                json = Dl4jJsonWriter.write(dsl);
+            } catch (ConvertException e) {
+                // a post-LN stack (GF016's fixtures) needs a stand-alone layer norm, which DL4J
+                // 1.0.0-M2.1 lacks: the converter refuses it with this message, and that is all
+                // there is to check
+                if (!e.getMessage().contains("no stand-alone layer normalisation")) {
+                    throw e;
+                }
+                assumeTrue(false, p + ": DL4J 1.0.0-M2.1 cannot express it: " + e.getMessage());
+                return;
+            }
             String again = throughDl4j(json, true);
             ModelGraph back = ModelLoader.loadJson(p + ".json", again.getBytes(StandardCharsets.UTF_8));
             assertSameLayers(dsl, back);

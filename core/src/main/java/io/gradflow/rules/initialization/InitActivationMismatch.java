@@ -2,6 +2,8 @@ package io.gradflow.rules.initialization;
 
 import io.gradflow.analysis.Verdict;
 import io.gradflow.model.LayerKind;
+import io.gradflow.model.ModelGraph;
+import io.gradflow.model.Node;
 import io.gradflow.model.activation.Activations;
 import io.gradflow.model.WeightInit;
 import io.gradflow.rules.Blocks;
@@ -45,11 +47,45 @@ public final class InitActivationMismatch implements Rule {
                 || b.layer().kind().recurrent() || b.layer().kind() == LayerKind.ATTENTION) {
             return false;
         }
-        if (b.activation().is(Activations.SOFTMAX)) {
+        if (b.activation().is(Activations.SOFTMAX) || normalizedAfterBranch(ctx.model(), b)) {
             return false;
         }
         double r = InitScale.nominal(w) / InitScale.ideal(b.activation());
         return r > TOLERANCE || r < 1 / TOLERANCE;
+    }
+
+    /**
+     * Whether a normalisation resets the scale after the block before any other nonlinearity, on
+     * every path from it: through linear layers (a transformer's second feed-forward Dense, an
+     * attention's projections, whose softmax weights only average), dropout, reshapes and
+     * residual additions. A transformer's feed-forward Dense under ReLU with Keras's default
+     * Glorot then shrinks its branch once, and the layer norm after the residual addition undoes
+     * it: there is nothing to compound (issue 19).
+     */
+    static boolean normalizedAfterBranch(ModelGraph g, Block b) {
+        return normalizedOnEveryPath(g, b.applier(), 0);
+    }
+
+    private static boolean normalizedOnEveryPath(ModelGraph g, Node from, int depth) {
+        List<String> users = g.consumers(from.name());
+        if (users.isEmpty() || depth > 16) {
+            return false;
+        }
+        for (String name : users) {
+            Node u = g.node(name);
+            boolean reset = switch (u.kind()) {
+                case BATCH_NORM, LAYER_NORM -> true;
+                case DROPOUT, SHAPE, ATTENTION -> normalizedOnEveryPath(g, u, depth + 1);
+                case ELEMENTWISE -> u.merge() == Node.Merge.ADD && normalizedOnEveryPath(g, u, depth + 1);
+                case DENSE, CONV -> u.layerNorm() || (u.activation() == null || u.activation().is(Activations.IDENTITY))
+                        && normalizedOnEveryPath(g, u, depth + 1);
+                default -> false;
+            };
+            if (!reset) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
