@@ -25,6 +25,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gradflow lint}: the static check. Loads no ND4J and no native code. */
@@ -98,7 +100,8 @@ public final class LintCommand implements Subcommand {
         Path cwd = Path.of("").toAbsolutePath();
         ConfigResolver configs = configs(cl, cwd);
         Baseline baseline = cl.has("--baseline")
-                ? Baseline.load(Path.of(cl.value("--baseline")), cl.value("--baseline")) : null;
+                ? Baseline.load(Path.of(Objects.requireNonNull(cl.value("--baseline"), "--baseline takes a file")),
+                cl.value("--baseline")) : null;
         String writeBaseline = cl.value("--write-baseline");
 
         List<FileWalker.Input> inputs = new ArrayList<>();
@@ -120,7 +123,8 @@ public final class LintCommand implements Subcommand {
         LintReport report = new Linter(file -> perFile.getOrDefault(file, RuleConfig.DEFAULT)).lintInputs(inputs);
         if (writeBaseline != null) {
             Path file = Path.of(writeBaseline);
-            baseline = Baseline.of(report, file.toAbsolutePath().getParent());
+            baseline = Baseline.of(report,
+                    Objects.requireNonNull(file.toAbsolutePath().getParent(), "a file's absolute path has a parent"));
             baseline.write(file);
             io.err().println("gradflow: recorded " + baseline.size() + (baseline.size() == 1 ? " finding" : " findings")
                     + " in " + writeBaseline);
@@ -153,7 +157,7 @@ public final class LintCommand implements Subcommand {
     /** Where each file's configuration comes from: --config, --no-config, or gradflow.json discovery. */
     private static ConfigResolver configs(Args cl, Path cwd) throws ConfigException {
         if (cl.has("--config")) {
-            String file = cl.value("--config");
+            String file = Objects.requireNonNull(cl.value("--config"), "--config takes a file");
             return ConfigResolver.of(ConfigFile.load(Path.of(file), file));
         }
         return cl.has("--no-config") ? ConfigResolver.none() : ConfigResolver.discovering(cwd);
@@ -183,7 +187,7 @@ public final class LintCommand implements Subcommand {
     }
 
     /** The --fail-on level (null for never), or a usage error of {@code command} naming the closest level. */
-    public static Severity failOn(String command, String v) throws UsageException {
+    public static @Nullable Severity failOn(String command, String v) throws UsageException {
         if (v.equalsIgnoreCase("never")) {
             return null;
         }
@@ -195,7 +199,7 @@ public final class LintCommand implements Subcommand {
         }
     }
 
-    private static boolean useColor(String mode, String output) {
+    private static boolean useColor(String mode, @Nullable String output) {
         return switch (mode) {
             case "always" -> true;
             case "never" -> false;

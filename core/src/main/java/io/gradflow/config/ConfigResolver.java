@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which configuration governs a linted file: the {@code gradflow.json} nearest above it (the
@@ -21,10 +22,10 @@ public final class ConfigResolver {
 
     private final Path cwd;
     private final boolean discover;
-    private final ConfigFile fixed;
+    private final @Nullable ConfigFile fixed;
     private final Map<Path, Optional<ConfigFile>> byDirectory = new HashMap<>();
 
-    private ConfigResolver(Path cwd, boolean discover, ConfigFile fixed) {
+    private ConfigResolver(Path cwd, boolean discover, @Nullable ConfigFile fixed) {
         this.cwd = cwd.toAbsolutePath().normalize();
         this.discover = discover;
         this.fixed = fixed;

@@ -3,6 +3,8 @@ package io.gradflow.config;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A file pattern of an override, relative to the configuration file's directory, with the
@@ -10,7 +12,7 @@ import java.nio.file.PathMatcher;
  * depth ({@code *.h5}); one with a slash matches the path from the directory ({@code legacy/**});
  * {@code **}{@code /} also matches no directory at all; a trailing slash means everything below.
  */
-record Glob(String pattern, PathMatcher whole, PathMatcher name, PathMatcher rootless) {
+record Glob(String pattern, @Nullable PathMatcher whole, @Nullable PathMatcher name, @Nullable PathMatcher rootless) {
 
     /** @throws IllegalArgumentException when the pattern is not a valid glob */
     static Glob of(String pattern) {
@@ -31,6 +33,7 @@ record Glob(String pattern, PathMatcher whole, PathMatcher name, PathMatcher roo
             Path fileName = relative.getFileName();
             return fileName != null && name.matches(fileName);
         }
-        return whole.matches(relative) || rootless != null && rootless.matches(relative);
+        return Objects.requireNonNull(whole, "a glob with a slash matches whole paths").matches(relative)
+                || rootless != null && rootless.matches(relative);
     }
 }

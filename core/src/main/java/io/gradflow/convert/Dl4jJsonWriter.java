@@ -24,6 +24,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes a model graph as a Deeplearning4j 1.0.0-M2.1 configuration in DL4J's own {@code @class}
@@ -58,7 +60,7 @@ public final class Dl4jJsonWriter implements Dl4jContext {
     private final Map<String, JsonObject> layers = new LinkedHashMap<>();
     private final Map<String, JsonObject> vertices = new HashMap<>();
     /** The node being written, for problems. */
-    private Node current;
+    private @Nullable Node current;
 
     private Dl4jJsonWriter(ModelGraph g) {
         this.g = g;
@@ -194,7 +196,7 @@ public final class Dl4jJsonWriter implements Dl4jContext {
     }
 
     /** DL4J's per-layer NeuralNetConfiguration around a layer. */
-    private JsonObject conf(JsonObject layer) {
+    private JsonObject conf(@Nullable JsonObject layer) {
         return obj("cacheMode", "NONE",
                 "dataType", dataType,
                 "epochCount", 0,
@@ -287,7 +289,7 @@ public final class Dl4jJsonWriter implements Dl4jContext {
     // ---------------------------------------------------------------- parameters
 
     @Override
-    public JsonObject activation(Activation a) {
+    public @Nullable JsonObject activation(Activation a) {
         String cls = a.fn().dl4jClass(a.alpha(), a.beta());
         if (cls == null) {
             problem("activation " + a.label() + " has no DL4J equivalent");
@@ -299,7 +301,7 @@ public final class Dl4jJsonWriter implements Dl4jContext {
     }
 
     @Override
-    public JsonObject weightInit(WeightInit w) {
+    public @Nullable JsonObject weightInit(WeightInit w) {
         if (w == null) {
             return obj("@class", WEIGHTS + "WeightInitXavier");
         }
@@ -315,7 +317,7 @@ public final class Dl4jJsonWriter implements Dl4jContext {
                 }
             }
             case DISTRIBUTION -> {
-                Distribution d = w.dist();
+                Distribution d = Objects.requireNonNull(w.dist(), "a distribution initialiser has its distribution");
                 JsonObject dist = switch (d.kind()) {
                     case NORMAL -> obj("type", DISTRIBUTIONS + "NormalDistribution", "mean", d.a(), "std", d.b());
                     case TRUNCATED_NORMAL -> obj("type", DISTRIBUTIONS + "TruncatedNormalDistribution",
@@ -344,7 +346,7 @@ public final class Dl4jJsonWriter implements Dl4jContext {
     }
 
     @Override
-    public JsonObject dropout(Node n) {
+    public @Nullable JsonObject dropout(Node n) {
         if (!(n.dropRate() > 0 && n.dropRate() < 1)) {
             return null;
         }
@@ -386,6 +388,7 @@ public final class Dl4jJsonWriter implements Dl4jContext {
 
     @Override
     public void problem(String message) {
+        Node current = Objects.requireNonNull(this.current, "problems are reported while a node is written");
         problem(current.pos(), "cannot convert layer '" + current.name() + "' to " + TARGET + ": " + message);
     }
 

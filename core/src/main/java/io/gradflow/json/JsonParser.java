@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Parses JSON into {@link JsonValue} trees with the positions Jackson's streaming parser reports.
@@ -36,7 +37,7 @@ public final class JsonParser {
         } catch (JsonProcessingException e) {
             throw syntax(e);
         } catch (IOException e) {
-            throw new JsonSyntaxException(e.getMessage(), 0, 0);
+            throw new JsonSyntaxException(Objects.requireNonNullElse(e.getMessage(), e.toString()), 0, 0);
         }
     }
 
@@ -46,7 +47,7 @@ public final class JsonParser {
         } catch (JsonProcessingException e) {
             throw syntax(e);
         } catch (IOException e) {
-            throw new JsonSyntaxException(e.getMessage(), 0, 0);
+            throw new JsonSyntaxException(Objects.requireNonNullElse(e.getMessage(), e.toString()), 0, 0);
         }
     }
 

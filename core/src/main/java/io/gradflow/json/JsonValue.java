@@ -4,7 +4,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A JSON value that remembers where it stands in its file: the line and column of its first
@@ -23,12 +25,13 @@ public final class JsonValue {
     private final String pointer;
     private final Map<String, JsonValue> members;
     private final List<JsonValue> items;
-    private final String text;
+    private final @Nullable String text;
     private final double number;
     private final boolean bool;
 
     JsonValue(Type type, int line, int column, int keyLine, int keyColumn, String pointer,
-              Map<String, JsonValue> members, List<JsonValue> items, String text, double number,
+              @Nullable Map<String, JsonValue> members, @Nullable List<JsonValue> items, @Nullable String text,
+              double number,
               boolean bool) {
         this.type = type;
         this.line = line;
@@ -100,12 +103,12 @@ public final class JsonValue {
     }
 
     /** The member, or null when absent. */
-    public JsonValue get(String key) {
+    public @Nullable JsonValue get(String key) {
         return members.get(key);
     }
 
     /** The member if present and not JSON null, else null. */
-    public JsonValue opt(String key) {
+    public @Nullable JsonValue opt(String key) {
         JsonValue v = members.get(key);
         return v == null || v.isNull() ? null : v;
     }
@@ -127,7 +130,7 @@ public final class JsonValue {
     }
 
     /** The string value, or the literal text of a number or boolean; null for others. */
-    public String asText() {
+    public @Nullable String asText() {
         return switch (type) {
             case STRING, NUMBER -> text;
             case BOOLEAN -> Boolean.toString(bool);
@@ -145,7 +148,7 @@ public final class JsonValue {
         }
         if (type == Type.STRING) {
             try {
-                return Double.parseDouble(text.trim());
+                return Double.parseDouble(Objects.requireNonNull(text, "a string has text").trim());
             } catch (NumberFormatException e) {
                 return Double.NaN;
             }
@@ -158,7 +161,7 @@ public final class JsonValue {
     }
 
     /** Member as text, or null when missing or null. */
-    public String str(String key) {
+    public @Nullable String str(String key) {
         JsonValue v = opt(key);
         return v == null ? null : v.asText();
     }
@@ -185,7 +188,7 @@ public final class JsonValue {
     }
 
     /** Member as an int array: a JSON array of numbers or a single number; null when absent. */
-    public int[] ints(String key) {
+    public int @Nullable [] ints(String key) {
         JsonValue v = opt(key);
         if (v == null) {
             return null;

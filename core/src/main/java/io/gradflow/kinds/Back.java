@@ -1,6 +1,7 @@
 package io.gradflow.kinds;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a node's backward step gives: the gradient it passes back ({@code through}, whose change
@@ -8,7 +9,7 @@ import java.util.List;
  * where it has none), the second moment of its weight gradient ({@code wg}, NaN for weightless
  * nodes), and, for merges that treat their inputs differently, one gradient per input.
  */
-public record Back(Grad through, double gPre, double wg, List<Grad> perInput) {
+public record Back(Grad through, double gPre, double wg, @Nullable List<Grad> perInput) {
 
     /** The same gradient to every input. */
     public static Back of(Grad through) {

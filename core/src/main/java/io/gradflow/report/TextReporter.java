@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The human format: one line per finding as editors and terminals make clickable,
@@ -60,7 +61,7 @@ public final class TextReporter implements Reporter {
         out.println(summary(report));
     }
 
-    private String location(String source, int line, int column, String layer, String pointer) {
+    private String location(String source, int line, int column, @Nullable String layer, String pointer) {
         StringBuilder b = new StringBuilder(paint(BOLD, source));
         if (line > 0) {
             b.append(':').append(line).append(':').append(Math.max(column, 1)).append(": ");

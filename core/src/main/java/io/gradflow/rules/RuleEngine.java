@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Runs the enabled rules over one model and applies the configuration to what they find. */
 public final class RuleEngine {
@@ -99,7 +100,7 @@ public final class RuleEngine {
         return cause;
     }
 
-    private static boolean suppressed(Set<String> ids, RuleInfo info) {
+    private static boolean suppressed(@Nullable Set<String> ids, RuleInfo info) {
         return ids != null && (ids.contains(info.id()) || ids.contains(info.name()) || ids.contains("*"));
     }
 }

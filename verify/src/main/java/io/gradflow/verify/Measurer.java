@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.conditions.Conditions;
@@ -145,7 +146,7 @@ public final class Measurer {
     }
 
     /** The nonlinearity whose output this node's activations are. */
-    private static Activation effectiveActivation(Node n) {
+    private static @Nullable Activation effectiveActivation(Node n) {
         if (n.kind() == LayerKind.INPUT || n.kind() == LayerKind.OUTPUT) {
             return null;
         }

@@ -3,6 +3,7 @@ package io.gradflow.verify;
 import io.gradflow.report.ModelResult;
 import io.gradflow.rules.Finding;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One model's verification: the static result, the measurements at initialisation and after the
@@ -18,9 +19,10 @@ import java.util.List;
  * @param seconds   wall time of building, measuring and training
  * @param trainSeconds wall time of the training steps alone
  */
-public record VerifyReport(ModelResult lint, Measurement atInit, Measurement after, Environment env, String weights,
-                           List<Check> checks, String cut, double seconds, double trainSeconds) {
+public record VerifyReport(ModelResult lint, Measurement atInit, @Nullable Measurement after, Environment env,
+                           String weights,
+                           List<Check> checks, @Nullable String cut, double seconds, double trainSeconds) {
 
     /** Whether a finding's claim shows in the measurement. */
-    public record Check(Finding finding, Boolean confirmed, String evidence) { }
+    public record Check(Finding finding, @Nullable Boolean confirmed, String evidence) { }
 }

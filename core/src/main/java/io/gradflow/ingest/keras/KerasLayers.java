@@ -18,6 +18,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One Keras layer (Keras 1, 2 or 3 config) mapped to a model node: what it does for signal
@@ -37,9 +39,10 @@ final class KerasLayers {
      * @param target        a Reshape's target shape without the batch axis (-1 where inferred), or null
      * @param permutation   a Permute's axes (1-based, without the batch axis), or null
      */
-    record Mapped(Node.Builder node, Boolean channelsFirst, long[] target, int[] permutation) {
+    record Mapped(Node.Builder node, @Nullable Boolean channelsFirst, long @Nullable [] target,
+                  int @Nullable [] permutation) {
 
-        static Mapped of(Node.Builder node, Boolean channelsFirst) {
+        static Mapped of(Node.Builder node, @Nullable Boolean channelsFirst) {
             return new Mapped(node, channelsFirst, null, null);
         }
     }
@@ -66,7 +69,7 @@ final class KerasLayers {
         return m;
     }
 
-    private static Mapped mapClass(String name, String cls, String module, JsonValue cfg, SourcePos pos,
+    private static Mapped mapClass(String name, String cls, @Nullable String module, JsonValue cfg, SourcePos pos,
                                    KerasVersion ver) {
         Boolean layout = channelsFirst(cfg);
         if (module != null && (module.startsWith("keras.src.ops") || module.startsWith("keras.ops"))) {
@@ -346,7 +349,7 @@ final class KerasLayers {
     /** Keras 1's Merge layer: mode "sum", "mul", "ave", "max", "concat", or a Python function. */
     private static Node.Builder legacyMerge(String name, JsonValue cfg, SourcePos pos) {
         JsonValue m = cfg.opt("mode");
-        String mode = m != null && m.isString() ? m.asText() : "";
+        String mode = m != null && m.isString() ? Objects.requireNonNull(m.asText(), "a string has text") : "";
         return switch (mode) {
             case "sum" -> simple(name, "Merge", LayerKind.ELEMENTWISE, pos).merge(Node.Merge.ADD);
             case "mul" -> simple(name, "Merge", LayerKind.ELEMENTWISE, pos).merge(Node.Merge.PRODUCT);
@@ -394,7 +397,7 @@ final class KerasLayers {
     // ---------------------------------------------------------------- config helpers
 
     /** The declared layout: data_format (Keras 2/3) or dim_ordering (Keras 1); null when silent. */
-    static Boolean channelsFirst(JsonValue cfg) {
+    static @Nullable Boolean channelsFirst(JsonValue cfg) {
         String f = cfg.str("data_format");
         if (f == null) {
             f = cfg.str("dim_ordering");
@@ -405,7 +408,7 @@ final class KerasLayers {
         return f.equals("channels_first") || f.equals("th");
     }
 
-    private static String mode(JsonValue cfg) {
+    private static @Nullable String mode(JsonValue cfg) {
         String p = cfg.str("padding");
         if (p == null) {
             p = cfg.str("border_mode");
@@ -414,7 +417,7 @@ final class KerasLayers {
     }
 
     /** The first of the keys present (Keras 2/3 name first, then Keras 1's). */
-    private static JsonValue first(JsonValue cfg, String... keys) {
+    private static @Nullable JsonValue first(JsonValue cfg, String... keys) {
         for (String k : keys) {
             JsonValue v = cfg.opt(k);
             if (v != null) {
@@ -424,7 +427,7 @@ final class KerasLayers {
         return null;
     }
 
-    private static int[] firstInts(JsonValue cfg, String... keys) {
+    private static int @Nullable [] firstInts(JsonValue cfg, String... keys) {
         for (String k : keys) {
             int[] v = cfg.ints(k);
             if (v != null) {
@@ -435,7 +438,7 @@ final class KerasLayers {
     }
 
     /** A per-dimension setting given once for all dimensions, widened to {@code dims} entries. */
-    private static int[] expand(int[] v, int dims, int dflt) {
+    private static int[] expand(int @Nullable [] v, int dims, int dflt) {
         if (v == null || v.length == 0) {
             int[] d = new int[dims];
             Arrays.fill(d, dflt);
@@ -450,11 +453,11 @@ final class KerasLayers {
     }
 
     /** Numbers of a possibly nested array ((1, 1), (2, 2)) in order; null when absent. */
-    static int[] flat(JsonValue v) {
+    static int @Nullable [] flat(@Nullable JsonValue v) {
         if (v == null) {
             return null;
         }
-        long[] l = longs(v);
+        long[] l = Objects.requireNonNull(longs(v), "v is not null");
         int[] out = new int[l.length];
         for (int i = 0; i < l.length; i++) {
             out[i] = (int) l[i];
@@ -463,7 +466,7 @@ final class KerasLayers {
     }
 
     /** Numbers of a possibly nested array, null entries as -1; null when absent. */
-    static long[] longs(JsonValue v) {
+    static long @Nullable [] longs(@Nullable JsonValue v) {
         if (v == null) {
             return null;
         }
