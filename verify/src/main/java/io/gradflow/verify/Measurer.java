@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -91,7 +92,7 @@ public final class Measurer {
         }
         List<LayerMeasurement> layers = new ArrayList<>();
         for (Node n : graph.nodes()) {
-            Acc a = acc.get(n.name());
+            Acc a = Objects.requireNonNull(acc.get(n.name()), "every node has its sums");
             Activation fn = effectiveActivation(n);
             layers.add(new LayerMeasurement(n.name(),
                     a.wgN > 0 ? Math.sqrt(a.wg / a.wgN) : Double.NaN,
@@ -113,17 +114,19 @@ public final class Measurer {
         double signal = 0;
         boolean broken = false;
         if (analysis.firstHidden() != null) {
-            LayerMeasurement f = by.get(analysis.firstHidden());
-            LayerMeasurement l = by.get(analysis.lastHidden());
+            LayerMeasurement f = Objects.requireNonNull(by.get(analysis.firstHidden()), "every layer is measured");
+            LayerMeasurement l = Objects.requireNonNull(by.get(analysis.lastHidden()), "every layer is measured");
             ratio = Math.log10(f.weightGradientRms() / l.weightGradientRms());
             double in = 0;
             int k = 0;
             for (Node n : graph.inputs()) {
-                in += sq(by.get(n.name()).activationRms());
+                in += sq(Objects.requireNonNull(by.get(n.name()), "every layer is measured").activationRms());
                 k++;
             }
             double inRms = k > 0 ? Math.sqrt(in / k) : 1;
-            LayerMeasurement s = by.get(analysis.signalLayer() != null ? analysis.signalLayer() : analysis.lastHidden());
+            LayerMeasurement s = Objects.requireNonNull(
+                    by.get(analysis.signalLayer() != null ? analysis.signalLayer() : analysis.lastHidden()),
+                    "every layer is measured");
             signal = Math.log10(s.activationRms() / inRms);
             broken = f.nonFinite() || l.nonFinite() || s.nonFinite();
         }
