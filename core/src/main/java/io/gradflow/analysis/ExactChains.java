@@ -14,6 +14,8 @@ import io.gradflow.model.WeightInit;
 import io.gradflow.model.activation.Activations;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Element-wise chains followed exactly ({@link Orbit}): a chain starts where a unit is Gaussian
@@ -27,13 +29,13 @@ final class ExactChains {
 
     /** What the analysis knows of one node along a chain. */
     private static final class Link {
-        Orbit orbit;
-        Orbit preOrbit;
+        @Nullable Orbit orbit;
+        @Nullable Orbit preOrbit;
         boolean exact;
         // the gradient's second moment conditional on the chain's start, arriving and leaving
-        double[] out2z;
+        double @Nullable [] out2z;
         boolean out2zConditional;
-        double[] inz;
+        double @Nullable [] inz;
     }
 
     private final Map<String, Link> links = new HashMap<>();
@@ -92,7 +94,7 @@ final class ExactChains {
                     return s;
                 }
                 double bias = n.hasBias() ? n.biasInit() : 0;
-                if (s.weights().identity()) {
+                if (Objects.requireNonNull(s.weights(), "a dense layer has weights").identity()) {
                     if (x == null || MeanField.widthIn(n, p) != n.nOut()) {
                         return s;
                     }
@@ -112,7 +114,7 @@ final class ExactChains {
                 }
                 l.preOrbit = x;
                 l.orbit = x.apply(a);
-                l.exact = in.exact;
+                l.exact = Objects.requireNonNull(in, "x came from it").exact;
             }
             case BATCH_NORM -> {
                 if (x == null) {
@@ -123,7 +125,7 @@ final class ExactChains {
                 double gamma = n.gamma();
                 double beta = n.beta();
                 l.orbit = x.map(v -> gamma * (v - m) / sd + beta);
-                l.exact = in.exact;
+                l.exact = Objects.requireNonNull(in, "x came from it").exact;
                 if (l.exact) {
                     normFactor = gamma * gamma / (sd * sd) * BatchNormKind.unitScaleJensen(n, p);
                 }
@@ -202,7 +204,8 @@ final class ExactChains {
         }
         if (n.kind() == LayerKind.BATCH_NORM || n.kind() == LayerKind.ELEMENTWISE) {
             l.inz = Orbit.times(l.out2z, out.g() > 0 ? in.g() / out.g() : 0);
-        } else if (n.kind() == LayerKind.DENSE && s.weights().identity() && l.inz != null) {
+        } else if (n.kind() == LayerKind.DENSE
+                && Objects.requireNonNull(s.weights(), "a dense layer has weights").identity() && l.inz != null) {
             l.inz = Orbit.times(l.inz, n.weightInit().gain() * n.weightInit().gain());
         } else if (n.kind() != LayerKind.ACTIVATION) {
             l.inz = null;
@@ -210,6 +213,7 @@ final class ExactChains {
     }
 
     /** Carries {@code gi}, the gradient {@code n} sends to its input {@code target}, along their chain. */
+    @SuppressWarnings("NullAway") // carried holds only where l and l.inz are not null
     void distribute(Node n, String target, Grad gi, Grad in) {
         if (!active) {
             return;

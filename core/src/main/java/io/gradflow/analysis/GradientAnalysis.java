@@ -3,8 +3,10 @@ package io.gradflow.analysis;
 import io.gradflow.model.ModelGraph;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the signal-propagation analysis predicts for one model: the per-layer profile, the two
@@ -32,9 +34,10 @@ import java.util.stream.Collectors;
  * {@code signalDecades} where the forward pass leaves a double's range; the verdict and
  * {@code range} then say why.
  */
-public record GradientAnalysis(ModelGraph model, List<LayerProfile> layers, String firstHidden,
-                               String lastHidden, double firstToLastDecades, double signalDecades,
-                               String signalLayer, Verdict verdict, List<String> assumptions, List<String> cuts,
+public record GradientAnalysis(ModelGraph model, List<LayerProfile> layers, @Nullable String firstHidden,
+                               @Nullable String lastHidden, double firstToLastDecades, double signalDecades,
+                               @Nullable String signalLayer, Verdict verdict, List<String> assumptions,
+                               List<String> cuts,
                                String method, NumericRange range, Trainability trainability) {
 
     public static final String MEAN_FIELD = "mean-field";
@@ -60,7 +63,8 @@ public record GradientAnalysis(ModelGraph model, List<LayerProfile> layers, Stri
         if (firstHidden == null) {
             return Double.NaN;
         }
-        double d = profile(firstHidden).logGradient() - profile(lastHidden).logGradient();
+        double d = Objects.requireNonNull(profile(firstHidden), "a layer of the model").logGradient()
+                - Objects.requireNonNull(profile(lastHidden), "found with the first").logGradient();
         return Double.isFinite(d) ? d : Double.NaN;
     }
 

@@ -3,6 +3,7 @@ package io.gradflow.analysis;
 import io.gradflow.math.Moments;
 import io.gradflow.model.Node;
 import io.gradflow.model.Precision;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The predicted numbers for one node (for an input node: the input's RMS and mean). Gradients
@@ -71,7 +72,8 @@ public record LayerProfile(Node node, double activationRms, double activationMea
      * @param range               where the activation stands: null in range, else which way it left
      */
     public record Logs(double activation, double gradient, double weightGradient, Precision precision,
-                       double absGradient, double absWeightGradient, double flushed, NumericRange.Direction range) {
+                       double absGradient, double absWeightGradient, double flushed,
+                       NumericRange.@Nullable Direction range) {
     }
 
     public String name() {

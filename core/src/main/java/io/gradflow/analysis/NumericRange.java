@@ -4,6 +4,7 @@ import io.gradflow.model.NumberFormat;
 import io.gradflow.model.Precision;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a model's predicted numbers leave the range of the format it computes in
@@ -20,7 +21,8 @@ import java.util.Locale;
  * @param outputGradientLog10  log10 of the assumed per-example RMS of the loss gradient at the
  *                             output layer's pre-activation
  */
-public record NumericRange(NumberFormat numbers, Event forward, List<Event> gradients, LossScale lossScale,
+public record NumericRange(NumberFormat numbers, @Nullable Event forward, List<Event> gradients,
+                           @Nullable LossScale lossScale,
                            double outputGradientLog10) {
 
     public NumericRange {
@@ -85,7 +87,7 @@ public record NumericRange(NumberFormat numbers, Event forward, List<Event> grad
      * @param precision   the format the gradients are computed in
      * @param dynamic     whether the framework scales the loss dynamically (from 2^15 down)
      */
-    public record LossScale(int minLog2, int maxLog2, Precision precision, boolean dynamic) {
+    public record LossScale(int minLog2, int maxLog2, @Nullable Precision precision, boolean dynamic) {
 
         /** The initial scale dynamic loss scaling starts from (Keras, PyTorch): 2^15. */
         public static final int DYNAMIC_START = 15;

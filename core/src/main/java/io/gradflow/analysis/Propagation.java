@@ -26,7 +26,9 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The mean-field passes over one model: forward in topological order, each node's kind computing
@@ -62,7 +64,7 @@ final class Propagation implements Forward, Backward {
     /** Sum over layers of 3 Var[phi'^2] / (2 N E[phi'^2]^2): see {@link #slopeSpread}. */
     private double slopeSpread;
     /** The first activation to leave its format's range, or null. */
-    private NumericRange.Event forwardEvent;
+    private NumericRange.@Nullable Event forwardEvent;
     /**
      * The backward pass keeps its numbers near 1 by moving a common power of ten here: every
      * gradient it holds is worth its value times 10^{@code exp10}. The pass is linear in the
@@ -132,7 +134,8 @@ final class Propagation implements Forward, Backward {
         exp10 = 0;
         lossOffsets = false;
         backwardPass();
-        double[] out = {results.get(first)[2], results.get(last)[2]};
+        double[] out = {Objects.requireNonNull(results.get(first), "a hidden layer")[2],
+                Objects.requireNonNull(results.get(last), "a hidden layer")[2]};
         results = kept;
         slopeSpread = keptSpread;
         lossOffsets = true;
@@ -141,7 +144,7 @@ final class Propagation implements Forward, Backward {
 
     // ================================================================ what the driver reads
 
-    LayerState stateOf(String node) {
+    @Nullable LayerState stateOf(String node) {
         return states.get(node);
     }
 
@@ -164,7 +167,7 @@ final class Propagation implements Forward, Backward {
         return ranges.getOrDefault(node, Range.NORMAL);
     }
 
-    NumericRange.Event forwardEvent() {
+    NumericRange.@Nullable Event forwardEvent() {
         return forwardEvent;
     }
 
@@ -231,10 +234,12 @@ final class Propagation implements Forward, Backward {
             keep = 1 - n.dropRate();
             x = MeanField.dropout(x, keep);
         }
-        LayerState s = kind.forward(n, x, this);
+        // an input node reads the network's input: nothing arrives from a producer
+        Moments seen = x != null ? x : networkInput();
+        LayerState s = kind.forward(n, seen, this);
         double logRms = log10Rms(n, s);
         if (s.out() == null || !s.out().finite()) {
-            s = s.withOut(s.out() == null ? x : new Moments(clamp(s.out().mean()), clamp(s.out().su()),
+            s = s.withOut(s.out() == null ? seen : new Moments(clamp(s.out().mean()), clamp(s.out().su()),
                     clamp(s.out().sx()), clamp(s.out().sp())));
         }
         keeps.put(n.name(), keep);
@@ -346,10 +351,10 @@ final class Propagation implements Forward, Backward {
             return;
         }
         Kind kind = Kinds.of(n.kind());
-        LayerState s = states.get(n.name());
+        LayerState s = Objects.requireNonNull(states.get(n.name()), "the forward pass ran first");
         Back back = kind.backward(n, s, out, this);
         Grad in = back.through();
-        double keep = keeps.get(n.name());
+        double keep = Objects.requireNonNull(keeps.get(n.name()), "the forward pass ran first");
         if (keep < 1) {
             in = in.scale(1 / keep, 1);
         }
@@ -477,11 +482,11 @@ final class Propagation implements Forward, Backward {
         if (n.inputs().size() <= i) {
             return opts.input();
         }
-        return states.get(n.inputs().get(i)).out();
+        return Objects.requireNonNull(states.get(n.inputs().get(i)), "inputs run first").out();
     }
 
     @Override
-    public LayerState state(String node) {
+    public @Nullable LayerState state(String node) {
         return states.get(node);
     }
 
@@ -563,7 +568,7 @@ final class Propagation implements Forward, Backward {
 
     @Override
     public void routeSlopes(String producer, Slopes slopes) {
-        states.put(producer, states.get(producer).withSlopes(slopes));
+        states.put(producer, Objects.requireNonNull(states.get(producer), "producers run first").withSlopes(slopes));
     }
 
     @Override

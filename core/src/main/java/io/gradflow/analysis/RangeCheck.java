@@ -13,6 +13,8 @@ import io.gradflow.model.activation.Activations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Puts the backward pass's relative gradients on the absolute scale a framework stores them at
@@ -109,7 +111,7 @@ final class RangeCheck {
      * gradient that overflows explodes, one that rounds to zero vanishes, unless the framework's
      * dynamic loss scaling finds a scale that holds them all.
      */
-    static Verdict verdict(NumericRange range) {
+    static @Nullable Verdict verdict(NumericRange range) {
         if (range.gradients().isEmpty()) {
             return null;
         }
@@ -147,7 +149,7 @@ final class RangeCheck {
     static double outputGradientLog10(ModelGraph g, Propagation p) {
         double best = Double.NEGATIVE_INFINITY;
         for (String o : g.outputs()) {
-            Node n = g.node(o);
+            Node n = Objects.requireNonNull(g.node(o), "an output is a layer");
             long c = Math.max(n.nOut(), 1);
             Activation a = MeanField.activation(n);
             double rms;

@@ -11,7 +11,9 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Mean-field signal propagation (docs/theory.md): a forward pass carries the mean, the per-unit
@@ -91,7 +93,7 @@ public final class SignalPropagation {
         List<String> cuts = new ArrayList<>();
         if (first != null) {
             double lf = p.result(first.name())[2];
-            double ll = p.result(last.name())[2];
+            double ll = p.result(Objects.requireNonNull(last, "found with the first").name())[2];
             ratio = ratio(lf, ll);
             signalLayer = blockOutput(g, last);
             signal = signalDecades(p, signalLayer, opts);
@@ -112,7 +114,8 @@ public final class SignalPropagation {
                 || !Double.isFinite(signal);
         if (opts.simulate() && meanFieldDoubtful && first != null && cuts.isEmpty() && fwd == null
                 && p.backwardRan()) {
-            sim = WidthSimulation.run(g, weightStats(g, p), opts.batch(), opts.input(), first.name(), last.name(),
+            sim = WidthSimulation.run(g, weightStats(g, p), opts.batch(), opts.input(), first.name(),
+                    Objects.requireNonNull(last, "found with the first").name(),
                     signalLayer, 42);
             if (sim != null) {
                 ratio = sim.firstToLastDecades();
@@ -132,7 +135,8 @@ public final class SignalPropagation {
         if (first != null && Double.isFinite(ratio)
                 && (ratio < -th.vanishingDecades() || ratio > th.explodingDecades())) {
             // only where it can change the verdict: a second backward pass without the loss's offsets
-            double[] w = p.withoutLossOffsets(first.name(), last.name());
+            double[] w = p.withoutLossOffsets(first.name(),
+                    Objects.requireNonNull(last, "found with the first").name());
             double persistent = ratio(w[0], w[1]);
             double mf = ratio(p.result(first.name())[2], p.result(last.name())[2]);
             if (Double.isFinite(persistent) && Double.isFinite(mf)) {
@@ -184,12 +188,13 @@ public final class SignalPropagation {
     }
 
     /** The model's scale-invariant layers and its first and last hidden layers' weight scales. */
-    private static Trainability trainability(ModelGraph g, Propagation p, Node first, Node last) {
+    private static Trainability trainability(ModelGraph g, Propagation p, @Nullable Node first, @Nullable Node last) {
         Set<String> invariant = Trainability.scaleInvariantLayers(g);
         if (first == null) {
             return new Trainability(0, false, invariant, 0);
         }
-        double scale = 0.5 * (Math.log10(weightSecond(p, first)) - Math.log10(weightSecond(p, last)));
+        double scale = 0.5 * (Math.log10(weightSecond(p, first))
+                - Math.log10(weightSecond(p, Objects.requireNonNull(last, "found with the first"))));
         return new Trainability(scale, invariant.contains(first.name()), invariant, 0);
     }
 
@@ -219,16 +224,16 @@ public final class SignalPropagation {
         if (p.range(signalLayer) == Propagation.Range.OVERFLOW) {
             return Double.NaN;
         }
-        double second = p.stateOf(signalLayer).out().second();
+        double second = Objects.requireNonNull(p.stateOf(signalLayer), "a layer of the model").out().second();
         if (second == 0) {
             return Double.NEGATIVE_INFINITY;
         }
         return 0.5 * Math.log10(second) - Math.log10(opts.input().rms());
     }
 
-    private static LayerProfile profile(Node n, Propagation p, WidthSimulation.Result sim, Options opts,
+    private static LayerProfile profile(Node n, Propagation p, WidthSimulation.@Nullable Result sim, Options opts,
                                         ModelGraph g) {
-        LayerState s = p.stateOf(n.name());
+        LayerState s = Objects.requireNonNull(p.stateOf(n.name()), "every node was visited");
         double[] r = p.result(n.name());
         boolean certain = p.certain(n.name());
         Propagation.Range range = p.range(n.name());
@@ -261,7 +266,7 @@ public final class SignalPropagation {
         return Double.isFinite(d) ? d : Double.NaN;
     }
 
-    private static double log(Double linear, double dflt) {
+    private static double log(@Nullable Double linear, double dflt) {
         return linear == null ? dflt : linear > 0 ? Math.log10(linear) : Double.NEGATIVE_INFINITY;
     }
 
@@ -302,7 +307,7 @@ public final class SignalPropagation {
             if (users.size() != 1) {
                 break;
             }
-            Node u = g.node(users.get(0));
+            Node u = Objects.requireNonNull(g.node(users.get(0)), "a consumer is a layer");
             if (u.kind() == LayerKind.BATCH_NORM || u.kind() == LayerKind.LAYER_NORM
                     || u.kind() == LayerKind.ACTIVATION || u.kind() == LayerKind.DROPOUT
                     || u.kind() == LayerKind.ELEMENTWISE && u.merge() == Node.Merge.ADD) {

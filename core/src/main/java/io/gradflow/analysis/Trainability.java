@@ -4,6 +4,7 @@ import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
 import java.util.LinkedHashSet;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -87,7 +88,7 @@ public record Trainability(double weightScaleDecades, boolean selfTuning, Set<St
             return false;
         }
         for (String u : users) {
-            Node n = g.node(u);
+            Node n = Objects.requireNonNull(g.node(u), "a consumer is a layer");
             boolean ok = switch (n.kind()) {
                 case BATCH_NORM -> true;
                 case LAYER_NORM -> !concatenated;

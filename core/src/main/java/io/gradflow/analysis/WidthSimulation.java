@@ -14,7 +14,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The finite-width model of a narrow feed-forward network: a few copies of the network at its
@@ -89,8 +91,9 @@ final class WidthSimulation {
      *
      * @param weights per weighted node: {mean, variance} of one weight as the analysis derived them
      */
-    static Result run(ModelGraph g, Map<String, double[]> weights, int batch, Moments input, String first,
-                      String last, String signalLayer, long seed) {
+    static @Nullable Result run(ModelGraph g, Map<String, double[]> weights, int batch, Moments input,
+                      @Nullable String first,
+                      @Nullable String last, @Nullable String signalLayer, long seed) {
         WidthSimulation sim = new WidthSimulation(g, batch, input, weights);
         if (first == null || last == null || signalLayer == null || batch < 2 || !sim.supported()) {
             return null;
@@ -220,25 +223,27 @@ final class WidthSimulation {
             Simulation s = sim(n);
             double[] gy = b.grad.get(n.name());
             if (s.lossSource() || gy != null && n.kind() != LayerKind.INPUT) {
-                s.backward(n, gy, b);
+                // a loss source makes its own gradient: nothing arrives at it
+                s.backward(n, gy != null ? gy : new double[0], b);
             }
         }
     }
 
-    private Batch view(Net net, SplittableRandom r) {
+    private Batch view(@Nullable Net net, @Nullable SplittableRandom r) {
         return new Batch(net, r);
     }
 
     /** One batch through one network, as the kinds see it. */
     private final class Batch implements SimPass {
-        private final Net net;
-        private final SplittableRandom random;
+        // null in the view that only answers SimGraph's questions (widths, weight statistics)
+        private final @Nullable Net net;
+        private final @Nullable SplittableRandom random;
         private final Map<String, double[]> outs = new HashMap<>();
         private final Map<String, double[]> grad = new HashMap<>();
         private final Map<String, double[]> kept = new HashMap<>();
-        private Sums sums;
+        private @Nullable Sums sums;
 
-        Batch(Net net, SplittableRandom random) {
+        Batch(@Nullable Net net, @Nullable SplittableRandom random) {
             this.net = net;
             this.random = random;
         }
@@ -254,7 +259,7 @@ final class WidthSimulation {
         }
 
         @Override
-        public double[] weightStats(String node) {
+        public double @Nullable [] weightStats(String node) {
             return stats.get(node);
         }
 
@@ -270,22 +275,22 @@ final class WidthSimulation {
 
         @Override
         public SplittableRandom random() {
-            return random;
+            return Objects.requireNonNull(random, "a pass has its random numbers");
         }
 
         @Override
         public double[] out(String node) {
-            return outs.get(node);
+            return Objects.requireNonNull(outs.get(node), "a node's inputs run before it");
         }
 
         @Override
         public double[] weights(String node) {
-            return net.weights().get(node);
+            return Objects.requireNonNull(network().weights().get(node), "a weighted node's weights are drawn");
         }
 
         @Override
         public double[] transposed(String node) {
-            return net.transposed().get(node);
+            return Objects.requireNonNull(network().transposed().get(node), "a weighted node's weights are drawn");
         }
 
         @Override
@@ -295,7 +300,7 @@ final class WidthSimulation {
 
         @Override
         public double[] kept(Node n, String key) {
-            return kept.get(n.name() + '\u0000' + key);
+            return Objects.requireNonNull(kept.get(n.name() + '\u0000' + key), "the forward step kept it");
         }
 
         @Override
@@ -310,8 +315,13 @@ final class WidthSimulation {
             }
         }
 
+        private Net network() {
+            return Objects.requireNonNull(net, "a pass has its network");
+        }
+
         @Override
         public void record(Node n, double[] out, double[] pre, double[] in) {
+            Sums sums = Objects.requireNonNull(this.sums, "a pass has its sums");
             sums.gPre().merge(n.name(), meanSquare(pre), Double::sum);
             sums.gOut().merge(n.name(), meanSquare(out), Double::sum);
             sums.gIn().merge(n.name(), meanSquare(in), Double::sum);
@@ -319,7 +329,7 @@ final class WidthSimulation {
 
         @Override
         public void recordWeightGradient(Node n, double meanSquare) {
-            sums.wg().merge(n.name(), meanSquare, Double::sum);
+            Objects.requireNonNull(sums, "a pass has its sums").wg().merge(n.name(), meanSquare, Double::sum);
         }
     }
 
@@ -373,7 +383,7 @@ final class WidthSimulation {
         double ref = 1;
         for (Node n : g.nodes()) {
             if (n.kind() == LayerKind.OUTPUT && gradRms.getOrDefault(n.name(), 0.0) > 0) {
-                ref = gradRms.get(n.name());
+                ref = Objects.requireNonNull(gradRms.get(n.name()), "checked above");
             }
         }
         Map<String, Double> relGrad = new HashMap<>();

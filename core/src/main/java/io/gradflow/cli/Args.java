@@ -3,6 +3,7 @@ package io.gradflow.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
@@ -51,11 +52,8 @@ public final class Args {
 
     /** The option's value as typed, or {@code dflt} when it was not given. Given twice, the first counts. */
     public String value(String option, String dflt) {
-        OptionSpec o = parsed.matchedOption(option);
-        if (o == null || o.stringValues().isEmpty()) {
-            return dflt;
-        }
-        return o.stringValues().get(0);
+        String v = value(option);
+        return v == null ? dflt : v;
     }
 
     /**
@@ -79,8 +77,12 @@ public final class Args {
     }
 
     /** The option's value, or null. */
-    public String value(String option) {
-        return value(option, null);
+    public @Nullable String value(String option) {
+        OptionSpec o = parsed.matchedOption(option);
+        if (o == null || o.stringValues().isEmpty()) {
+            return null;
+        }
+        return o.stringValues().get(0);
     }
 
     /** The arguments that are not options, in order. */

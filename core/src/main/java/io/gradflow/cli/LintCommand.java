@@ -397,7 +397,7 @@ public final class LintCommand implements Subcommand {
     }
 
     /** The --fail-on level (null for never), or a usage error of {@code command} naming the closest level. */
-    public static Severity failOn(String command, String v) throws UsageException {
+    public static @Nullable Severity failOn(String command, String v) throws UsageException {
         if (v.equalsIgnoreCase("never")) {
             return null;
         }

@@ -11,8 +11,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.function.IntSupplier;
 import java.util.ServiceLoader;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Help;
 import picocli.CommandLine.MissingParameterException;
@@ -109,11 +111,14 @@ public final class Main {
     }
 
     private static final class Prewarm implements Runnable {
+        /** What the warm-up formatted: kept so that the formatting is a result, not dead code. */
+        int length;
+
         @Override
         public void run() {
             IntSupplier lambda = () -> 1;
-            String.format("%s %d %+.2f %.3g %5s", "a", lambda.getAsInt(), 1.0, 1.0, "b");
-            String.format(Locale.ROOT, "%s %d %+.2f %.3g", "a", 1, 1.0, 1.0);
+            length = String.format("%s %d %+.2f %.3g %5s", "a", lambda.getAsInt(), 1.0, 1.0, "b").length()
+                    + String.format(Locale.ROOT, "%s %d %+.2f %.3g", "a", 1, 1.0, 1.0).length();
         }
     }
 
@@ -221,7 +226,7 @@ public final class Main {
         return commands.get(specs.indexOf(sub.commandSpec())).run(new Args(sub, root, raw), io);
     }
 
-    private static Subcommand find(List<Subcommand> commands, String name) {
+    private static @Nullable Subcommand find(List<Subcommand> commands, String name) {
         for (Subcommand c : commands) {
             if (c.name().equals(name)) {
                 return c;
@@ -262,8 +267,9 @@ public final class Main {
      * What picocli found wrong, in gradflow's words: the command, the mistake, the closest valid
      * words. {@code root} is null when a command was parsed alone.
      */
-    static UsageException usageError(ParameterException e, CommandLine root, String[] args) {
-        CommandLine where = e.getCommandLine() == null ? root : e.getCommandLine();
+    static UsageException usageError(ParameterException e, @Nullable CommandLine root, String[] args) {
+        CommandLine where = Objects.requireNonNull(e.getCommandLine() == null ? root : e.getCommandLine(),
+                "picocli names the command it was parsing");
         boolean top = root != null && where == root;
         String name = where.getCommandSpec().name();
         String prefix = top ? "" : name + ": ";
@@ -278,7 +284,7 @@ public final class Main {
             }
             if (top) {
                 return new UsageException("unknown command '" + arg + "'"
-                        + Suggest.hint(arg, new ArrayList<>(root.getSubcommands().keySet())) + tryHelp);
+                        + Suggest.hint(arg, new ArrayList<>(where.getSubcommands().keySet())) + tryHelp);
             }
             return new UsageException(prefix + "unexpected argument '" + arg + "'" + tryHelp);
         }

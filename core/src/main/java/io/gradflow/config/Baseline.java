@@ -20,6 +20,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Findings accepted as they are, so that only new ones fail a build. A finding is matched by rule
@@ -36,7 +38,7 @@ public final class Baseline {
     private static final List<String> ENTRY = List.of("file", "rule", "name", "layer", "count");
 
     /** What a finding is matched by; {@code layer} is null for a finding about the whole model. */
-    record Key(String file, String rule, String layer) { }
+    record Key(String file, String rule, @Nullable String layer) { }
 
     private final Path dir;
     private final Map<Key, Integer> counts;
@@ -180,10 +182,11 @@ public final class Baseline {
         if (!problems.isEmpty()) {
             throw ConfigException.of(display, problems);
         }
-        return new Baseline(file.toAbsolutePath().normalize().getParent(), counts, Map.of());
+        return new Baseline(Objects.requireNonNull(file.toAbsolutePath().normalize().getParent(),
+                "a file's absolute path has a parent"), counts, Map.of());
     }
 
-    private static Key entry(JsonValue item, List<ConfigException.Problem> problems) {
+    private static @Nullable Key entry(JsonValue item, List<ConfigException.Problem> problems) {
         int before = problems.size();
         if (!item.isObject()) {
             problems.add(new ConfigException.Problem(item.line(), item.column(),
@@ -219,7 +222,9 @@ public final class Baseline {
             return null;
         }
         // written by hand or on another system: "./models/a.json" and "models\\a.json" mean models/a.json
-        String file = Path.of(item.str("file").replace('\\', '/')).normalize().toString().replace('\\', '/');
-        return new Key(file, item.str("rule"), layer == null || layer.isNull() ? null : layer.asText());
+        String file = Path.of(Objects.requireNonNull(item.str("file"), "checked above").replace('\\', '/')).normalize()
+                .toString().replace('\\', '/');
+        return new Key(file, Objects.requireNonNull(item.str("rule"), "checked above"),
+                layer == null || layer.isNull() ? null : layer.asText());
     }
 }

@@ -22,7 +22,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed {@code gradflow.json}: which rules run (ruff's select, extend-select and ignore, per-file
@@ -407,7 +409,7 @@ public final class ConfigFile {
                 problem(files, where + ".files: expected a non-empty array of glob patterns");
             } else {
                 for (JsonValue f : files.items()) {
-                    if (!f.isString() || f.asText().isBlank()) {
+                    if (!f.isString() || Objects.requireNonNull(f.asText(), "a string has text").isBlank()) {
                         problem(f, where + ".files: expected a glob pattern string, not " + show(f));
                         continue;
                     }
@@ -502,7 +504,8 @@ public final class ConfigFile {
 
         void level(RuleInfo info, JsonValue v, String at, Map<String, Boolean> enabled,
                    Map<String, Severity> severities, Set<String> reset) {
-            String s = v.isString() ? v.asText().toLowerCase(Locale.ROOT) : "";
+            String s = v.isString()
+                    ? Objects.requireNonNull(v.asText(), "a string has text").toLowerCase(Locale.ROOT) : "";
             switch (s) {
                 case "off" -> enabled.put(info.id(), false);
                 case "on" -> {
@@ -572,9 +575,11 @@ public final class ConfigFile {
 
     /** A value as the user wrote it, short, for messages. */
     static String show(JsonValue v) {
+        // read only where the value is a string, number or boolean, which always have their text
+        String text = String.valueOf(v.asText());
         return switch (v.type()) {
-            case STRING -> "\"" + (v.asText().length() > 40 ? v.asText().substring(0, 40) + "..." : v.asText()) + "\"";
-            case NUMBER, BOOLEAN -> v.asText();
+            case STRING -> "\"" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "\"";
+            case NUMBER, BOOLEAN -> text;
             case NULL -> "null";
             case OBJECT -> "an object";
             case ARRAY -> "an array";

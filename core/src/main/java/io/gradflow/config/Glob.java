@@ -3,6 +3,8 @@ package io.gradflow.config;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A file pattern of gradflow.json (overrides, per-file ignores, excludes) or of the command line,

@@ -85,7 +85,7 @@ public final class Dl4jJsonWriter implements Dl4jContext {
     private final Map<String, JsonObject> layers = new LinkedHashMap<>();
     private final Map<String, JsonObject> vertices = new HashMap<>();
     /** The node being written, for problems. */
-    private Node current;
+    private @Nullable Node current;
 
     private Dl4jJsonWriter(ModelGraph g, boolean verify) {
         this.g = g;
@@ -383,7 +383,7 @@ public final class Dl4jJsonWriter implements Dl4jContext {
     }
 
     /** DL4J's per-layer NeuralNetConfiguration around a layer. */
-    private JsonObject conf(JsonObject layer) {
+    private JsonObject conf(@Nullable JsonObject layer) {
         return obj("cacheMode", "NONE",
                 "dataType", dataType,
                 "epochCount", 0,
@@ -491,7 +491,7 @@ public final class Dl4jJsonWriter implements Dl4jContext {
     // ---------------------------------------------------------------- parameters
 
     @Override
-    public JsonObject activation(Activation a) {
+    public @Nullable JsonObject activation(Activation a) {
         String cls = a.fn().dl4jClass(a.alpha(), a.beta());
         if (verify && a.is(Activations.UNKNOWN)) {
             problem("activation " + a.label() + " is not one gradflow knows, so it cannot be run");
@@ -538,7 +538,7 @@ public final class Dl4jJsonWriter implements Dl4jContext {
                 }
             }
             case DISTRIBUTION -> {
-                Distribution d = w.dist();
+                Distribution d = Objects.requireNonNull(w.dist(), "a distribution initialiser has its distribution");
                 JsonObject dist = switch (d.kind()) {
                     case NORMAL -> obj("type", DISTRIBUTIONS + "NormalDistribution", "mean", d.a(), "std", d.b());
                     case TRUNCATED_NORMAL -> obj("type", DISTRIBUTIONS + "TruncatedNormalDistribution",
@@ -567,7 +567,7 @@ public final class Dl4jJsonWriter implements Dl4jContext {
     }
 
     @Override
-    public JsonObject dropout(Node n) {
+    public @Nullable JsonObject dropout(Node n) {
         if (!(n.dropRate() > 0 && n.dropRate() < 1)) {
             return null;
         }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The step every reader's graph goes through before anything reads it: each node's output shape
@@ -206,7 +207,7 @@ public final class Finish {
      * A dense layer that flattens a 2-D feature map of unknown size: its nIn is channels x h x w;
      * when that is a square, take it (the usual case, and what DL4J's own examples do).
      */
-    private static TensorShape flattenedSquare(Node n, TensorShape in) {
+    private static @Nullable TensorShape flattenedSquare(Node n, TensorShape in) {
         if ((n.kind() != LayerKind.DENSE && n.kind() != LayerKind.OUTPUT) || n.nIn() <= 0
                 || in.kind() != TensorShape.Kind.CNN || in.dims() != 2 || in.size() <= 0
                 || !hasUnknownSpatial(in) || n.nIn() % in.size() != 0) {
@@ -227,7 +228,7 @@ public final class Finish {
     }
 
     /** The input shape a node must have had to produce {@code out}, or null if not invertible. */
-    private static TensorShape invert(Node n, TensorShape out, TensorShape inNow) {
+    private static @Nullable TensorShape invert(Node n, TensorShape out, TensorShape inNow) {
         if (inNow.kind() != TensorShape.Kind.CNN) {
             return null;
         }

@@ -3,6 +3,8 @@ package io.gradflow.ingest;
 import io.gradflow.model.SourcePos;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A model file that cannot be read: what is wrong, and where (line and column where the format
@@ -27,7 +29,7 @@ public final class ReadException extends Exception {
         this(message, pos, false, null);
     }
 
-    private ReadException(String message, SourcePos pos, boolean notAModel, List<Problem> problems) {
+    private ReadException(String message, SourcePos pos, boolean notAModel, @Nullable List<Problem> problems) {
         super(message);
         this.pos = pos == null ? SourcePos.NONE : pos;
         this.notAModel = notAModel;
@@ -81,6 +83,12 @@ public final class ReadException extends Exception {
         }
         Problem first = kept.get(0);
         return new ReadException(first.message(), first.pos(), false, kept);
+    }
+
+    /** Never null: every constructor takes a message. */
+    @Override
+    public String getMessage() {
+        return Objects.requireNonNull(super.getMessage());
     }
 
     public boolean isNotAModel() {

@@ -1,5 +1,7 @@
 package io.gradflow.json;
 
+import java.util.Objects;
+
 /** The text is not valid JSON; line and column are 1-based (0 when unknown). */
 public final class JsonSyntaxException extends Exception {
 
@@ -21,6 +23,12 @@ public final class JsonSyntaxException extends Exception {
     /** Whether what broke strict JSON is a comment ({@code //} or {@code /*}): JSONC, a settings file. */
     public boolean atComment() {
         return comment;
+    }
+
+    /** Never null: every constructor takes a message. */
+    @Override
+    public String getMessage() {
+        return Objects.requireNonNull(super.getMessage());
     }
 
     public int line() {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.RandomAccess;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A JSON value that remembers where it stands in its file: the line and column of its first
@@ -295,7 +296,7 @@ public final class JsonValue {
     }
 
     /** Member as text, or null when missing or null. */
-    public String str(String key) {
+    public @Nullable String str(String key) {
         JsonValue v = opt(key);
         return v == null ? null : v.asText();
     }
@@ -322,7 +323,7 @@ public final class JsonValue {
     }
 
     /** Member as an int array: a JSON array of numbers or a single number; null when absent. */
-    public int[] ints(String key) {
+    public int @Nullable [] ints(String key) {
         JsonValue v = opt(key);
         if (v == null) {
             return null;

@@ -9,6 +9,7 @@ import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
 import io.gradflow.model.activation.Activations;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** A stand-alone nonlinearity (DL4J ActivationLayer, Keras Activation, ReLU, LeakyReLU... layers). */
 public final class ActivationKind implements Kind {
@@ -49,7 +50,7 @@ public final class ActivationKind implements Kind {
     public Simulation simulation() {
         return new Simulation() {
             @Override
-            public String refuse(Node n, SimGraph g) {
+            public @Nullable String refuse(Node n, SimGraph g) {
                 Activation a = n.activation();
                 return a != null && a.is(Activations.SOFTMAX) ? "softmax outside an output layer" : null;
             }

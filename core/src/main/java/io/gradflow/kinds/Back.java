@@ -1,6 +1,7 @@
 package io.gradflow.kinds;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a node's backward step gives: the gradient it passes back ({@code through}, whose change

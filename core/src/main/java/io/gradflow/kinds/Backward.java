@@ -3,6 +3,7 @@ package io.gradflow.kinds;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
+import org.jspecify.annotations.Nullable;
 
 /** What a kind's backward step may read. Implemented by the analysis engine. */
 public interface Backward {
@@ -18,7 +19,7 @@ public interface Backward {
     }
 
     /** The forward state of any node. */
-    LayerState state(String node);
+    @Nullable LayerState state(String node);
 
     /**
      * What the loss gradient's reference second moment (1 at an output layer's pre-activation)

@@ -6,6 +6,8 @@ import io.gradflow.model.LayerKind;
 import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Batch normalisation: each channel standardised over the batch (and positions), then scaled by
@@ -59,7 +61,7 @@ public final class BatchNormKind implements Kind {
         double positions = Math.max(f.shape(bn.inputs().get(0)).positions(), 1);
         double samples = Math.max(f.batch(), 1) * positions;
         double factor = samples > 4 ? (samples - 2) / (samples - 3) : 2;
-        Node producer = f.graph().node(bn.inputs().get(0));
+        Node producer = Objects.requireNonNull(f.graph().node(bn.inputs().get(0)), "an input is a layer");
         LayerState p = f.state(producer.name());
         Weights w = p == null ? null : p.weights();
         if (w != null && w.fans() != null && producer.hasWeights() && !w.identity() && samples - 1 > w.fans().connIn()) {
@@ -111,7 +113,7 @@ public final class BatchNormKind implements Kind {
             private static final double EPS = 1e-5;
 
             @Override
-            public String refuse(Node n, SimGraph g) {
+            public @Nullable String refuse(Node n, SimGraph g) {
                 return n.inputs().size() != 1 ? "batch norm over several inputs" : null;
             }
 

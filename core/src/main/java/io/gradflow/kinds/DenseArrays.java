@@ -6,7 +6,9 @@ import io.gradflow.model.Node;
 import io.gradflow.model.WeightInit;
 import io.gradflow.model.activation.Activations;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The array work of the finite-width simulation's dense layers: drawing weights as their
@@ -18,14 +20,15 @@ final class DenseArrays {
     }
 
     /** Whether the simulation can draw {@code w} with the analysis's {mean, variance}. */
-    static boolean drawable(WeightInit w, double[] mv, long in, long out) {
+    static boolean drawable(@Nullable WeightInit w, double @Nullable [] mv, long in, long out) {
         if (w == null || mv == null || !Double.isFinite(mv[0]) || !Double.isFinite(mv[1]) || mv[1] < 0) {
             return false;
         }
         return switch (w.family()) {
             case FAN_SCALED, CONSTANT, ORTHOGONAL -> true;
             case IDENTITY -> in == out;
-            case DISTRIBUTION -> w.dist().kind() != Distribution.Kind.BINOMIAL;
+            case DISTRIBUTION ->
+                    Objects.requireNonNull(w.dist(), "the family has one").kind() != Distribution.Kind.BINOMIAL;
             case UNKNOWN -> false;
         };
     }

@@ -9,7 +9,9 @@ import io.gradflow.model.TensorShape;
 import io.gradflow.model.activation.Activations;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /** A fully connected layer: every output sums every input (DL4J DenseLayer, Keras Dense). */
 public final class DenseKind extends WeightedKind {
@@ -72,7 +74,7 @@ public final class DenseKind extends WeightedKind {
 
     static final Simulation SIMULATION = new Simulation() {
         @Override
-        public String refuse(Node n, SimGraph g) {
+        public @Nullable String refuse(Node n, SimGraph g) {
             if (n.layerNorm() || n.inputs().size() != 1 || n.nOut() <= 0 || g.width(n.inputs().get(0)) <= 0) {
                 return "a dense layer the simulation cannot draw (layer norm inside, several inputs, unknown width)";
             }
@@ -94,7 +96,8 @@ public final class DenseKind extends WeightedKind {
 
         @Override
         public double[] draw(Node n, SimGraph g, SplittableRandom r) {
-            return DenseArrays.draw(n.weightInit(), g.width(n.inputs().get(0)), (int) n.nOut(), g.weightStats(n.name()), r);
+            return DenseArrays.draw(n.weightInit(), g.width(n.inputs().get(0)), (int) n.nOut(),
+                    Objects.requireNonNull(g.weightStats(n.name()), "refuse saw them"), r);
         }
 
         @Override

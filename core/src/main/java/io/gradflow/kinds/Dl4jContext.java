@@ -6,6 +6,7 @@ import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
 import io.gradflow.model.WeightInit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a kind's DL4J part writes with: the graph, the layouts DL4J holds earlier nodes in, the
@@ -102,10 +103,10 @@ public interface Dl4jContext {
     JsonObject weighted(Node n, String cls);
 
     /** An activation's object, or null (reported) when DL4J has none. */
-    JsonObject activation(Activation a);
+    @Nullable JsonObject activation(Activation a);
 
     /** An initialiser's object, or null (reported) when DL4J has none. */
-    JsonObject weightInit(WeightInit w);
+    @Nullable JsonObject weightInit(WeightInit w);
 
     /** The node's updater object (DL4J's Sgd when the model gives none). */
     JsonObject updater(Node n);
@@ -114,5 +115,5 @@ public interface Dl4jContext {
     JsonObject loss(Node n);
 
     /** The node's dropout object, or null for none. */
-    JsonObject dropout(Node n);
+    @Nullable JsonObject dropout(Node n);
 }

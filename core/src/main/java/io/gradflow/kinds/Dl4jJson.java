@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import org.jspecify.annotations.Nullable;
 
 /** Small builders for DL4J's JSON: objects from pairs, integer arrays, DL4J's member order. */
 public final class Dl4jJson {
@@ -13,7 +14,7 @@ public final class Dl4jJson {
     }
 
     /** An object from key, value pairs; null values are written as JSON null, as DL4J does. */
-    public static JsonObject obj(Object... kv) {
+    public static JsonObject obj(@Nullable Object... kv) {
         JsonObject o = new JsonObject();
         for (int i = 0; i < kv.length; i += 2) {
             o.add((String) kv[i], element(kv[i + 1]));

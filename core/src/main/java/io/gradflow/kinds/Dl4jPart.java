@@ -2,6 +2,7 @@ package io.gradflow.kinds;
 
 import io.gradflow.model.Node;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** How Deeplearning4j 1.0.0-M2.1 builds a kind: the class names it reads and the JSON it writes. */
 public interface Dl4jPart {
@@ -16,7 +17,7 @@ public interface Dl4jPart {
      * A kind DL4J cannot build from gradflow's model: the classes DL4J files use for it (read, not
      * written) and why; a null reason says the layer's type cannot be written.
      */
-    static Dl4jPart unsupported(String why, String... classes) {
+    static Dl4jPart unsupported(@Nullable String why, String... classes) {
         return new Dl4jPart() {
             @Override
             public List<String> classes() {

@@ -7,6 +7,8 @@ import io.gradflow.model.TensorShape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An element-wise combination of branches: a residual add, a subtraction, a product, an average
@@ -77,7 +79,7 @@ public final class ElementwiseKind implements Kind {
                     double other = 1;
                     for (int j = 0; j < ins.size(); j++) {
                         if (j != i) {
-                            other *= b.state(ins.get(j)).out().second();
+                            other *= Objects.requireNonNull(b.state(ins.get(j)), "inputs run first").out().second();
                         }
                     }
                     yield out.scale(other);
@@ -93,7 +95,7 @@ public final class ElementwiseKind implements Kind {
     public Simulation simulation() {
         return new Simulation() {
             @Override
-            public String refuse(Node n, SimGraph g) {
+            public @Nullable String refuse(Node n, SimGraph g) {
                 Node.Merge m = op(n);
                 if (m != Node.Merge.ADD && m != Node.Merge.AVERAGE && m != Node.Merge.SUBTRACT) {
                     return "a " + m.name().toLowerCase(Locale.ROOT) + " merge";

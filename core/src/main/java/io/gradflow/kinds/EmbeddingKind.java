@@ -8,6 +8,7 @@ import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A lookup table (DL4J EmbeddingLayer and EmbeddingSequenceLayer, Keras Embedding): each output is
@@ -45,7 +46,8 @@ public final class EmbeddingKind implements Kind {
     public Back backward(Node n, LayerState s, Grad out, Backward b) {
         Grad pre = b.conditional(n, out.scale(s.slopes().s2(), s.slopes().unit()));
         Grad raw = pre.scale(s.normFactor());
-        return Back.of(Grad.ZERO, pre.g(), MeanField.weightGradient(s.positions(), s.in(), raw, b.batch()));
+        return Back.of(Grad.ZERO, pre.g(), MeanField.weightGradient(s.positions(),
+                Objects.requireNonNull(s.in(), "an embedding has an input"), raw, b.batch()));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.gradflow.kinds;
 import io.gradflow.model.FanConvention;
 import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Fan-in and fan-out of a weighted layer two ways: as its framework's initialiser computes them
@@ -145,7 +146,7 @@ public record Fans(double initIn, double initOut, double legacyShape, double con
     }
 
     /** E over output positions of v v', v_j = 1 when tap j is inside the input (one dimension). */
-    static double[][] insideMoments(long size, int k, int stride, int dilation, boolean same, int pad) {
+    static double @Nullable [][] insideMoments(long size, int k, int stride, int dilation, boolean same, int pad) {
         if (size <= 0 || size > 100_000 || k > 1024) {
             return null;
         }
@@ -184,7 +185,7 @@ public record Fans(double initIn, double initOut, double legacyShape, double con
     private record Window(long[] sizes, int[] k, int[] st, int[] dil, int[] pad, boolean same) {
 
         /** Null where the input has no spatial or time dimensions. */
-        static Window of(Node n, TensorShape in) {
+        static @Nullable Window of(Node n, TensorShape in) {
             if (in.kind() != TensorShape.Kind.CNN && in.kind() != TensorShape.Kind.RNN) {
                 return null;
             }

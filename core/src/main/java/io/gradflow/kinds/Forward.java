@@ -4,6 +4,7 @@ import io.gradflow.math.Moments;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a kind's forward step may read: the graph and its shapes, the states of the nodes before
@@ -20,7 +21,7 @@ public interface Forward {
     Moments input(Node n, int i);
 
     /** The forward state of a node already visited. */
-    LayerState state(String node);
+    @Nullable LayerState state(String node);
 
     /** Output shape of a node. */
     TensorShape shape(String node);

@@ -5,6 +5,7 @@ import io.gradflow.model.LayerKind;
 import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** A network input: zero-mean, unit-variance data by default; the gradient ends here. */
 public final class InputKind implements Kind {
@@ -34,7 +35,7 @@ public final class InputKind implements Kind {
     public Simulation simulation() {
         return new Simulation() {
             @Override
-            public String refuse(Node n, SimGraph g) {
+            public @Nullable String refuse(Node n, SimGraph g) {
                 return null;
             }
 

@@ -5,6 +5,7 @@ import io.gradflow.model.LayerKind;
 import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything gradflow knows about one kind of layer, in one class: its shape rule, its forward
@@ -39,7 +40,7 @@ public interface Kind {
      * The spatial sizes the node's input must have had to give {@code out} (filling sizes back
      * from a later layer that states them), or null where the node does not say.
      */
-    default long[] inputSpatial(Node n, long[] out) {
+    default long @Nullable [] inputSpatial(Node n, long[] out) {
         return null;
     }
 

@@ -1,6 +1,8 @@
 package io.gradflow.kinds;
 
 import io.gradflow.math.Moments;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the forward pass found at one node: the moments that entered it (after the dropout it
@@ -19,11 +21,12 @@ import io.gradflow.math.Moments;
  * @param patternRelVar relative variance across channels of the output's positional pattern
  * @param own           the kind's own record, or null
  */
-public record LayerState(Moments in, Moments out, Moments pre, Slopes slopes, double normFactor, Weights weights,
-                         double positions, double patternRelVar, KindData own) {
+public record LayerState(@Nullable Moments in, Moments out, @Nullable Moments pre, Slopes slopes, double normFactor,
+                         @Nullable Weights weights,
+                         double positions, double patternRelVar, @Nullable KindData own) {
 
     /** A node that passes {@code out} on and has nothing else to say. */
-    public static LayerState of(Moments in, Moments out) {
+    public static LayerState of(@Nullable Moments in, Moments out) {
         return new LayerState(in, out, null, Slopes.ONE, 1, null, 1, 0, null);
     }
 
@@ -46,6 +49,6 @@ public record LayerState(Moments in, Moments out, Moments pre, Slopes slopes, do
 
     /** The kind's own record, of the type the kind wrote. */
     public <T extends KindData> T own(Class<T> type) {
-        return type.cast(own);
+        return type.cast(Objects.requireNonNull(own, "the kind wrote its record"));
     }
 }

@@ -7,6 +7,7 @@ import io.gradflow.model.LayerKind;
 import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
 import io.gradflow.model.WeightInit;
+import java.util.Objects;
 
 /** The mean-field algebra the kinds share: linear maps, weights, dropout, weight gradients. */
 public final class MeanField {
@@ -149,7 +150,7 @@ public final class MeanField {
                 case UNIFORM -> 1.8;
                 case TRUNCATED, TRUNCATED_EXACT -> 2.366;
             };
-            case DISTRIBUTION -> switch (w.dist().kind()) {
+            case DISTRIBUTION -> switch (Objects.requireNonNull(w.dist(), "the family has one").kind()) {
                 case UNIFORM -> 1.8;
                 case TRUNCATED_NORMAL -> 2.366;
                 default -> 3;

@@ -8,7 +8,9 @@ import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
 import io.gradflow.model.activation.Activations;
 import java.util.List;
+import java.util.Objects;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An output layer: a dense layer with the loss on top (DL4J OutputLayer and RnnOutputLayer, the
@@ -55,8 +57,10 @@ public final class OutputKind extends WeightedKind {
     @Override
     public Back backward(Node n, LayerState s, Grad out, Backward b) {
         Grad pre = lossGradient(n, meanFraction(n, s.pre(), s.out()), b).scale(b.unit());
-        double wg = MeanField.weightGradient(s.positions(), s.in(), pre, b.batch());
-        return Back.of(MeanField.throughWeights(n, s.weights(), pre, b), b.unit(), wg);
+        double wg = MeanField.weightGradient(s.positions(), Objects.requireNonNull(s.in(), "an output has an input"),
+                pre, b.batch());
+        return Back.of(MeanField.throughWeights(n, Objects.requireNonNull(s.weights(), "an output layer has weights"),
+                pre, b), b.unit(), wg);
     }
 
     /**
@@ -79,7 +83,7 @@ public final class OutputKind extends WeightedKind {
      * of the outputs. Softmax with one-hot labels: su(logits) / classes; sigmoid with 0/1 labels:
      * su(logits) / 4; a regression loss against standard-normal targets: the offsets' share.
      */
-    static double meanFraction(Node n, Moments logits, Moments out) {
+    static double meanFraction(Node n, @Nullable Moments logits, Moments out) {
         if (logits == null) {
             return 0;
         }
@@ -99,7 +103,7 @@ public final class OutputKind extends WeightedKind {
     public Simulation simulation() {
         return new Simulation() {
             @Override
-            public String refuse(Node n, SimGraph g) {
+            public @Nullable String refuse(Node n, SimGraph g) {
                 String dense = DenseKind.SIMULATION.refuse(n, g);
                 if (dense != null) {
                     return dense;
@@ -117,7 +121,7 @@ public final class OutputKind extends WeightedKind {
             }
 
             @Override
-            public double[] draw(Node n, SimGraph g, SplittableRandom r) {
+            public double @Nullable [] draw(Node n, SimGraph g, SplittableRandom r) {
                 return DenseKind.SIMULATION.draw(n, g, r);
             }
 

@@ -7,6 +7,7 @@ import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Max, average, sum or p-norm pooling over windows of a feature map or sequence. Max pooling
@@ -62,7 +63,7 @@ public final class PoolingKind implements Kind {
      * under-states each pool's gain by about 0.04 decades, 0.2 over VGG's five pools. Null where
      * the input is not a single layer applying such an activation.
      */
-    private static Moments maxBeforeActivation(Node n, double k, Forward f) {
+    private static @Nullable Moments maxBeforeActivation(Node n, double k, Forward f) {
         if (n.dropRate() > 0 && n.dropRate() < 1 || n.inputs().size() != 1) {
             return null;
         }

@@ -5,6 +5,7 @@ import io.gradflow.model.Activation;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
+import java.util.Objects;
 
 /**
  * A recurrent layer run through its time steps, forward and back: the moments of the hidden state
@@ -62,14 +63,14 @@ final class Recurrence {
         double b = core.hasBias() ? core.biasInit() : 0;
         double[] slope2 = new double[t];
         boolean gated = core.kind() != LayerKind.SIMPLE_RNN;
-        double[][] gate = gated ? new double[4][t] : null;
-        double[] cellSecond = gated ? new double[t] : null;
-        double[] cellSlope2 = gated ? new double[t] : null;
-        double[] cellOut2 = gated ? new double[t] : null;
-        double[] fSecond = gated ? new double[t] : null;
-        double[] oSecond = gated ? new double[t] : null;
-        double[] iSecond = gated ? new double[t] : null;
-        double[] gSecond = gated ? new double[t] : null;
+        double[][] gate = new double[gated ? 4 : 0][t];
+        double[] cellSecond = new double[gated ? t : 0];
+        double[] cellSlope2 = new double[gated ? t : 0];
+        double[] cellOut2 = new double[gated ? t : 0];
+        double[] fSecond = new double[gated ? t : 0];
+        double[] oSecond = new double[gated ? t : 0];
+        double[] iSecond = new double[gated ? t : 0];
+        double[] gSecond = new double[gated ? t : 0];
         Moments h = new Moments(0, 0, 0);
         double sumMean = 0;
         double sumUnit = 0;

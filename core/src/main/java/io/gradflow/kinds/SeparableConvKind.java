@@ -7,6 +7,7 @@ import io.gradflow.model.LayerKind;
 import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A separable convolution: a depthwise kernel per channel, then a pointwise (1x1) mix of the
@@ -53,7 +54,7 @@ public final class SeparableConvKind implements Kind {
     @Override
     public Back backward(Node n, LayerState s, Grad out, Backward b) {
         Depthwise d = s.own(Depthwise.class);
-        Weights w = s.weights();
+        Weights w = Objects.requireNonNull(s.weights(), "a separable convolution has weights");
         Grad pre = out.scale(s.slopes().s2(), s.slopes().unit());
         double wg = MeanField.weightGradient(s.positions(), d.mid(), pre, b.batch());
         Grad in = pre.scale((w.v() + w.m() * w.m()) * w.fans().connOut()).scale((d.v() + d.m() * d.m()) * d.fans().connOut());

@@ -9,6 +9,7 @@ import io.gradflow.model.Node;
 import io.gradflow.model.ShapeOp;
 import io.gradflow.model.TensorShape;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Layers that move values without changing them ({@link ShapeOp}: flatten, reshape, permute,
@@ -99,7 +100,7 @@ public final class ShapeKind implements Kind {
     private static TensorShape permuted(Node n, TensorShape in) {
         int[] perm = n.permutation();
         long[] axes = perm == null ? null : TensorShape.toAxes(in, n.inputFormat() == DataFormat.CHANNELS_FIRST);
-        if (axes == null || axes.length != perm.length) {
+        if (axes == null || perm == null || axes.length != perm.length) {
             return in;
         }
         long[] out = new long[axes.length];
@@ -111,7 +112,7 @@ public final class ShapeKind implements Kind {
     }
 
     @Override
-    public long[] inputSpatial(Node n, long[] out) {
+    public long @Nullable [] inputSpatial(Node n, long[] out) {
         long[] sp = out.clone();
         ShapeOp op = op(n);
         for (int i = 0; i < sp.length; i++) {

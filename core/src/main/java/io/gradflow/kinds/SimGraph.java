@@ -1,6 +1,7 @@
 package io.gradflow.kinds;
 
 import io.gradflow.model.ModelGraph;
+import org.jspecify.annotations.Nullable;
 
 /** The model as the simulation sees it: widths, and the analysis's weight statistics. */
 public interface SimGraph {
@@ -11,5 +12,5 @@ public interface SimGraph {
     int width(String node);
 
     /** {mean, variance} of one weight of a weighted node as the analysis derived them, or null. */
-    double[] weightStats(String node);
+    double @Nullable [] weightStats(String node);
 }

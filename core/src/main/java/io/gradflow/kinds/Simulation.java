@@ -2,6 +2,7 @@ package io.gradflow.kinds;
 
 import io.gradflow.model.Node;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A kind's part in the finite-width simulation: one batch forward and back through real arrays
@@ -10,7 +11,7 @@ import java.util.SplittableRandom;
 public interface Simulation {
 
     /** Why this node cannot be simulated, or null when it can. */
-    String refuse(Node n, SimGraph g);
+    @Nullable String refuse(Node n, SimGraph g);
 
     /** Multiply-adds one batch costs this node (for the simulation's budget). */
     default long work(Node n, SimGraph g, int batch) {
@@ -18,7 +19,7 @@ public interface Simulation {
     }
 
     /** The node's weights for one drawn network ([in][out], row-major), or null when it has none. */
-    default double[] draw(Node n, SimGraph g, SplittableRandom r) {
+    default double @Nullable [] draw(Node n, SimGraph g, SplittableRandom r) {
         return null;
     }
 

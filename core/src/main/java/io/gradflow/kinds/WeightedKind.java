@@ -5,6 +5,7 @@ import io.gradflow.model.Activation;
 import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
 import io.gradflow.model.WeightInit;
+import java.util.Objects;
 
 /**
  * What the layers with one weight matrix or kernel share: h = W x + b, an optional normalisation
@@ -86,7 +87,9 @@ abstract class WeightedKind implements Kind {
     public Back backward(Node n, LayerState s, Grad out, Backward b) {
         Grad pre = b.conditional(n, out.scale(s.slopes().s2(), s.slopes().unit()));
         Grad raw = pre.scale(s.normFactor());
-        double wg = MeanField.weightGradient(s.positions(), s.in(), raw, b.batch());
-        return Back.of(MeanField.throughWeights(n, s.weights(), raw, b), pre.g(), wg);
+        double wg = MeanField.weightGradient(s.positions(),
+                Objects.requireNonNull(s.in(), "a weighted layer has an input"), raw, b.batch());
+        return Back.of(MeanField.throughWeights(n, Objects.requireNonNull(s.weights(), "a weighted layer has weights"),
+                raw, b), pre.g(), wg);
     }
 }

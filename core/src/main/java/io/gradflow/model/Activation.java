@@ -2,13 +2,15 @@ package io.gradflow.model;
 
 import io.gradflow.model.activation.ActivationFunction;
 import io.gradflow.model.activation.Activations;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An element-wise nonlinearity with its parameters: a function from {@link Activations} and the
  * values of its {@code alpha} and {@code beta}, which mean what the function says (leaky slope, ELU
  * alpha, ReLU cap, RReLU bounds, hard-sigmoid slope...). {@code name} keeps what the file called it.
  */
-public record Activation(ActivationFunction fn, double alpha, double beta, String name) {
+public record Activation(ActivationFunction fn, double alpha, double beta, @Nullable String name) {
 
     public static final Activation IDENTITY = of(Activations.IDENTITY);
     public static final Activation RELU = of(Activations.RELU);
@@ -78,6 +80,7 @@ public record Activation(ActivationFunction fn, double alpha, double beta, Strin
 
     /** A short label for messages: the name plus any parameter that changes its behaviour. */
     public String label() {
-        return fn == Activations.UNKNOWN ? name : fn.label(alpha, beta);
+        return fn == Activations.UNKNOWN ? Objects.requireNonNull(name, "an unknown activation keeps its name")
+                : fn.label(alpha, beta);
     }
 }

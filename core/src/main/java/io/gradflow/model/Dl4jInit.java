@@ -3,6 +3,8 @@ package io.gradflow.model;
 import io.gradflow.model.WeightInit.Fan;
 import io.gradflow.model.WeightInit.Shape;
 import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Deeplearning4j 1.0.0-M2.1's initialisers (org.deeplearning4j.nn.weights), one table for reading
@@ -35,11 +37,11 @@ public enum Dl4jInit {
     DISTRIBUTION(0, null, null, false);
 
     private final double c;
-    private final Fan fan;
-    private final Shape shape;
+    private final @Nullable Fan fan;
+    private final @Nullable Shape shape;
     private final boolean written;
 
-    Dl4jInit(double c, Fan fan, Shape shape, boolean written) {
+    Dl4jInit(double c, @Nullable Fan fan, @Nullable Shape shape, boolean written) {
         this.c = c;
         this.fan = fan;
         this.shape = shape;
@@ -65,7 +67,7 @@ public enum Dl4jInit {
      * simple name with or without its prefix ("WeightInitReluUniform", "ReluUniform"); null when
      * DL4J has no such initialiser.
      */
-    public static Dl4jInit byName(String raw) {
+    public static @Nullable Dl4jInit byName(String raw) {
         String key = raw.toUpperCase(Locale.ROOT).replace("_", "");
         if (key.startsWith("WEIGHTINIT") && key.length() > "WEIGHTINIT".length()) {
             key = key.substring("WEIGHTINIT".length());
@@ -82,19 +84,21 @@ public enum Dl4jInit {
      * The initialiser as the analysis sees it, with a VarScaling class's {@code scale} (NaN: 1);
      * null for DISTRIBUTION, whose distribution the caller reads.
      */
-    public WeightInit weightInit(double scale) {
+    public @Nullable WeightInit weightInit(double scale) {
         double s = Double.isNaN(scale) ? 1.0 : scale;
         return switch (this) {
             case ZERO -> WeightInit.constant("ZERO", 0);
             case ONES -> WeightInit.constant("ONES", 1);
             case IDENTITY -> WeightInit.identity("IDENTITY", s);
             case DISTRIBUTION -> null;
-            default -> WeightInit.fanScaled(name(), scaled() ? c * (shape == Shape.UNIFORM ? s * s : s) : c, fan, shape);
+            default -> WeightInit.fanScaled(name(), scaled() ? c * (shape == Shape.UNIFORM ? s * s : s) : c,
+                    Objects.requireNonNull(fan, "a fan-scaled scheme has a fan"),
+                    Objects.requireNonNull(shape, "a fan-scaled scheme has a shape"));
         };
     }
 
     /** The class DL4J writes for exactly this fan-scaled scheme, or null when none draws it. */
-    public static String exactClass(WeightInit w) {
+    public static @Nullable String exactClass(WeightInit w) {
         for (Dl4jInit i : values()) {
             if (i.written && !i.scaled() && i.fan == w.fan() && i.shape == w.shape() && i.c == w.c()) {
                 return i.className();
@@ -107,7 +111,7 @@ public enum Dl4jInit {
     public record Scaled(String className, double scale) { }
 
     /** The VarScaling class for a fan and shape and the scale that gives variance {@code c}/fan, or null. */
-    public static Scaled scaledClass(WeightInit w) {
+    public static @Nullable Scaled scaledClass(WeightInit w) {
         for (Dl4jInit i : values()) {
             if (i.scaled() && i.fan == w.fan() && i.shape == w.shape()) {
                 // the uniform classes' bound is scale * 3/sqrt(fan): variance 3 scale^2 / fan

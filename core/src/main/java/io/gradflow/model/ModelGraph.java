@@ -10,8 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The intermediate model every reader produces and every analysis reads: nodes in topological
@@ -142,7 +144,8 @@ public final class ModelGraph {
         }
         // a priority by file order keeps the result stable and close to what the user wrote
         PriorityQueue<Node> ready = new PriorityQueue<>(
-                (a, b) -> Integer.compare(order.get(a.name()), order.get(b.name())));
+                (a, b) -> Integer.compare(Objects.requireNonNull(order.get(a.name())),
+                        Objects.requireNonNull(order.get(b.name()))));
         for (Node n : nodes) {
             if (n.inputs().isEmpty()) {
                 ready.add(n);
@@ -268,7 +271,7 @@ public final class ModelGraph {
         return nodes;
     }
 
-    public Node node(String nodeName) {
+    public @Nullable Node node(@Nullable String nodeName) {
         return byName.get(nodeName);
     }
 
@@ -313,12 +316,12 @@ public final class ModelGraph {
     /** Nodes reachable backwards from {@code from}, nearest first. */
     public List<Node> ancestors(String from) {
         List<Node> out = new ArrayList<>();
-        Deque<String> todo = new ArrayDeque<>(node(from).inputs());
+        Deque<String> todo = new ArrayDeque<>(Objects.requireNonNull(node(from), "a layer of this graph").inputs());
         Set<String> seen = new HashSet<>();
         while (!todo.isEmpty()) {
             String s = todo.poll();
             if (seen.add(s)) {
-                Node n = node(s);
+                Node n = Objects.requireNonNull(node(s), "an input is a layer of the graph");
                 out.add(n);
                 todo.addAll(n.inputs());
             }

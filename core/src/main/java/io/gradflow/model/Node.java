@@ -1,6 +1,7 @@
 package io.gradflow.model;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One node of the model graph: a layer or a graph vertex, with everything the analysis and the
@@ -65,7 +66,7 @@ public record Node(
         GradientNormalization gradientNormalization, String loss, Merge merge,
         Node wrapped, String bidirectionalMode, Activation gateActivation, double forgetGateBias,
         boolean frozen, boolean layerNorm, double gamma, double beta, long timeSteps,
-        boolean returnSequences, TensorShape inputShape, TensorShape outputShape,
+        boolean returnSequences, @Nullable TensorShape inputShape, TensorShape outputShape,
         FanConvention fans, DenseAxis denseAxis, ShapeOp shapeOp, DataFormat dataFormat, DataFormat inputFormat,
         long[] target,
         int[] permutation, Precision precision, String detail, SourcePos pos) {
@@ -97,12 +98,12 @@ public record Node(
     }
 
     @Override
-    public long[] target() {
+    public long @Nullable [] target() {
         return target == null ? null : target.clone();
     }
 
     @Override
-    public int[] permutation() {
+    public int @Nullable [] permutation() {
         return permutation == null ? null : permutation.clone();
     }
 
@@ -153,7 +154,7 @@ public record Node(
         return wrapped != null ? wrapped : this;
     }
 
-    public static Builder builder(String name, LayerKind kind) {
+    public static Builder builder(@Nullable String name, LayerKind kind) {
         return new Builder(name, kind);
     }
 
@@ -207,8 +208,11 @@ public record Node(
     }
 
     /** Builds nodes field by field; readers fill what their format gives. */
+    // fields a reader leaves unset stay null, as Node's Javadoc says; Node's components are not yet annotated,
+    // so the builder takes and passes on what readers give
+    @SuppressWarnings("NullAway")
     public static final class Builder {
-        private String name;
+        private @Nullable String name;
         private LayerKind kind;
         private String type;
         private List<String> inputs = List.of();
@@ -242,7 +246,7 @@ public record Node(
         private double beta;
         private long timeSteps = -1;
         private boolean returnSequences = true;
-        private TensorShape inputShape;
+        private @Nullable TensorShape inputShape;
         private TensorShape outputShape;
         private FanConvention fans;
         private DenseAxis denseAxis;
@@ -255,7 +259,7 @@ public record Node(
         private String detail;
         private SourcePos pos = SourcePos.NONE;
 
-        private Builder(String name, LayerKind kind) {
+        private Builder(@Nullable String name, LayerKind kind) {
             this.name = name;
             this.kind = kind;
         }
@@ -266,25 +270,25 @@ public record Node(
         public Builder inputs(List<String> v) { inputs = v; return this; }
         public Builder inputs(String... v) { inputs = List.of(v); return this; }
         public Builder dims(int v) { dims = v; return this; }
-        public Builder activation(Activation v) { activation = v; return this; }
-        public Builder weightInit(WeightInit v) { weightInit = v; return this; }
-        public Builder recurrentInit(WeightInit v) { recurrentInit = v; return this; }
+        public Builder activation(@Nullable Activation v) { activation = v; return this; }
+        public Builder weightInit(@Nullable WeightInit v) { weightInit = v; return this; }
+        public Builder recurrentInit(@Nullable WeightInit v) { recurrentInit = v; return this; }
         public Builder biasInit(double v) { biasInit = v; return this; }
         public Builder hasBias(boolean v) { hasBias = v; return this; }
         public Builder nIn(long v) { nIn = v; return this; }
         public Builder nOut(long v) { nOut = v; return this; }
-        public Builder kernel(int... v) { kernel = v; return this; }
-        public Builder stride(int... v) { stride = v; return this; }
-        public Builder padding(int... v) { padding = v; return this; }
-        public Builder dilation(int... v) { dilation = v; return this; }
-        public Builder paddingMode(PaddingMode v) { paddingMode = v; return this; }
+        public Builder kernel(int @Nullable ... v) { kernel = v; return this; }
+        public Builder stride(int @Nullable ... v) { stride = v; return this; }
+        public Builder padding(int @Nullable ... v) { padding = v; return this; }
+        public Builder dilation(int @Nullable ... v) { dilation = v; return this; }
+        public Builder paddingMode(@Nullable PaddingMode v) { paddingMode = v; return this; }
         public Builder depthMultiplier(int v) { depthMultiplier = v; return this; }
         public Builder pooling(Pooling v) { pooling = v; return this; }
         public Builder dropRate(double v) { dropRate = v; return this; }
-        public Builder updater(Updater v) { updater = v; return this; }
-        public Builder gradientNormalization(GradientNormalization v) { gradientNormalization = v; return this; }
-        public Builder loss(String v) { loss = v; return this; }
-        public Builder merge(Merge v) { merge = v; return this; }
+        public Builder updater(@Nullable Updater v) { updater = v; return this; }
+        public Builder gradientNormalization(@Nullable GradientNormalization v) { gradientNormalization = v; return this; }
+        public Builder loss(@Nullable String v) { loss = v; return this; }
+        public Builder merge(@Nullable Merge v) { merge = v; return this; }
         public Builder wrapped(Node v) { wrapped = v; return this; }
         public Builder bidirectionalMode(String v) { bidirectionalMode = v; return this; }
         public Builder gateActivation(Activation v) { gateActivation = v; return this; }
@@ -295,15 +299,15 @@ public record Node(
         public Builder beta(double v) { beta = v; return this; }
         public Builder timeSteps(long v) { timeSteps = v; return this; }
         public Builder returnSequences(boolean v) { returnSequences = v; return this; }
-        public Builder inputShape(TensorShape v) { inputShape = v; return this; }
-        public Builder outputShape(TensorShape v) { outputShape = v; return this; }
+        public Builder inputShape(@Nullable TensorShape v) { inputShape = v; return this; }
+        public Builder outputShape(@Nullable TensorShape v) { outputShape = v; return this; }
         public Builder fans(FanConvention v) { fans = v; return this; }
         public Builder denseAxis(DenseAxis v) { denseAxis = v; return this; }
         public Builder shapeOp(ShapeOp v) { shapeOp = v; return this; }
         public Builder dataFormat(DataFormat v) { dataFormat = v; return this; }
         public Builder inputFormat(DataFormat v) { inputFormat = v; return this; }
-        public Builder target(long... v) { target = v; return this; }
-        public Builder permutation(int... v) { permutation = v; return this; }
+        public Builder target(long @Nullable ... v) { target = v; return this; }
+        public Builder permutation(int @Nullable ... v) { permutation = v; return this; }
         public Builder precision(Precision v) { precision = v; return this; }
         public Builder detail(String v) { detail = v; return this; }
         public Builder pos(SourcePos v) { pos = v; return this; }

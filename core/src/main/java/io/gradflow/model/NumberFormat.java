@@ -1,5 +1,7 @@
 package io.gradflow.model;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How a network's numbers are stored during training: the format its layers compute in (a layer
  * may say otherwise, see {@link Node#precision()}), the format of its weights, whether the
@@ -19,7 +21,7 @@ package io.gradflow.model;
  *                            {@code "mixed_float16"}), or null when it says nothing
  */
 public record NumberFormat(Precision compute, Precision variables, boolean dynamicLossScaling,
-                           boolean perExampleGradients, String declared) {
+                           boolean perExampleGradients, @Nullable String declared) {
 
     /** What a file that says nothing means: float32 throughout, the batch mean in the loss. */
     public static final NumberFormat DEFAULT = new NumberFormat(Precision.FLOAT32, Precision.FLOAT32, false, false,
@@ -31,7 +33,7 @@ public record NumberFormat(Precision compute, Precision variables, boolean dynam
     }
 
     /** One format for everything. */
-    public static NumberFormat of(Precision p, boolean perExampleGradients, String declared) {
+    public static NumberFormat of(Precision p, boolean perExampleGradients, @Nullable String declared) {
         return new NumberFormat(p, p, false, perExampleGradients, declared);
     }
 
@@ -40,7 +42,7 @@ public record NumberFormat(Precision compute, Precision variables, boolean dynam
      * dynamic loss scaling), {@code mixed_bfloat16} (bfloat16 compute, float32 weights), or a plain
      * dtype; null for a name that is neither.
      */
-    public static NumberFormat kerasPolicy(String name) {
+    public static @Nullable NumberFormat kerasPolicy(@Nullable String name) {
         if (name == null) {
             return null;
         }

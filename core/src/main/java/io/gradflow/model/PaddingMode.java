@@ -1,6 +1,7 @@
 package io.gradflow.model;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a convolution or pooling window treats the input's border: {@link #TRUNCATE} (DL4J's
@@ -28,7 +29,7 @@ public enum PaddingMode {
     }
 
     /** A mode as DL4J ("Same", "Truncate") or Keras ("same", "valid", "causal") writes it; null for null. */
-    public static PaddingMode parse(String s) {
+    public static @Nullable PaddingMode parse(@Nullable String s) {
         if (s == null) {
             return null;
         }

@@ -1,6 +1,7 @@
 package io.gradflow.model;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A floating-point format a network computes in, with the range that matters for signal
@@ -70,7 +71,7 @@ public enum Precision {
      * {@code float64}, {@code bfloat16}, {@code half}, {@code double}) and common shorthand
      * ({@code fp16}, {@code bf16}, {@code fp32}); null for anything else (an integer type).
      */
-    public static Precision parse(String name) {
+    public static @Nullable Precision parse(@Nullable String name) {
         if (name == null) {
             return null;
         }

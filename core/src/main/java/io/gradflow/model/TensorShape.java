@@ -1,6 +1,7 @@
 package io.gradflow.model;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The shape of one example's activations: features (FF), channels with spatial sizes (CNN),
@@ -18,7 +19,7 @@ public record TensorShape(Kind kind, long size, long[] spatial, long time) {
     }
 
     public static TensorShape ff(long size) {
-        return new TensorShape(Kind.FF, size, null, -1);
+        return new TensorShape(Kind.FF, size, new long[0], -1);
     }
 
     public static TensorShape cnn(long channels, long... spatial) {
@@ -26,7 +27,7 @@ public record TensorShape(Kind kind, long size, long[] spatial, long time) {
     }
 
     public static TensorShape rnn(long size, long time) {
-        return new TensorShape(Kind.RNN, size, null, time);
+        return new TensorShape(Kind.RNN, size, new long[0], time);
     }
 
     /**
@@ -49,7 +50,7 @@ public record TensorShape(Kind kind, long size, long[] spatial, long time) {
     }
 
     /** The axes of a shape, the inverse of {@link #fromAxes}; null when unknown. */
-    public static long[] toAxes(TensorShape s, boolean channelsFirst) {
+    public static long @Nullable [] toAxes(TensorShape s, boolean channelsFirst) {
         long[] sp = s.spatial();
         return switch (s.kind()) {
             case FF -> new long[] {s.size()};

@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * {@code c / fan} (times the truncation factor for TRUNCATED), with fan chosen by {@code fan}.
  * {@code name} keeps what the file said ("XAVIER", "he_normal"...) for messages.
  */
-public record WeightInit(Family family, double c, Fan fan, Shape shape, Distribution dist,
+public record WeightInit(Family family, double c, @Nullable Fan fan, @Nullable Shape shape, @Nullable Distribution dist,
                          double gain, String name) {
 
     /** The families the analysis treats differently. */
@@ -62,7 +62,7 @@ public record WeightInit(Family family, double c, Fan fan, Shape shape, Distribu
     /** Constant weights (zeros, ones, constant distributions) give every unit the same gradient. */
     public boolean symmetric() {
         return family == Family.CONSTANT
-                || family == Family.DISTRIBUTION && dist.variance() == 0;
+                || family == Family.DISTRIBUTION && distribution().variance() == 0;
     }
 
     /**
@@ -81,7 +81,7 @@ public record WeightInit(Family family, double c, Fan fan, Shape shape, Distribu
                 double v = c / f;
                 yield shape == Shape.TRUNCATED ? v * Distribution.TRUNCATION_FACTOR_2SD : v;
             }
-            case DISTRIBUTION -> dist.variance();
+            case DISTRIBUTION -> distribution().variance();
             case CONSTANT -> 0;
             case IDENTITY, ORTHOGONAL -> gain * gain / fanIn;
             case UNKNOWN -> Double.NaN;
@@ -132,16 +132,20 @@ public record WeightInit(Family family, double c, Fan fan, Shape shape, Distribu
     /** Mean of every weight: non-zero only for distributions and constants. */
     public double mean() {
         return switch (family) {
-            case DISTRIBUTION -> dist.mean();
+            case DISTRIBUTION -> distribution().mean();
             case CONSTANT -> c;
             default -> 0;
         };
     }
 
+    private Distribution distribution() {
+        return Objects.requireNonNull(dist, "the DISTRIBUTION family has its distribution");
+    }
+
     /** Label for messages: the name with the distribution's parameters where they matter. */
     public String label() {
         if (family == Family.DISTRIBUTION) {
-            return dist.label();
+            return distribution().label();
         }
         if (family == Family.ORTHOGONAL && gain != 1) {
             return name + "(gain=" + Distribution.num(gain) + ")";

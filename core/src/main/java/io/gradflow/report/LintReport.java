@@ -3,6 +3,7 @@ package io.gradflow.report;
 import io.gradflow.rules.Finding;
 import io.gradflow.rules.Severity;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything one lint run produced, in the order the inputs were given.
@@ -41,7 +42,7 @@ public record LintReport(List<ModelResult> models, List<InputError> errors, int 
     }
 
     /** True when any finding is at least as severe as {@code threshold} (never when it is null). */
-    public boolean reaches(Severity threshold) {
+    public boolean reaches(@Nullable Severity threshold) {
         if (threshold == null) {
             return false;
         }

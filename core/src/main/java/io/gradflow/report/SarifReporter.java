@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * SARIF 2.1.0, as GitHub code scanning and other code-scanning services ingest it: the rules
@@ -146,7 +147,7 @@ public final class SarifReporter implements Reporter {
         return rulesUri + info.page().substring(info.page().lastIndexOf('/') + 1);
     }
 
-    private JsonObject result(Finding f, Integer index, Map<String, Integer> occurrences) {
+    private JsonObject result(Finding f, @Nullable Integer index, Map<String, Integer> occurrences) {
         JsonObject r = new JsonObject();
         r.addProperty("ruleId", f.rule());
         if (index != null) {

@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The human format: one line per finding as editors and terminals make clickable,

@@ -14,8 +14,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The model seen as rules talk about it: hidden layers with the nonlinearity that follows them,
@@ -36,7 +38,7 @@ public final class Blocks {
      * @param next       the next weighted layer along a single path, or null (branch, merge, end)
      * @param merge      the path to the next layer ends in a merge (residual add or concat)
      */
-    public record Block(Node layer, Activation activation, Node applier, boolean normalized, Node next,
+    public record Block(Node layer, Activation activation, Node applier, boolean normalized, @Nullable Node next,
                         boolean merge) { }
 
     /** Weighted layers that are not the output layer or a lookup table, in topological order. */
@@ -67,7 +69,7 @@ public final class Blocks {
             if (users.size() != 1) {
                 break;
             }
-            Node u = g.node(users.get(0));
+            Node u = Objects.requireNonNull(g.node(users.get(0)), "a consumer is a layer of the graph");
             if (u.hasWeights()) {
                 next = u;
                 break;

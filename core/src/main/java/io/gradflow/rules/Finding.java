@@ -1,6 +1,7 @@
 package io.gradflow.rules;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One thing a rule found, with where it is. Every reporter formats this record and nothing else.
@@ -20,7 +21,8 @@ import java.util.List;
  * @param related  other rules' findings about the same problem, reported with this one
  */
 public record Finding(String rule, String name, Severity severity, Category category, String message,
-                      String fix, String source, int line, int column, String layer, String pointer, Span span,
+                      String fix, String source, int line, int column, @Nullable String layer, String pointer,
+                      @Nullable Span span,
                       List<Related> related) {
 
     /**
@@ -38,7 +40,7 @@ public record Finding(String rule, String name, Severity severity, Category cate
 
     /** A finding at one place with no span and nothing related. */
     public Finding(String rule, String name, Severity severity, Category category, String message, String fix,
-                   String source, int line, int column, String layer, String pointer) {
+                   String source, int line, int column, @Nullable String layer, String pointer) {
         this(rule, name, severity, category, message, fix, source, line, column, layer, pointer, null, List.of());
     }
 

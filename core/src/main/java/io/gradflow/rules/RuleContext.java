@@ -5,16 +5,17 @@ import io.gradflow.analysis.LayerProfile;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** What a rule reads: the model, its analysis and the configuration. */
 public record RuleContext(ModelGraph model, GradientAnalysis analysis, RuleConfig config) {
 
-    public LayerProfile profile(Node n) {
+    public @Nullable LayerProfile profile(Node n) {
         return analysis.profile(n.name());
     }
 
     /** A finding located at a node (or at the model when {@code node} is null). */
-    public Finding finding(RuleInfo info, Severity severity, Node node, String message, String fix) {
+    public Finding finding(RuleInfo info, Severity severity, @Nullable Node node, String message, String fix) {
         if (node == null) {
             return new Finding(info.id(), info.name(), severity, info.category(), message, fix,
                     model.source(), 0, 0, null, "");

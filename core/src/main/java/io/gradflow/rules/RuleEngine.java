@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Runs the enabled rules over one model and applies the configuration to what they find. */
 public final class RuleEngine {

@@ -4,6 +4,8 @@ import io.gradflow.analysis.LayerProfile;
 import io.gradflow.model.Node;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** The part of the network where the gradient changes most, for the verdict rules' messages. */
 public final class Segments {
@@ -18,7 +20,7 @@ public final class Segments {
      * @param shrinking true to find the largest loss, false the largest growth
      * @return {from, to} layer nodes and the decades as a third element, or null
      */
-    public static Segment worstSegment(RuleContext ctx, boolean shrinking) {
+    public static @Nullable Segment worstSegment(RuleContext ctx, boolean shrinking) {
         List<Node> hidden = new ArrayList<>();
         for (Node n : ctx.model().nodes()) {
             if (Blocks.hidden(n)) {
@@ -35,8 +37,8 @@ public final class Segments {
         double run = 0;
         int runFrom = 0;
         for (int i = 0; i + 1 < hidden.size(); i++) {
-            LayerProfile a = ctx.profile(hidden.get(i));
-            LayerProfile b = ctx.profile(hidden.get(i + 1));
+            LayerProfile a = Objects.requireNonNull(ctx.profile(hidden.get(i)), "every layer has a profile");
+            LayerProfile b = Objects.requireNonNull(ctx.profile(hidden.get(i + 1)), "every layer has a profile");
             double step = Double.isFinite(a.logGradient()) && Double.isFinite(b.logGradient())
                     ? sign * (a.logGradient() - b.logGradient()) : 0;
             if (run <= 0) {

@@ -16,6 +16,7 @@ import java.util.Set;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.jspecify.annotations.Nullable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 
@@ -100,7 +101,7 @@ public abstract class Dl4jNet {
      * spatial layer is channels-last (Keras imports are), else "NCHW"-like (null). Read from the
      * first layer that declares a layout, through a getter returning DL4J's layout enum.
      */
-    public String inputLayout(int i) {
+    public @Nullable String inputLayout(int i) {
         for (org.deeplearning4j.nn.conf.layers.Layer l : readersOfInput(i)) {
             for (java.lang.reflect.Method m : l.getClass().getMethods()) {
                 if (m.getParameterCount() != 0 || !m.getReturnType().isEnum()) {
@@ -184,7 +185,7 @@ public abstract class Dl4jNet {
         return out;
     }
 
-    INDArray pick(Map<String, INDArray> table, Node n) {
+    @Nullable INDArray pick(Map<String, INDArray> table, Node n) {
         if (!n.hasWeights()) {
             return null;
         }

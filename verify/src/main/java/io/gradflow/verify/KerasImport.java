@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
 import org.deeplearning4j.nn.modelimport.keras.exceptions.InvalidKerasConfigurationException;
 import org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfigurationException;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.jspecify.annotations.Nullable;
 
 /** Keras files through Deeplearning4j's KerasModelImport. */
 final class KerasImport {
@@ -133,13 +134,13 @@ final class KerasImport {
         return n;
     }
 
-    private static org.nd4j.linalg.activations.IActivation activationOf(
+    private static org.nd4j.linalg.activations.@Nullable IActivation activationOf(
             org.deeplearning4j.nn.conf.layers.Layer conf) {
         return conf instanceof org.deeplearning4j.nn.conf.layers.BaseLayer bl ? bl.getActivationFn() : null;
     }
 
     private static org.deeplearning4j.nn.conf.layers.LossLayer lossFor(
-            org.nd4j.linalg.activations.IActivation a) {
+            org.nd4j.linalg.activations.@Nullable IActivation a) {
         org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction fn =
                 a instanceof org.nd4j.linalg.activations.impl.ActivationSoftmax
                         ? org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT

@@ -2,6 +2,7 @@ package io.gradflow.verify;
 
 import io.gradflow.analysis.Verdict;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A measured gradient profile: the same model numbers as the prediction, from a real network.
@@ -22,7 +23,7 @@ public record Measurement(Verdict verdict, double firstToLastDecades, double sig
         this(verdict, firstToLastDecades, signalDecades, steps, layers, null);
     }
 
-    public LayerMeasurement layer(String name) {
+    public @Nullable LayerMeasurement layer(String name) {
         for (LayerMeasurement l : layers) {
             if (l.layer().equals(name)) {
                 return l;

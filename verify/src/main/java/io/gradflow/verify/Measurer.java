@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.conditions.Conditions;
@@ -123,7 +125,7 @@ public final class Measurer {
         }
         List<LayerMeasurement> layers = new ArrayList<>();
         for (Node n : graph.nodes()) {
-            Acc a = acc.get(n.name());
+            Acc a = Objects.requireNonNull(acc.get(n.name()), "every node has its sums");
             Activation fn = effectiveActivation(n);
             double through = Double.NaN;
             if (a.steps != null && a.stepsN > 0 && a.steps[a.steps.length - 1] > 0) {
@@ -149,8 +151,8 @@ public final class Measurer {
         double signal = 0;
         boolean broken = false;
         if (analysis.firstHidden() != null) {
-            LayerMeasurement f = by.get(analysis.firstHidden());
-            LayerMeasurement l = by.get(analysis.lastHidden());
+            LayerMeasurement f = Objects.requireNonNull(by.get(analysis.firstHidden()), "every layer is measured");
+            LayerMeasurement l = Objects.requireNonNull(by.get(analysis.lastHidden()), "every layer is measured");
             ratio = Math.log10(f.weightGradientRms() / l.weightGradientRms());
             double in = 0;
             int k = 0;
@@ -164,7 +166,9 @@ public final class Measurer {
                 k++;
             }
             double inRms = k > 0 ? Math.sqrt(in / k) : 1;
-            LayerMeasurement s = by.get(analysis.signalLayer() != null ? analysis.signalLayer() : analysis.lastHidden());
+            LayerMeasurement s = Objects.requireNonNull(
+                    by.get(analysis.signalLayer() != null ? analysis.signalLayer() : analysis.lastHidden()),
+                    "every layer is measured");
             signal = Math.log10(s.activationRms() / inRms);
             broken = f.nonFinite() || l.nonFinite() || s.nonFinite();
         }
@@ -204,7 +208,7 @@ public final class Measurer {
     }
 
     /** The nonlinearity whose output this node's activations are. */
-    private static Activation effectiveActivation(Node n) {
+    private static @Nullable Activation effectiveActivation(Node n) {
         if (n.kind() == LayerKind.INPUT || n.kind() == LayerKind.OUTPUT) {
             return null;
         }

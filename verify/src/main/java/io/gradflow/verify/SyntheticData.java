@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.jspecify.annotations.Nullable;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -82,7 +83,7 @@ public final class SyntheticData {
         return Nd4j.randn(dtype, shape);
     }
 
-    private Node firstUser(Node in) {
+    private @Nullable Node firstUser(Node in) {
         List<String> users = graph.consumers(in.name());
         return users.isEmpty() ? null : graph.node(users.get(0));
     }
@@ -107,7 +108,7 @@ public final class SyntheticData {
         return out;
     }
 
-    private INDArray label(Node n, long[] shape) {
+    private INDArray label(@Nullable Node n, long[] shape) {
         String loss = n == null || n.loss() == null ? "" : n.loss().toUpperCase(Locale.ROOT);
         Activation a = n == null ? null : n.activation();
         boolean softmax = a != null && a.is(Activations.SOFTMAX) || loss.contains("MCXENT")

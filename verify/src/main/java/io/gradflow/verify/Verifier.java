@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -148,7 +149,7 @@ public final class Verifier {
             Map<String, INDArray> before = copy(net.weights());
             net.fit(x, y);
             for (Map.Entry<String, INDArray> w : net.weights().entrySet()) {
-                INDArray old = before.get(w.getKey());
+                INDArray old = Objects.requireNonNull(before.get(w.getKey()), "copied above");
                 double norm = old.norm2Number().doubleValue();
                 double delta = w.getValue().sub(old).norm2Number().doubleValue();
                 ratioSum.merge(w.getKey(), norm > 0 ? delta / norm : Double.NaN, Double::sum);

@@ -3,6 +3,7 @@ package io.gradflow.verify;
 import io.gradflow.report.ModelResult;
 import io.gradflow.rules.Finding;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One model's verification: the static result, the measurements at initialisation and after the

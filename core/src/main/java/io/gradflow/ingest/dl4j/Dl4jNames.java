@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleBiFunction;
 import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * DL4J's names for activations, initialisers and legacy layer types, across format generations:
@@ -117,13 +118,13 @@ final class Dl4jNames {
      * @param scale the VarScaling classes' optional scale, NaN when absent
      * @return the initialiser, or null for DISTRIBUTION (the caller reads the distribution)
      */
-    static WeightInit weightInit(String raw, double scale) {
+    static @Nullable WeightInit weightInit(String raw, double scale) {
         Dl4jInit i = Dl4jInit.byName(raw);
         return i == null ? WeightInit.unknown(raw) : i.weightInit(scale);
     }
 
     /** A distribution from its class simple name or legacy wrapper key and its fields. */
-    static Distribution distribution(String raw, ToDoubleFunction<String> field) {
+    static @Nullable Distribution distribution(String raw, ToDoubleFunction<String> field) {
         String n = raw.toLowerCase(Locale.ROOT).replace("distribution", "");
         return switch (n) {
             case "normal", "gaussian" -> Distribution.normal(field.applyAsDouble("mean"), field.applyAsDouble("std"));

@@ -30,7 +30,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads Deeplearning4j MultiLayerConfiguration and ComputationGraphConfiguration JSON of every
@@ -86,7 +88,7 @@ public final class Dl4jReader {
     // ---------------------------------------------------------------- networks
 
     private ModelGraph multiLayer(JsonValue root) throws ReadException, GraphException {
-        JsonValue confs = root.get("confs");
+        JsonValue confs = Objects.requireNonNull(root.get("confs"), "the caller saw it");
         if (!confs.isArray()) {
             throw new ReadException("'confs' must be an array of layer configurations", pos(confs));
         }
@@ -134,7 +136,7 @@ public final class Dl4jReader {
     }
 
     private ModelGraph computationGraph(JsonValue root) throws ReadException, GraphException {
-        JsonValue vertices = root.get("vertices");
+        JsonValue vertices = Objects.requireNonNull(root.get("vertices"), "the caller saw it");
         if (!vertices.isObject()) {
             throw new ReadException("'vertices' must be an object of graph vertices", pos(vertices));
         }
@@ -206,7 +208,7 @@ public final class Dl4jReader {
         JsonValue any = null;
         if (confs != null && confs.isArray() && confs.size() > 0) {
             any = confs.items().get(0).opt("layer");
-        } else if (root.opt("vertices") != null && root.get("vertices").size() > 0) {
+        } else if (root.opt("vertices") != null && Objects.requireNonNull(root.get("vertices")).size() > 0) {
             any = root.get("vertices").members().values().iterator().next();
         }
         return any != null && any.has("@class") ? "@class (1.0.0-beta and later)"
@@ -291,7 +293,8 @@ public final class Dl4jReader {
                     throw new ReadException("layer vertex '" + name + "' has no layerConf.layer", pos(v));
                 }
                 // a vertex's key is its name, whatever the layer's own layerName says
-                Node.Builder lb = layer(name, true, holder, layerConf);
+                Node.Builder lb = layer(name, true, holder,
+                        Objects.requireNonNull(layerConf, "the holder came from it"));
                 JsonValue pp = body.opt("preProcessor");
                 if (pp != null) {
                     lb.inputShape(preprocessorShape(pp));
@@ -475,7 +478,7 @@ public final class Dl4jReader {
     }
 
     /** The kind DL4J's class is (one table for reading and writing: each kind's DL4J part), or null. */
-    private static LayerKind kindOf(String cls) {
+    private static @Nullable LayerKind kindOf(String cls) {
         return Kinds.byDl4jClass(cls).map(Kind::tag).orElse(null);
     }
 
@@ -493,7 +496,7 @@ public final class Dl4jReader {
     }
 
     /** DL4J writes 1-D kernels as [k, 1] in some versions: keep the dimensions that matter. */
-    private static int[] trim(int[] values, int dims) {
+    private static int @Nullable [] trim(int @Nullable [] values, int dims) {
         if (values == null || dims <= 0 || values.length <= dims) {
             return values;
         }
@@ -554,7 +557,7 @@ public final class Dl4jReader {
 
     private static Activation activationFrom(JsonValue fn, String dflt) {
         if (fn.isString()) {
-            return Dl4jNames.activation(fn.asText());
+            return Dl4jNames.activation(Objects.requireNonNull(fn.asText(), "a string has text"));
         }
         Typed t = typed(fn);
         if (t == null) {
@@ -564,11 +567,11 @@ public final class Dl4jReader {
         return Dl4jNames.activation(t.cls, p::num, p.bool("precise", false));
     }
 
-    private static WeightInit weightInit(JsonValue body) {
+    private static @Nullable WeightInit weightInit(JsonValue body) {
         return initFrom(body, "weightInitFn", "weightInit", "dist");
     }
 
-    private static WeightInit recurrentInit(JsonValue body) {
+    private static @Nullable WeightInit recurrentInit(JsonValue body) {
         WeightInit w = null;
         if (body.opt("weightInitFnRecurrent") != null || body.opt("weightInitRecurrent") != null) {
             w = initFrom(body, "weightInitFnRecurrent", "weightInitRecurrent", "distRecurrent");
@@ -576,7 +579,7 @@ public final class Dl4jReader {
         return w != null ? w : weightInit(body);
     }
 
-    private static WeightInit initFrom(JsonValue body, String fnKey, String enumKey, String distKey) {
+    private static @Nullable WeightInit initFrom(JsonValue body, String fnKey, String enumKey, String distKey) {
         JsonValue fn = body.opt(fnKey);
         if (fn != null && fn.isObject()) {
             Typed t = typed(fn);
@@ -600,13 +603,15 @@ public final class Dl4jReader {
         return w != null ? w : fromDistribution(body.opt(distKey));
     }
 
-    private static WeightInit fromDistribution(JsonValue d) {
+    private static WeightInit fromDistribution(@Nullable JsonValue d) {
         if (d == null) {
             return WeightInit.unknown("DISTRIBUTION");
         }
         // DL4J 1.0 tags distributions with "type" where everything else uses "@class"
-        Typed t = d.opt("type") != null && d.get("type").isString()
-                ? new Typed(Dl4jNames.simpleName(d.str("type")), d, d.get("type")) : typed(d);
+        JsonValue type = d.opt("type");
+        Typed t = type != null && type.isString()
+                ? new Typed(Dl4jNames.simpleName(Objects.requireNonNull(type.asText(), "a string has text")), d, type)
+                : typed(d);
         if (t == null) {
             return WeightInit.unknown("DISTRIBUTION");
         }
@@ -636,7 +641,7 @@ public final class Dl4jReader {
         return legacy > 0 && legacy < 1 ? 1 - legacy : 0;
     }
 
-    private static Node.Updater updater(JsonValue body) {
+    private static Node.@Nullable Updater updater(JsonValue body) {
         JsonValue u = body.opt("iupdater");
         if (u == null) {
             u = body.opt("iUpdater");
@@ -656,7 +661,7 @@ public final class Dl4jReader {
         return null;
     }
 
-    private static Node.GradientNormalization gradientNormalization(JsonValue body) {
+    private static Node.@Nullable GradientNormalization gradientNormalization(JsonValue body) {
         String g = body.str("gradientNormalization");
         if (g == null || g.equals("None")) {
             return null;
@@ -664,7 +669,7 @@ public final class Dl4jReader {
         return new Node.GradientNormalization(g, body.num("gradientNormalizationThreshold", Double.NaN));
     }
 
-    private static String loss(JsonValue body) {
+    private static @Nullable String loss(JsonValue body) {
         JsonValue fn = body.opt("lossFn");
         if (fn != null) {
             Typed t = typed(fn);
@@ -714,13 +719,13 @@ public final class Dl4jReader {
     /** A typed JSON entry: {"@class": "a.b.C", ...} or the legacy wrapper {"name": {...}}. */
     private record Typed(String cls, JsonValue body, JsonValue typeNode) { }
 
-    private static Typed typed(JsonValue v) {
+    private static @Nullable Typed typed(JsonValue v) {
         if (v == null || !v.isObject()) {
             return null;
         }
         JsonValue c = v.opt("@class");
         if (c != null && c.isString()) {
-            return new Typed(Dl4jNames.simpleName(c.asText()), v, c);
+            return new Typed(Dl4jNames.simpleName(Objects.requireNonNull(c.asText(), "a string has text")), v, c);
         }
         if (v.size() == 1) {
             Map.Entry<String, JsonValue> only = v.members().entrySet().iterator().next();
@@ -759,7 +764,7 @@ public final class Dl4jReader {
         return n;
     }
 
-    private static List<String> strings(JsonValue v) {
+    private static List<String> strings(@Nullable JsonValue v) {
         if (v == null) {
             return List.of();
         }

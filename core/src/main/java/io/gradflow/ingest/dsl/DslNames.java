@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The DSL's names for activations, initialisers, losses, updaters, pooling types and join
@@ -37,13 +39,19 @@ final class DslNames {
         BadName(String message) {
             super(message);
         }
+
+        /** Never null: every constructor takes a message. */
+        @Override
+        public String getMessage() {
+            return Objects.requireNonNull(super.getMessage());
+        }
     }
 
     /** A loss: the DSL's name and the name the model (and DL4J, with a "Loss" prefix) gives it. */
     record Loss(String name, String model) { }
 
     /** How a join combines its branches. */
-    record Join(String name, Node.Merge merge) {
+    record Join(String name, Node.@Nullable Merge merge) {
 
         boolean concat() {
             return merge == null;
@@ -353,7 +361,7 @@ final class DslNames {
      *
      * @param defaults values for missing trailing arguments, or null when all are required
      */
-    private static double[] arguments(String name, List<Double> args, List<String> params, double[] defaults)
+    private static double[] arguments(String name, List<Double> args, List<String> params, double @Nullable [] defaults)
             throws BadName {
         int required = defaults == null ? params.size() : 0;
         if (args.size() < required || args.size() > params.size()) {
@@ -365,7 +373,7 @@ final class DslNames {
         }
         double[] v = new double[params.size()];
         for (int i = 0; i < v.length; i++) {
-            v[i] = i < args.size() ? args.get(i) : defaults[i];
+            v[i] = i < args.size() ? args.get(i) : Objects.requireNonNull(defaults, "counted above")[i];
         }
         return v;
     }

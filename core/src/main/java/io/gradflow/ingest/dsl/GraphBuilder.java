@@ -65,9 +65,11 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.tree.ParseTree;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Walks a parsed DSL file and builds the model graph: expands repeats, wires residual blocks and
@@ -139,27 +141,28 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
     private final Set<Integer> usedLines = new HashSet<>();
     private final List<Merge> merges = new ArrayList<>();
 
-    private String modelName;
-    private Token modelToken;
-    private Token inputToken;
-    private Token outputToken;
-    private String outputName;
-    private Token lastLayerToken;
-    private String current;
+    private @Nullable String modelName;
+    private @Nullable Token modelToken;
+    private @Nullable Token inputToken;
+    private @Nullable Token outputToken;
+    private @Nullable String outputName;
+    private @Nullable Token lastLayerToken;
+    private @Nullable String current;
+    @SuppressWarnings("NullAway.Init") // set when the visit enters the file, before any statement is read
     private Scope scope;
     private boolean broken;
     private boolean tooBig;
     private boolean reportedAfterOutput;
     /** A width, size, kernel, stride or padding was wrong: shapes would be guesses, so they are not checked. */
     private boolean sizesWrong;
-    private Token precisionToken;
+    private @Nullable Token precisionToken;
     /**
      * The model's number format: float32 unless a `precision` statement says otherwise, with
      * Deeplearning4j's per-example gradients (the DSL's models are DL4J networks).
      */
     private NumberFormat numbers = NumberFormat.DEFAULT.withPerExampleGradients(true);
     /** The `precision` option of the layer statement being read, for {@link #add} to set. */
-    private Precision layerPrecision;
+    private @Nullable Precision layerPrecision;
 
     GraphBuilder(String source, String fallbackName, Directives directives, List<Problem> earlier) {
         this.source = source;
@@ -763,7 +766,8 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
      *
      * @return its name, or null when it could not be placed
      */
-    private String add(Node.Builder b, Token at, String prefix, AsOptContext as, List<String> inputs) {
+    private @Nullable String add(Node.Builder b, Token at, String prefix, @Nullable AsOptContext as,
+                                 @Nullable List<String> inputs) {
         lastLayerToken = at;
         usedLines.add(at.getLine());
         if (tooBig) {
@@ -815,7 +819,7 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         }
     }
 
-    private String explicitName(AsOptContext as) {
+    private @Nullable String explicitName(AsOptContext as) {
         Token t = as.name().getStart();
         String name = t.getText();
         Token earlier = definedBy.get(name);
@@ -860,7 +864,7 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
 
     /** The options of one statement by keyword, reporting options it does not take and repeats. */
     private Map<String, OptionContext> options(String owner, List<OptionContext> given) {
-        List<String> allowed = DslNames.OPTIONS.get(owner);
+        List<String> allowed = Objects.requireNonNull(DslNames.OPTIONS.get(owner), "every owner has its options");
         Map<String, OptionContext> out = new LinkedHashMap<>();
         for (OptionContext o : given) {
             Token t = o.getStart();
@@ -891,7 +895,7 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         return out;
     }
 
-    private Activation activation(CallContext c) {
+    private @Nullable Activation activation(CallContext c) {
         List<Double> args = args(c);
         if (args == null) {
             return null;
@@ -904,7 +908,7 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         }
     }
 
-    private WeightInit init(CallContext c) {
+    private @Nullable WeightInit init(CallContext c) {
         List<Double> args = args(c);
         if (args == null) {
             return null;
@@ -917,7 +921,7 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         }
     }
 
-    private Node.Updater updater(CallContext c) {
+    private Node.@Nullable Updater updater(CallContext c) {
         List<Double> args = args(c);
         if (args == null) {
             return null;
@@ -940,7 +944,7 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
     }
 
     /** A call's numeric arguments, or null when one is malformed (already reported). */
-    private List<Double> args(CallContext c) {
+    private @Nullable List<Double> args(CallContext c) {
         List<Double> out = new ArrayList<>();
         for (NumberContext n : c.number()) {
             Double v = number(n);
@@ -953,7 +957,7 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
     }
 
     /** The bias value, NaN for `bias none`, null when wrong (reported). */
-    private Double bias(BiasOptContext o) {
+    private @Nullable Double bias(BiasOptContext o) {
         if (o.name() != null) {
             if (o.name().getText().equals("none")) {
                 return Double.NaN;
@@ -964,7 +968,7 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         return number(o.number());
     }
 
-    private Double rate(NumberContext n) {
+    private @Nullable Double rate(NumberContext n) {
         Double v = number(n);
         if (v != null && !(v >= 0 && v < 1)) {
             error(n.getStart(), "a dropout rate is the probability of dropping a unit, from 0 up to (not "
@@ -1023,7 +1027,7 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         b.padding(s.length == 1 ? new int[] {(int) s[0], (int) s[0]} : new int[] {(int) s[0], (int) s[1]});
     }
 
-    private int[] kernel(SizeContext s, String what) {
+    private int @Nullable [] kernel(SizeContext s, String what) {
         long[] k = size(s, what + " kernel size");
         if (k == null) {
             return null;
@@ -1052,7 +1056,7 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
     }
 
     /** The sizes of a width or an HxW-style size, each a whole number of at least 1; null if wrong. */
-    private long[] size(SizeContext s, String what) {
+    private long @Nullable [] size(SizeContext s, String what) {
         long[] v = sizeAllowingZero(s);
         if (v == null) {
             sizesWrong = true;
@@ -1068,7 +1072,7 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         return v;
     }
 
-    private long[] sizeAllowingZero(SizeContext s) {
+    private long @Nullable [] sizeAllowingZero(SizeContext s) {
         if (s.DIMS() != null) {
             String[] parts = s.DIMS().getText().replaceAll("[ \\t]", "").split("[xX]");
             long[] v = new long[parts.length];
@@ -1087,7 +1091,7 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
     }
 
     /** A whole number of at least 1, or null when it is not (reported). */
-    private Long whole(NumberContext n, String what) {
+    private @Nullable Long whole(NumberContext n, String what) {
         Long v = wholeAllowingZero(n, what);
         if (v != null && v < 1) {
             error(n.getStart(), what + " must be at least 1, got " + n.getText());
@@ -1101,7 +1105,7 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         return v;
     }
 
-    private Long wholeAllowingZero(NumberContext n, String what) {
+    private @Nullable Long wholeAllowingZero(NumberContext n, String what) {
         Double v = number(n);
         if (v == null) {
             return null;
@@ -1117,7 +1121,7 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
         return v.longValue();
     }
 
-    private Double number(NumberContext n) {
+    private @Nullable Double number(NumberContext n) {
         if (n.BAD_NUMBER() != null) {
             error(n.getStart(), "'" + n.getText() + "' is not a number");
             return null;
@@ -1166,7 +1170,8 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
                     if (in.kind() != TensorShape.Kind.RNN) {
                         error(n.pos(), n.type() + " needs sequences (declare `input N x T steps`), but "
                                 + from(g, producer) + " gives " + describe(in)
-                                + (in.kind() == TensorShape.Kind.FF && g.node(producer).kind().recurrent()
+                                + (in.kind() == TensorShape.Kind.FF
+                                && Objects.requireNonNull(g.node(producer), "an input is a layer").kind().recurrent()
                                 ? " (drop `last` there to pass the whole sequence on)" : ""));
                     }
                 }
@@ -1177,7 +1182,7 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
             }
         }
         for (Merge m : merges) {
-            Node n = g.node(m.node());
+            Node n = Objects.requireNonNull(g.node(m.node()), "a merge is a layer");
             List<TensorShape> shapes = n.inputs().stream().map(g::shape).toList();
             boolean agree = true;
             for (TensorShape s : shapes) {
@@ -1227,7 +1232,8 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
     }
 
     private static String from(ModelGraph g, String producer) {
-        return g.node(producer).kind() == LayerKind.INPUT ? "the input" : "'" + producer + "'";
+        return Objects.requireNonNull(g.node(producer), "an input is a layer").kind() == LayerKind.INPUT ? "the input"
+                : "'" + producer + "'";
     }
 
     /** A shape in words: width 64, images 3x32x32, sequences of width 77 over 50 steps. */

@@ -2,6 +2,7 @@ package io.gradflow.ingest.dsl;
 
 import java.util.Collection;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** "Did you mean" hints: the closest known word within a small edit distance. */
 final class Suggest {
@@ -13,7 +14,7 @@ final class Suggest {
      * The candidate closest to {@code word} (case-insensitive, transpositions count once), or null
      * when none is close enough to be what the user meant.
      */
-    static String closest(String word, Collection<String> candidates) {
+    static @Nullable String closest(String word, Collection<String> candidates) {
         String w = word.toLowerCase(Locale.ROOT);
         // one letter off a one-letter name is any other name: short words need a closer match
         int limit = w.length() <= 1 ? 0 : w.length() <= 3 ? 1 : w.length() <= 6 ? 2 : 3;

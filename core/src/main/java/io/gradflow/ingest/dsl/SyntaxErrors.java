@@ -43,6 +43,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.antlr.v4.runtime.BaseErrorListener;
 import org.antlr.v4.runtime.Parser;
@@ -280,7 +281,7 @@ final class SyntaxErrors extends BaseErrorListener {
     }
 
     /** The token before {@code index} on the default channel, or null. */
-    private static Token previous(TokenStream tokens, int index) {
+    private static @Nullable Token previous(TokenStream tokens, int index) {
         for (int i = index - 1; i >= 0; i--) {
             Token t = tokens.get(i);
             if (t.getChannel() == Token.DEFAULT_CHANNEL) {
@@ -307,7 +308,8 @@ final class SyntaxErrors extends BaseErrorListener {
             return "unexpected " + describe(token) + (owner == null ? "" : " in " + owner);
         }
         if ("defaults".equals(owner)) {
-            return "unknown setting '" + text + "' in defaults" + Suggest.hint(text, DslNames.OPTIONS.get(owner))
+            return "unknown setting '" + text + "' in defaults" + Suggest.hint(text,
+                    Objects.requireNonNull(DslNames.OPTIONS.get(owner), "defaults has its options"))
                     + ": defaults take activation, init, bias and updater";
         }
         if (DslNames.isActivation(text) && !"activation".equals(owner)) {
@@ -316,7 +318,8 @@ final class SyntaxErrors extends BaseErrorListener {
         if (DslNames.isInit(text)) {
             return "'" + text + "' needs its keyword: `init " + text + "`";
         }
-        List<String> options = owner == null ? DslNames.ALL_OPTIONS : DslNames.OPTIONS.get(owner);
+        List<String> options = owner == null ? DslNames.ALL_OPTIONS
+                : Objects.requireNonNull(DslNames.OPTIONS.get(owner), "every owner has its options");
         String c = Suggest.closest(text, options);
         return "unknown option '" + text + "'" + (owner == null ? "" : " for " + owner)
                 + (c != null ? " (did you mean '" + c + "'?)" : options.isEmpty() ? ""
@@ -370,7 +373,7 @@ final class SyntaxErrors extends BaseErrorListener {
         return open.peek();
     }
 
-    private static <T> T enclosing(ParserRuleContext ctx, Class<T> type) {
+    private static <T> @Nullable T enclosing(ParserRuleContext ctx, Class<T> type) {
         for (ParserRuleContext c = ctx; c != null; c = c.getParent()) {
             if (type.isInstance(c)) {
                 return type.cast(c);

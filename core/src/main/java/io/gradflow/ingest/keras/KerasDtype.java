@@ -4,6 +4,7 @@ import io.gradflow.json.JsonValue;
 import io.gradflow.model.NumberFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keras's dtype and dtype policies. A layer's {@code dtype} is a plain name in Keras 1 and 2
@@ -18,7 +19,7 @@ final class KerasDtype {
     }
 
     /** The policy name a layer config's dtype gives, or null. */
-    static String policyName(JsonValue dtype) {
+    static @Nullable String policyName(@Nullable JsonValue dtype) {
         if (dtype == null || dtype.isNull()) {
             return null;
         }
@@ -38,7 +39,7 @@ final class KerasDtype {
     }
 
     /** The format a layer config's dtype means, or null when it says nothing gradflow reads. */
-    static NumberFormat of(JsonValue dtype) {
+    static @Nullable NumberFormat of(@Nullable JsonValue dtype) {
         return NumberFormat.kerasPolicy(policyName(dtype));
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the root attributes of a Keras HDF5 file ({@code model.save("m.h5")}): the model
@@ -35,7 +36,8 @@ public final class KerasHdf5 {
      * @param backend        backend, or null
      * @param trainingConfig the training_config JSON, or null
      */
-    public record Attributes(String modelConfig, String kerasVersion, String backend, String trainingConfig) { }
+    public record Attributes(String modelConfig, @Nullable String kerasVersion, @Nullable String backend,
+                             @Nullable String trainingConfig) { }
 
     /** Reads a Keras HDF5 file's root attributes. */
     public static Attributes read(Path path) throws ReadException {
@@ -97,7 +99,7 @@ public final class KerasHdf5 {
      * An attribute as text: h5py writes variable-length strings, old Keras fixed-length ones, and
      * some tools bytes or a one-element array.
      */
-    static String text(Attribute a) {
+    static @Nullable String text(@Nullable Attribute a) {
         if (a == null) {
             return null;
         }

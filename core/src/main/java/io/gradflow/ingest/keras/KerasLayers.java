@@ -20,6 +20,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One Keras layer (Keras 1, 2 or 3 config) mapped to a model node: what it does for signal
@@ -39,9 +41,10 @@ final class KerasLayers {
      * @param target        a Reshape's target shape without the batch axis (-1 where inferred), or null
      * @param permutation   a Permute's axes (1-based, without the batch axis), or null
      */
-    record Mapped(Node.Builder node, Boolean channelsFirst, long[] target, int[] permutation) {
+    record Mapped(Node.Builder node, @Nullable Boolean channelsFirst, long @Nullable [] target,
+                  int @Nullable [] permutation) {
 
-        static Mapped of(Node.Builder node, Boolean channelsFirst) {
+        static Mapped of(Node.Builder node, @Nullable Boolean channelsFirst) {
             return new Mapped(node, channelsFirst, null, null);
         }
     }
@@ -358,7 +361,7 @@ final class KerasLayers {
     /** Keras 1's Merge layer: mode "sum", "mul", "ave", "max", "concat", or a Python function. */
     private static Node.Builder legacyMerge(String name, JsonValue cfg, SourcePos pos) {
         JsonValue m = cfg.opt("mode");
-        String mode = m != null && m.isString() ? m.asText() : "";
+        String mode = m != null && m.isString() ? Objects.requireNonNull(m.asText(), "a string has text") : "";
         return switch (mode) {
             case "sum" -> simple(name, "Merge", LayerKind.ELEMENTWISE, pos).merge(Node.Merge.ADD);
             case "mul" -> simple(name, "Merge", LayerKind.ELEMENTWISE, pos).merge(Node.Merge.PRODUCT);
@@ -406,7 +409,7 @@ final class KerasLayers {
     // ---------------------------------------------------------------- config helpers
 
     /** The declared layout: data_format (Keras 2/3) or dim_ordering (Keras 1); null when silent. */
-    static Boolean channelsFirst(JsonValue cfg) {
+    static @Nullable Boolean channelsFirst(JsonValue cfg) {
         String f = cfg.str("data_format");
         if (f == null) {
             f = cfg.str("dim_ordering");
@@ -417,7 +420,7 @@ final class KerasLayers {
         return f.equals("channels_first") || f.equals("th");
     }
 
-    private static String mode(JsonValue cfg) {
+    private static @Nullable String mode(JsonValue cfg) {
         String p = cfg.str("padding");
         if (p == null) {
             p = cfg.str("border_mode");
@@ -426,7 +429,7 @@ final class KerasLayers {
     }
 
     /** The first of the keys present (Keras 2/3 name first, then Keras 1's). */
-    private static JsonValue first(JsonValue cfg, String... keys) {
+    private static @Nullable JsonValue first(JsonValue cfg, String... keys) {
         for (String k : keys) {
             JsonValue v = cfg.opt(k);
             if (v != null) {
@@ -499,7 +502,7 @@ final class KerasLayers {
     }
 
     /** A per-dimension setting given once for all dimensions, widened to {@code dims} entries. */
-    private static int[] expand(int[] v, int dims, int dflt) {
+    private static int[] expand(int @Nullable [] v, int dims, int dflt) {
         if (v == null || v.length == 0) {
             int[] d = new int[dims];
             Arrays.fill(d, dflt);

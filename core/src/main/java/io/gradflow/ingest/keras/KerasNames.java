@@ -8,6 +8,8 @@ import io.gradflow.model.WeightInit;
 import io.gradflow.model.WeightInit.Fan;
 import io.gradflow.model.WeightInit.Shape;
 import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keras's names for activations and initialisers, across Keras 1 strings ("glorot_uniform",
@@ -23,7 +25,7 @@ final class KerasNames {
     // ---------------------------------------------------------------- activations
 
     /** An activation as a layer config gives it: a name, an object, or absent (linear). */
-    static Activation activation(JsonValue v, KerasVersion ver) {
+    static Activation activation(@Nullable JsonValue v, KerasVersion ver) {
         if (v == null) {
             return Activation.IDENTITY;
         }
@@ -85,12 +87,12 @@ final class KerasNames {
      * An initialiser from a layer config: a Keras 1 name, a Keras 2/3 object, or absent ({@code
      * dflt}, a Keras name such as "glorot_uniform").
      */
-    static WeightInit init(JsonValue v, String dflt, KerasVersion ver) {
+    static WeightInit init(@Nullable JsonValue v, String dflt, KerasVersion ver) {
         if (v == null) {
             return byName(dflt, null, ver, ver.major() == 1);
         }
         if (v.isString()) {
-            return byName(v.asText(), null, ver, ver.major() == 1);
+            return byName(Objects.requireNonNull(v.asText(), "a string has text"), null, ver, ver.major() == 1);
         }
         String cls = v.isObject() ? v.str("class_name") : null;
         if (cls == null) {
@@ -104,7 +106,7 @@ final class KerasNames {
      * @param legacy true for a Keras 1 name (its own formulas: plain normals, orthogonal gain 1.1,
      *               "uniform" meaning U(-0.05, 0.05))
      */
-    private static WeightInit byName(String raw, JsonValue cfg, KerasVersion ver, boolean legacy) {
+    private static WeightInit byName(String raw, @Nullable JsonValue cfg, KerasVersion ver, boolean legacy) {
         String key = raw.toLowerCase(Locale.ROOT).replace("_", "");
         int dot = key.lastIndexOf('.');
         if (dot >= 0) {
@@ -176,14 +178,14 @@ final class KerasNames {
     }
 
     /** The constant a bias or normalisation initialiser sets; the mean for a random one. */
-    static double constantValue(JsonValue v, double dflt, KerasVersion ver) {
+    static double constantValue(@Nullable JsonValue v, double dflt, KerasVersion ver) {
         if (v == null) {
             return dflt;
         }
         WeightInit w = init(v, "zeros", ver);
         return switch (w.family()) {
             case CONSTANT -> w.c();
-            case DISTRIBUTION -> w.dist().mean();
+            case DISTRIBUTION -> Objects.requireNonNull(w.dist(), "a distribution initialiser has one").mean();
             case UNKNOWN -> dflt;
             default -> 0;
         };
@@ -192,7 +194,7 @@ final class KerasNames {
     // ---------------------------------------------------------------- helpers
 
     /** The name inside a Keras 3 serialised function ({"class_name": "function", "config": "relu"}). */
-    private static String nameOf(JsonValue v) {
+    private static @Nullable String nameOf(JsonValue v) {
         if (v.isString()) {
             return v.asText();
         }
@@ -216,11 +218,11 @@ final class KerasNames {
         return String.format(Locale.ROOT, "%.4g", v).replaceAll("\\.?0+($|e)", "$1");
     }
 
-    private static double num(JsonValue cfg, String key, double dflt) {
+    private static double num(@Nullable JsonValue cfg, String key, double dflt) {
         return cfg == null ? dflt : cfg.num(key, dflt);
     }
 
-    private static String str(JsonValue cfg, String key, String dflt) {
+    private static String str(@Nullable JsonValue cfg, String key, String dflt) {
         String s = cfg == null ? null : cfg.str(key);
         return s == null ? dflt : s;
     }

@@ -23,7 +23,9 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a Keras model configuration (the JSON of {@code model.to_json()}, an HDF5 file's
@@ -35,7 +37,7 @@ import java.util.Set;
 public final class KerasReader {
 
     /** What the container says about the file, besides the model config. */
-    public record Facts(String kerasVersion, String backend, JsonValue trainingConfig) {
+    public record Facts(@Nullable String kerasVersion, @Nullable String backend, @Nullable JsonValue trainingConfig) {
 
         public static final Facts NONE = new Facts(null, null, null);
     }
@@ -59,7 +61,8 @@ public final class KerasReader {
 
     /** True when a JSON document has the shape of a serialised Keras model. */
     public static boolean looksLikeKeras(JsonValue root) {
-        return root.isObject() && root.opt("class_name") != null && root.get("class_name").isString()
+        return root.isObject() && root.opt("class_name") != null
+                && Objects.requireNonNull(root.get("class_name")).isString()
                 && root.opt("config") != null;
     }
 
@@ -112,11 +115,11 @@ public final class KerasReader {
     /** The layers of one model (one call of it, for nested models) and how its tensors resolve. */
     private static final class Scope {
         final String prefix;
-        final List<Ref> bound;
+        final @Nullable List<Ref> bound;
         final Map<String, Entry> layers = new LinkedHashMap<>();
         List<Ref> outputs = List.of();
 
-        Scope(String prefix, List<Ref> bound) {
+        Scope(String prefix, @Nullable List<Ref> bound) {
             this.prefix = prefix;
             this.bound = bound;
         }
@@ -234,7 +237,7 @@ public final class KerasReader {
         return result;
     }
 
-    private static String modelName(JsonValue root) {
+    private static @Nullable String modelName(JsonValue root) {
         JsonValue cfg = root.opt("config");
         String n = cfg != null && cfg.isObject() ? cfg.str("name") : null;
         return n != null ? n : root.str("class_name");
@@ -249,7 +252,8 @@ public final class KerasReader {
             throw new ReadException("Keras model '" + cls + "' has no list of layers in its config (a subclassed "
                     + "model? gradflow reads Sequential and Functional models)", pos(model));
         }
-        boolean functional = cfg.isObject() && cfg.opt("input_layers") != null;
+        boolean functional = Objects.requireNonNull(cfg, "the layers came from it").isObject()
+                && cfg.opt("input_layers") != null;
         if (functional) {
             functional(scope, cfg, layers);
         } else {
@@ -430,7 +434,7 @@ public final class KerasReader {
         if (!item.isArray() || item.size() < 3 || !item.items().get(0).isString()) {
             return;
         }
-        String layer = item.items().get(0).asText();
+        String layer = Objects.requireNonNull(item.items().get(0).asText(), "a string has text");
         int node = (int) item.items().get(1).asDouble();
         // tf.keras writes constants fed to op layers as ["_CONSTANT_VALUE", -1, value]
         if (node < 0 || layer.equals("_CONSTANT_VALUE")) {
@@ -448,7 +452,7 @@ public final class KerasReader {
     }
 
     /** Keras 3 tensors anywhere inside call arguments, in order. */
-    private void tensors(Scope scope, JsonValue v, List<Ref> refs) {
+    private void tensors(Scope scope, @Nullable JsonValue v, List<Ref> refs) {
         if (v == null) {
             return;
         }
@@ -461,7 +465,8 @@ public final class KerasReader {
                 JsonValue cfg = v.opt("config");
                 JsonValue h = cfg == null ? null : cfg.opt("keras_history");
                 if (h != null && h.isArray() && h.size() >= 3 && h.items().get(0).isString()) {
-                    refs.add(new Ref(scope, h.items().get(0).asText(), (int) h.items().get(1).asDouble(),
+                    refs.add(new Ref(scope, Objects.requireNonNull(h.items().get(0).asText(), "a string has text"),
+                            (int) h.items().get(1).asDouble(),
                             (int) h.items().get(2).asDouble(), pos(v)));
                 }
                 return;
@@ -473,7 +478,7 @@ public final class KerasReader {
     }
 
     /** input_layers / output_layers: [[name, node, tensor], ...], or one flat [name, node, tensor]. */
-    private List<Ref> refList(Scope scope, JsonValue v) {
+    private List<Ref> refList(Scope scope, @Nullable JsonValue v) {
         List<Ref> out = new ArrayList<>();
         if (v == null || !v.isArray() || v.size() == 0) {
             return out;
@@ -503,7 +508,7 @@ public final class KerasReader {
             return t.node();
         }
         if (e instanceof NestedInput n) {
-            if (n.index() >= r.scope().bound.size()) {
+            if (n.index() >= Objects.requireNonNull(r.scope().bound, "a nested input is bound").size()) {
                 throw new ReadException("nested model '" + r.scope().prefix.replaceAll("/$", "")
                         + "' is called with fewer inputs than it declares", r.pos());
             }
@@ -642,9 +647,9 @@ public final class KerasReader {
         String cls = layer.str("class_name");
         JsonValue cfg = layer.opt("config");
         boolean hasLayers = cfg != null && (cfg.isArray() || cfg.isObject() && cfg.opt("layers") != null
-                && cfg.get("layers").isArray());
+                && Objects.requireNonNull(cfg.get("layers")).isArray());
         return hasLayers && ("Sequential".equals(cls) || "Model".equals(cls) || "Functional".equals(cls)
-                || cfg.isObject() && cfg.opt("input_layers") != null);
+                || Objects.requireNonNull(cfg, "hasLayers").isObject() && cfg.opt("input_layers") != null);
     }
 
     /** A layer's name: the layer object's own (tf.keras op layers differ from their config's), then its config's. */

@@ -5,6 +5,8 @@ import io.gradflow.model.Node;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a Keras file says about training: an HDF5 file's {@code training_config} (loss and
@@ -14,11 +16,12 @@ import java.util.Map;
  * @param updater  the optimiser and its learning rate, or null
  * @param clipping clipnorm / clipvalue / global_clipnorm on the optimiser, or null
  */
-record KerasTraining(String loss, Node.Updater updater, Node.GradientNormalization clipping) {
+record KerasTraining(@Nullable String loss, Node.@Nullable Updater updater,
+                     Node.@Nullable GradientNormalization clipping) {
 
     static final KerasTraining NONE = new KerasTraining(null, null, null);
 
-    static KerasTraining of(JsonValue t) {
+    static KerasTraining of(@Nullable JsonValue t) {
         if (t == null || !t.isObject()) {
             return NONE;
         }
@@ -30,7 +33,7 @@ record KerasTraining(String loss, Node.Updater updater, Node.GradientNormalizati
         Node.Updater updater = null;
         Node.GradientNormalization clip = null;
         if (opt != null && opt.isString()) {
-            updater = new Node.Updater(opt.asText(), Double.NaN);
+            updater = new Node.Updater(Objects.requireNonNull(opt.asText(), "a string has text"), Double.NaN);
         } else if (opt != null && opt.isObject() && opt.str("class_name") != null) {
             String name = opt.str("class_name").replace("Custom>", "");
             JsonValue cfg = opt.opt("config");
@@ -52,7 +55,7 @@ record KerasTraining(String loss, Node.Updater updater, Node.GradientNormalizati
     }
 
     /** A loss as text: a name, a Keras loss object, a list or a per-output map of those. */
-    private static String loss(JsonValue v) {
+    private static @Nullable String loss(@Nullable JsonValue v) {
         if (v == null) {
             return null;
         }

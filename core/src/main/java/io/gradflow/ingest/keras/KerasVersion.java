@@ -2,6 +2,7 @@ package io.gradflow.ingest.keras;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Keras version that wrote a file ("1.2.2", "2.2.4-tf", "3.6.0"), or only its generation when
@@ -11,12 +12,12 @@ import java.util.regex.Pattern;
  * @param tfKeras true for the tf.keras builds that suffix "-tf" to the version
  * @param text    the version as the file states it, or null when guessed
  */
-record KerasVersion(int major, int minor, int patch, boolean tfKeras, String text) {
+record KerasVersion(int major, int minor, int patch, boolean tfKeras, @Nullable String text) {
 
     private static final Pattern VERSION = Pattern.compile("^(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?(.*)$");
 
     /** The version as stated, or null when the text is not a version. */
-    static KerasVersion parse(String s) {
+    static @Nullable KerasVersion parse(@Nullable String s) {
         if (s == null) {
             return null;
         }

@@ -3,6 +3,7 @@ package io.gradflow.model.activation;
 import io.gradflow.model.InitScheme;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One element-wise nonlinearity: everything gradflow knows about it in one place. Its values and
@@ -172,7 +173,7 @@ public abstract class ActivationFunction {
     }
 
     /** The ND4J class DL4J's JSON writes for these parameters, or null where DL4J has none. */
-    public String dl4jClass(double alpha, double beta) {
+    public @Nullable String dl4jClass(double alpha, double beta) {
         return dl4jNames().isEmpty() ? null : dl4jNames().get(0);
     }
 
@@ -200,7 +201,7 @@ public abstract class ActivationFunction {
      * The output values at and beyond which the slope is under a tenth of its maximum,
      * {low, high}: the verifier counts such outputs as saturated. Null where it does not apply.
      */
-    public double[] saturatedOutputs(double alpha, double beta) {
+    public double @Nullable [] saturatedOutputs(double alpha, double beta) {
         return null;
     }
 

@@ -17,6 +17,7 @@ import io.gradflow.rules.RuleOption;
 import io.gradflow.rules.Severity;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * ReLU units whose pre-activation sits mostly below zero at initialisation (a negative bias, a
@@ -68,7 +69,7 @@ public final class DeadReluRisk implements Rule {
     }
 
     /** What the block's ReLU sees: the pre-activation of the node that applies it. */
-    private static Moments preActivation(RuleContext ctx, Block b) {
+    private static @Nullable Moments preActivation(RuleContext ctx, Block b) {
         LayerProfile p = ctx.profile(b.applier());
         // past an overflow the moments are placeholders
         return p == null || p.logs().range() == NumericRange.Direction.OVERFLOW ? null : p.pre();

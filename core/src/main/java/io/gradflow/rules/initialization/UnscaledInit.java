@@ -16,6 +16,7 @@ import io.gradflow.rules.RuleOption;
 import io.gradflow.rules.Severity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Weights drawn from a fixed distribution such as N(0, 1) ignore the layer's fan-in: with 100
@@ -44,7 +45,7 @@ public final class UnscaledInit implements Rule {
                 || b.layer().kind().recurrent() || b.layer().kind() == LayerKind.ATTENTION) {
             return false;
         }
-        double gain = InitScale.gain(ctx.profile(b.layer()));
+        double gain = InitScale.gain(Objects.requireNonNull(ctx.profile(b.layer()), "every layer has a profile"));
         double r = gain / InitScale.ideal(b.activation());
         return gain > 0 && (r >= FACTOR || r <= 1 / FACTOR);
     }
@@ -57,7 +58,7 @@ public final class UnscaledInit implements Rule {
         for (List<Block> chain : Blocks.plainChains(Blocks.blocks(ctx.model()), b -> unscaled(ctx, b))) {
             Block first = chain.get(0);
             Block last = chain.get(chain.size() - 1);
-            LayerProfile p = ctx.profile(first.layer());
+            LayerProfile p = Objects.requireNonNull(ctx.profile(first.layer()), "every layer has a profile");
             double r = InitScale.gain(p) / InitScale.ideal(first.activation());
             Blocks.Drift drift = Blocks.drift(ctx, first.layer(), last.layer());
             double worst = drift.worst();

@@ -18,6 +18,7 @@ import io.gradflow.rules.Severity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * The predicted activations or gradients leave the range of the number format the model computes
@@ -57,7 +58,7 @@ public final class OutOfRange implements Rule {
     }
 
     private static Finding forward(RuleContext ctx, Event e) {
-        Node n = ctx.model().node(e.layer());
+        Node n = Objects.requireNonNull(ctx.model().node(e.layer()), "events name layers of the model");
         Precision p = e.precision();
         String msg;
         String fix;
@@ -115,7 +116,7 @@ public final class OutOfRange implements Rule {
             return false;
         }
         for (int i = a + 1; i < b; i++) {
-            if (g.node(order.get(i)).hasWeights()) {
+            if (Objects.requireNonNull(g.node(order.get(i)), "the order lists the graph's layers").hasWeights()) {
                 return false;
             }
         }
@@ -124,8 +125,8 @@ public final class OutOfRange implements Rule {
 
     private static Finding gradients(RuleContext ctx, NumericRange range, List<Event> run) {
         ModelGraph g = ctx.model();
-        Node first = g.node(run.get(0).layer());
-        Node last = g.node(run.get(run.size() - 1).layer());
+        Node first = Objects.requireNonNull(g.node(run.get(0).layer()), "events name layers of the model");
+        Node last = Objects.requireNonNull(g.node(run.get(run.size() - 1).layer()), "events name layers of the model");
         Direction d = run.get(0).direction();
         Precision p = run.get(0).precision();
         double lo = Double.POSITIVE_INFINITY;

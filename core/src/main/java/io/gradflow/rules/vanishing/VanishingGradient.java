@@ -13,6 +13,8 @@ import io.gradflow.rules.RuleContext;
 import io.gradflow.rules.RuleInfo;
 import io.gradflow.rules.Severity;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** The model's predicted verdict is vanishing and no more specific rule has said why. */
 public final class VanishingGradient implements Rule {
@@ -37,7 +39,9 @@ public final class VanishingGradient implements Rule {
         double t = ctx.config().thresholds().signalDecades();
         if (Double.isNaN(a.signalDecades()) || Double.isNaN(a.firstToLastDecades())) {
             // a signal that is exactly zero, or too small for a double: no ratio to quote
-            Node last = ctx.model().node(a.lastHidden() != null ? a.lastHidden() : a.signalLayer());
+            Node last = Objects.requireNonNull(
+                    ctx.model().node(a.lastHidden() != null ? a.lastHidden() : a.signalLayer()),
+                    "a dead signal is found at a layer");
             String msg = String.format("the predicted activation RMS of the last hidden layer '%s' is zero (or below "
                     + "what a double holds): the network's output does not depend on its input, and no gradient "
                     + "reaches the first layers", last.name());
@@ -68,7 +72,7 @@ public final class VanishingGradient implements Rule {
         return List.of(ctx.finding(INFO, Severity.ERROR, seg.from(), seg.to(), seg.decades(), msg, fix));
     }
 
-    private static Node firstBelow(RuleContext ctx, double decades) {
+    private static @Nullable Node firstBelow(RuleContext ctx, double decades) {
         double in = 0;
         for (LayerProfile p : ctx.analysis().layers()) {
             if (p.node().kind() == io.gradflow.model.LayerKind.INPUT) {
