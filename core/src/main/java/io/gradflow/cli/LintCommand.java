@@ -44,6 +44,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import picocli.CommandLine.Model.CommandSpec;
+import org.jspecify.annotations.Nullable;
 
 /** {@code gradflow lint}: the static check. Loads no ND4J and no native code. */
 public final class LintCommand implements Subcommand {

@@ -1,7 +1,9 @@
 package io.gradflow.model;
 
+import java.util.Objects;
 import io.gradflow.model.init.Draw;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a layer's weights are drawn: the one table of initialiser definitions, read by the analysis
