@@ -130,6 +130,17 @@ public final class JsonValue {
         return v;
     }
 
+    /** The same value of the same parsed document (views are made afresh each time one is asked for). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof JsonValue v && v.doc == doc && v.at == at;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(doc) * 31 + at;
+    }
+
     private static String escape(String key) {
         return key.replace("~", "~0").replace("/", "~1");
     }

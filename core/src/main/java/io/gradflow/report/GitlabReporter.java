@@ -32,7 +32,7 @@ public final class GitlabReporter implements Reporter {
 
     @Override
     public void write(LintReport report, PrintWriter out) {
-        out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(toJson(report)));
+        out.println(Printable.json(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(toJson(report))));
     }
 
     public JsonArray toJson(LintReport report) {

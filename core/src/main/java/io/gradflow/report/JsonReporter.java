@@ -69,33 +69,7 @@ public final class JsonReporter implements Reporter {
         o.addProperty("verdict", m.analysis().verdict().id());
         JsonArray findings = new JsonArray();
         for (Finding f : m.findings()) {
-            JsonObject j = new JsonObject();
-            j.addProperty("rule", f.rule());
-            j.addProperty("name", f.name());
-            j.addProperty("severity", f.severity().id());
-            j.addProperty("category", f.category().id());
-            j.addProperty("message", f.message());
-            j.addProperty("fix", f.fix());
-            j.addProperty("line", f.line());
-            j.addProperty("column", f.column());
-            j.add("layer", f.layer() == null ? JsonNull.INSTANCE : new JsonPrimitive(f.layer()));
-            if (f.pointer() != null && !f.pointer().isEmpty()) {
-                j.addProperty("pointer", f.pointer());
-            }
-            if (!f.related().isEmpty()) {
-                JsonArray related = new JsonArray();
-                for (Finding.Related r : f.related()) {
-                    JsonObject rj = new JsonObject();
-                    rj.addProperty("rule", r.rule());
-                    rj.addProperty("name", r.name());
-                    rj.addProperty("severity", r.severity().id());
-                    rj.addProperty("message", r.message());
-                    rj.addProperty("fix", r.fix());
-                    related.add(rj);
-                }
-                j.add("related", related);
-            }
-            findings.add(j);
+            findings.add(finding(f));
         }
         o.add("findings", findings);
         o.add("gradient", gradient(m.analysis()));
@@ -216,5 +190,36 @@ public final class JsonReporter implements Reporter {
         double r = Math.abs(d) >= 1e-3 && Math.abs(d) < 1e7
                 ? Math.round(d * 1e6) / 1e6 : Double.parseDouble(String.format(Locale.ROOT, "%.6g", d));
         return new JsonPrimitive(r);
+    }
+
+    /** One finding as the JSON report writes it (JSON Lines adds its source). */
+    static JsonObject finding(Finding f) {
+        JsonObject j = new JsonObject();
+        j.addProperty("rule", f.rule());
+        j.addProperty("name", f.name());
+        j.addProperty("severity", f.severity().id());
+        j.addProperty("category", f.category().id());
+        j.addProperty("message", f.message());
+        j.addProperty("fix", f.fix());
+        j.addProperty("line", f.line());
+        j.addProperty("column", f.column());
+        j.add("layer", f.layer() == null ? JsonNull.INSTANCE : new JsonPrimitive(f.layer()));
+        if (f.pointer() != null && !f.pointer().isEmpty()) {
+            j.addProperty("pointer", f.pointer());
+        }
+        if (!f.related().isEmpty()) {
+            JsonArray related = new JsonArray();
+            for (Finding.Related r : f.related()) {
+                JsonObject rj = new JsonObject();
+                rj.addProperty("rule", r.rule());
+                rj.addProperty("name", r.name());
+                rj.addProperty("severity", r.severity().id());
+                rj.addProperty("message", r.message());
+                rj.addProperty("fix", r.fix());
+                related.add(rj);
+            }
+            j.add("related", related);
+        }
+        return j;
     }
 }

@@ -137,7 +137,16 @@ public final class JunitReporter implements Reporter {
     }
 
     /** Element text XML 1.0 can hold (newlines kept; characters XML forbids replaced). */
-    private static String text(String s) {
+    private static String text(String raw) {
+        // control characters shown as escapes line by line, as in every format; the lines stay lines
+        StringBuilder lines = new StringBuilder(raw.length());
+        for (String line : raw.split("\n", -1)) {
+            if (lines.length() > 0) {
+                lines.append('\n');
+            }
+            lines.append(Printable.text(line));
+        }
+        String s = lines.toString();
         StringBuilder b = new StringBuilder(s.length());
         s.codePoints().forEach(c -> {
             if (c == '\n' || c == '\t' || c >= 0x20 && c <= 0xD7FF || c >= 0xE000 && c <= 0xFFFD

@@ -53,7 +53,7 @@ public final class StatisticsReporter implements Reporter {
                 o.addProperty("count", r.count());
                 a.add(o);
             }
-            out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(a));
+            out.println(Printable.json(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(a)));
             return;
         }
         for (Row r : sorted) {

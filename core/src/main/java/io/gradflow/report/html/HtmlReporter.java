@@ -510,6 +510,12 @@ public final class HtmlReporter implements Reporter {
                     // control characters are not allowed in HTML text
                     if (c < 0x20 && c != '\n' && c != '\t') {
                         b.append(' ');
+                    } else if (c >= 0x7f && c <= 0x9f) {
+                        // DEL and C1 (0x9b is a terminal's CSI), shown as the text report shows them
+                        b.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
+                    } else if (c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069) {
+                        // bidirectional overrides would reorder what the reader sees
+                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
                     } else {
                         b.append(c);
                     }
