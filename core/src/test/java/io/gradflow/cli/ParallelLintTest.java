@@ -118,13 +118,16 @@ class ParallelLintTest {
     void aSlowFileStoppedAtItsBudgetLeavesTheFilesBesideItLinted() throws IOException {
         Path slow = tmp.resolve("slow.gflow");
         try (Writer w = Files.newBufferedWriter(slow)) {
-            ScaleModels.dsl(w, 30_000);
+            // seconds of work where the budget is one: the small files beside it take milliseconds,
+            // so a fast or a busy machine leaves them inside it
+            ScaleModels.dsl(w, 100_000);
         }
         String good = "fixtures/examples/relu-he-mlp-20.json";
-        CliRunner.Result r = CliRunner.run("lint", "-j", "2", "--timeout", "0.01", good, slow.toString(), good);
+        CliRunner.Result r = CliRunner.run("lint", "-j", "2", "--timeout", "1", good, slow.toString(), good);
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.out()).contains(slow + ": error: gradflow stopped after 0.0 s, this file's time budget");
-        assertThat(r.out().indexOf(good)).isLessThan(r.out().indexOf(slow.toString()));
+        assertThat(r.out()).contains(slow + ": error: gradflow stopped after 1 s, this file's time budget");
+        // the files beside it were linted: both healthy models are in the summary
+        assertThat(r.out()).contains("2 models (2 healthy)");
     }
 
     @Test
