@@ -75,9 +75,10 @@ public final class Measurer {
             for (Node n : graph.nodes()) {
                 Acc a = acc.computeIfAbsent(n.name(), k -> new Acc());
                 GradientProbe probe = net.probe(n.name());
-                if (probe != null && probe.nonFinite()) {
-                    a.nonFinite = true;
-                } else if (probe != null && Double.isFinite(probe.rms())) {
+                // the probe's own NaN (seen on DL4J's swish, whose weight gradients stay finite) leaves
+                // the gradient reaching this layer unmeasured; what DL4J computes decides "not finite":
+                // the weight gradients and the activations below
+                if (probe != null && !probe.nonFinite() && Double.isFinite(probe.rms())) {
                     a.g2 += probe.rms() * probe.rms();
                     a.gN++;
                 }
