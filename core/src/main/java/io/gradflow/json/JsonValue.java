@@ -110,7 +110,7 @@ public final class JsonValue {
         for (String raw : relativePointer.substring(1).split("/", -1)) {
             String token = raw.replace("~1", "/").replace("~0", "~");
             if (v.isObject()) {
-                v = v.has(token) ? v.get(token) : null;
+                v = v.get(token);
             } else if (v.isArray()) {
                 int i;
                 try {
