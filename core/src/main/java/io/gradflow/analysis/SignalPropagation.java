@@ -33,28 +33,43 @@ public final class SignalPropagation {
      * @param finiteWidth      whether to correct the mean gain to the typical (log-average) gain
      * @param batch            the minibatch size the weight gradients are averaged over
      * @param simulate         whether a narrow dense network's numbers come from {@link WidthSimulation}
+     * @param simulationThreads threads the simulation's networks are spread over; 0: one per processor
+     *                         (up to 4). The result does not depend on it.
      */
     public record Options(Moments input, int assumedSpatial, int assumedTimeSteps, Thresholds thresholds,
-                          boolean finiteWidth, int batch, boolean simulate) {
+                          boolean finiteWidth, int batch, boolean simulate, int simulationThreads) {
 
-        public static final Options DEFAULT = new Options(Moments.UNIT, 32, 20, Thresholds.DEFAULT, true, 32, true);
+        public static final Options DEFAULT = new Options(Moments.UNIT, 32, 20, Thresholds.DEFAULT, true, 32, true, 0);
 
         public Options withThresholds(Thresholds t) {
-            return new Options(input, assumedSpatial, assumedTimeSteps, t, finiteWidth, batch, simulate);
+            return new Options(input, assumedSpatial, assumedTimeSteps,
+                    t, finiteWidth, batch, simulate, simulationThreads);
         }
 
         public Options withFiniteWidth(boolean on) {
-            return new Options(input, assumedSpatial, assumedTimeSteps, thresholds, on, batch, simulate);
+            return new Options(input, assumedSpatial, assumedTimeSteps,
+                    thresholds, on, batch, simulate, simulationThreads);
         }
 
         /** The minibatch size the weight gradients are averaged over (DL4J averages, as Keras does). */
         public Options withBatch(int b) {
-            return new Options(input, assumedSpatial, assumedTimeSteps, thresholds, finiteWidth, b, simulate);
+            return new Options(input, assumedSpatial, assumedTimeSteps,
+                    thresholds, finiteWidth, b, simulate, simulationThreads);
         }
 
         /** Whether narrow dense networks are simulated at their widths (the finite-width model). */
         public Options withSimulation(boolean on) {
-            return new Options(input, assumedSpatial, assumedTimeSteps, thresholds, finiteWidth, batch, on);
+            return new Options(input, assumedSpatial, assumedTimeSteps,
+                    thresholds, finiteWidth, batch, on, simulationThreads);
+        }
+
+        /**
+         * Threads for the simulation (0: one per processor, up to 4); 1 where models are already
+         * analysed in parallel, as `lint --jobs` does, so that the cores are not shared twice.
+         */
+        public Options withSimulationThreads(int threads) {
+            return new Options(input, assumedSpatial, assumedTimeSteps,
+                    thresholds, finiteWidth, batch, simulate, threads);
         }
     }
 
@@ -116,7 +131,7 @@ public final class SignalPropagation {
                 && p.backwardRan()) {
             sim = WidthSimulation.run(g, weightStats(g, p), opts.batch(), opts.input(), first.name(),
                     Objects.requireNonNull(last, "found with the first").name(),
-                    signalLayer, 42);
+                    signalLayer, 42, opts.simulationThreads());
             if (sim != null) {
                 ratio = sim.firstToLastDecades();
                 signal = sim.signalDecades();

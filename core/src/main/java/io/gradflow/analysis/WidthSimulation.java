@@ -93,7 +93,7 @@ final class WidthSimulation {
      */
     static @Nullable Result run(ModelGraph g, Map<String, double[]> weights, int batch, Moments input,
                       @Nullable String first,
-                      @Nullable String last, @Nullable String signalLayer, long seed) {
+                      @Nullable String last, @Nullable String signalLayer, long seed, int threads) {
         WidthSimulation sim = new WidthSimulation(g, batch, input, weights);
         if (first == null || last == null || signalLayer == null || batch < 2 || !sim.supported()) {
             return null;
@@ -117,7 +117,7 @@ final class WidthSimulation {
         for (int k = 0; k < networks; k++) {
             sums[k] = new Sums();
         }
-        if (!sim.runAll(sums, seed)) {
+        if (!sim.runAll(sums, seed, threads)) {
             return null;
         }
         return sim.collect(sums, first, last, signalLayer);
@@ -141,10 +141,14 @@ final class WidthSimulation {
         return !g.inputs().isEmpty();
     }
 
-    /** The networks are independent: one thread per core. */
-    private boolean runAll(Sums[] sums, long seed) {
+    /**
+     * The networks are independent: one thread per core (or {@code wanted} when above 0). Each
+     * network has its own seed, so the result does not depend on the threads.
+     */
+    private boolean runAll(Sums[] sums, long seed, int wanted) {
         int networks = sums.length;
-        int threads = Math.max(1, Math.min(networks, Math.min(Runtime.getRuntime().availableProcessors(), 4)));
+        int cores = wanted > 0 ? wanted : Math.min(Runtime.getRuntime().availableProcessors(), 4);
+        int threads = Math.max(1, Math.min(networks, cores));
         Thread[] pool = new Thread[threads];
         RuntimeException[] failure = new RuntimeException[1];
         for (int t = 0; t < threads; t++) {

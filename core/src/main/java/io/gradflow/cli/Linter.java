@@ -120,6 +120,9 @@ public final class Linter {
     private Outcome[] run(List<FileWalker.Input> inputs, int width) {
         int n = inputs.size();
         Outcome[] outcomes = new Outcome[n];
+        // files linted side by side already keep the cores busy: each model's simulation then runs on
+        // its own thread (0: the analysis spreads one model's simulation over the cores)
+        int simulationThreads = width > 1 && n > 1 ? 1 : 0;
         BlockingQueue<Job> finished = new ArrayBlockingQueue<>(Math.max(1, n));
         List<Job> running = new ArrayList<>(width);
         boolean limited = !(timeout.isZero() || timeout.isNegative());
@@ -132,7 +135,7 @@ public final class Linter {
                     outcomes[next] = Outcome.error(new InputError(in.display(), 0, 0, "", in.unreadable()));
                     done++;
                 } else {
-                    Job job = new Job(next, in, configs.apply(in.path()), finished);
+                    Job job = new Job(next, in, configs.apply(in.path()), simulationThreads, finished);
                     job.deadline = limited ? System.nanoTime() + timeout.toNanos() : Long.MAX_VALUE;
                     job.thread.start();
                     running.add(job);
@@ -203,6 +206,7 @@ public final class Linter {
         final int index;
         final FileWalker.Input in;
         final RuleConfig config;
+        final int simulationThreads;
         final Thread thread;
         private final BlockingQueue<Job> finished;
         long deadline;
@@ -211,10 +215,11 @@ public final class Linter {
         private ModelResult result;
         private Throwable thrown;
 
-        Job(int index, FileWalker.Input in, RuleConfig config, BlockingQueue<Job> finished) {
+        Job(int index, FileWalker.Input in, RuleConfig config, int simulationThreads, BlockingQueue<Job> finished) {
             this.index = index;
             this.in = in;
             this.config = config;
+            this.simulationThreads = simulationThreads;
             this.finished = finished;
             this.thread = new Thread(null, this, "gradflow-lint-" + index, WORKER_STACK_BYTES);
             // a worker that never answers its interrupt must not keep the JVM alive after the report
@@ -224,7 +229,7 @@ public final class Linter {
         @Override
         public void run() {
             try {
-                result = Pipeline.lint(in.path(), in.display(), config);
+                result = Pipeline.lint(in.path(), in.display(), config, simulationThreads);
             } catch (Throwable t) {
                 thrown = t;
             } finally {

@@ -37,8 +37,13 @@ public final class Pipeline {
      * so that the prediction and the measurement are of the same network).
      */
     public static ModelResult check(ModelGraph g, RuleConfig config, int batch) {
-        GradientAnalysis a = SignalPropagation.analyse(g,
-                SignalPropagation.Options.DEFAULT.withThresholds(config.thresholds()).withBatch(batch));
+        return check(g, config, batch, 0);
+    }
+
+    /** The same, with the finite-width simulation on {@code simulationThreads} threads (0: the cores'). */
+    private static ModelResult check(ModelGraph g, RuleConfig config, int batch, int simulationThreads) {
+        GradientAnalysis a = SignalPropagation.analyse(g, SignalPropagation.Options.DEFAULT
+                .withThresholds(config.thresholds()).withBatch(batch).withSimulationThreads(simulationThreads));
         List<Finding> findings = RuleEngine.run(g, a, config, g.suppressions());
         return new ModelResult(g, a, findings);
     }
@@ -51,5 +56,14 @@ public final class Pipeline {
     /** Reads, analyses and checks one model file. */
     public static ModelResult lint(Path path, String display, RuleConfig config) throws ReadException {
         return check(read(path, display), config);
+    }
+
+    /**
+     * The same, with the finite-width simulation on {@code simulationThreads} threads (0: the
+     * cores'); 1 where files are linted side by side. The result does not depend on it.
+     */
+    public static ModelResult lint(Path path, String display, RuleConfig config, int simulationThreads)
+            throws ReadException {
+        return check(read(path, display), config, SignalPropagation.Options.DEFAULT.batch(), simulationThreads);
     }
 }
