@@ -59,6 +59,7 @@ option
     : ACTIVATION call                               # activationOpt
     | INIT call                                     # initOpt
     | BIAS (number | name)                          # biasOpt
+    | FORGETBIAS number                             # forgetBiasOpt
     | DROPOUT number                                # dropoutOpt
     | STRIDE size                                   # strideOpt
     | PADDING (size | name)                         # paddingOpt
@@ -115,6 +116,7 @@ GRU         : 'gru' ;
 OUTPUT      : 'output' ;
 INIT        : 'init' ;
 BIAS        : 'bias' ;
+FORGETBIAS  : 'forgetbias' ;
 STRIDE      : 'stride' ;
 PADDING     : 'padding' ;
 LOSS        : 'loss' ;

@@ -111,6 +111,43 @@ final class Dl4jText extends ModelText {
     }
 
     @Override
+    List<Edit> forgetBias(Node layer) {
+        JsonValue body = body(layer);
+        if (body == null || layer.frozen()) {
+            return null;
+        }
+        List<Edit> edits = new ArrayList<>();
+        return forgetBias(body, edits) ? edits : null;
+    }
+
+    /**
+     * Sets forgetGateBiasInit in the LSTM configuration (LastTimeStep and its kin hold it as
+     * "underlying", Bidirectional as "fwd" and "bwd"); false where it has none: DL4J then starts the
+     * gate at its default, 1, and there is nothing to fix.
+     */
+    private boolean forgetBias(JsonValue body, List<Edit> edits) {
+        boolean wrapper = false;
+        for (String inner : List.of("underlying", "fwd", "bwd")) {
+            JsonValue v = body.opt(inner);
+            if (v != null && v.isObject()) {
+                if (!forgetBias(v, edits)) {
+                    return false;
+                }
+                wrapper = true;
+            }
+        }
+        if (wrapper) {
+            return true;
+        }
+        JsonValue f = body.opt("forgetGateBiasInit");
+        if (f == null || !f.isNumber()) {
+            return false;
+        }
+        edits.add(json.replaceRaw(f, number(1.0)));
+        return true;
+    }
+
+    @Override
     List<Edit> float32() {
         // the configuration's dataType, which DL4J also writes into each layer's configuration:
         // all of them, so that the file stays as DL4J itself would write a FLOAT network

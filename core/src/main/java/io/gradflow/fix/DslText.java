@@ -5,6 +5,7 @@ import io.gradflow.ingest.dsl.GradflowDslParser;
 import io.gradflow.ingest.dsl.GradflowDslParser.ActivationLayerContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.ActivationOptContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.BiasOptContext;
+import io.gradflow.ingest.dsl.GradflowDslParser.ForgetBiasOptContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.InitOptContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.LayerContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.OptionContext;
@@ -179,6 +180,16 @@ final class DslText extends ModelText {
         }
         ParserRuleContext value = opt.number() != null ? opt.number() : opt.name();
         return List.of(replace(value, "0"));
+    }
+
+    @Override
+    List<Edit> forgetBias(Node layer) {
+        LayerContext l = statement(layer);
+        if (l == null) {
+            return null;
+        }
+        ForgetBiasOptContext opt = option(l, ForgetBiasOptContext.class);
+        return List.of(opt == null ? append(l, "forgetbias 1") : replace(opt.number(), "1"));
     }
 
     @Override

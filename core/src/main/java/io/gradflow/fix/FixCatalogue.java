@@ -10,23 +10,25 @@ import java.util.Map;
  */
 public final class FixCatalogue {
 
-    private static final Map<String, List<FixKind>> BY_RULE = Map.of(
+    private static final Map<String, List<FixKind>> BY_RULE = Map.ofEntries(
             // deep-saturating-stack: normalise before each sigmoid, or leave sigmoid altogether
-            "GF001", List.of(FixKind.BATCH_NORM, FixKind.ACTIVATION),
+            Map.entry("GF001", List.of(FixKind.BATCH_NORM, FixKind.ACTIVATION)),
             // init-activation-mismatch, symmetric-init, unscaled-init: the initialiser its activation needs
             // (a scaled initialiser such as VarianceScaling or orthogonal keeps its class and gets the gain)
-            "GF002", List.of(FixKind.INIT),
-            "GF003", List.of(FixKind.INIT),
-            "GF004", List.of(FixKind.INIT),
-            "GF005", List.of(FixKind.BATCH_NORM),
-            "GF006", List.of(FixKind.RESIDUAL),
-            "GF007", List.of(FixKind.BIAS),
+            Map.entry("GF002", List.of(FixKind.INIT)),
+            Map.entry("GF003", List.of(FixKind.INIT)),
+            Map.entry("GF004", List.of(FixKind.INIT)),
+            Map.entry("GF005", List.of(FixKind.BATCH_NORM)),
+            Map.entry("GF006", List.of(FixKind.RESIDUAL)),
+            Map.entry("GF007", List.of(FixKind.BIAS)),
             // vanishing- and exploding-gradient: an initialiser off for its activation across the worst
             // span (orthogonal and identity initialisers, which no cause rule judges), else normalisation
-            "GF010", List.of(FixKind.INIT, FixKind.BATCH_NORM),
-            "GF011", List.of(FixKind.INIT, FixKind.BATCH_NORM),
+            Map.entry("GF010", List.of(FixKind.INIT, FixKind.BATCH_NORM)),
+            Map.entry("GF011", List.of(FixKind.INIT, FixKind.BATCH_NORM)),
             // out-of-range: a 16-bit format's range left; float32's holds what the other findings do not cause
-            "GF014", List.of(FixKind.DATA_TYPE));
+            Map.entry("GF014", List.of(FixKind.DATA_TYPE)),
+            // unstable-through-time: an LSTM whose forget gate starts half closed (vanishing only)
+            Map.entry("GF017", List.of(FixKind.FORGET_BIAS)));
 
     private FixCatalogue() {
     }

@@ -15,6 +15,11 @@ public enum FixKind {
     /** Starts a layer's bias at zero. */
     BIAS(true, "bias initialised at zero"),
     /**
+     * Starts an LSTM's forget-gate bias at 1 (Jozefowicz et al. 2015), so that the gate starts
+     * mostly open and the gradient reaches back through the steps.
+     */
+    FORGET_BIAS(true, "LSTM forget-gate bias initialised at 1"),
+    /**
      * Computes the model in float32 instead of a 16-bit format whose range its activations or
      * gradients leave: the same function, in a wider number format.
      */

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -111,6 +112,9 @@ public final class Fixer {
         if (kind == FixKind.DATA_TYPE) {
             return float32(f);
         }
+        if (kind == FixKind.FORGET_BIAS) {
+            return forgetBias(f);
+        }
         List<Block> span = span(f);
         if (span.isEmpty()) {
             return null;
@@ -119,6 +123,7 @@ public final class Fixer {
             case INIT, GAIN -> init(f, span);
             case BIAS -> bias(f, span);
             case DATA_TYPE -> float32(f);
+            case FORGET_BIAS -> forgetBias(f);
             case ACTIVATION -> activation(f, span);
             case BATCH_NORM -> batchNorm(f, span);
             case RESIDUAL -> residual(f, span);
@@ -182,6 +187,23 @@ public final class Fixer {
         Block b = span.get(0);
         List<Edit> edits = text.zeroBias(b.layer());
         return edits == null ? null : new Fix(FixKind.BIAS, "start the bias of " + layers(List.of(b)) + " at 0",
+                f.rule(), f.layer(), edits);
+    }
+
+    /**
+     * The forget-gate bias at 1, for a finding that the gradient vanishes through an LSTM's steps
+     * (its span's decades: below 0) while its forget gate starts below 1. Not where it explodes
+     * through them: a wider-open gate would not help there.
+     */
+    private Fix forgetBias(Finding f) {
+        Node n = f.layer() == null ? null : model.node(f.layer());
+        if (n == null || n.frozen() || n.core().kind() != LayerKind.LSTM || !(n.core().forgetGateBias() < 1)
+                || f.span() == null || !(f.span().decades() < 0)) {
+            return null;
+        }
+        List<Edit> edits = text.forgetBias(n);
+        return edits == null || edits.isEmpty() ? null : new Fix(FixKind.FORGET_BIAS, String.format(Locale.ROOT,
+                "start the forget-gate bias of layer '%s' at 1 instead of %.3g", n.name(), n.core().forgetGateBias()),
                 f.rule(), f.layer(), edits);
     }
 

@@ -147,6 +147,59 @@ final class KerasText extends ModelText {
     }
 
     @Override
+    List<Edit> forgetBias(Node node) {
+        JsonValue layer = layer(node);
+        if (layer == null) {
+            return null;
+        }
+        List<Edit> edits = new ArrayList<>();
+        return unitForgetBias(layer.get("config"), edits) && !edits.isEmpty() ? edits : null;
+    }
+
+    /**
+     * Turns unit_forget_bias on in an LSTM's config, or in the LSTMs a wrapper's "layer" and
+     * "backward_layer" hold. With it on, Keras starts the forget gate's slice of the bias at ones
+     * and draws the other gates' slices from the bias initialiser as before, so a non-zero
+     * bias_initializer is left as it is. Keras 1's forget_bias_init becomes "one". False where the
+     * layer has no bias for it (use_bias false) or no place for it.
+     */
+    private boolean unitForgetBias(JsonValue cfg, List<Edit> edits) {
+        boolean wrapper = false;
+        for (String inner : List.of("layer", "backward_layer")) {
+            JsonValue v = cfg.opt(inner);
+            if (v != null && v.isObject()) {
+                JsonValue c = v.opt("config");
+                if (c == null || !c.isObject() || !unitForgetBias(c, edits)) {
+                    return false;
+                }
+                wrapper = true;
+            }
+        }
+        if (wrapper) {
+            return true;
+        }
+        if (!cfg.bool("use_bias", cfg.bool("bias", true))) {
+            return false;
+        }
+        JsonValue keras1 = cfg.opt("forget_bias_init");
+        if (keras1 != null) {
+            if (!keras1.isString()) {
+                return false;
+            }
+            if (!"one".equals(keras1.asText())) {
+                edits.add(json.replace(keras1, new JsonPrimitive("one")));
+            }
+            return true;
+        }
+        // absent (or null) means Keras's default, on
+        JsonValue unit = cfg.opt("unit_forget_bias");
+        if (unit != null && !unit.asBoolean()) {
+            edits.add(json.replace(unit, new JsonPrimitive(true)));
+        }
+        return true;
+    }
+
+    @Override
     List<Edit> relu(Node applier) {
         JsonValue layer = layer(applier);
         if (layer == null) {

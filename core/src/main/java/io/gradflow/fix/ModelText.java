@@ -31,6 +31,12 @@ abstract class ModelText {
     /** Edits that start the layer's bias at 0. */
     abstract List<Edit> zeroBias(Node layer);
 
+    /**
+     * Edits that start the forget-gate bias of an LSTM (or of both LSTMs a bidirectional wrapper
+     * holds) at 1; null where the file cannot say it.
+     */
+    abstract List<Edit> forgetBias(Node layer);
+
     /** Edits that make the node (a layer or an activation layer) apply ReLU. */
     abstract List<Edit> relu(Node applier);
 

@@ -260,6 +260,120 @@ class FixRoundTripTest {
                 + "\"config\": {}}"));
     }
 
+    // ---------------------------------------------------------------- forget-gate bias
+
+    /** An LSTM over 20 steps whose forget gate starts half closed: the gradient through time vanishes. */
+    static final String LSTM_FORGET_0 = """
+            model m
+            input 8 x 20 steps
+            lstm 32 last forgetbias 0   # half-closed gate
+            output 5 softmax loss mcxent
+            """;
+
+    /** The same LSTM as Keras writes it, with unit_forget_bias off and the bias initialiser given. */
+    static String kerasLstm(String bias, String unit) {
+        return "{\"class_name\": \"Sequential\", \"config\": {\"name\": \"m\", \"layers\": [\n"
+                + "{\"class_name\": \"InputLayer\", \"config\": {\"batch_input_shape\": [null, 20, 8], \"name\": \"in\"}},\n"
+                + "{\"class_name\": \"LSTM\", \"config\": {\"name\": \"lstm\", \"units\": 32, \"activation\": \"tanh\", "
+                + "\"recurrent_activation\": \"sigmoid\", \"use_bias\": true, \"return_sequences\": false, "
+                + "\"kernel_initializer\": {\"class_name\": \"GlorotUniform\", \"config\": {\"seed\": null}}, "
+                + "\"recurrent_initializer\": {\"class_name\": \"Orthogonal\", \"config\": {\"gain\": 1.0, \"seed\": null}}, "
+                + "\"bias_initializer\": " + bias + ", \"unit_forget_bias\": " + unit + "}},\n"
+                + "{\"class_name\": \"Dense\", \"config\": {\"name\": \"out\", \"units\": 5, \"activation\": \"softmax\"}}\n"
+                + "]}, \"keras_version\": \"2.12.0\", \"backend\": \"tensorflow\"}\n";
+    }
+
+    static final String ZEROS = "{\"class_name\": \"Zeros\", \"config\": {}}";
+
+    @Test
+    void forgetBiasFixInTheDslSetsTheLayersForgetBias() throws Exception {
+        Fixed x = fix("m.gflow", LSTM_FORGET_0, "GF017", FixKind.FORGET_BIAS);
+        assertThat(x.was.analysis().verdict().id()).isEqualTo("vanishing");
+        assertThat(x.reports("GF017")).isFalse();
+        assertThat(x.now.model().node("lstm_0").forgetGateBias()).isEqualTo(1.0);
+        assertThat(x.removed()).containsExactly("-lstm 32 last forgetbias 0   # half-closed gate");
+        assertThat(x.added()).containsExactly("+lstm 32 last forgetbias 1   # half-closed gate");
+        assertThat(x.fix().safe()).isTrue();
+        assertThat(x.fix().title()).isEqualTo("start the forget-gate bias of layer 'lstm_0' at 1 instead of 0.00");
+    }
+
+    @Test
+    void forgetBiasFixInDl4jJsonSetsForgetGateBiasInsideTheLastTimeStepWrapper() throws Exception {
+        String json = Dl4jJsonWriter.write(Pipeline.readText("m.gflow", LSTM_FORGET_0));
+        assertThat(json).contains("\"underlying\"");
+        Fixed x = fix("m.json", json, "GF017", FixKind.FORGET_BIAS);
+        assertThat(x.reports("GF017")).isFalse();
+        assertThat(x.now.analysis().verdict().id()).isEqualTo("healthy");
+        assertThat(x.removed()).containsExactly("-          \"forgetGateBiasInit\": 0.0,");
+        assertThat(x.added()).containsExactly("+          \"forgetGateBiasInit\": 1.0,");
+    }
+
+    @Test
+    void forgetBiasFixInDl4jJsonReplacesANegativeBiasAndALayerWithoutTheKeyNeedsNone() throws Exception {
+        String negative = Dl4jJsonWriter.write(Pipeline.readText("m.gflow", LSTM_FORGET_0.replace("forgetbias 0",
+                "forgetbias -1")));
+        Fixed x = fix("m.json", negative, "GF017", FixKind.FORGET_BIAS);
+        assertThat(x.removed()).containsExactly("-          \"forgetGateBiasInit\": -1.0,");
+        assertThat(x.added()).containsExactly("+          \"forgetGateBiasInit\": 1.0,");
+        // without the key DL4J starts the gate at 1 (its default): no finding, nothing to add
+        String absent = negative.replace("          \"forgetGateBiasInit\": -1.0,\n", "");
+        ModelResult r = Pipeline.check(Pipeline.readText("m.json", absent), RuleConfig.DEFAULT);
+        assertThat(r.model().node("lstm_0").core().forgetGateBias()).isEqualTo(1.0);
+        assertThat(r.findings()).noneMatch(f -> f.rule().equals("GF017"));
+    }
+
+    @Test
+    void forgetBiasFixInKerasJsonTurnsUnitForgetBiasOn() throws Exception {
+        Fixed x = fix("m.json", kerasLstm(ZEROS, "false"), "GF017", FixKind.FORGET_BIAS);
+        assertThat(x.reports("GF017")).isFalse();
+        assertThat(x.now.model().node("lstm").forgetGateBias()).isEqualTo(1.0);
+        assertThat(x.removed()).hasSize(1).allMatch(containing("\"unit_forget_bias\": false}}"));
+        assertThat(x.added()).hasSize(1).allMatch(containing("\"unit_forget_bias\": true}}"));
+    }
+
+    @Test
+    void forgetBiasFixInKerasJsonLeavesANonZeroBiasInitialiserToTheOtherGates() throws Exception {
+        // Keras starts the forget slice at ones under unit_forget_bias and draws the rest as before
+        String constant = "{\"class_name\": \"Constant\", \"config\": {\"value\": -0.5}}";
+        Fixed x = fix("m.json", kerasLstm(constant, "false"), "GF017", FixKind.FORGET_BIAS);
+        assertThat(x.reports("GF017")).isFalse();
+        assertThat(x.now.model().node("lstm").forgetGateBias()).isEqualTo(1.0);
+        assertThat(x.now.model().node("lstm").biasInit()).isEqualTo(-0.5);
+        assertThat(x.added()).hasSize(1).allMatch(containing("\"bias_initializer\": " + constant
+                + ", \"unit_forget_bias\": true"));
+    }
+
+    @Test
+    void forgetBiasFixInKerasJsonReachesTheLstmInsideBidirectional() throws Exception {
+        String text = kerasLstm(ZEROS, "false").replace("{\"class_name\": \"LSTM\", \"config\": {",
+                "{\"class_name\": \"Bidirectional\", \"config\": {\"name\": \"bi\", \"merge_mode\": \"concat\", "
+                        + "\"layer\": {\"class_name\": \"LSTM\", \"config\": {").replace("\"unit_forget_bias\": false}}",
+                "\"unit_forget_bias\": false}}}}")
+                // the middle step of 40 is 20 steps from either end
+                .replace("[null, 20, 8]", "[null, 40, 8]");
+        Fixed x = fix("m.json", text, "GF017", FixKind.FORGET_BIAS);
+        assertThat(x.reports("GF017")).isFalse();
+        assertThat(x.now.model().node("bi").core().forgetGateBias()).isEqualTo(1.0);
+        assertThat(x.added()).hasSize(1).allMatch(containing("\"unit_forget_bias\": true}}}}"));
+    }
+
+    @Test
+    void noForgetBiasFixWhereTheGateIsAlreadyOpenOrThereIsNone() throws Exception {
+        // 60 steps vanish even with the forget gate at 1 (the Keras default): the fix would change nothing
+        String open = kerasLstm(ZEROS, "true").replace("[null, 20, 8]", "[null, 60, 8]");
+        // a GRU has no forget gate; its finding offers no fix of this kind
+        String gru = LSTM_FORGET_0.replace("lstm 32 last forgetbias 0", "gru 32 last init normal(0, 0.01)");
+        // without a bias (use_bias false) there is nothing for unit_forget_bias to start at 1
+        String noBias = kerasLstm(ZEROS, "false").replace("\"use_bias\": true", "\"use_bias\": false");
+        for (String[] c : new String[][] {{"open.json", open}, {"gru.gflow", gru}, {"nobias.json", noBias}}) {
+            ModelGraph g = Pipeline.readText(c[0], c[1]);
+            List<Finding> f = Pipeline.check(g, RuleConfig.DEFAULT).findings().stream()
+                    .filter(x -> x.rule().equals("GF017")).toList();
+            assertThat(f).as(c[0]).hasSize(1);
+            assertThat(Fixer.of(g, c[1]).fixes(f.get(0))).as(c[0]).isEmpty();
+        }
+    }
+
     // ---------------------------------------------------------------- batch normalisation
 
     @Test

@@ -102,6 +102,33 @@ class LanguageServerTest {
     }
 
     @Test
+    void theForgetGateBiasFixIsACodeAction() throws Exception {
+        // an LSTM over 20 steps whose forget gate starts half closed
+        Path file = Files.writeString(tmp.resolve("lstm.gflow"), """
+                model m
+                input 8 x 20 steps
+                lstm 32 last forgetbias 0   # half-closed gate
+                output 5 softmax loss mcxent
+                """);
+        String uri = file.toUri().toString();
+        try (LspClient c = new LspClient()) {
+            c.initialize(tmp.toUri().toString());
+            String text = Files.readString(file);
+            c.open(uri, "gradflow", text);
+            Diagnostic d = c.diagnostics(uri).getDiagnostics().get(0);
+            assertThat(d.getCode().getLeft()).isEqualTo("GF017");
+            List<CodeAction> actions = actions(c, uri, d);
+            assertThat(actions).extracting(CodeAction::getTitle)
+                    .containsExactly("start the forget-gate bias of layer 'lstm_0' at 1 instead of 0.00 [GF017]",
+                            "Apply every safe gradflow fix in this file (1 fix)");
+            String fixed = apply(text, actions.get(0).getEdit().getChanges().get(uri));
+            assertThat(fixed).contains("lstm 32 last forgetbias 1   # half-closed gate\n");
+            c.change(uri, 2, fixed);
+            assertThat(c.diagnostics(uri).getDiagnostics()).noneMatch(x -> x.getCode().getLeft().equals("GF017"));
+        }
+    }
+
+    @Test
     void dl4jJsonDiagnosticsPointAtTheLayersClassAndUnsafeFixesSaySo() throws Exception {
         Path file = Files.writeString(tmp.resolve("sigmoid.json"), read("fixtures/examples/sigmoid-mlp-20.json"));
         String uri = file.toUri().toString();

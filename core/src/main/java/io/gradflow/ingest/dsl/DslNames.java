@@ -339,14 +339,15 @@ final class DslNames {
             Map.entry("dropout", List.of("precision", "as")),
             Map.entry("simplernn", List.of("activation", "init", "bias", "dropout", "layernorm", "last", "precision",
                     "as")),
-            Map.entry("lstm", List.of("activation", "init", "bias", "dropout", "last", "precision", "as")),
+            Map.entry("lstm", List.of("activation", "init", "bias", "forgetbias", "dropout", "last", "precision",
+                    "as")),
             Map.entry("gru", List.of("activation", "init", "bias", "dropout", "last", "precision", "as")),
             Map.entry("output", List.of("activation", "init", "bias", "dropout", "loss", "precision", "as")),
             Map.entry("join", List.of("as")),
             Map.entry("defaults", List.of("activation", "init", "bias", "updater")));
 
     /** Every option keyword. */
-    static final List<String> ALL_OPTIONS = List.of("activation", "init", "bias", "dropout", "stride", "padding",
+    static final List<String> ALL_OPTIONS = List.of("activation", "init", "bias", "forgetbias", "dropout", "stride", "padding",
             "loss", "updater", "layernorm", "last", "precision", "as");
 
     /** Every keyword that starts a statement. */

@@ -18,6 +18,7 @@ import io.gradflow.ingest.dsl.GradflowDslParser.DenseContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.DropoutLayerContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.DropoutOptContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.FileContext;
+import io.gradflow.ingest.dsl.GradflowDslParser.ForgetBiasOptContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.GlobalPoolContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.InitOptContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.InputStmtContext;
@@ -655,6 +656,12 @@ final class GraphBuilder extends GradflowDslBaseVisitor<Void> {
                 .returnSequences(!o.containsKey("last")).layerNorm(o.containsKey("layernorm"));
         if (kind != LayerKind.SIMPLE_RNN) {
             b.gateActivation(Activation.SIGMOID).forgetGateBias(1.0);
+        }
+        if (o.get("forgetbias") instanceof ForgetBiasOptContext f) {
+            Double v = number(f.number());
+            if (v != null) {
+                b.forgetGateBias(v);
+            }
         }
         // recurrent layers squash with tanh unless told otherwise, whatever the defaults say
         WeightInit init = weighted(b, o, Activation.TANH);

@@ -16,6 +16,7 @@ import io.gradflow.ingest.dsl.GradflowDslParser.DenseContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.DropoutLayerContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.DropoutOptContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.FileContext;
+import io.gradflow.ingest.dsl.GradflowDslParser.ForgetBiasOptContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.GlobalPoolContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.InitOptContext;
 import io.gradflow.ingest.dsl.GradflowDslParser.InputStmtContext;
@@ -85,6 +86,7 @@ final class SyntaxErrors extends BaseErrorListener {
             Map.entry(ActivationOptContext.class, "activation needs a function, e.g. `activation relu`"),
             Map.entry(InitOptContext.class, "init needs an initialiser, e.g. `init he` or `init normal(0, 0.01)`"),
             Map.entry(BiasOptContext.class, "bias needs a value: `bias 0.1` or `bias none`"),
+            Map.entry(ForgetBiasOptContext.class, "forgetbias needs a value, e.g. `forgetbias 1`"),
             Map.entry(DropoutOptContext.class, "dropout needs a rate, e.g. `dropout 0.5`"),
             Map.entry(StrideOptContext.class, "stride needs a size, e.g. `stride 2` or `stride 2x2`"),
             Map.entry(PaddingOptContext.class, "padding needs `same`, `valid` or a size, e.g. `padding 1`"),

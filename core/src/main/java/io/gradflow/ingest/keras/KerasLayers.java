@@ -302,11 +302,13 @@ final class KerasLayers {
         }
         if (kind == LayerKind.LSTM) {
             double bias = KerasNames.constantValue(first(cfg, "bias_initializer", "bias_init"), 0, ver);
-            // unit_forget_bias adds 1 to the forget gate's bias; Keras 1 set it with forget_bias_init
+            // unit_forget_bias starts the forget gate's slice of the bias at ones, whatever the bias
+            // initialiser draws for the other gates (LSTMCell.build concatenates the two); Keras 1 set
+            // it with forget_bias_init; a layer without a bias has none to start
             boolean unit = cfg.bool("unit_forget_bias", true);
-            double forget = cfg.opt("forget_bias_init") != null
-                    ? KerasNames.constantValue(cfg.opt("forget_bias_init"), 1, ver)
-                    : unit ? bias + 1 : bias;
+            double forget = !cfg.bool("use_bias", cfg.bool("bias", true)) ? 0
+                    : cfg.opt("forget_bias_init") != null ? KerasNames.constantValue(cfg.opt("forget_bias_init"), 1, ver)
+                    : unit ? 1 : bias;
             b.forgetGateBias(forget);
         }
         return b;

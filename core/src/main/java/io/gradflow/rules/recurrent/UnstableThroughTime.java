@@ -66,7 +66,8 @@ public final class UnstableThroughTime implements Rule {
                             + "each step back multiplies it by 10^%s (%s)%s", n.name(), n.type(), t.steps(), where,
                     vanishes ? "-" : "", Blocks.dec(threshold), String.format(Locale.ROOT, "%+.3f", t.perStep()),
                     cause(n), within);
-            out.add(ctx.finding(INFO, Severity.ERROR, n, msg, fix(n, vanishes)));
+            // the span's decades are the change through the steps: its sign tells a fix which way it goes
+            out.add(ctx.finding(INFO, Severity.ERROR, n, n, t.decades(), msg, fix(n, vanishes)));
         }
         return out;
     }
@@ -97,7 +98,9 @@ public final class UnstableThroughTime implements Rule {
             return "initialise the recurrent weights orthogonally (gain 1) or as the identity, or use an LSTM or GRU";
         }
         if (n.kind() == LayerKind.LSTM && n.forgetGateBias() < 1) {
-            return "set the forget-gate bias to 1 (Keras unit_forget_bias=True, DL4J forgetGateBiasInit 1)";
+            return n.hasBias() ? "set the forget-gate bias to 1 (Keras unit_forget_bias=True, DL4J forgetGateBiasInit 1, "
+                    + "DSL forgetbias 1; `gradflow lint --fix` does it)"
+                    : "give the layer a bias (Keras use_bias=True) with its forget-gate slice at 1 (unit_forget_bias=True)";
         }
         return "return every step to the loss, pool over the steps, or train on shorter windows "
                 + "(truncated backpropagation through time)";

@@ -436,6 +436,13 @@ class DslErrorsTest {
                         """,
                         "2:1: identity init needs as many inputs as outputs, but 'dense_0' maps 64 to 32",
                         "3:8: lstm always has a bias (as in DL4J): `bias none` is for dense, conv and output"),
+                bad("a forget bias on a layer without a forget gate", """
+                        input 8 x 10 steps
+                        gru 16 forgetbias 1
+                        output 10
+                        """,
+                        "2:8: 'forgetbias' is not an option of gru: gru takes activation, init, bias, dropout, last, "
+                                + "precision, as"),
                 bad("output activations that do not fit the loss", """
                         input 64
                         output 1 softmax

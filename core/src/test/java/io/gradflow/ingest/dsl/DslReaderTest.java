@@ -237,6 +237,18 @@ class DslReaderTest {
     }
 
     @Test
+    void forgetbiasSetsAnLstmsForgetGateBias() throws ReadException {
+        ModelGraph g = read("""
+                input 8 x 10 steps
+                lstm 16 forgetbias 0.5
+                lstm 16 last
+                output 5
+                """);
+        assertThat(g.node("lstm_0").forgetGateBias()).isEqualTo(0.5);
+        assertThat(g.node("lstm_1").forgetGateBias()).isEqualTo(1.0);
+    }
+
+    @Test
     void aSuppressionCoversItsLineAndABlockLineCoversTheBlock() throws ReadException {
         ModelGraph g = read("""
                 input 64

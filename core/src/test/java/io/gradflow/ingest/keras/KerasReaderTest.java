@@ -110,6 +110,26 @@ class KerasReaderTest {
     }
 
     @Test
+    void unitForgetBiasStartsTheForgetSliceAtOneWhateverTheBiasInitialiserDraws() throws Exception {
+        // LSTMCell.build concatenates bias_initializer's slices with ones for the forget gate
+        String constant = ", \"bias_initializer\": {\"class_name\": \"Constant\", \"config\": {\"value\": -1.0}}";
+        ModelGraph g = read(sequential("2.12.0",
+                lstm("on", constant + ", \"unit_forget_bias\": true, \"batch_input_shape\": [null, 5, 3]"),
+                lstm("off", constant + ", \"unit_forget_bias\": false"),
+                lstm("nobias", ", \"use_bias\": false, \"unit_forget_bias\": true"),
+                dense("d", "")));
+        assertThat(g.node("on").forgetGateBias()).isEqualTo(1.0);
+        assertThat(g.node("on").biasInit()).isEqualTo(-1.0);
+        assertThat(g.node("off").forgetGateBias()).isEqualTo(-1.0);
+        assertThat(g.node("nobias").forgetGateBias()).isEqualTo(0.0);
+    }
+
+    static String lstm(String name, String extra) {
+        return "{\"class_name\": \"LSTM\", \"config\": {\"name\": \"" + name + "\", \"units\": 4, "
+                + "\"return_sequences\": true" + extra + "}}";
+    }
+
+    @Test
     void keras1NamesMeanWhatKeras1Drew() throws Exception {
         String lstm = "{\"class_name\": \"LSTM\", \"config\": {\"name\": \"l\", \"output_dim\": 16, \"init\": \"uniform\","
                 + " \"inner_init\": \"orthogonal\", \"activation\": \"tanh\", \"inner_activation\": \"hard_sigmoid\","
