@@ -106,8 +106,9 @@ public final class LintCommand implements Subcommand {
                 "--add-noqa");
         Specs.flag(spec, "skip files that are not models even when named (for hooks that pass every JSON, HDF5 and "
                 + "zip file)", "--skip-non-models");
-        Specs.flag(spec, "apply the safe fixes (initialisers, gains, biases) to JSON and DSL\n"
-                + "  files in place; for an HDF5 or zip model, write NAME.fixed.json beside it", "--fix");
+        Specs.flag(spec, "apply the safe fixes (initialisers, gains, biases, an LSTM's forget gate, "
+                + "float16 to float32) to JSON and DSL files in place; for an HDF5 or zip model, write "
+                + "NAME.fixed.json beside it", "--fix");
         Specs.flag(spec, "--fix with the structural fixes too: batch normalisation, ReLU for a\n"
                 + "  saturating activation, residual blocks (DSL)", "--unsafe-fixes");
         Specs.flag(spec, "show the fixes as a unified diff and write nothing (exit 1 if any)", "--diff");
