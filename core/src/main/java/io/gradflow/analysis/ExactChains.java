@@ -98,7 +98,7 @@ final class ExactChains {
                     if (x == null || MeanField.widthIn(n, p) != n.nOut()) {
                         return s;
                     }
-                    double gain = n.weightInit().gain();
+                    double gain = Objects.requireNonNull(n.weightInit(), "identity weights come from an init").gain();
                     l.preOrbit = x.map(v -> gain * v + bias);
                     l.exact = true;
                 } else if (s.pre() != null && s.pre().su() <= 1e-9 * Math.max(s.pre().sx(), 1e-300)) {
@@ -206,7 +206,8 @@ final class ExactChains {
             l.inz = Orbit.times(l.out2z, out.g() > 0 ? in.g() / out.g() : 0);
         } else if (n.kind() == LayerKind.DENSE
                 && Objects.requireNonNull(s.weights(), "a dense layer has weights").identity() && l.inz != null) {
-            l.inz = Orbit.times(l.inz, n.weightInit().gain() * n.weightInit().gain());
+            double gain = Objects.requireNonNull(n.weightInit(), "identity weights come from an init").gain();
+            l.inz = Orbit.times(l.inz, gain * gain);
         } else if (n.kind() != LayerKind.ACTIVATION) {
             l.inz = null;
         }

@@ -64,7 +64,8 @@ public record GradientAnalysis(ModelGraph model, List<LayerProfile> layers, @Nul
             return Double.NaN;
         }
         double d = Objects.requireNonNull(profile(firstHidden), "a layer of the model").logGradient()
-                - Objects.requireNonNull(profile(lastHidden), "found with the first").logGradient();
+                - Objects.requireNonNull(profile(Objects.requireNonNull(lastHidden, "found with the first")),
+                        "a layer of the model").logGradient();
         return Double.isFinite(d) ? d : Double.NaN;
     }
 
@@ -83,28 +84,33 @@ public record GradientAnalysis(ModelGraph model, List<LayerProfile> layers, @Nul
      * most where one does, else the one that grows most), or null in a model without recurrent
      * layers: what the verdict's through-time part reads (docs/theory.md section 8.2).
      */
-    public LayerProfile worstTime() {
+    public @Nullable LayerProfile worstTime() {
         LayerProfile low = null;
         LayerProfile high = null;
+        double lowDecades = Double.NaN;
+        double highDecades = Double.NaN;
         for (LayerProfile p : layers) {
-            if (p.time() == null || Double.isNaN(p.time().decades())) {
+            LayerProfile.Time t = p.time();
+            if (t == null || Double.isNaN(t.decades())) {
                 continue;
             }
-            if (low == null || p.time().decades() < low.time().decades()) {
+            if (low == null || t.decades() < lowDecades) {
                 low = p;
+                lowDecades = t.decades();
             }
-            if (high == null || p.time().decades() > high.time().decades()) {
+            if (high == null || t.decades() > highDecades) {
                 high = p;
+                highDecades = t.decades();
             }
         }
-        if (low == null) {
+        if (low == null || high == null) {
             return null;
         }
-        return -low.time().decades() >= high.time().decades() ? low : high;
+        return -lowDecades >= highDecades ? low : high;
     }
 
     /** The profile of a node by name: by its place in the model where the lists agree (always, as built). */
-    public LayerProfile profile(String name) {
+    public @Nullable LayerProfile profile(String name) {
         int i = model.indexOf(name);
         if (i >= 0 && i < layers.size() && layers.get(i).name().equals(name)) {
             return layers.get(i);

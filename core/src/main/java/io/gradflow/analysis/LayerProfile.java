@@ -30,8 +30,8 @@ import org.jspecify.annotations.Nullable;
  */
 public record LayerProfile(Node node, double activationRms, double activationMean, double gradientRms,
                            double weightGradientRms, double gainDecades, double fanIn,
-                           double weightVariance, double positions, Moments pre, boolean certain, Logs logs,
-                           Time time) {
+                           double weightVariance, double positions, @Nullable Moments pre, boolean certain, Logs logs,
+                           @Nullable Time time) {
 
     /**
      * The gradient through a recurrent layer's steps (docs/theory.md section 8.2).

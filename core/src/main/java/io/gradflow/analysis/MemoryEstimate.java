@@ -6,6 +6,7 @@ import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a model needs in memory to train, from the finished graph alone: its parameters (each
@@ -41,7 +42,7 @@ public record MemoryEstimate(double parameters, double activationsPerExample, in
     }
 
     /** Bytes per value of a DL4J data type name ("FLOAT", "DOUBLE", "HALF"...); 4 when unknown. */
-    static int bytesPerValue(String dataType) {
+    static int bytesPerValue(@Nullable String dataType) {
         if (dataType == null) {
             return 4;
         }
@@ -56,7 +57,7 @@ public record MemoryEstimate(double parameters, double activationsPerExample, in
      * Arrays an updater keeps per parameter (Adam's two moments, momentum's velocity...), by the
      * names DL4J and Keras give optimisers; 2 (Adam's) when unknown.
      */
-    public static int updaterStates(String updater) {
+    public static int updaterStates(@Nullable String updater) {
         if (updater == null) {
             return 2;
         }

@@ -199,7 +199,7 @@ final class Propagation implements Forward, Backward {
     }
 
     /** A recurrent layer's figures through its steps, or null. */
-    Back.Steps steps(String node) {
+    Back.@Nullable Steps steps(String node) {
         return steps.get(node);
     }
 
@@ -333,7 +333,7 @@ final class Propagation implements Forward, Backward {
         List<String> users = g.consumers(n.name());
         List<Taint> parts = new ArrayList<>(users.size());
         for (String u : users) {
-            Node un = g.node(u);
+            Node un = Objects.requireNonNull(g.node(u), "a consumer is a layer of the graph");
             parts.add(Taint.join(Collections.singletonList(bwdTaint.get(u)),
                     un.kind() == LayerKind.OPAQUE || unknownActivation(un) ? u : null));
         }
@@ -380,7 +380,7 @@ final class Propagation implements Forward, Backward {
     }
 
     /** Adds a consumer's gradient {@code g}, spread over the steps as {@code shape} says, to a sequence's. */
-    private void spreadTo(String input, double[] shape, double second) {
+    private void spreadTo(String input, double @Nullable [] shape, double second) {
         TensorShape t = g.shape(input);
         if (t.kind() != TensorShape.Kind.RNN || !(second > 0) || !Double.isFinite(second)) {
             return;
@@ -516,7 +516,7 @@ final class Propagation implements Forward, Backward {
     }
 
     @Override
-    public double[] stepShape(Node n) {
+    public double @Nullable [] stepShape(Node n) {
         double[] sum = stepSums.get(n.name());
         if (sum == null) {
             return null;

@@ -8,6 +8,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The opaque layers a node's numbers depend on, shared between nodes instead of copied: a node
@@ -16,10 +17,11 @@ import java.util.Set;
  */
 final class Taint {
 
-    private final String name;
+    /** The node this taint starts at; null for a union of parts alone. */
+    private final @Nullable String name;
     private final List<Taint> parts;
 
-    private Taint(String name, List<Taint> parts) {
+    private Taint(@Nullable String name, List<Taint> parts) {
         this.name = name;
         this.parts = parts;
     }
@@ -28,7 +30,7 @@ final class Taint {
      * The union of {@code parts} (nulls are empty) followed by {@code self} (null for none): the
      * order a set built by adding each part in turn, then self, would have.
      */
-    static Taint join(List<Taint> parts, String self) {
+    static @Nullable Taint join(List<Taint> parts, @Nullable String self) {
         List<Taint> distinct = new ArrayList<>(parts.size());
         Set<Taint> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Taint t : parts) {

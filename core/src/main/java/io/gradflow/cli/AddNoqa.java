@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -56,7 +57,8 @@ final class AddNoqa {
                     left++;
                     continue;
                 }
-                int line = m.model().node(f.layer()).pos().line();
+                int line = Objects.requireNonNull(m.model().node(f.layer()), "a finding's layer is in its model")
+                        .pos().line();
                 if (line <= 0) {
                     left++;
                     continue;
@@ -64,7 +66,7 @@ final class AddNoqa {
                 byLine.computeIfAbsent(line, k -> new LinkedHashSet<>()).add(f.rule());
                 f.related().forEach(r -> byLine.get(line).add(r.rule()));
             }
-            if (byLine.isEmpty()) {
+            if (byLine.isEmpty() || path == null) {
                 continue;
             }
             byte[] before = Files.readAllBytes(path);

@@ -60,7 +60,7 @@ public final class Args {
      * Every value a list option was given, over all its occurrences, split at commas and without
      * empty parts; null when the option was not given.
      */
-    public List<String> values(String option) {
+    public @Nullable List<String> values(String option) {
         OptionSpec o = parsed.matchedOption(option);
         if (o == null) {
             return null;

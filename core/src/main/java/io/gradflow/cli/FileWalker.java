@@ -16,6 +16,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Expands the paths on the command line into model files, walking directories: files with a
@@ -30,7 +31,7 @@ public final class FileWalker {
      * A file to read, the name reports use for it, whether the user named it, and why the walk
      * could not read it (a directory without permission...), or null.
      */
-    public record Input(Path path, String display, boolean explicit, String unreadable) {
+    public record Input(Path path, String display, boolean explicit, @Nullable String unreadable) {
 
         public Input(Path path, String display, boolean explicit) {
             this(path, display, explicit, null);
@@ -49,7 +50,7 @@ public final class FileWalker {
      * @param gitignore    what git ignores, or null to walk ignored files too
      * @param forceExclude apply the exclude patterns to paths named on the command line as well
      */
-    public record Filter(Exclusions exclusions, GitIgnore gitignore, boolean forceExclude) {
+    public record Filter(Exclusions exclusions, @Nullable GitIgnore gitignore, boolean forceExclude) {
 
         /** The built-in exclusions and .gitignore: what `gradflow lint DIR` leaves out by default. */
         public static Filter standard() {
@@ -88,7 +89,7 @@ public final class FileWalker {
                 try {
                     Files.walkFileTree(p, new Visitor(p, a, filter, found, failed));
                 } catch (UncheckedIOException e) {
-                    if (e.getCause().getCause() instanceof ConfigException c) {
+                    if (e.getCause() != null && e.getCause().getCause() instanceof ConfigException c) {
                         throw c;
                     }
                     throw e;

@@ -2,6 +2,7 @@ package io.gradflow.cli;
 
 import io.gradflow.report.ReportFile;
 import java.io.PrintWriter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The streams a command writes to. A PrintWriter hides its write failures; where gradflow made
@@ -12,13 +13,13 @@ public final class Io {
 
     private final PrintWriter out;
     private final PrintWriter err;
-    private final ReportFile.Failures outFailures;
+    private final ReportFile.@Nullable Failures outFailures;
 
     public Io(PrintWriter out, PrintWriter err) {
         this(out, err, null);
     }
 
-    Io(PrintWriter out, PrintWriter err, ReportFile.Failures outFailures) {
+    Io(PrintWriter out, PrintWriter err, ReportFile.@Nullable Failures outFailures) {
         this.out = out;
         this.err = err;
         this.outFailures = outFailures;
@@ -38,7 +39,7 @@ public final class Io {
     }
 
     /** Why writing to standard output failed (flushing first), or null when it did not. */
-    String outFailure() {
+    @Nullable String outFailure() {
         out.flush();
         if (!out.checkError()) {
             return null;

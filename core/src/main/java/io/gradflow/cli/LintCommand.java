@@ -42,6 +42,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 import picocli.CommandLine.Model.CommandSpec;
 import org.jspecify.annotations.Nullable;
@@ -169,8 +170,9 @@ public final class LintCommand implements Subcommand {
         if (cl.has("--show-settings")) {
             return Settings.show(paths, configs, exclusions, io);
         }
-        Baseline baseline = cl.has("--baseline")
-                ? Baseline.load(cl.path(cl.value("--baseline")), cl.display(cl.value("--baseline"))) : null;
+        String baselineFile = cl.value("--baseline");
+        Baseline baseline = baselineFile != null
+                ? Baseline.load(cl.path(baselineFile), cl.display(baselineFile)) : null;
         String writeBaseline = cl.value("--write-baseline");
 
         FileWalker.Filter filter = new FileWalker.Filter(exclusions,
@@ -233,7 +235,8 @@ public final class LintCommand implements Subcommand {
         }
         if (writeBaseline != null) {
             Path file = cl.path(writeBaseline);
-            baseline = Baseline.of(report, file.toAbsolutePath().getParent());
+            baseline = Baseline.of(report, Objects.requireNonNull(file.toAbsolutePath().getParent(),
+                    "a file's absolute path has a directory"));
             Baseline b = baseline;
             writeFile("lint", "the baseline", file, cl.display(writeBaseline), b::write);
             io.err().println("gradflow: recorded " + baseline.size() + (baseline.size() == 1 ? " finding" : " findings")
@@ -287,13 +290,13 @@ public final class LintCommand implements Subcommand {
      * ({@code $GITHUB_STEP_SUMMARY}, a file the runner renders as Markdown), or nowhere outside
      * GitHub Actions.
      */
-    private static Path stepSummary() {
+    private static @Nullable Path stepSummary() {
         String s = System.getenv("GITHUB_STEP_SUMMARY");
         return s == null || s.isBlank() ? null : Path.of(s);
     }
 
     /** A list option's rule selectors, each checked; null when the option was not given. */
-    private static List<String> selectors(Args cl, String option) throws UsageException {
+    private static @Nullable List<String> selectors(Args cl, String option) throws UsageException {
         List<String> values = cl.values(option);
         if (values == null) {
             return null;
@@ -308,14 +311,14 @@ public final class LintCommand implements Subcommand {
         return values;
     }
 
-    private static List<String> orEmpty(List<String> l) {
+    private static List<String> orEmpty(@Nullable List<String> l) {
         return l == null ? List.of() : l;
     }
 
     /** Where each file's configuration comes from: --config, --no-config, or gradflow.json discovery. */
     private static ConfigResolver configs(Args cl, Path cwd) throws ConfigException {
-        if (cl.has("--config")) {
-            String file = cl.value("--config");
+        String file = cl.value("--config");
+        if (file != null) {
             return ConfigResolver.of(ConfigFile.load(cl.path(file), cl.display(file)));
         }
         return cl.has("--no-config") ? ConfigResolver.none() : ConfigResolver.discovering(cwd);
@@ -363,7 +366,7 @@ public final class LintCommand implements Subcommand {
     }
 
     /** The --timeout in seconds (fractions allowed; 0 for none), or the default when not given. */
-    public static Duration timeout(String command, String v) throws UsageException {
+    public static Duration timeout(String command, @Nullable String v) throws UsageException {
         if (v == null) {
             return Limits.DEFAULT_TIMEOUT;
         }
@@ -381,7 +384,7 @@ public final class LintCommand implements Subcommand {
     }
 
     /** The --jobs count, from 1 to 1024, or one per processor when not given. */
-    static int jobs(String command, String v) throws UsageException {
+    static int jobs(String command, @Nullable String v) throws UsageException {
         if (v == null) {
             return Linter.defaultJobs();
         }
@@ -416,7 +419,7 @@ public final class LintCommand implements Subcommand {
      * FORCE_COLOR (set, not empty and not "0") turns it on where output is not a terminal (CI logs
      * that render colour), and else a terminal gets colour.
      */
-    private static boolean useColor(String mode, String output) {
+    private static boolean useColor(String mode, @Nullable String output) {
         return switch (mode) {
             case "always" -> true;
             case "never" -> false;
@@ -425,7 +428,8 @@ public final class LintCommand implements Subcommand {
         };
     }
 
-    static boolean colorByEnvironment(String output, String noColor, String forceColor, boolean terminal) {
+    static boolean colorByEnvironment(@Nullable String output, @Nullable String noColor, @Nullable String forceColor,
+                                      boolean terminal) {
         if (output != null || noColor != null && !noColor.isEmpty()) {
             return false;
         }

@@ -20,6 +20,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The lint over a list of paths: each file through the {@link Pipeline} on a worker thread of its
@@ -212,8 +213,8 @@ public final class Linter {
         long deadline;
         boolean stopped;
         // written by the worker before it offers itself to the queue, read after the coordinator takes it
-        private ModelResult result;
-        private Throwable thrown;
+        private @Nullable ModelResult result;
+        private @Nullable Throwable thrown;
 
         Job(int index, FileWalker.Input in, RuleConfig config, int simulationThreads, BlockingQueue<Job> finished) {
             this.index = index;
@@ -271,9 +272,10 @@ public final class Linter {
     }
 
     /** What one file gave: its result, or its errors (none: a file skipped as not a model). */
-    private record Outcome(ModelResult model, List<InputError> errors, boolean outOfMemory, Skipped skipped) {
+    private record Outcome(@Nullable ModelResult model, List<InputError> errors, boolean outOfMemory,
+                           @Nullable Skipped skipped) {
 
-        Outcome(ModelResult model, List<InputError> errors, boolean outOfMemory) {
+        Outcome(@Nullable ModelResult model, List<InputError> errors, boolean outOfMemory) {
             this(model, errors, outOfMemory, null);
         }
 

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * File names as bytes, whatever the locale. The JVM decodes the command line and file names with
@@ -170,7 +171,7 @@ final class RawPaths {
     }
 
     /** A path's absolute name as the file system holds it: its file URI keeps every byte. */
-    static byte[] bytes(Path p) {
+    static byte @Nullable [] bytes(Path p) {
         try {
             String s = p.toAbsolutePath().normalize().toUri().getRawPath();
             if (s.length() > 1 && s.endsWith("/")) {
@@ -197,7 +198,7 @@ final class RawPaths {
     }
 
     /** The path with these bytes, one component at a time: by name where the locale can say it, else by listing. */
-    static Path resolve(byte[] raw) {
+    static @Nullable Path resolve(byte[] raw) {
         boolean absolute = raw.length > 0 && raw[0] == '/';
         Path cur = absolute ? Path.of("/") : null;
         int i = 0;
@@ -224,7 +225,7 @@ final class RawPaths {
     }
 
     /** The entry of directory {@code dir} (null: the working directory) whose name has these bytes. */
-    private static Path find(Path dir, byte[] name) {
+    private static @Nullable Path find(@Nullable Path dir, byte[] name) {
         Path d = dir == null ? Path.of("") : dir;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(d.toString().isEmpty() ? Path.of(".") : d)) {
             for (Path e : entries) {
@@ -242,7 +243,7 @@ final class RawPaths {
     }
 
     /** The component as the locale decodes it, when that decoding gives the bytes back exactly; else null. */
-    private static String exact(byte[] part) {
+    private static @Nullable String exact(byte[] part) {
         try {
             String s = JNU.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(part)).toString();

@@ -57,12 +57,12 @@ public final class ConfigFile {
     private final Path dir;
     private final String display;
     private final boolean root;
-    private final ConfigFile extended;
+    private final @Nullable ConfigFile extended;
     private final RuleSelection selection;
     private final ConfigLayer base;
     private final List<Override> overrides;
     private final List<PerFileIgnore> perFileIgnores;
-    private final List<Glob> exclude;
+    private final @Nullable List<Glob> exclude;
     private final List<Glob> extendExclude;
 
     /** One entry of "overrides": the files it applies to and what it changes. */
@@ -71,9 +71,9 @@ public final class ConfigFile {
     /** One entry of "per-file-ignores": the files a pattern matches and the rules turned off there. */
     private record PerFileIgnore(Glob files, List<String> rules) { }
 
-    private ConfigFile(Path dir, String display, boolean root, ConfigFile extended, RuleSelection selection,
+    private ConfigFile(Path dir, String display, boolean root, @Nullable ConfigFile extended, RuleSelection selection,
                        ConfigLayer base, List<Override> overrides, List<PerFileIgnore> perFileIgnores,
-                       List<Glob> exclude, List<Glob> extendExclude) {
+                       @Nullable List<Glob> exclude, List<Glob> extendExclude) {
         this.dir = dir;
         this.display = display;
         this.root = root;
@@ -108,7 +108,7 @@ public final class ConfigFile {
         }
         extending.add(abs);
         try {
-            return parse(bytes, abs.getParent(), display, extending);
+            return parse(bytes, Objects.requireNonNull(abs.getParent(), "a file has a directory"), display, extending);
         } finally {
             extending.remove(extending.size() - 1);
         }
@@ -168,7 +168,7 @@ public final class ConfigFile {
                 isRoot = rootFlag.asBoolean();
             }
             extend = root.opt(EXTEND);
-            if (extend != null && (!extend.isString() || extend.asText().isBlank())) {
+            if (extend != null && (!extend.isString() || text(extend).isBlank())) {
                 r.problem(extend, EXTEND + ": expected the path of another configuration file, not " + show(extend));
                 extend = null;
             }
@@ -178,8 +178,9 @@ public final class ConfigFile {
         }
         ConfigFile extended = null;
         if (extend != null) {
-            Path target = dir.resolve(extend.asText()).toAbsolutePath().normalize();
-            String targetDisplay = sibling(display, extend.asText());
+            String extendPath = text(extend);
+            Path target = dir.resolve(extendPath).toAbsolutePath().normalize();
+            String targetDisplay = sibling(display, extendPath);
             if (extending.contains(target)) {
                 throw ConfigException.of(display, List.of(new ConfigException.Problem(extend.line(), extend.column(),
                         EXTEND + ": " + extend.asText() + " extends this file again (a cycle)")));
@@ -315,7 +316,7 @@ public final class ConfigFile {
         }
 
         /** A list of rule selectors ("select", "ignore"...), each checked; empty when absent. */
-        List<String> selectors(JsonValue list, String where) {
+        List<String> selectors(@Nullable JsonValue list, String where) {
             List<String> out = new ArrayList<>();
             if (list == null) {
                 return out;
@@ -327,8 +328,8 @@ public final class ConfigFile {
             for (JsonValue item : list.items()) {
                 if (!item.isString()) {
                     problem(item, where + ": expected a rule id, prefix or name, not " + show(item));
-                } else if (RuleSelector.resolve(item.asText()).isEmpty()) {
-                    problem(item, where + ": " + unknownRule(item.asText()));
+                } else if (RuleSelector.resolve(text(item)).isEmpty()) {
+                    problem(item, where + ": " + unknownRule(text(item)));
                 } else {
                     out.add(item.asText());
                 }
@@ -337,7 +338,7 @@ public final class ConfigFile {
         }
 
         /** "per-file-ignores": {"pattern": ["GF001", ...]}. */
-        List<PerFileIgnore> perFileIgnores(JsonValue map) {
+        List<PerFileIgnore> perFileIgnores(@Nullable JsonValue map) {
             List<PerFileIgnore> out = new ArrayList<>();
             if (map == null) {
                 return out;
@@ -359,7 +360,7 @@ public final class ConfigFile {
         }
 
         /** A list of patterns ("exclude", "extend-exclude"); empty when absent. */
-        List<Glob> patterns(JsonValue list, String where) {
+        List<Glob> patterns(@Nullable JsonValue list, String where) {
             List<Glob> out = new ArrayList<>();
             if (list == null) {
                 return out;
@@ -369,11 +370,11 @@ public final class ConfigFile {
                 return out;
             }
             for (JsonValue item : list.items()) {
-                if (!item.isString() || item.asText().isBlank()) {
+                if (!item.isString() || text(item).isBlank()) {
                     problem(item, where + ": expected a file pattern, not " + show(item));
                     continue;
                 }
-                Glob g = glob(item, item.asText(), where, false);
+                Glob g = glob(item, text(item), where, false);
                 if (g != null) {
                     out.add(g);
                 }
@@ -381,7 +382,7 @@ public final class ConfigFile {
             return out;
         }
 
-        private Glob glob(JsonValue at, String pattern, String where, boolean atKey) {
+        private @Nullable Glob glob(JsonValue at, String pattern, String where, boolean atKey) {
             try {
                 return Glob.of(pattern);
             } catch (IllegalArgumentException e) {
@@ -395,7 +396,7 @@ public final class ConfigFile {
             }
         }
 
-        Override override(JsonValue item, String where) {
+        @Nullable Override override(JsonValue item, String where) {
             if (!item.isObject()) {
                 problem(item, where + ": expected an object {\"files\": [...], \"rules\": {...}}");
                 return null;
@@ -547,6 +548,11 @@ public final class ConfigFile {
             }
             return out;
         }
+    }
+
+    /** A JSON string's text (the caller checked that it is one). */
+    private static String text(JsonValue string) {
+        return Objects.requireNonNull(string.asText(), "a string has text");
     }
 
     /** "unknown rule 'x'" with the closest names, or where the rules are listed. */

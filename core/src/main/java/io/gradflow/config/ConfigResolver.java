@@ -23,12 +23,12 @@ public final class ConfigResolver {
 
     private final Path cwd;
     private final boolean discover;
-    private final ConfigFile fixed;
+    private final @Nullable ConfigFile fixed;
     private final RuleSelection cli;
     private final Map<Path, Optional<ConfigFile>> byDirectory = new HashMap<>();
     private final Map<Path, List<ConfigFile>> chains = new HashMap<>();
 
-    private ConfigResolver(Path cwd, boolean discover, ConfigFile fixed, RuleSelection cli) {
+    private ConfigResolver(Path cwd, boolean discover, @Nullable ConfigFile fixed, RuleSelection cli) {
         this.cwd = cwd.toAbsolutePath().normalize();
         this.discover = discover;
         this.fixed = fixed;

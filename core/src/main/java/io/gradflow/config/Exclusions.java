@@ -3,6 +3,7 @@ package io.gradflow.config;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which paths a directory walk leaves out, as ruff decides it: a built-in list of directories
@@ -31,7 +32,7 @@ public final class Exclusions {
          * directory a name pattern ({@code venv}) still sees the name itself, never the
          * directories above (a checkout under /srv/build/ is not excluded by "build").
          */
-        private Path relative(Path abs) {
+        private @Nullable Path relative(Path abs) {
             if (abs.startsWith(dir) && !abs.equals(dir)) {
                 return dir.relativize(abs);
             }
@@ -57,10 +58,10 @@ public final class Exclusions {
     }
 
     private final ConfigResolver configs;
-    private final List<Anchored> cliExclude;
+    private final @Nullable List<Anchored> cliExclude;
     private final List<Anchored> cliExtend;
 
-    private Exclusions(ConfigResolver configs, List<Anchored> cliExclude, List<Anchored> cliExtend) {
+    private Exclusions(ConfigResolver configs, @Nullable List<Anchored> cliExclude, List<Anchored> cliExtend) {
         this.configs = configs;
         this.cliExclude = cliExclude;
         this.cliExtend = List.copyOf(cliExtend);
@@ -74,7 +75,7 @@ public final class Exclusions {
      * @param extend  added to the others
      * @throws IllegalArgumentException naming a pattern that is not a valid glob
      */
-    public static Exclusions of(ConfigResolver configs, Path cwd, List<String> exclude, List<String> extend) {
+    public static Exclusions of(ConfigResolver configs, Path cwd, @Nullable List<String> exclude, List<String> extend) {
         Path base = cwd.toAbsolutePath().normalize();
         return new Exclusions(configs, exclude == null ? null : anchored(base, exclude), anchored(base, extend));
     }
@@ -126,7 +127,7 @@ public final class Exclusions {
     /** Whether a walk (or --force-exclude) leaves out this file: it, or a directory above it, matches. */
     public boolean excludesFile(Path file) throws ConfigException {
         Path abs = file.toAbsolutePath().normalize();
-        for (Anchored a : effective(abs.getParent())) {
+        for (Anchored a : effective(directoryOf(abs))) {
             if (a.matchesFile(abs)) {
                 return true;
             }
@@ -140,12 +141,18 @@ public final class Exclusions {
      */
     public boolean excludesWalkedFile(Path file) throws ConfigException {
         Path abs = file.toAbsolutePath().normalize();
-        for (Anchored a : effective(abs.getParent())) {
+        for (Anchored a : effective(directoryOf(abs))) {
             if (a.matchesItself(abs)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The directory a file is in: the root names itself, having none above. */
+    private static Path directoryOf(Path abs) {
+        Path parent = abs.getParent();
+        return parent != null ? parent : abs;
     }
 
     /** The patterns in force in a directory. */

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What git ignores, as a directory walk sees it (ruff does the same): inside a git repository,
@@ -105,7 +106,7 @@ public final class GitIgnore {
     }
 
     /** One line as a rule, or null for a blank line, a comment or a pattern git would not use. */
-    static Rule rule(String raw, Path base) {
+    static @Nullable Rule rule(String raw, Path base) {
         String line = stripTrailingSpaces(raw);
         if (line.isEmpty() || line.startsWith("#")) {
             return null;

@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param dirOnly a trailing slash: the pattern names directories only
  * @param named   the pattern without a slash: it matches one name, at any depth
  */
-record Glob(String pattern, PathMatcher matcher, PathMatcher rootless, boolean dirOnly, boolean named) {
+record Glob(String pattern, PathMatcher matcher, @Nullable PathMatcher rootless, boolean dirOnly, boolean named) {
 
     /** @throws IllegalArgumentException when the pattern is not a valid glob */
     static Glob of(String pattern) {

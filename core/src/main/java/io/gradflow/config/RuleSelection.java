@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which rules run, in ruff's terms: {@code select} replaces the rules that were on (all of them,
@@ -22,7 +23,7 @@ import java.util.Map;
  * @param extendSelect selectors added to it
  * @param ignore       selectors taken away
  */
-public record RuleSelection(List<String> select, List<String> extendSelect, List<String> ignore) {
+public record RuleSelection(@Nullable List<String> select, List<String> extendSelect, List<String> ignore) {
 
     /** Selects nothing and ignores nothing: the rules stay as they were. */
     public static final RuleSelection NONE = new RuleSelection(null, List.of(), List.of());

@@ -153,7 +153,7 @@ public final class Dl4jJsonWriter implements Dl4jContext {
         }
         if (verify) {
             for (String o : g.outputs()) {
-                Node n = g.node(o);
+                Node n = Objects.requireNonNull(g.node(o), "an output is a layer");
                 if (withLoss.contains(resolve(o))) {
                     outputs.add(resolve(o));
                     continue;
@@ -520,7 +520,7 @@ public final class Dl4jJsonWriter implements Dl4jContext {
     }
 
     @Override
-    public JsonObject weightInit(WeightInit w) {
+    public @Nullable JsonObject weightInit(@Nullable WeightInit w) {
         if (verify) {
             // a placeholder: the verifier draws every array itself, as the file's framework would
             return obj("@class", WEIGHTS + "WeightInitConstant", "value", 0.0);
@@ -620,8 +620,9 @@ public final class Dl4jJsonWriter implements Dl4jContext {
 
     @Override
     public void problem(String message) {
-        problem(current.pos(), verify ? "layer '" + current.name() + "' (" + current.type() + "): " + message
-                : "cannot convert layer '" + current.name() + "' to " + TARGET + ": " + message);
+        Node at = Objects.requireNonNull(current, "problems come up while a layer is written");
+        problem(at.pos(), verify ? "layer '" + at.name() + "' (" + at.type() + "): " + message
+                : "cannot convert layer '" + at.name() + "' to " + TARGET + ": " + message);
     }
 
     private void problem(SourcePos pos, String message) {

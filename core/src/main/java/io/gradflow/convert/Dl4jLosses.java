@@ -2,6 +2,7 @@ package io.gradflow.convert;
 
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Loss names as DL4J's loss classes take them (LossMCXENT is "MCXENT"), from DL4J's own names
@@ -41,7 +42,7 @@ final class Dl4jLosses {
     }
 
     /** DL4J's name for a loss as DL4J or Keras spells it, or null when DL4J has none (Keras's logcosh). */
-    static String dl4jName(String raw) {
+    static @Nullable String dl4jName(String raw) {
         String k = raw.toLowerCase(Locale.ROOT).replace("_", "").replace(" ", "");
         if (k.startsWith("loss") && DL4J.containsKey(k.substring(4))) {
             k = k.substring(4);

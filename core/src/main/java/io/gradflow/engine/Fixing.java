@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code lint --fix} for one file: read and check it, apply the fixes its findings offer, read and
@@ -45,7 +46,7 @@ public final class Fixing {
      * @param note     why nothing was (or could be) fixed, or null
      */
     public record Outcome(ModelResult result, List<Fix> fixes, String before, String after, Path target,
-                          boolean inPlace, String note) {
+                          boolean inPlace, @Nullable String note) {
 
         public boolean changed() {
             return !before.equals(after);

@@ -18,8 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Deeplearning4j configuration's JSON (MultiLayer or ComputationGraph, the {@code @class}
@@ -41,13 +43,13 @@ final class Dl4jText extends ModelText {
         this.json = json;
     }
 
-    private JsonValue body(Node n) {
+    private @Nullable JsonValue body(Node n) {
         JsonValue b = json.root().at(pointer(n));
         return b != null && b.isObject() ? b : null;
     }
 
     @Override
-    InitChange init(Node layer, InitScheme scheme) {
+    @Nullable InitChange init(Node layer, InitScheme scheme) {
         JsonValue body = body(layer);
         if (body == null || layer.frozen() || layer.wrapped() != null) {
             return null;
@@ -58,19 +60,20 @@ final class Dl4jText extends ModelText {
             case XAVIER -> Dl4jInit.XAVIER;
         };
         JsonValue fn = body.opt("weightInitFn");
-        if (fn != null && fn.isObject() && fn.opt("@class") != null) {
+        String fnClass = fn != null && fn.isObject() ? fn.str("@class") : null;
+        if (fn != null && fnClass != null) {
             JsonValue dist = fn.opt("distribution");
             // DL4J 1.0 tags a distribution with "type" where everything else has "@class"
             String distClass = dist == null || !dist.isObject() ? null
                     : dist.str("@class") != null ? dist.str("@class") : dist.str("type");
-            if (simple(fn.str("@class")).equals("WeightInitDistribution") && distClass != null
-                    && simple(distClass).equals("OrthogonalDistribution") && dist.opt("gain") != null) {
-                return new InitChange(List.of(json.replaceRaw(dist.get("gain"), number(Math.sqrt(scheme.scale())))),
-                        true);
+            JsonValue gain = dist == null ? null : dist.opt("gain");
+            if (simple(fnClass).equals("WeightInitDistribution") && distClass != null
+                    && simple(distClass).equals("OrthogonalDistribution") && gain != null) {
+                return new InitChange(List.of(json.replaceRaw(gain, number(Math.sqrt(scheme.scale())))), true);
             }
-            Dl4jInit current = Dl4jInit.byName(simple(fn.str("@class")));
+            Dl4jInit current = Dl4jInit.byName(simple(fnClass));
             if (current != null && current.scaled()) {
-                WeightInit w = current.weightInit(Double.NaN);
+                WeightInit w = Objects.requireNonNull(current.weightInit(Double.NaN), "a scaled class has one");
                 WeightInit.Fan fan = scheme.fan() == InitScheme.Fan.IN ? WeightInit.Fan.IN : WeightInit.Fan.AVG;
                 if (w.fan() == fan) {
                     // the VarScaling class stays; its scale gives the scheme's variance: the uniform
@@ -98,7 +101,7 @@ final class Dl4jText extends ModelText {
     }
 
     @Override
-    List<Edit> zeroBias(Node layer) {
+    @Nullable List<Edit> zeroBias(Node layer) {
         JsonValue body = body(layer);
         if (body == null || layer.frozen()) {
             return null;
@@ -111,7 +114,7 @@ final class Dl4jText extends ModelText {
     }
 
     @Override
-    List<Edit> forgetBias(Node layer) {
+    @Nullable List<Edit> forgetBias(Node layer) {
         JsonValue body = body(layer);
         if (body == null || layer.frozen()) {
             return null;
@@ -148,7 +151,7 @@ final class Dl4jText extends ModelText {
     }
 
     @Override
-    List<Edit> float32() {
+    @Nullable List<Edit> float32() {
         // the configuration's dataType, which DL4J also writes into each layer's configuration:
         // all of them, so that the file stays as DL4J itself would write a FLOAT network
         JsonValue dt = json.root().opt("dataType");
@@ -175,7 +178,7 @@ final class Dl4jText extends ModelText {
     }
 
     @Override
-    List<Edit> relu(Node applier) {
+    @Nullable List<Edit> relu(Node applier) {
         JsonValue body = body(applier);
         if (body == null || applier.frozen()) {
             return null;
@@ -192,14 +195,14 @@ final class Dl4jText extends ModelText {
     }
 
     @Override
-    List<Edit> batchNorm(ModelGraph g, List<Site> sites, Set<String> taken) {
+    @Nullable List<Edit> batchNorm(ModelGraph g, List<Site> sites, Set<String> taken) {
         JsonValue root = json.root();
         return root.opt("confs") != null ? multiLayer(root, sites, taken) : graph(g, root, sites, taken);
     }
 
     /** New confs after each site's, and the preprocessors (keyed by layer index) moved along. */
-    private List<Edit> multiLayer(JsonValue root, List<Site> sites, Set<String> taken) {
-        JsonValue confs = root.get("confs");
+    private @Nullable List<Edit> multiLayer(JsonValue root, List<Site> sites, Set<String> taken) {
+        JsonValue confs = Objects.requireNonNull(root.get("confs"), "batchNorm() saw it");
         List<Edit> edits = new ArrayList<>();
         TreeMap<Integer, Integer> added = new TreeMap<>();
         for (Site s : sites) {
@@ -221,7 +224,8 @@ final class Dl4jText extends ModelText {
             }
             edits.add(Edit.insert(conf.end(), text.toString()));
             if (s.ownActivation()) {
-                edits.add(json.replace(body.get("activationFn"), obj("@class", ACTIVATIONS + "ActivationIdentity")));
+                edits.add(json.replace(Objects.requireNonNull(body.get("activationFn"), "normLayers() found it"),
+                        obj("@class", ACTIVATIONS + "ActivationIdentity")));
             }
             added.put(index, layers.size());
         }
@@ -245,7 +249,7 @@ final class Dl4jText extends ModelText {
     }
 
     /** New layer vertices after each site's, its consumers rewired to them. */
-    private List<Edit> graph(ModelGraph g, JsonValue root, List<Site> sites, Set<String> taken) {
+    private @Nullable List<Edit> graph(ModelGraph g, JsonValue root, List<Site> sites, Set<String> taken) {
         JsonValue vertices = root.opt("vertices");
         JsonValue inputs = root.opt("vertexInputs");
         if (vertices == null || inputs == null || !vertices.isObject() || !inputs.isObject()) {
@@ -270,7 +274,7 @@ final class Dl4jText extends ModelText {
             String previous = name;
             for (JsonObject layer : layers) {
                 String vname = layer.get("layerName").getAsString();
-                JsonObject conf = copy(vertex.get("layerConf"));
+                JsonObject conf = copy(Objects.requireNonNull(vertex.get("layerConf"), "checked above"));
                 conf.add("layer", layer);
                 JsonObject v = obj("@class", VERTICES + "LayerVertex", "layerConf", conf, "outputVertex", false,
                         "preProcessor", null);
@@ -294,7 +298,8 @@ final class Dl4jText extends ModelText {
                 }
             }
             if (s.ownActivation()) {
-                edits.add(json.replace(body.get("activationFn"), obj("@class", ACTIVATIONS + "ActivationIdentity")));
+                edits.add(json.replace(Objects.requireNonNull(body.get("activationFn"), "normLayers() found it"),
+                        obj("@class", ACTIVATIONS + "ActivationIdentity")));
             }
         }
         // a configuration saved from a built network caches its order; DL4J works it out again when it is null
@@ -308,7 +313,7 @@ final class Dl4jText extends ModelText {
     }
 
     /** The batch normalisation layer (and the activation layer after it, when the layer applied it). */
-    private List<JsonObject> normLayers(Site s, JsonValue body, Set<String> taken) {
+    private @Nullable List<JsonObject> normLayers(Site s, JsonValue body, Set<String> taken) {
         JsonValue fn = body.opt("activationFn");
         if (s.ownActivation() && (fn == null || !fn.isObject())) {
             return null;
@@ -319,8 +324,8 @@ final class Dl4jText extends ModelText {
         }
         List<JsonObject> out = new ArrayList<>();
         // as BatchNormKind's DL4J part writes it, with the layer's own updater
-        JsonElement updater = body.opt("iupdater") == null ? JsonNull.INSTANCE
-                : JsonParser.parseString(json.source(body.get("iupdater")));
+        JsonValue iupdater = body.opt("iupdater");
+        JsonElement updater = iupdater == null ? JsonNull.INSTANCE : JsonParser.parseString(json.source(iupdater));
         JsonValue format = body.opt("cnn2dDataFormat");
         out.add(obj("@class", LAYERS + "BatchNormalization",
                 "activationFn", obj("@class", ACTIVATIONS + "ActivationIdentity"),
@@ -351,7 +356,7 @@ final class Dl4jText extends ModelText {
                 "weightNoise", null));
         if (s.ownActivation()) {
             out.add(obj("@class", LAYERS + "ActivationLayer",
-                    "activationFn", JsonParser.parseString(json.source(fn)),
+                    "activationFn", JsonParser.parseString(json.source(Objects.requireNonNull(fn, "checked above"))),
                     "constraints", null,
                     "gradientNormalization", "None",
                     "gradientNormalizationThreshold", 0.0,
@@ -394,7 +399,7 @@ final class Dl4jText extends ModelText {
     }
 
     /** An object from key, value pairs (strings, numbers, booleans, null, JSON elements), in order. */
-    static JsonObject obj(Object... kv) {
+    static JsonObject obj(@Nullable Object... kv) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             m.put((String) kv[i], kv[i + 1]);

@@ -29,6 +29,7 @@ import org.antlr.v4.runtime.CommonTokenStream;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.tree.ParseTree;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A gradflow DSL model: its parse tree, so that a fix edits the layer statement a node came from
@@ -46,7 +47,7 @@ final class DslText extends ModelText {
     /** The names of every `precision` statement and option, in the file's order. */
     private final List<ParserRuleContext> precisions = new ArrayList<>();
     /** UTF-16 offset of each code point ANTLR counts, where the text has characters outside the BMP. */
-    private final int[] offsets;
+    private final int @Nullable [] offsets;
 
     private DslText(String text, int base, CommonTokenStream tokens, GradflowDslParser.FileContext file) {
         this.text = text;
@@ -68,7 +69,7 @@ final class DslText extends ModelText {
     }
 
     /** Parses the text; null when it does not parse (a model that failed to read is never fixed). */
-    static DslText parse(String text) {
+    static @Nullable DslText parse(String text) {
         int base = text.startsWith("\uFEFF") ? 1 : 0;
         GradflowDslLexer lexer = new GradflowDslLexer(CharStreams.fromString(text.substring(base)));
         lexer.removeErrorListeners();
@@ -102,7 +103,7 @@ final class DslText extends ModelText {
     }
 
     /** The statement a node came from, by the position the reader gave it. */
-    private LayerContext statement(Node n) {
+    private @Nullable LayerContext statement(Node n) {
         return layers.get(key(n.pos().line(), n.pos().column()));
     }
 
@@ -124,7 +125,7 @@ final class DslText extends ModelText {
         return Edit.insert(end(l.getStop()), " " + option);
     }
 
-    private static <T extends OptionContext> T option(LayerContext l, Class<T> type) {
+    private static <T extends OptionContext> @Nullable T option(LayerContext l, Class<T> type) {
         for (int i = 0; i < l.getChildCount(); i++) {
             if (type.isInstance(l.getChild(i))) {
                 return type.cast(l.getChild(i));
@@ -134,7 +135,7 @@ final class DslText extends ModelText {
     }
 
     @Override
-    InitChange init(Node layer, InitScheme scheme) {
+    @Nullable InitChange init(Node layer, InitScheme scheme) {
         LayerContext l = statement(layer);
         if (l == null || l instanceof OutputContext && !layer.hasWeights()) {
             return null;
@@ -158,7 +159,7 @@ final class DslText extends ModelText {
     }
 
     @Override
-    List<Edit> float32() {
+    @Nullable List<Edit> float32() {
         List<Edit> edits = new ArrayList<>();
         for (ParserRuleContext name : precisions) {
             if (narrow(text(name).toLowerCase(Locale.ROOT))) {
@@ -169,7 +170,7 @@ final class DslText extends ModelText {
     }
 
     @Override
-    List<Edit> zeroBias(Node layer) {
+    @Nullable List<Edit> zeroBias(Node layer) {
         LayerContext l = statement(layer);
         if (l == null) {
             return null;
@@ -183,7 +184,7 @@ final class DslText extends ModelText {
     }
 
     @Override
-    List<Edit> forgetBias(Node layer) {
+    @Nullable List<Edit> forgetBias(Node layer) {
         LayerContext l = statement(layer);
         if (l == null) {
             return null;
@@ -193,7 +194,7 @@ final class DslText extends ModelText {
     }
 
     @Override
-    List<Edit> relu(Node applier) {
+    @Nullable List<Edit> relu(Node applier) {
         LayerContext l = statement(applier);
         if (l == null) {
             return null;
@@ -206,7 +207,7 @@ final class DslText extends ModelText {
     }
 
     @Override
-    List<Edit> batchNorm(ModelGraph g, List<Site> sites, Set<String> taken) {
+    @Nullable List<Edit> batchNorm(ModelGraph g, List<Site> sites, Set<String> taken) {
         Map<LayerContext, Site> once = new LinkedHashMap<>();
         for (Site s : sites) {
             LayerContext l = statement(s.layer());
@@ -265,7 +266,7 @@ final class DslText extends ModelText {
     }
 
     @Override
-    List<Edit> residual(ModelGraph g, List<Site> sites) {
+    @Nullable List<Edit> residual(ModelGraph g, List<Site> sites) {
         Map<LayerContext, Site> wrappable = new LinkedHashMap<>();
         Map<LayerContext, Boolean> keeps = new HashMap<>();
         for (Site s : sites) {
@@ -280,7 +281,7 @@ final class DslText extends ModelText {
         }
         List<Edit> edits = new ArrayList<>();
         for (Map.Entry<LayerContext, Site> e : wrappable.entrySet()) {
-            if (!keeps.get(e.getKey())) {
+            if (!keeps.getOrDefault(e.getKey(), false)) {
                 continue;
             }
             LayerContext l = e.getKey();

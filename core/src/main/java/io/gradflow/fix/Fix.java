@@ -2,6 +2,7 @@ package io.gradflow.fix;
 
 import java.util.LinkedHashSet;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A fix for one finding: what it does, to which layers, as edits on the model's source text.
@@ -12,7 +13,7 @@ import java.util.List;
  * @param layer  the finding's layer (the first of its span), or null for the model
  * @param edits  the replacements, in any order, none overlapping (duplicates are dropped)
  */
-public record Fix(FixKind kind, String title, String rule, String layer, List<Edit> edits) {
+public record Fix(FixKind kind, String title, String rule, @Nullable String layer, List<Edit> edits) {
 
     public Fix {
         // a statement the DSL repeats makes several layers; its edit is made once

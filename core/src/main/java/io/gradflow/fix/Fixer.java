@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Works out the fixes a model's findings offer, as edits on the text the model was read from (a
@@ -51,7 +52,7 @@ public final class Fixer {
      * A fixer for a model and the text it was read from; null when the text cannot be edited (a
      * format with no text, or text that no longer parses).
      */
-    public static Fixer of(ModelGraph model, String source) {
+    public static @Nullable Fixer of(ModelGraph model, String source) {
         ModelText t;
         try {
             t = switch (model.format()) {
@@ -108,7 +109,7 @@ public final class Fixer {
         return chosen;
     }
 
-    private Fix fix(FixKind kind, Finding f) {
+    private @Nullable Fix fix(FixKind kind, Finding f) {
         if (kind == FixKind.DATA_TYPE) {
             return float32(f);
         }
@@ -158,7 +159,7 @@ public final class Fixer {
         return out;
     }
 
-    private Fix init(Finding f, List<Block> span) {
+    private @Nullable Fix init(Finding f, List<Block> span) {
         List<Edit> edits = new ArrayList<>();
         List<Block> changed = new ArrayList<>();
         boolean gainOnly = true;
@@ -183,7 +184,7 @@ public final class Fixer {
                 edits);
     }
 
-    private Fix bias(Finding f, List<Block> span) {
+    private @Nullable Fix bias(Finding f, List<Block> span) {
         Block b = span.get(0);
         List<Edit> edits = text.zeroBias(b.layer());
         return edits == null ? null : new Fix(FixKind.BIAS, "start the bias of " + layers(List.of(b)) + " at 0",
@@ -195,7 +196,7 @@ public final class Fixer {
      * (its span's decades: below 0) while its forget gate starts below 1. Not where it explodes
      * through them: a wider-open gate would not help there.
      */
-    private Fix forgetBias(Finding f) {
+    private @Nullable Fix forgetBias(Finding f) {
         Node n = f.layer() == null ? null : model.node(f.layer());
         if (n == null || n.frozen() || n.core().kind() != LayerKind.LSTM || !(n.core().forgetGateBias() < 1)
                 || f.span() == null || !(f.span().decades() < 0)) {
@@ -213,7 +214,7 @@ public final class Fixer {
      * float32's range holds the figures: a gradient that vanishes there too is the other
      * findings' to fix, and GF014 says so again after the fix.
      */
-    private Fix float32(Finding f) {
+    private @Nullable Fix float32(Finding f) {
         Precision p = model.numberFormat().compute();
         if (!f.severity().atLeast(Severity.WARNING) || p != Precision.FLOAT16 && p != Precision.BFLOAT16) {
             return null;
@@ -223,7 +224,7 @@ public final class Fixer {
                 + p.id(), f.rule(), f.layer(), edits);
     }
 
-    private Fix activation(Finding f, List<Block> span) {
+    private @Nullable Fix activation(Finding f, List<Block> span) {
         List<Edit> edits = new ArrayList<>();
         List<Block> changed = new ArrayList<>();
         for (Block b : span) {
@@ -243,7 +244,7 @@ public final class Fixer {
                 + changed.get(0).activation().label() + " in " + layers(changed), f.rule(), f.layer(), edits);
     }
 
-    private Fix batchNorm(Finding f, List<Block> span) {
+    private @Nullable Fix batchNorm(Finding f, List<Block> span) {
         List<ModelText.Site> sites = new ArrayList<>();
         List<Block> changed = new ArrayList<>();
         for (Block b : span) {
@@ -263,7 +264,7 @@ public final class Fixer {
                 + "nonlinearity of " + layers(changed), f.rule(), f.layer(), edits);
     }
 
-    private Fix residual(Finding f, List<Block> span) {
+    private @Nullable Fix residual(Finding f, List<Block> span) {
         List<ModelText.Site> sites = span.stream().map(Fixer::site).toList();
         List<Edit> edits = text.residual(model, sites);
         return edits == null ? null : new Fix(FixKind.RESIDUAL, "wrap the layers of " + layers(span)

@@ -10,6 +10,7 @@ import io.gradflow.json.JsonValue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A JSON document as text with its parsed tree, and the edits that change one value while the
@@ -224,7 +225,7 @@ final class JsonText {
         return i + 1;
     }
 
-    private static JsonValue firstMember(JsonValue v) {
+    private static @Nullable JsonValue firstMember(JsonValue v) {
         if (v.isObject()) {
             for (JsonValue m : v.members().values()) {
                 return m;

@@ -12,7 +12,9 @@ import io.gradflow.model.Node;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Keras model's JSON (model.to_json(), an HDF5 file's model_config, a .keras archive's
@@ -28,13 +30,22 @@ final class KerasText extends ModelText {
         this.json = json;
     }
 
-    private JsonValue layer(Node n) {
+    private @Nullable JsonValue layer(Node n) {
         JsonValue l = json.root().at(pointer(n));
-        return l != null && l.isObject() && l.opt("config") != null && l.get("config").isObject() ? l : null;
+        if (l == null || !l.isObject()) {
+            return null;
+        }
+        JsonValue c = l.opt("config");
+        return c != null && c.isObject() ? l : null;
+    }
+
+    /** The config object of a layer {@link #layer} found. */
+    private static JsonValue config(JsonValue layer) {
+        return Objects.requireNonNull(layer.get("config"), "layer() checked it");
     }
 
     @Override
-    List<Edit> float32() {
+    @Nullable List<Edit> float32() {
         List<Edit> edits = new ArrayList<>();
         dtypes(json.root(), edits);
         return edits.isEmpty() ? null : edits;
@@ -56,10 +67,11 @@ final class KerasText extends ModelText {
         JsonValue cfg = v.opt("config");
         if (cfg != null && cfg.isObject() && v.str("class_name") != null && !"InputLayer".equals(v.str("class_name"))) {
             JsonValue dt = cfg.opt("dtype");
+            JsonValue policy = dt != null && dt.isObject() ? dt.opt("config") : null;
             if (dt != null && dt.isString() && narrow(dt.asText())) {
                 edits.add(json.replace(dt, new JsonPrimitive("float32")));
-            } else if (dt != null && dt.isObject() && dt.opt("config") != null && dt.get("config").isObject()) {
-                JsonValue name = dt.get("config").opt("name");
+            } else if (policy != null && policy.isObject()) {
+                JsonValue name = policy.opt("name");
                 if (name != null && name.isString() && narrow(name.asText())) {
                     edits.add(json.replace(name, new JsonPrimitive("float32")));
                 }
@@ -71,12 +83,12 @@ final class KerasText extends ModelText {
     }
 
     @Override
-    InitChange init(Node node, InitScheme scheme) {
+    @Nullable InitChange init(Node node, InitScheme scheme) {
         JsonValue layer = layer(node);
         if (layer == null || node.wrapped() != null) {
             return null;
         }
-        JsonValue cfg = layer.get("config");
+        JsonValue cfg = config(layer);
         JsonValue init = cfg.opt("kernel_initializer");
         if (init == null) {
             init = cfg.opt("init");
@@ -102,36 +114,38 @@ final class KerasText extends ModelText {
             return null;
         }
         String key = cls.toLowerCase(Locale.ROOT).replace("_", "");
-        if (key.equals("variancescaling") && icfg.opt("scale") != null) {
+        JsonValue scale = icfg.opt("scale");
+        if (key.equals("variancescaling") && scale != null) {
             List<Edit> edits = new ArrayList<>();
-            edits.add(json.replace(icfg.get("scale"), new JsonPrimitive(scheme.scale())));
+            edits.add(json.replace(scale, new JsonPrimitive(scheme.scale())));
             boolean sameMode = mode.equals(icfg.str("mode"));
             if (!sameMode) {
                 edits.add(json.set(icfg, "mode", new JsonPrimitive(mode)));
             }
             return new InitChange(edits, sameMode);
         }
-        if ((key.equals("orthogonal") || key.equals("identity")) && icfg.opt("gain") != null) {
-            return new InitChange(List.of(json.replace(icfg.get("gain"), new JsonPrimitive(Math.sqrt(scheme.scale())))),
-                    true);
+        JsonValue gain = icfg.opt("gain");
+        if ((key.equals("orthogonal") || key.equals("identity")) && gain != null) {
+            return new InitChange(List.of(json.replace(gain, new JsonPrimitive(Math.sqrt(scheme.scale())))), true);
         }
         JsonObject vs = new JsonObject();
         vs.addProperty("scale", scheme.scale());
         vs.addProperty("mode", mode);
         vs.addProperty("distribution", "uniform");
-        vs.add("seed", icfg.opt("seed") == null ? JsonNull.INSTANCE
-                : JsonParser.parseString(json.source(icfg.get("seed"))));
-        return new InitChange(List.of(json.replace(init.get("class_name"), new JsonPrimitive("VarianceScaling")),
+        JsonValue seed = icfg.opt("seed");
+        vs.add("seed", seed == null ? JsonNull.INSTANCE : JsonParser.parseString(json.source(seed)));
+        return new InitChange(List.of(json.replace(Objects.requireNonNull(init.get("class_name"), "its class was read"),
+                        new JsonPrimitive("VarianceScaling")),
                 json.replace(icfg, vs)), false);
     }
 
     @Override
-    List<Edit> zeroBias(Node node) {
+    @Nullable List<Edit> zeroBias(Node node) {
         JsonValue layer = layer(node);
         if (layer == null) {
             return null;
         }
-        JsonValue b = layer.get("config").opt("bias_initializer");
+        JsonValue b = config(layer).opt("bias_initializer");
         if (b == null) {
             return null;
         }
@@ -147,13 +161,17 @@ final class KerasText extends ModelText {
     }
 
     @Override
-    List<Edit> forgetBias(Node node) {
+    @Nullable List<Edit> forgetBias(Node node) {
         JsonValue layer = layer(node);
         if (layer == null) {
             return null;
         }
+        JsonValue cfg = layer.get("config");
+        if (cfg == null || !cfg.isObject()) {
+            return null;
+        }
         List<Edit> edits = new ArrayList<>();
-        return unitForgetBias(layer.get("config"), edits) && !edits.isEmpty() ? edits : null;
+        return unitForgetBias(cfg, edits) && !edits.isEmpty() ? edits : null;
     }
 
     /**
@@ -200,22 +218,25 @@ final class KerasText extends ModelText {
     }
 
     @Override
-    List<Edit> relu(Node applier) {
+    @Nullable List<Edit> relu(Node applier) {
         JsonValue layer = layer(applier);
         if (layer == null) {
             return null;
         }
-        JsonValue a = layer.get("config").opt("activation");
+        JsonValue a = config(layer).opt("activation");
         return a != null && a.isString() ? List.of(json.replace(a, new JsonPrimitive("relu"))) : null;
     }
 
     @Override
-    List<Edit> batchNorm(ModelGraph g, List<Site> sites, Set<String> taken) {
+    @Nullable List<Edit> batchNorm(ModelGraph g, List<Site> sites, Set<String> taken) {
         JsonValue root = json.root();
         if (!"Sequential".equals(root.str("class_name"))) {
             return null;
         }
-        JsonValue cfg = root.get("config");
+        JsonValue cfg = root.opt("config");
+        if (cfg == null) {
+            return null;
+        }
         JsonValue layers = cfg.isArray() ? cfg : cfg.opt("layers");
         if (layers == null || !layers.isArray()) {
             return null;
@@ -226,7 +247,7 @@ final class KerasText extends ModelText {
             if (layer == null || !layers.items().contains(layer)) {
                 return null;
             }
-            JsonValue lcfg = layer.get("config");
+            JsonValue lcfg = config(layer);
             if (lcfg.has("output_dim") || lcfg.has("init")) {
                 return null;   // Keras 1's batch normalisation has other keys; not written here
             }
@@ -241,7 +262,7 @@ final class KerasText extends ModelText {
                 JsonObject c = new JsonObject();
                 c.addProperty("name", fresh(s.layer().name() + "_act", taken));
                 c.addProperty("trainable", true);
-                c.addProperty("activation", act.asText());
+                c.addProperty("activation", Objects.requireNonNull(act, "checked above").asText());
                 text.append(json.insertAfter(layers, layer, wrap(layer, "Activation", c)).text());
                 edits.add(json.replace(act, new JsonPrimitive("linear")));
             }

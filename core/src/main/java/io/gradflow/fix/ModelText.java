@@ -6,6 +6,7 @@ import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A model's source text in one format and the edits each kind of fix makes to it. Every method
@@ -26,36 +27,36 @@ abstract class ModelText {
     record Site(Node layer, Activation activation, boolean ownActivation, boolean normalized) { }
 
     /** Edits that give the layer the initialiser {@code scheme} (or the matching gain). */
-    abstract InitChange init(Node layer, InitScheme scheme);
+    abstract @Nullable InitChange init(Node layer, InitScheme scheme);
 
     /** Edits that start the layer's bias at 0. */
-    abstract List<Edit> zeroBias(Node layer);
+    abstract @Nullable List<Edit> zeroBias(Node layer);
 
     /**
      * Edits that start the forget-gate bias of an LSTM (or of both LSTMs a bidirectional wrapper
      * holds) at 1; null where the file cannot say it.
      */
-    abstract List<Edit> forgetBias(Node layer);
+    abstract @Nullable List<Edit> forgetBias(Node layer);
 
     /** Edits that make the node (a layer or an activation layer) apply ReLU. */
-    abstract List<Edit> relu(Node applier);
+    abstract @Nullable List<Edit> relu(Node applier);
 
     /**
      * Edits that put batch normalisation at each site, named so as not to clash with {@code taken}.
      * The graph tells who consumes each layer.
      */
-    abstract List<Edit> batchNorm(ModelGraph g, List<Site> sites, Set<String> taken);
+    abstract @Nullable List<Edit> batchNorm(ModelGraph g, List<Site> sites, Set<String> taken);
 
     /**
      * Edits that make the model compute in float32 where it declares a 16-bit format (float16,
      * bfloat16 or a mixed policy of either); null where the file declares none or cannot say it.
      */
-    List<Edit> float32() {
+    @Nullable List<Edit> float32() {
         return null;
     }
 
     /** Whether a declared number format's name is a 16-bit one (HALF, float16, mixed_bfloat16...). */
-    static boolean narrow(String name) {
+    static boolean narrow(@Nullable String name) {
         return name != null && (name.contains("16") || name.equalsIgnoreCase("half"));
     }
 
@@ -64,7 +65,7 @@ abstract class ModelText {
      * batch normalisation inside F where none follows the layer (an unnormalised branch would add
      * its variance block after block); null where the format has no residual block to write.
      */
-    List<Edit> residual(ModelGraph g, List<Site> sites) {
+    @Nullable List<Edit> residual(ModelGraph g, List<Site> sites) {
         return null;
     }
 

@@ -5,6 +5,7 @@ import io.gradflow.json.JsonValue;
 import io.gradflow.model.SourcePos;
 import java.time.Duration;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The largest model gradflow reads and the largest numbers in it, in one place (the README's
@@ -86,7 +87,7 @@ public final class Limits {
      * Per-dimension window values (a number or an array of numbers): each a whole number from
      * {@code min} to {@code max}; null when the member is absent or null.
      */
-    public static int[] ints(JsonValue owner, String key, long min, long max) throws ReadException {
+    public static int @Nullable [] ints(JsonValue owner, String key, long min, long max) throws ReadException {
         JsonValue v = owner.opt(key);
         if (v == null) {
             return null;
@@ -106,12 +107,12 @@ public final class Limits {
     }
 
     /** A kernel, stride, dilation, pooling or upsampling size: from 1 to {@link #MAX_WINDOW}. */
-    public static int[] window(JsonValue owner, String key) throws ReadException {
+    public static int @Nullable [] window(JsonValue owner, String key) throws ReadException {
         return ints(owner, key, 1, MAX_WINDOW);
     }
 
     /** A padding or cropping: from 0 to {@link #MAX_PADDING}. */
-    public static int[] padding(JsonValue owner, String key) throws ReadException {
+    public static int @Nullable [] padding(JsonValue owner, String key) throws ReadException {
         return ints(owner, key, 0, MAX_PADDING);
     }
 

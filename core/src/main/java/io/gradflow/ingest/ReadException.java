@@ -25,11 +25,12 @@ public final class ReadException extends Exception {
     private final boolean notAModel;
     private final transient List<Problem> problems;
 
-    public ReadException(String message, SourcePos pos) {
+    public ReadException(String message, @Nullable SourcePos pos) {
         this(message, pos, false, null);
     }
 
-    private ReadException(String message, SourcePos pos, boolean notAModel, @Nullable List<Problem> problems) {
+    private ReadException(String message, @Nullable SourcePos pos, boolean notAModel,
+                          @Nullable List<Problem> problems) {
         super(message);
         this.pos = pos == null ? SourcePos.NONE : pos;
         this.notAModel = notAModel;
@@ -40,7 +41,7 @@ public final class ReadException extends Exception {
      * A well-formed file that is simply not a model (a package.json beside the models): an error
      * when named explicitly, skipped when met while walking a directory.
      */
-    public static ReadException notAModel(String message, SourcePos pos) {
+    public static ReadException notAModel(String message, @Nullable SourcePos pos) {
         return new ReadException(message, pos, true, null);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * JSON syntax errors in gradflow's words. Jackson's messages name its own classes and switches
@@ -108,7 +109,7 @@ final class JsonMessages {
     }
 
     /** The key a "key given twice" error names, or null for any other error. */
-    static String duplicateKey(JsonProcessingException e) {
+    static @Nullable String duplicateKey(JsonProcessingException e) {
         Matcher m = DUPLICATE.matcher(e.getOriginalMessage() == null ? "" : e.getOriginalMessage());
         return m.find() ? m.group(1) : null;
     }

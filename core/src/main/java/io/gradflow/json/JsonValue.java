@@ -29,9 +29,9 @@ public final class JsonValue {
     private final JsonDocument doc;
     private final int at;
     /** The rows of this container's values, once asked for. */
-    private int[] children;
-    private Map<String, Integer> index;
-    private Map<String, JsonValue> members;
+    private int @Nullable [] children;
+    private @Nullable Map<String, Integer> index;
+    private @Nullable Map<String, JsonValue> members;
 
     JsonValue(JsonDocument doc, int at) {
         this.doc = doc;
@@ -99,7 +99,7 @@ public final class JsonValue {
     }
 
     /** The value at an RFC 6901 pointer below this one ("" is this value), or null when there is none. */
-    public JsonValue at(String relativePointer) {
+    public @Nullable JsonValue at(String relativePointer) {
         JsonValue v = this;
         if (relativePointer.isEmpty()) {
             return v;
@@ -208,13 +208,13 @@ public final class JsonValue {
     }
 
     /** The member, or null when absent. */
-    public JsonValue get(String key) {
+    public @Nullable JsonValue get(String key) {
         int i = member(key);
         return i < 0 ? null : new JsonValue(doc, i);
     }
 
     /** The member if present and not JSON null, else null. */
-    public JsonValue opt(String key) {
+    public @Nullable JsonValue opt(String key) {
         int i = member(key);
         return i < 0 || doc.type(i) == JsonDocument.NULL ? null : new JsonValue(doc, i);
     }
@@ -271,7 +271,7 @@ public final class JsonValue {
     }
 
     /** The string value, or the literal text of a number or boolean; null for others. */
-    public String asText() {
+    public @Nullable String asText() {
         return switch (doc.type(at)) {
             case JsonDocument.STRING, JsonDocument.NUMBER -> doc.text(doc.payload(at));
             case JsonDocument.BOOLEAN -> Boolean.toString(doc.payload(at) != 0);

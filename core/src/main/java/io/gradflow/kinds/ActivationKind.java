@@ -66,8 +66,10 @@ public final class ActivationKind implements Kind {
             public void backward(Node n, double[] gy, SimPass p) {
                 double[] z = p.kept(n, "pre");
                 double[] d = new double[gy.length];
+                // no activation passes the signal through (forward: DenseArrays.apply), slope 1
+                Activation a = n.activation();
                 for (int i = 0; i < d.length; i++) {
-                    d[i] = gy[i] * n.activation().slope(z[i]);
+                    d[i] = a == null ? gy[i] : gy[i] * a.slope(z[i]);
                 }
                 p.record(n, gy, d, d);
                 p.send(n.inputs().get(0), d);

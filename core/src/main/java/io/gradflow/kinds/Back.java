@@ -11,9 +11,9 @@ import org.jspecify.annotations.Nullable;
  * gradient passed back is spread over a sequence's steps ({@code steps}: null where the node
  * passes on the spread that reached it).
  */
-public record Back(Grad through, double gPre, double wg, List<Grad> perInput, Steps steps) {
+public record Back(Grad through, double gPre, double wg, @Nullable List<Grad> perInput, @Nullable Steps steps) {
 
-    public Back(Grad through, double gPre, double wg, List<Grad> perInput) {
+    public Back(Grad through, double gPre, double wg, @Nullable List<Grad> perInput) {
         this(through, gPre, wg, perInput, null);
     }
 
@@ -41,13 +41,13 @@ public record Back(Grad through, double gPre, double wg, List<Grad> perInput, St
      * {@code ownDecades} the same for a gradient that enters at the last step only (the
      * recurrence's own memory). NaN where the node is not recurrent.
      */
-    public record Steps(double[] shape, int count, double decades, double ownDecades) {
+    public record Steps(double @Nullable [] shape, int count, double decades, double ownDecades) {
 
         /** The same gradient at every step (what averaging over the steps leaves). */
         public static final Steps FLAT = new Steps(null, 0, Double.NaN, Double.NaN);
 
         /** A spread without a recurrence's figures. */
-        public static Steps of(double[] shape) {
+        public static Steps of(double @Nullable [] shape) {
             return new Steps(shape, shape == null ? 0 : shape.length, Double.NaN, Double.NaN);
         }
 

@@ -49,7 +49,7 @@ public interface Backward {
      * per step relative to the mean over the steps, or null where it is the same at every step
      * (and where the output is not a sequence).
      */
-    default double[] stepShape(Node n) {
+    default double @Nullable [] stepShape(Node n) {
         return null;
     }
 

@@ -7,6 +7,7 @@ import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A recurrent layer run both ways ({@link Node#wrapped()} holds it), its two outputs joined by
@@ -26,7 +27,7 @@ public final class BidirectionalKind implements Kind {
 
     @Override
     public LayerState forward(Node n, Moments x, Forward f) {
-        LayerState one = Recurrence.forward(n, n.wrapped(), x, f);
+        LayerState one = Recurrence.forward(n, wrapped(n), x, f);
         Moments o = one.out();
         return switch (mode(n)) {
             case "ADD" -> one.withOut(o.plus(o));
@@ -39,7 +40,11 @@ public final class BidirectionalKind implements Kind {
     @Override
     public Back backward(Node n, LayerState s, Grad out, Backward b) {
         double g1 = "MUL".equals(mode(n)) ? out.g() * s.out().second() : out.g();
-        return Recurrence.backward(n, n.wrapped(), s, g1, b, true);
+        return Recurrence.backward(n, wrapped(n), s, g1, b, true);
+    }
+
+    private static Node wrapped(Node n) {
+        return Objects.requireNonNull(n.wrapped(), "readers build a bidirectional node around its layer");
     }
 
     private static String mode(Node n) {
@@ -62,7 +67,7 @@ public final class BidirectionalKind implements Kind {
             @Override
             public Dl4jConfig write(Node n, Dl4jContext c) {
                 c.toSequence(n);
-                Node core = n.wrapped().toBuilder().returnSequences(n.returnSequences()).build();
+                Node core = wrapped(n).toBuilder().returnSequences(n.returnSequences()).build();
                 long nIn = n.nIn();
                 String mode = mode(n).equals("MUL") ? "MUL" : mode(n);
                 List<Dl4jParam> params = new ArrayList<>();

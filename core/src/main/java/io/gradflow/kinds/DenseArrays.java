@@ -106,7 +106,7 @@ final class DenseArrays {
     }
 
     /** phi applied to every element. */
-    static double[] apply(Activation a, double[] z) {
+    static double[] apply(@Nullable Activation a, double[] z) {
         double[] y = new double[z.length];
         if (a == null || a.is(Activations.IDENTITY)) {
             System.arraycopy(z, 0, y, 0, z.length);

@@ -96,7 +96,8 @@ public final class DenseKind extends WeightedKind {
 
         @Override
         public double[] draw(Node n, SimGraph g, SplittableRandom r) {
-            return DenseArrays.draw(n.weightInit(), g.width(n.inputs().get(0)), (int) n.nOut(),
+            return DenseArrays.draw(Objects.requireNonNull(n.weightInit(), "refuse saw it drawable"),
+                    g.width(n.inputs().get(0)), (int) n.nOut(),
                     Objects.requireNonNull(g.weightStats(n.name()), "refuse saw them"), r);
         }
 

@@ -43,7 +43,7 @@ public interface Dl4jContext {
      * The full name of one of the verify module's classes ({@link #GRADFLOW}); when writing for a
      * user's DL4J, a problem saying DL4J has no {@code what}, and null.
      */
-    default String gradflowClass(String simpleName, String what) {
+    default @Nullable String gradflowClass(String simpleName, String what) {
         if (!verify()) {
             problem(TARGET + " has no " + what);
             return null;
@@ -106,7 +106,7 @@ public interface Dl4jContext {
     @Nullable JsonObject activation(Activation a);
 
     /** An initialiser's object, or null (reported) when DL4J has none. */
-    @Nullable JsonObject weightInit(WeightInit w);
+    @Nullable JsonObject weightInit(@Nullable WeightInit w);
 
     /** The node's updater object (DL4J's Sgd when the model gives none). */
     JsonObject updater(Node n);

@@ -2,6 +2,7 @@ package io.gradflow.kinds;
 
 import io.gradflow.model.WeightInit;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One parameter array of a Deeplearning4j layer, as the verifier fills it instead of DL4J's own
@@ -21,7 +22,8 @@ import java.util.Arrays;
  * @param blocks      DL4J block j of the last axis is source block blocks[j] (empty: one block)
  * @param constants   for constants: one value, or one per block of the last axis (DL4J's order)
  */
-public record Dl4jParam(String key, long[] shape, Role role, WeightInit init, Fans fans, long[] source,
+public record Dl4jParam(String key, long[] shape, Role role, @Nullable WeightInit init, @Nullable Fans fans,
+                        long[] source,
                         int[] permutation, int[] blocks, double[] constants) {
 
     /** What an array is: the weights the measurement reads, recurrent weights, a bias, or other state. */
@@ -35,14 +37,18 @@ public record Dl4jParam(String key, long[] shape, Role role, WeightInit init, Fa
         constants = constants == null ? new double[0] : constants.clone();
     }
 
-    /** An array drawn by {@code init} in DL4J's own layout. */
-    public static Dl4jParam drawn(String key, Role role, WeightInit init, Fans fans, long... shape) {
-        return new Dl4jParam(key, shape, role, init, fans, null, null, null, null);
+    /**
+     * An array drawn by {@code init} in DL4J's own layout; a layer without an initialiser is drawn
+     * with the one the mean field models it with ({@link MeanField#orDefault}).
+     */
+    public static Dl4jParam drawn(String key, Role role, @Nullable WeightInit init, Fans fans, long... shape) {
+        return new Dl4jParam(key, shape, role, MeanField.orDefault(init), fans, shape, identity(shape.length),
+                new int[0], new double[0]);
     }
 
     /** Constant values: one for the whole array, or one per equal block of its last axis. */
     public static Dl4jParam constant(String key, Role role, long[] shape, double... values) {
-        return new Dl4jParam(key, shape, role, null, null, null, null, null, values);
+        return new Dl4jParam(key, shape, role, null, null, shape, identity(shape.length), new int[0], values);
     }
 
     /** The same array drawn in another layout: {@code source} axes, permuted into DL4J's. */

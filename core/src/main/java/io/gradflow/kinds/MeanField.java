@@ -8,6 +8,7 @@ import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
 import io.gradflow.model.WeightInit;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** The mean-field algebra the kinds share: linear maps, weights, dropout, weight gradients. */
 public final class MeanField {
@@ -35,8 +36,8 @@ public final class MeanField {
     }
 
     /** Per-weight variance and mean of a layer's weights, with the layer's fans. */
-    public static double[] weightMoments(Node n, WeightInit w, Fans fans, Forward f) {
-        WeightInit init = w == null ? WeightInit.fanScaled("XAVIER", 1, WeightInit.Fan.AVG, WeightInit.Shape.NORMAL) : w;
+    public static double[] weightMoments(Node n, @Nullable WeightInit w, Fans fans, Forward f) {
+        WeightInit init = orDefault(w);
         double v = switch (init.family()) {
             case ORTHOGONAL -> init.gain() * init.gain() / Math.max(fans.initIn(), fans.initOut());
             case UNKNOWN -> {
@@ -139,8 +140,13 @@ public final class MeanField {
         return inShape.kind() == TensorShape.Kind.FF ? Grad.flat(in.g(), in.gm()) : in;
     }
 
+    /** The initialiser a weighted layer without one is modelled with: DL4J's default, Xavier. */
+    static WeightInit orDefault(@Nullable WeightInit w) {
+        return w == null ? WeightInit.fanScaled("XAVIER", 1, WeightInit.Fan.AVG, WeightInit.Shape.NORMAL) : w;
+    }
+
     /** Kurtosis E[w^4] / E[w^2]^2 of an initialiser's (zero-mean) weights. */
-    public static double kurtosis(WeightInit w) {
+    public static double kurtosis(@Nullable WeightInit w) {
         if (w == null) {
             return 3;
         }

@@ -200,7 +200,8 @@ final class Recurrence {
         double gPre = pre[0] / (t * directions);
         // the input weights' gradient sums the steps' incoherent products and is averaged over
         // the batch, as a dense layer's is over its positions
-        double wg = MeanField.weightGradient(t, s.in(), new Grad(gPre, 0, 0, 0), b.batch());
+        Moments in = Objects.requireNonNull(s.in(), "forward keeps a recurrent layer's input");
+        double wg = MeanField.weightGradient(t, in, new Grad(gPre, 0, 0, 0), b.batch());
         return new Back(new Grad(gIn, 0, 0, 0), gPre, wg, null,
                 new Back.Steps(spread, t, nanToZero(decades), nanToZero(own)));
     }

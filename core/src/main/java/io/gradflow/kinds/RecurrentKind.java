@@ -11,6 +11,7 @@ import io.gradflow.model.TensorShape;
 import io.gradflow.model.WeightInit;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A recurrent layer: a simple RNN, an LSTM or a GRU (one instance per tag in {@link Kinds}), with
@@ -105,7 +106,7 @@ public final class RecurrentKind implements Kind {
      * verify module's GRU (run both ways when {@code bidirectional} names how to merge them); null
      * when it cannot be written (reported).
      */
-    static JsonObject layer(Node core, long nIn, Dl4jContext c, String bidirectional) {
+    static @Nullable JsonObject layer(Node core, long nIn, Dl4jContext c, @Nullable String bidirectional) {
         if (core.kind() == LayerKind.GRU) {
             String cls = c.gradflowClass("GatedRecurrentUnit", "GRU layer; use lstm");
             if (cls == null) {

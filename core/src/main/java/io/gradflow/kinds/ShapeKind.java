@@ -273,7 +273,7 @@ public final class ShapeKind implements Kind {
     }
 
     /** A shape as DL4J holds it with the batch axis first (-1): [n], [n, t], [c, h, w]...; null when unknown. */
-    private static long[] dl4jShape(TensorShape s) {
+    private static long @Nullable [] dl4jShape(TensorShape s) {
         long[] d = switch (s.kind()) {
             case FF -> new long[] {-1, s.size()};
             case RNN -> new long[] {-1, s.size(), s.time()};

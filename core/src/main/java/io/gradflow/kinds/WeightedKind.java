@@ -28,11 +28,12 @@ abstract class WeightedKind implements Kind {
         double v = vm[0];
         double m = vm[1];
         double positions = MeanField.positions(n, f, n.kind().convolutional());
-        boolean identity = n.weightInit() != null && n.weightInit().family() == WeightInit.Family.IDENTITY;
+        WeightInit init = n.weightInit();
+        boolean identity = init != null && init.family() == WeightInit.Family.IDENTITY;
         Moments raw;
         double patternRelVar = 0;
-        if (identity) {
-            double g2 = n.weightInit().gain() * n.weightInit().gain();
+        if (init != null && identity) {
+            double g2 = init.gain() * init.gain();
             raw = x.scale(Math.sqrt(g2));
             v = g2 / fans.connIn();
         } else {

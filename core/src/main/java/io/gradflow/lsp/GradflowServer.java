@@ -73,6 +73,7 @@ import org.eclipse.lsp4j.services.LanguageClientAware;
 import org.eclipse.lsp4j.services.LanguageServer;
 import org.eclipse.lsp4j.services.TextDocumentService;
 import org.eclipse.lsp4j.services.WorkspaceService;
+import org.jspecify.annotations.Nullable;
 
 /**
  * gradflow as a language server: the findings of an open .gflow, DL4J JSON or Keras JSON document
@@ -98,7 +99,7 @@ public final class GradflowServer implements LanguageServer, LanguageClientAware
         t.setDaemon(true);
         return t;
     });
-    private volatile LanguageClient client;
+    private volatile @Nullable LanguageClient client;
     private volatile Path root = Path.of("").toAbsolutePath();
 
     /** An open document: its text at a version. */
@@ -108,8 +109,8 @@ public final class GradflowServer implements LanguageServer, LanguageClientAware
      * A document linted: the model and result where it read, the diagnostics published, and each
      * finding's range.
      */
-    record Linted(Document doc, ModelGraph model, ModelResult result, List<Diagnostic> diagnostics,
-                  List<Range> ranges, Lines lines, JsonValue json) { }
+    record Linted(Document doc, @Nullable ModelGraph model, @Nullable ModelResult result, List<Diagnostic> diagnostics,
+                  List<Range> ranges, Lines lines, @Nullable JsonValue json) { }
 
     /**
      * @param version  gradflow's version, for the client's log
@@ -263,7 +264,7 @@ public final class GradflowServer implements LanguageServer, LanguageClientAware
     }
 
     /** The current result for a document, linted now if its latest text has not been. */
-    private Linted current(String uri) {
+    private @Nullable Linted current(String uri) {
         Document d = documents.get(uri);
         if (d == null) {
             return null;
@@ -345,7 +346,7 @@ public final class GradflowServer implements LanguageServer, LanguageClientAware
     }
 
     /** Where a finding is: a JSON layer's type member ("@class", "class_name"), else its line from its column. */
-    private static Range range(Finding f, Lines lines, JsonValue json, boolean dsl) {
+    private static Range range(Finding f, Lines lines, @Nullable JsonValue json, boolean dsl) {
         if (json != null && f.pointer() != null && !f.pointer().isEmpty()) {
             JsonValue layer = json.at(f.pointer());
             if (layer != null && layer.isObject()) {
@@ -374,7 +375,7 @@ public final class GradflowServer implements LanguageServer, LanguageClientAware
         String uri = p.getTextDocument().getUri();
         Linted l = current(uri);
         List<Either<Command, CodeAction>> out = new ArrayList<>();
-        if (l == null || l.result() == null) {
+        if (l == null || l.result() == null || l.model() == null) {
             return out;
         }
         Fixer fixer = Fixer.of(l.model(), l.doc().text());
@@ -442,9 +443,9 @@ public final class GradflowServer implements LanguageServer, LanguageClientAware
 
     // ---------------------------------------------------------------- hover
 
-    private Hover hoverAt(String uri, Position at) {
+    private @Nullable Hover hoverAt(String uri, Position at) {
         Linted l = current(uri);
-        if (l == null || l.result() == null) {
+        if (l == null || l.result() == null || l.model() == null) {
             return null;
         }
         List<Node> nodes = new ArrayList<>();
@@ -498,7 +499,8 @@ public final class GradflowServer implements LanguageServer, LanguageClientAware
         return new Hover(new MarkupContent(MarkupKind.MARKDOWN, b.toString()), range);
     }
 
-    private static void row(StringBuilder b, String name, LayerProfile first, LayerProfile last, boolean two,
+    private static void row(StringBuilder b, String name, @Nullable LayerProfile first, @Nullable LayerProfile last,
+                            boolean two,
                             Function<LayerProfile, String> value) {
         b.append("| ").append(name).append(" | ").append(first == null ? "-" : value.apply(first)).append(" |");
         if (two) {
@@ -509,7 +511,7 @@ public final class GradflowServer implements LanguageServer, LanguageClientAware
 
     // ---------------------------------------------------------------- paths
 
-    private static Path path(String uri) {
+    private static @Nullable Path path(String uri) {
         try {
             URI u = URI.create(uri);
             return "file".equalsIgnoreCase(u.getScheme()) ? Path.of(u) : null;

@@ -1,6 +1,7 @@
 package io.gradflow.model;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** What the analysis needs to know of a loss, whatever the file calls it. */
 public final class Losses {
@@ -13,7 +14,7 @@ public final class Losses {
      * {@code "MeanSquaredError"}), compares the output with a real-valued target (squared or
      * absolute error and their kin) rather than with labels.
      */
-    public static boolean regression(String name) {
+    public static boolean regression(@Nullable String name) {
         if (name == null) {
             return false;
         }

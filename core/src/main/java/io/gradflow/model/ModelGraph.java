@@ -38,7 +38,7 @@ public final class ModelGraph {
 
     private ModelGraph(String source, Format format, String name, List<Node> nodes,
                        List<String> outputs, Map<String, TensorShape> shapes, Map<String, String> meta,
-                       List<Suppression> suppressions, List<String> assumptions, NumberFormat numbers) {
+                       List<Suppression> suppressions, List<String> assumptions, @Nullable NumberFormat numbers) {
         this.numbers = numbers == null ? NumberFormat.DEFAULT : numbers;
         this.source = source;
         this.format = format;
@@ -176,18 +176,19 @@ public final class ModelGraph {
      * them, so walking back along inputs that were left over ends on one.
      */
     private static Node onCycle(List<Node> nodes, Map<String, Node> index, Map<String, Integer> pending) {
-        Node cur = null;
+        Node first = null;
         for (Node n : nodes) {
-            if (pending.get(n.name()) > 0) {
-                cur = n;
+            if (pending.getOrDefault(n.name(), 0) > 0) {
+                first = n;
                 break;
             }
         }
+        Node cur = Objects.requireNonNull(first, "the sort left a node over");
         Set<String> seen = new HashSet<>();
         while (seen.add(cur.name())) {
             Node back = null;
             for (String in : cur.inputs()) {
-                if (pending.get(in) > 0) {
+                if (pending.getOrDefault(in, 0) > 0) {
                     back = index.get(in);
                     break;
                 }

@@ -1,6 +1,7 @@
 package io.gradflow.model;
 
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -59,17 +60,19 @@ import org.jspecify.annotations.Nullable;
  */
 public record Node(
         String name, LayerKind kind, String type, List<String> inputs, int dims,
-        Activation activation, WeightInit weightInit, WeightInit recurrentInit,
+        @Nullable Activation activation, @Nullable WeightInit weightInit, @Nullable WeightInit recurrentInit,
         double biasInit, boolean hasBias, long nIn, long nOut,
         int[] kernel, int[] stride, int[] padding, int[] dilation, PaddingMode paddingMode,
-        int depthMultiplier, Pooling pooling, double dropRate, Updater updater,
-        GradientNormalization gradientNormalization, String loss, Merge merge,
-        Node wrapped, String bidirectionalMode, Activation gateActivation, double forgetGateBias,
+        int depthMultiplier, @Nullable Pooling pooling, double dropRate, @Nullable Updater updater,
+        @Nullable GradientNormalization gradientNormalization, @Nullable String loss, @Nullable Merge merge,
+        @Nullable Node wrapped, @Nullable String bidirectionalMode, @Nullable Activation gateActivation,
+        double forgetGateBias,
         boolean frozen, boolean layerNorm, double gamma, double beta, long timeSteps,
-        boolean returnSequences, @Nullable TensorShape inputShape, TensorShape outputShape,
-        FanConvention fans, DenseAxis denseAxis, ShapeOp shapeOp, DataFormat dataFormat, DataFormat inputFormat,
-        long[] target,
-        int[] permutation, Precision precision, String detail, SourcePos pos) {
+        boolean returnSequences, @Nullable TensorShape inputShape, @Nullable TensorShape outputShape,
+        FanConvention fans, DenseAxis denseAxis, @Nullable ShapeOp shapeOp, @Nullable DataFormat dataFormat,
+        @Nullable DataFormat inputFormat,
+        long @Nullable [] target,
+        int @Nullable [] permutation, @Nullable Precision precision, @Nullable String detail, SourcePos pos) {
 
     /** Pooling types. */
     public enum Pooling { MAX, AVG, SUM, PNORM }
@@ -208,37 +211,34 @@ public record Node(
     }
 
     /** Builds nodes field by field; readers fill what their format gives. */
-    // fields a reader leaves unset stay null, as Node's Javadoc says; Node's components are not yet annotated,
-    // so the builder takes and passes on what readers give
-    @SuppressWarnings("NullAway")
     public static final class Builder {
         private @Nullable String name;
         private LayerKind kind;
-        private String type;
+        private @Nullable String type;
         private List<String> inputs = List.of();
         private int dims;
-        private Activation activation;
-        private WeightInit weightInit;
-        private WeightInit recurrentInit;
+        private @Nullable Activation activation;
+        private @Nullable WeightInit weightInit;
+        private @Nullable WeightInit recurrentInit;
         private double biasInit;
         private boolean hasBias = true;
         private long nIn = -1;
         private long nOut = -1;
-        private int[] kernel;
-        private int[] stride;
-        private int[] padding;
-        private int[] dilation;
-        private PaddingMode paddingMode;
+        private int @Nullable [] kernel;
+        private int @Nullable [] stride;
+        private int @Nullable [] padding;
+        private int @Nullable [] dilation;
+        private @Nullable PaddingMode paddingMode;
         private int depthMultiplier = 1;
-        private Pooling pooling;
+        private @Nullable Pooling pooling;
         private double dropRate;
-        private Updater updater;
-        private GradientNormalization gradientNormalization;
-        private String loss;
-        private Merge merge;
-        private Node wrapped;
-        private String bidirectionalMode;
-        private Activation gateActivation;
+        private @Nullable Updater updater;
+        private @Nullable GradientNormalization gradientNormalization;
+        private @Nullable String loss;
+        private @Nullable Merge merge;
+        private @Nullable Node wrapped;
+        private @Nullable String bidirectionalMode;
+        private @Nullable Activation gateActivation;
         private double forgetGateBias = 1.0;
         private boolean frozen;
         private boolean layerNorm;
@@ -247,16 +247,16 @@ public record Node(
         private long timeSteps = -1;
         private boolean returnSequences = true;
         private @Nullable TensorShape inputShape;
-        private TensorShape outputShape;
-        private FanConvention fans;
-        private DenseAxis denseAxis;
-        private ShapeOp shapeOp;
-        private DataFormat dataFormat;
-        private DataFormat inputFormat;
-        private long[] target;
-        private int[] permutation;
-        private Precision precision;
-        private String detail;
+        private @Nullable TensorShape outputShape;
+        private @Nullable FanConvention fans;
+        private @Nullable DenseAxis denseAxis;
+        private @Nullable ShapeOp shapeOp;
+        private @Nullable DataFormat dataFormat;
+        private @Nullable DataFormat inputFormat;
+        private long @Nullable [] target;
+        private int @Nullable [] permutation;
+        private @Nullable Precision precision;
+        private @Nullable String detail;
         private SourcePos pos = SourcePos.NONE;
 
         private Builder(@Nullable String name, LayerKind kind) {
@@ -266,7 +266,7 @@ public record Node(
 
         public Builder name(String v) { name = v; return this; }
         public Builder kind(LayerKind v) { kind = v; return this; }
-        public Builder type(String v) { type = v; return this; }
+        public Builder type(@Nullable String v) { type = v; return this; }
         public Builder inputs(List<String> v) { inputs = v; return this; }
         public Builder inputs(String... v) { inputs = List.of(v); return this; }
         public Builder dims(int v) { dims = v; return this; }
@@ -283,15 +283,15 @@ public record Node(
         public Builder dilation(int @Nullable ... v) { dilation = v; return this; }
         public Builder paddingMode(@Nullable PaddingMode v) { paddingMode = v; return this; }
         public Builder depthMultiplier(int v) { depthMultiplier = v; return this; }
-        public Builder pooling(Pooling v) { pooling = v; return this; }
+        public Builder pooling(@Nullable Pooling v) { pooling = v; return this; }
         public Builder dropRate(double v) { dropRate = v; return this; }
         public Builder updater(@Nullable Updater v) { updater = v; return this; }
         public Builder gradientNormalization(@Nullable GradientNormalization v) { gradientNormalization = v; return this; }
         public Builder loss(@Nullable String v) { loss = v; return this; }
         public Builder merge(@Nullable Merge v) { merge = v; return this; }
-        public Builder wrapped(Node v) { wrapped = v; return this; }
-        public Builder bidirectionalMode(String v) { bidirectionalMode = v; return this; }
-        public Builder gateActivation(Activation v) { gateActivation = v; return this; }
+        public Builder wrapped(@Nullable Node v) { wrapped = v; return this; }
+        public Builder bidirectionalMode(@Nullable String v) { bidirectionalMode = v; return this; }
+        public Builder gateActivation(@Nullable Activation v) { gateActivation = v; return this; }
         public Builder forgetGateBias(double v) { forgetGateBias = v; return this; }
         public Builder frozen(boolean v) { frozen = v; return this; }
         public Builder layerNorm(boolean v) { layerNorm = v; return this; }
@@ -301,30 +301,42 @@ public record Node(
         public Builder returnSequences(boolean v) { returnSequences = v; return this; }
         public Builder inputShape(@Nullable TensorShape v) { inputShape = v; return this; }
         public Builder outputShape(@Nullable TensorShape v) { outputShape = v; return this; }
-        public Builder fans(FanConvention v) { fans = v; return this; }
-        public Builder denseAxis(DenseAxis v) { denseAxis = v; return this; }
-        public Builder shapeOp(ShapeOp v) { shapeOp = v; return this; }
-        public Builder dataFormat(DataFormat v) { dataFormat = v; return this; }
-        public Builder inputFormat(DataFormat v) { inputFormat = v; return this; }
+        public Builder fans(@Nullable FanConvention v) { fans = v; return this; }
+        public Builder denseAxis(@Nullable DenseAxis v) { denseAxis = v; return this; }
+        public Builder shapeOp(@Nullable ShapeOp v) { shapeOp = v; return this; }
+        public Builder dataFormat(@Nullable DataFormat v) { dataFormat = v; return this; }
+        public Builder inputFormat(@Nullable DataFormat v) { inputFormat = v; return this; }
         public Builder target(long @Nullable ... v) { target = v; return this; }
         public Builder permutation(int @Nullable ... v) { permutation = v; return this; }
-        public Builder precision(Precision v) { precision = v; return this; }
-        public Builder detail(String v) { detail = v; return this; }
+        public Builder precision(@Nullable Precision v) { precision = v; return this; }
+        public Builder detail(@Nullable String v) { detail = v; return this; }
         public Builder pos(SourcePos v) { pos = v; return this; }
 
         public LayerKind kind() { return kind; }
         public long nIn() { return nIn; }
         public long nOut() { return nOut; }
 
+        // javac leaves the type annotations of array components (long @Nullable [] target, int @Nullable []
+        // permutation) off a compact constructor's parameters, so NullAway takes them as non-null here
+        @SuppressWarnings("NullAway")
         public Node build() {
-            return new Node(name, kind, type == null ? kind.name() : type, inputs, dims, activation,
-                    weightInit, recurrentInit, biasInit, hasBias, nIn, nOut, kernel, stride,
-                    padding, dilation, paddingMode, depthMultiplier, pooling, dropRate, updater,
+            // unset sizes and modes take the defaults Node's Javadoc gives
+            return new Node(Objects.requireNonNull(name, "readers name a node before they build it"), kind,
+                    type == null ? kind.name() : type, inputs, dims, activation,
+                    weightInit, recurrentInit, biasInit, hasBias, nIn, nOut, orEmpty(kernel), orEmpty(stride),
+                    orEmpty(padding), orEmpty(dilation), Objects.requireNonNullElse(paddingMode, PaddingMode.TRUNCATE),
+                    depthMultiplier, pooling, dropRate, updater,
                     gradientNormalization, loss, merge, wrapped, bidirectionalMode, gateActivation,
                     forgetGateBias, frozen, layerNorm, gamma, beta, timeSteps, returnSequences,
-                    inputShape, outputShape, fans, denseAxis, shapeOp, dataFormat, inputFormat, target, permutation,
+                    inputShape, outputShape, Objects.requireNonNullElse(fans, FanConvention.DL4J),
+                    Objects.requireNonNullElse(denseAxis, DenseAxis.FLATTENED), shapeOp, dataFormat, inputFormat,
+                    target, permutation,
                     precision, detail,
                     pos);
+        }
+
+        private static int[] orEmpty(int @Nullable [] v) {
+            return v == null ? new int[0] : v;
         }
     }
 }

@@ -2,6 +2,7 @@ package io.gradflow.model;
 
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An inline suppression written in a model file: the rules it silences as the file names them
@@ -21,7 +22,7 @@ public record Suppression(SourcePos pos, List<String> rules, Set<String> layers)
     }
 
     /** Whether a finding on {@code layer} (null: about the whole model) falls under it. */
-    public boolean covers(String layer) {
+    public boolean covers(@Nullable String layer) {
         return layers.isEmpty() || layer != null && layers.contains(layer);
     }
 

@@ -119,15 +119,18 @@ public record WeightInit(Family family, double c, @Nullable Fan fan, @Nullable S
                 // the variance already holds the truncation's 0.774: widen back to the cut normal's sd
                 case TRUNCATED, TRUNCATED_EXACT -> Draw.truncated(n, 0, sd * Draw.TRUNCATION_WIDENING, r);
             };
-            case DISTRIBUTION -> switch (dist.kind()) {
-                case NORMAL -> Draw.normal(n, dist.a(), dist.b(), r);
-                case TRUNCATED_NORMAL -> Draw.truncated(n, dist.a(), dist.b(), r);
-                case UNIFORM -> Draw.uniform(n, dist.a(), dist.b(), r);
-                case LOG_NORMAL -> Draw.logNormal(n, dist.a(), dist.b(), r);
-                case BINOMIAL -> Draw.binomial(n, (int) dist.a(), dist.b(), r);
-                case CONSTANT -> Draw.constant(n, dist.a());
-                case ORTHOGONAL -> Draw.orthogonal(Draw.rows(shape), Draw.cols(shape), dist.a(), r);
-            };
+            case DISTRIBUTION -> {
+                Distribution d = Objects.requireNonNull(dist, "the family has one");
+                yield switch (d.kind()) {
+                    case NORMAL -> Draw.normal(n, d.a(), d.b(), r);
+                    case TRUNCATED_NORMAL -> Draw.truncated(n, d.a(), d.b(), r);
+                    case UNIFORM -> Draw.uniform(n, d.a(), d.b(), r);
+                    case LOG_NORMAL -> Draw.logNormal(n, d.a(), d.b(), r);
+                    case BINOMIAL -> Draw.binomial(n, (int) d.a(), d.b(), r);
+                    case CONSTANT -> Draw.constant(n, d.a());
+                    case ORTHOGONAL -> Draw.orthogonal(Draw.rows(shape), Draw.cols(shape), d.a(), r);
+                };
+            }
         };
     }
 

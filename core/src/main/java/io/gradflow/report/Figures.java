@@ -5,6 +5,7 @@ import io.gradflow.analysis.LayerProfile;
 import io.gradflow.model.LayerKind;
 import io.gradflow.analysis.NumericRange;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * How reports write the analysis's figures: never NaN or infinity. A figure the analysis could
@@ -78,8 +79,9 @@ public final class Figures {
                     .append(" decades");
         }
         LayerProfile worst = a.worstTime();
-        if (worst != null && Double.isFinite(worst.time().decades())) {
-            b.append(", through time ").append(decades(worst.time().decades())).append(" decades at '")
+        LayerProfile.Time worstTime = worst == null ? null : worst.time();
+        if (worst != null && worstTime != null && Double.isFinite(worstTime.decades())) {
+            b.append(", through time ").append(decades(worstTime.decades())).append(" decades at '")
                     .append(worst.name()).append("'");
         }
         if (Double.isFinite(a.signalDecades())) {
@@ -104,7 +106,7 @@ public final class Figures {
      * per step)".
      */
     public static String time(LayerProfile p) {
-        LayerProfile.Time t = p.time();
+        LayerProfile.Time t = Objects.requireNonNull(p.time(), "a recurrent layer's profile has its steps");
         boolean bi = p.node().kind() == LayerKind.BIDIRECTIONAL;
         String where = bi ? String.format(Locale.ROOT, "the middle step (%d)", (t.steps() - 1) / 2 + 1)
                 : "step 1";

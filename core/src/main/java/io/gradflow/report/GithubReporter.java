@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * GitHub Actions workflow commands: one {@code ::error file=F,line=L,col=C,title=T::message} per
@@ -28,7 +29,7 @@ public final class GithubReporter implements Reporter {
     static final int CAP = 10;
 
     private final Path base;
-    private final Path stepSummary;
+    private final @Nullable Path stepSummary;
 
     /** @param base the directory paths are relative to (the workspace: where gradflow runs) */
     public GithubReporter(Path base) {
@@ -39,7 +40,7 @@ public final class GithubReporter implements Reporter {
      * @param base        the directory paths are relative to (the workspace: where gradflow runs)
      * @param stepSummary the step summary file to append what does not fit to, or null
      */
-    public GithubReporter(Path base, Path stepSummary) {
+    public GithubReporter(Path base, @Nullable Path stepSummary) {
         this.base = base;
         this.stepSummary = stepSummary;
     }

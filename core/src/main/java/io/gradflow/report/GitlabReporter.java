@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * GitLab Code Quality ({@code --format gitlab}): the subset of the Code Climate issue format that
@@ -55,7 +56,7 @@ public final class GitlabReporter implements Reporter {
     }
 
     private JsonObject issue(String check, String description, String severity, String source, int line,
-                             String name, String fingerprint) {
+                             @Nullable String name, String fingerprint) {
         JsonObject o = new JsonObject();
         o.addProperty("type", "issue");
         o.addProperty("check_name", check);

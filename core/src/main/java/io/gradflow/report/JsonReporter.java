@@ -14,6 +14,7 @@ import io.gradflow.model.NumberFormat;
 import io.gradflow.rules.Finding;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * The machine format. The contract (README) only grows: fields are added, never renamed.
@@ -86,7 +87,7 @@ public final class JsonReporter implements Reporter {
         }
         LayerProfile worst = a.worstTime();
         if (worst != null) {
-            put(g, "timeDecades", worst.time().decades());
+            put(g, "timeDecades", Objects.requireNonNull(worst.time(), "worstTime() has steps").decades());
             g.addProperty("timeLayer", worst.name());
         }
         g.addProperty("selfTuning", a.trainability().selfTuning());

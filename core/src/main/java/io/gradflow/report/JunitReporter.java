@@ -7,9 +7,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * JUnit XML ({@code --format junit}), the test report Jenkins, GitLab ({@code
@@ -29,7 +31,8 @@ public final class JunitReporter implements Reporter {
     }
 
     /** One test case: its name, and its failure or error (both null for a pass). */
-    private record Case(String name, String failureType, String failureMessage, String failureText, boolean error) { }
+    private record Case(String name, @Nullable String failureType, @Nullable String failureMessage,
+                        @Nullable String failureText, boolean error) { }
 
     @Override
     public void write(LintReport report, PrintWriter out) {
@@ -118,8 +121,9 @@ public final class JunitReporter implements Reporter {
                 w.writeCharacters("\n      ");
                 w.writeStartElement(c.error() ? "error" : "failure");
                 w.writeAttribute("type", c.failureType());
-                w.writeAttribute("message", CheckstyleReporter.xml(c.failureMessage()));
-                w.writeCharacters(text(c.failureText()));
+                w.writeAttribute("message", CheckstyleReporter.xml(
+                        Objects.requireNonNull(c.failureMessage(), "a failure has a message")));
+                w.writeCharacters(text(Objects.requireNonNull(c.failureText(), "a failure has a text")));
                 w.writeEndElement();
                 w.writeCharacters("\n    ");
                 w.writeEndElement();

@@ -20,9 +20,6 @@ public final class Printable {
 
     /** The text with every unsafe character as a backslash escape (x1b, or u202e beyond Latin-1); the same string when there is none. */
     public static String text(String s) {
-        if (s == null) {
-            return null;
-        }
         int i = 0;
         while (i < s.length() && !unsafe(s.charAt(i))) {
             i++;

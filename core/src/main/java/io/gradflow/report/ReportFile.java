@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes a report (or a baseline, a converted model) whole or not at all: to a temporary file
@@ -68,7 +69,7 @@ public final class ReportFile {
 
     /** An output stream that remembers the first failure, which a PrintWriter would hide. */
     public static final class Failures extends FilterOutputStream {
-        private IOException first;
+        private @Nullable IOException first;
 
         public Failures(OutputStream out) {
             super(out);
@@ -100,7 +101,7 @@ public final class ReportFile {
         }
 
         /** The first failure's reason, or null. */
-        public String reason() {
+        public @Nullable String reason() {
             return first == null ? null : first.getMessage() == null ? first.toString() : first.getMessage();
         }
     }

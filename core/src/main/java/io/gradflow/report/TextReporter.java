@@ -90,7 +90,7 @@ public final class TextReporter implements Reporter {
         }
     }
 
-    private String location(String source, int line, int column, String layer, String pointer) {
+    private String location(String source, int line, int column, @Nullable String layer, @Nullable String pointer) {
         StringBuilder b = new StringBuilder(paint(BOLD, Printable.text(source)));
         if (line > 0) {
             b.append(':').append(line).append(':').append(Math.max(column, 1)).append(": ");

@@ -12,6 +12,7 @@ import io.gradflow.rules.RuleInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Whether a measurement shows what each finding claims. A finding that claims a change in decades
@@ -96,7 +97,7 @@ public final class Checks {
     }
 
     /** The number a finding speaks of, predicted and measured; null when it speaks of none. */
-    private static Claim claim(Finding f, GradientAnalysis a, Measurement m, Thresholds t) {
+    private static @Nullable Claim claim(Finding f, GradientAnalysis a, Measurement m, Thresholds t) {
         RuleInfo.Role role = BuiltInRules.find(f.rule()).map(r -> r.info().role()).orElse(RuleInfo.Role.ADVICE);
         if (role == RuleInfo.Role.VERDICT || f.span() == null && f.layer() == null) {
             boolean byRatio = a.firstToLastDecades() <= -t.vanishingDecades()
@@ -143,7 +144,7 @@ public final class Checks {
     }
 
     /** The activation RMS from the input of {@code first} to the output of {@code last}. */
-    private static Claim signal(GradientAnalysis a, Measurement m, Node first, Node last, String span) {
+    private static @Nullable Claim signal(GradientAnalysis a, Measurement m, Node first, Node last, String span) {
         if (first.inputs().isEmpty()) {
             return null;
         }

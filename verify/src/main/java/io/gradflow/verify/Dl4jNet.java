@@ -67,12 +67,12 @@ public abstract class Dl4jNet {
     }
 
     /** The probe on the node's backward pass, or null. */
-    GradientProbe probe(String node) {
+    @Nullable GradientProbe probe(String node) {
         return probes.get(vertex(node));
     }
 
     /** The probe in front of a recurrent node's input, or null. */
-    GradientProbe timeProbe(String node) {
+    @Nullable GradientProbe timeProbe(String node) {
         return probes.get(node + Dl4jJsonWriter.TIME_PROBE);
     }
 

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Input sizes a file does not give, completed as the analysis assumes them, so the network can be
@@ -70,14 +72,14 @@ final class InputShapes {
     }
 
     /** The shape an input's first layer implies, through layers that pass it on; null when none does. */
-    private static TensorShape implied(ModelGraph g, Node input, int steps) {
+    private static @Nullable TensorShape implied(ModelGraph g, Node input, int steps) {
         Node n = input;
         while (true) {
             List<String> users = g.consumers(n.name());
             if (users.isEmpty()) {
                 return null;
             }
-            n = g.node(users.get(0));
+            n = Objects.requireNonNull(g.node(users.get(0)), "a consumer is a layer of the graph");
             long width = n.nIn() > 0 ? n.nIn() : n.nOut();
             switch (n.kind()) {
                 case DROPOUT, ACTIVATION, SCALE, SHAPE -> {

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param nonFiniteAt        the first layer (in the model's order) where a NaN or infinity appeared, or null
  */
 public record Measurement(Verdict verdict, double firstToLastDecades, double signalDecades, int steps,
-                          List<LayerMeasurement> layers, String nonFiniteAt) {
+                          List<LayerMeasurement> layers, @Nullable String nonFiniteAt) {
 
     public Measurement(Verdict verdict, double firstToLastDecades, double signalDecades, int steps,
                        List<LayerMeasurement> layers) {

@@ -50,7 +50,7 @@ public final class Measurer {
         boolean nonFinite;
         double g2;
         int gN;
-        double[] steps;
+        double @Nullable [] steps;
         int stepsN;
     }
 
@@ -163,7 +163,7 @@ public final class Measurer {
                 if (readByEmbedding(n)) {
                     continue;
                 }
-                in += sq(by.get(n.name()).activationRms());
+                in += sq(Objects.requireNonNull(by.get(n.name()), "every input was measured").activationRms());
                 k++;
             }
             double inRms = k > 0 ? Math.sqrt(in / k) : 1;
@@ -193,7 +193,8 @@ public final class Measurer {
 
     private boolean readByEmbedding(Node input) {
         for (String c : graph.consumers(input.name())) {
-            if (graph.node(c).kind() == LayerKind.EMBEDDING) {
+            Node user = Objects.requireNonNull(graph.node(c), "a consumer is a layer of the graph");
+            if (user.kind() == LayerKind.EMBEDDING) {
                 return true;
             }
         }

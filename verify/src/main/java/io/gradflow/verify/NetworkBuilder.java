@@ -21,6 +21,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the real Deeplearning4j network for a model. By default from gradflow's own finished graph,
@@ -35,7 +36,7 @@ public final class NetworkBuilder {
      * A built network, where its weights came from, and, for one built from the graph, how the
      * measurement finds each node in it.
      */
-    public record Built(Object network, String weights, Dl4jNet net, List<String> notes) {
+    public record Built(Object network, String weights, @Nullable Dl4jNet net, List<String> notes) {
 
         public Built {
             notes = notes == null ? List.of() : List.copyOf(notes);

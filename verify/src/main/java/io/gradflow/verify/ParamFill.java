@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -87,9 +88,10 @@ final class ParamFill {
             }
             return out;
         }
-        Fans f = p.fans();
+        Fans f = Objects.requireNonNull(p.fans(), "a drawn array has its fans");
         long[] source = p.source();
-        double[] drawn = p.init().sample(source, f.initIn(), f.initOut(), f.legacyShape(), r);
+        double[] drawn = Objects.requireNonNull(p.init(), "drawn() said so")
+                .sample(source, f.initIn(), f.initOut(), f.legacyShape(), r);
         INDArray a = Nd4j.create(drawn, source, 'c');
         int[] blocks = p.blocks();
         if (blocks.length > 1) {

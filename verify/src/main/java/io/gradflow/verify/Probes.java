@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer;
 import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
+import org.jspecify.annotations.Nullable;
 import org.nd4j.linalg.activations.IActivation;
 
 /**
@@ -35,7 +36,7 @@ final class Probes {
     }
 
     /** Wraps the activation of {@code l} (both directions of a bidirectional layer in one probe). */
-    private static GradientProbe attach(Layer l, GradientProbe shared) {
+    private static @Nullable GradientProbe attach(@Nullable Layer l, @Nullable GradientProbe shared) {
         if (l instanceof BidirectionalLayer b) {
             GradientProbe p = attach(inner(b, "fwd"), null);
             Layer bwd = inner(b, "bwd");
@@ -66,7 +67,7 @@ final class Probes {
     }
 
     /** One direction of a bidirectional layer (DL4J keeps them private). */
-    private static Layer inner(BidirectionalLayer b, String field) {
+    private static @Nullable Layer inner(BidirectionalLayer b, String field) {
         try {
             Field f = BidirectionalLayer.class.getDeclaredField(field);
             f.setAccessible(true);

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Shows the verification's progress on standard error. On a terminal, one status line rewritten in
@@ -15,7 +16,7 @@ final class ProgressView implements AutoCloseable {
 
     private final PrintWriter err;
     private final boolean terminal;
-    private final ScheduledExecutorService ticker;
+    private final @Nullable ScheduledExecutorService ticker;
     private String model = "";
     private String counter = "";
     private String phase = "";

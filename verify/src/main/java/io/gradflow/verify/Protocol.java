@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The lines the verifying process and the one the user started exchange: JSON objects, one a line,
@@ -27,7 +28,7 @@ final class Protocol {
     }
 
     /** The object on a protocol line, or null for any other line. */
-    static JsonObject parse(String line) {
+    static @Nullable JsonObject parse(String line) {
         if (line == null || !line.startsWith(MARK)) {
             return null;
         }

@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -99,12 +100,13 @@ public final class VerifyCommand implements Subcommand {
         }
         Severity threshold = LintCommand.failOn("verify", cl.value("--fail-on", "error"));
         double maxMemory = 0;
-        if (cl.has("--max-memory")) {
+        String maxMemoryArg = cl.value("--max-memory");
+        if (maxMemoryArg != null) {
             try {
-                maxMemory = MemoryBudget.parse(cl.value("--max-memory"));
+                maxMemory = MemoryBudget.parse(maxMemoryArg);
             } catch (NumberFormatException e) {
                 throw new UsageException("verify: --max-memory must be a size such as 512m or 8g, not '"
-                        + cl.value("--max-memory") + "'");
+                        + maxMemoryArg + "'");
             }
         }
         Verifier.Options opts = new Verifier.Options(positive(cl, "steps", 10, 0), positive(cl, "batch", 32, 1),
@@ -127,7 +129,7 @@ public final class VerifyCommand implements Subcommand {
         List<InputError> errors = new ArrayList<>();
         for (FileWalker.Input in : inputs) {
             try {
-                RuleConfig config = perFile.get(in.path());
+                RuleConfig config = Objects.requireNonNull(perFile.get(in.path()), "every input has its configuration");
                 ModelResult lint = Pipeline.check(Pipeline.read(in.path(), in.display()), config, opts.batch());
                 jobs.add(new Job(in, lint, config));
             } catch (ReadException e) {

@@ -27,7 +27,8 @@ public record VerifyReport(ModelResult lint, Run run, List<Check> checks) {
      * @param trainSeconds wall time of the training steps alone
      * @param notes        what the run assumed or changed (sequence length, left-out dropout...)
      */
-    public record Run(Measurement atInit, Measurement after, Environment env, String weights, String cut,
+    public record Run(Measurement atInit, @Nullable Measurement after, Environment env, String weights,
+                      @Nullable String cut,
                       double seconds, double trainSeconds, List<String> notes) {
 
         public Run {
@@ -46,7 +47,7 @@ public record VerifyReport(ModelResult lint, Run run, List<Check> checks) {
         return run.atInit();
     }
 
-    public Measurement after() {
+    public @Nullable Measurement after() {
         return run.after();
     }
 }

@@ -16,6 +16,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The process that runs Deeplearning4j for {@code gradflow verify}: started by the command, it
@@ -131,7 +132,7 @@ public final class VerifyWorker {
         send(e);
     }
 
-    private void error(String message) {
+    private void error(@Nullable String message) {
         JsonObject e = event("error");
         e.addProperty("message", message);
         send(e);

@@ -161,7 +161,8 @@ public final class Dl4jReader {
         }
         List<Node> all = new ArrayList<>();
         for (String in : inputs) {
-            all.add(Node.builder(in, LayerKind.INPUT).type("input").pos(pos(root.get("networkInputs"))).build());
+            all.add(Node.builder(in, LayerKind.INPUT).type("input")
+                    .pos(pos(Objects.requireNonNull(root.get("networkInputs"), "the names come from it"))).build());
         }
         all.addAll(nodes);
         // the wiring is checked before anything walks it: a cycle or a dangling name is an error, not a loop
@@ -533,7 +534,7 @@ public final class Dl4jReader {
         };
     }
 
-    private static Node.Pooling pooling(String s) {
+    private static Node.Pooling pooling(@Nullable String s) {
         if (s == null) {
             return Node.Pooling.MAX;
         }
@@ -682,7 +683,7 @@ public final class Dl4jReader {
     }
 
     /** The shape a preprocessor declares (the side of it that knows the spatial sizes). */
-    private static TensorShape preprocessorShape(JsonValue pp) throws ReadException {
+    private static @Nullable TensorShape preprocessorShape(JsonValue pp) throws ReadException {
         Typed t = typed(pp);
         if (t == null) {
             return null;
@@ -701,7 +702,7 @@ public final class Dl4jReader {
         return null;
     }
 
-    private static TensorShape preprocessorOutput(JsonValue pp) throws ReadException {
+    private static @Nullable TensorShape preprocessorOutput(JsonValue pp) throws ReadException {
         Typed t = typed(pp);
         if (t == null) {
             return null;

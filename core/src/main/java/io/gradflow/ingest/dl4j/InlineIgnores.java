@@ -8,7 +8,9 @@ import io.gradflow.rules.RuleSelector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Inline suppressions in a DL4J configuration: a {@code "gradflow": {"ignore": ["GF002"]}} member
@@ -33,7 +35,7 @@ final class InlineIgnores {
      *
      * @param layers the layers it covers (empty: the whole model)
      */
-    static Suppression read(JsonValue obj, Set<String> layers) throws ReadException {
+    static @Nullable Suppression read(@Nullable JsonValue obj, Set<String> layers) throws ReadException {
         JsonValue g = obj == null || !obj.isObject() ? null : obj.opt(KEY);
         if (g == null) {
             return null;
@@ -54,13 +56,13 @@ final class InlineIgnores {
         }
         List<String> rules = new ArrayList<>();
         for (JsonValue r : ignore.items()) {
-            if (!r.isString() || RuleSelector.resolve(r.asText()).isEmpty()
-                    || r.asText().equalsIgnoreCase(RuleSelector.ALL)) {
+            String rule = r.isString() ? r.asText() : null;
+            if (rule == null || RuleSelector.resolve(rule).isEmpty() || rule.equalsIgnoreCase(RuleSelector.ALL)) {
                 throw new ReadException("unknown rule " + (r.isString() ? "'" + r.asText() + "'" : r.asText())
                         + " in the gradflow suppression (a rule id such as GF001, an id prefix such as GF00, a "
                         + "rule name, or \"*\")", at(r));
             }
-            rules.add(r.asText());
+            rules.add(rule);
         }
         return new Suppression(new SourcePos(g.keyLine(), g.keyColumn(), g.pointer()), rules, layers);
     }
@@ -69,9 +71,9 @@ final class InlineIgnores {
      * Refuses a suppression beside a legacy wrapper key ({@code {"dense": {...}, "gradflow": ...}}):
      * DL4J cannot read such a file, so gradflow says where it belongs instead of reading on.
      */
-    static void checkNotBesideWrapper(JsonValue holder) throws ReadException {
+    static void checkNotBesideWrapper(@Nullable JsonValue holder) throws ReadException {
         if (holder != null && holder.isObject() && holder.size() == 2 && !holder.has("@class") && holder.has(KEY)) {
-            JsonValue g = holder.get(KEY);
+            JsonValue g = Objects.requireNonNull(holder.get(KEY), "has() saw it");
             throw new ReadException("put the \"gradflow\" member inside the layer's object ({\"dense\": {..., "
                     + "\"gradflow\": {...}}}): beside the legacy wrapper key DL4J cannot read the file",
                     new SourcePos(g.keyLine(), g.keyColumn(), g.pointer()));

@@ -71,7 +71,7 @@ final class KerasLayers {
         return m;
     }
 
-    private static Mapped mapClass(String name, String cls, String module, JsonValue cfg, SourcePos pos,
+    private static Mapped mapClass(String name, String cls, @Nullable String module, JsonValue cfg, SourcePos pos,
                                    KerasVersion ver) throws ReadException {
         Boolean layout = channelsFirst(cfg);
         if (module != null && (module.startsWith("keras.src.ops") || module.startsWith("keras.ops"))) {
@@ -441,7 +441,7 @@ final class KerasLayers {
         return null;
     }
 
-    private static int[] firstWindow(JsonValue cfg, String... keys) throws ReadException {
+    private static int @Nullable [] firstWindow(JsonValue cfg, String... keys) throws ReadException {
         for (String k : keys) {
             int[] v = Limits.window(cfg, k);
             if (v != null) {
@@ -455,7 +455,7 @@ final class KerasLayers {
      * Per-side or per-dimension values, possibly nested ((1, 1), (2, 2)), each from {@code min} to
      * {@code max}; null when absent.
      */
-    private static int[] windows(JsonValue cfg, String key, long min, long max) throws ReadException {
+    private static int @Nullable [] windows(JsonValue cfg, String key, long min, long max) throws ReadException {
         JsonValue v = cfg.opt(key);
         if (v == null) {
             return null;
@@ -473,7 +473,7 @@ final class KerasLayers {
      * A shape's axes (nulls as -1, for "not known"), each from 1 to {@code max} (or -1, "inferred",
      * with {@code inferred}); null when absent.
      */
-    static long[] sizes(JsonValue cfg, String key, long max, boolean inferred) throws ReadException {
+    static long @Nullable [] sizes(JsonValue cfg, String key, long max, boolean inferred) throws ReadException {
         JsonValue v = cfg.opt(key);
         if (v == null) {
             return null;

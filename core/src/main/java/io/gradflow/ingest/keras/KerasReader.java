@@ -362,7 +362,7 @@ public final class KerasReader {
         return node;
     }
 
-    private void inputNode(String node, JsonValue layer, JsonValue cfg, SourcePos pos) throws ReadException {
+    private void inputNode(String node, JsonValue layer, @Nullable JsonValue cfg, SourcePos pos) throws ReadException {
         long[] dims = cfg == null || !cfg.isObject() ? null : declaredInput(cfg);
         if (dims != null) {
             inputDims.put(node, dims);
@@ -372,7 +372,7 @@ public final class KerasReader {
     }
 
     /** The input shape a layer declares, without the batch axis; null when it declares none. */
-    private static long[] declaredInput(JsonValue cfg) throws ReadException {
+    private static long @Nullable [] declaredInput(JsonValue cfg) throws ReadException {
         for (String key : new String[] {"batch_input_shape", "batch_shape"}) {
             long[] s = KerasLayers.sizes(cfg, key, Limits.MAX_WIDTH, false);
             if (s != null && s.length > 0) {
@@ -596,7 +596,7 @@ public final class KerasReader {
      * Whether a node's output is laid out channels first: what the nearest layer up the chain
      * declares; Reshape and Permute outputs and inputs are laid out the way their reader reads them.
      */
-    private boolean producedChannelsFirst(Map<String, Node> firstUsers, Map<String, Node> byName, Node n) {
+    private boolean producedChannelsFirst(Map<String, Node> firstUsers, Map<String, Node> byName, @Nullable Node n) {
         Node cur = n;
         for (int hops = 0; hops < 64 && cur != null; hops++) {
             Boolean b = layouts.get(cur.name());

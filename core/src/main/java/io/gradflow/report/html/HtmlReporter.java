@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One self-contained HTML page (inline CSS, script and SVG; nothing fetched when it is viewed):
@@ -37,7 +38,7 @@ import java.util.function.Function;
 public final class HtmlReporter implements Reporter {
 
     /** One model on the page: its lint result and, from a verify run, what was measured. */
-    public record Section(ModelResult lint, Measured measured) { }
+    public record Section(ModelResult lint, @Nullable Measured measured) { }
 
     private final String version;
     private final Function<ModelResult, Thresholds> thresholds;
@@ -190,7 +191,8 @@ public final class HtmlReporter implements Reporter {
         b.append("</section>\n");
     }
 
-    private static void findings(StringBuilder b, String id, ModelResult m, Measured meas, Map<String, Integer> column) {
+    private static void findings(StringBuilder b, String id, ModelResult m, @Nullable Measured meas,
+                                 Map<String, Integer> column) {
         b.append("<h3>Findings</h3>\n");
         if (m.findings().isEmpty()) {
             b.append("<p class=\"none\">No findings.</p>\n");
@@ -267,8 +269,8 @@ public final class HtmlReporter implements Reporter {
         }
     }
 
-    private void chart(StringBuilder b, String id, GradientAnalysis a, List<LayerProfile> layers, Measured meas,
-                       Thresholds t, List<Finding> findings, Map<String, Integer> column) {
+    private void chart(StringBuilder b, String id, GradientAnalysis a, List<LayerProfile> layers,
+                       @Nullable Measured meas, Thresholds t, List<Finding> findings, Map<String, Integer> column) {
         int n = layers.size();
         if (n == 0) {
             return;
@@ -439,7 +441,7 @@ public final class HtmlReporter implements Reporter {
         }
     }
 
-    private static String tip(LayerProfile p, Measured.Layer ml) {
+    private static String tip(LayerProfile p, Measured.@Nullable Layer ml) {
         StringBuilder s = new StringBuilder(p.name()).append(" (").append(p.node().kind().name().toLowerCase(Locale.ROOT))
                 .append(p.node().pos().line() > 0 ? ", line " + p.node().pos().line() : "").append(")");
         s.append("; activation RMS ").append(Figures.rms(p.logActivation())).append(" predicted");
@@ -458,7 +460,7 @@ public final class HtmlReporter implements Reporter {
 
     // ---------------------------------------------------------------- table
 
-    private static void table(StringBuilder b, String id, List<LayerProfile> layers, Measured meas) {
+    private static void table(StringBuilder b, String id, List<LayerProfile> layers, @Nullable Measured meas) {
         b.append("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-labelledby=\"").append(id).append("-n\">\n")
                 .append("<table class=\"layers\">\n<caption id=\"").append(id).append("-n\">Per-layer numbers (")
                 .append(layers.size()).append(" layers)</caption>\n<thead><tr><th scope=\"col\">#</th>")
@@ -493,7 +495,7 @@ public final class HtmlReporter implements Reporter {
 
     // ---------------------------------------------------------------- text
 
-    static String esc(String s) {
+    static String esc(@Nullable String s) {
         if (s == null) {
             return "";
         }

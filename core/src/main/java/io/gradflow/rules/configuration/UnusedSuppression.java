@@ -10,6 +10,7 @@ import io.gradflow.rules.RuleContext;
 import io.gradflow.rules.RuleInfo;
 import io.gradflow.rules.Severity;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An inline suppression that silences nothing: the rule it names does not fire where it is
@@ -54,7 +55,7 @@ public final class UnusedSuppression implements Rule {
     }
 
     /** The first layer, in model order, that the suppression covers (null for a whole-model one). */
-    private static String firstLayer(ModelGraph model, Suppression s) {
+    private static @Nullable String firstLayer(ModelGraph model, Suppression s) {
         if (s.layers().isEmpty()) {
             return null;
         }

@@ -18,6 +18,7 @@ import io.gradflow.rules.RuleOption;
 import io.gradflow.rules.Severity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A fan-scaled initialiser made for another nonlinearity (Xavier under ReLU, He under tanh):
@@ -72,7 +73,7 @@ public final class InitActivationMismatch implements Rule {
             return false;
         }
         for (String name : users) {
-            Node u = g.node(name);
+            Node u = Objects.requireNonNull(g.node(name), "a consumer is a layer of the graph");
             boolean reset = switch (u.kind()) {
                 case BATCH_NORM, LAYER_NORM -> true;
                 case DROPOUT, SHAPE, ATTENTION -> normalizedOnEveryPath(g, u, depth + 1);
@@ -108,13 +109,14 @@ public final class InitActivationMismatch implements Rule {
             if (sev == Severity.INFO && chain.size() < minLayers) {
                 continue;
             }
-            double r = InitScale.nominal(first.layer().weightInit()) / InitScale.ideal(first.activation());
+            WeightInit init = Objects.requireNonNull(first.layer().weightInit(), "mismatched() read it");
+            double r = InitScale.nominal(init) / InitScale.ideal(first.activation());
             String what = drift.phrase().isEmpty() ? "the drift compounds layer by layer" : drift.phrase();
             String msg = String.format("%s: %s %s under %s, which %s the pre-activation variance "
                             + "%.2gx per layer instead of keeping it; %s",
                     Blocks.span(first.layer(), last.layer()),
                     chain.size() == 1 ? "uses" : "all " + chain.size() + " use",
-                    first.layer().weightInit().label(), first.activation().label(),
+                    init.label(), first.activation().label(),
                     r < 1 ? "shrinks" : "grows", r < 1 ? 1 / r : r, what);
             out.add(ctx.finding(INFO, sev, first.layer(), last.layer(), drift.spanDecades(), msg,
                     "use " + InitScale.recommend(first.activation())));

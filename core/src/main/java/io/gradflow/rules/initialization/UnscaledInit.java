@@ -72,7 +72,8 @@ public final class UnscaledInit implements Rule {
             }
             String msg = String.format("%s: %s weights ignore the fan-in (%d): the pre-activation "
                             + "variance is %.3gx what %s needs; %s",
-                    Blocks.span(first.layer(), last.layer()), first.layer().weightInit().label(),
+                    Blocks.span(first.layer(), last.layer()),
+                    Objects.requireNonNull(first.layer().weightInit(), "unscaled() read it").label(),
                     (long) p.fanIn(), r, first.activation().label(), effect);
             out.add(ctx.finding(INFO, sev, first.layer(), last.layer(), drift.spanDecades(), msg,
                     "use " + InitScale.recommend(first.activation()) + ", which scales with the fan-in"));

@@ -14,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.Objects;
 import java.util.Set;
 import java.util.List;
 import java.util.Locale;
@@ -49,7 +50,7 @@ public final class PostLnDepth implements Rule {
             if (users.size() != 1) {
                 continue;
             }
-            Node u = g.node(users.get(0));
+            Node u = Objects.requireNonNull(g.node(users.get(0)), "a consumer is a layer of the graph");
             if (u.kind() == LayerKind.LAYER_NORM && residual(g, n)) {
                 out.add(u);
             }
@@ -81,7 +82,7 @@ public final class PostLnDepth implements Rule {
             if (!seen.add(cur)) {
                 continue;
             }
-            for (String in : g.node(cur).inputs()) {
+            for (String in : Objects.requireNonNull(g.node(cur), "an input is a layer of the graph").inputs()) {
                 if (in.equals(from)) {
                     return true;
                 }

@@ -3,6 +3,7 @@ package io.gradflow.verify.dl4j;
 import io.gradflow.model.Activation;
 import io.gradflow.model.activation.ActivationFunction;
 import io.gradflow.model.activation.Activations;
+import org.jspecify.annotations.Nullable;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.BaseActivationFunction;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -20,9 +21,10 @@ public final class CoreActivation extends BaseActivationFunction {
     private String function;
     private double alpha = Double.NaN;
     private double beta = Double.NaN;
-    private transient Activation resolved;
+    private transient @Nullable Activation resolved;
 
     /** For Jackson. */
+    @SuppressWarnings("NullAway.Init") // Jackson sets function from the JSON right after
     public CoreActivation() {
     }
 

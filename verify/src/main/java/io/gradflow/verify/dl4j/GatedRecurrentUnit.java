@@ -1,9 +1,11 @@
 package io.gradflow.verify.dl4j;
 
 import java.util.Map;
+import java.util.Objects;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
+import org.jspecify.annotations.Nullable;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.activations.IActivation;
@@ -25,9 +27,10 @@ public final class GatedRecurrentUnit extends SameDiffLayer {
     private IActivation activation;
     private IActivation gateActivation;
     private boolean returnSequences = true;
-    private String bidirectional;
+    private @Nullable String bidirectional;
 
     /** For Jackson. */
+    @SuppressWarnings("NullAway.Init") // Jackson sets the activations from the JSON right after
     public GatedRecurrentUnit() {
     }
 
@@ -71,11 +74,11 @@ public final class GatedRecurrentUnit extends SameDiffLayer {
         this.returnSequences = returnSequences;
     }
 
-    public String getBidirectional() {
+    public @Nullable String getBidirectional() {
         return bidirectional;
     }
 
-    public void setBidirectional(String bidirectional) {
+    public void setBidirectional(@Nullable String bidirectional) {
         this.bidirectional = bidirectional;
     }
 
@@ -136,7 +139,7 @@ public final class GatedRecurrentUnit extends SameDiffLayer {
             h = h == null ? keep : z.mul(h).add(keep);
             out[t] = h;
         }
-        return returnSequences ? sd.stack(2, out) : h;
+        return returnSequences ? sd.stack(2, out) : Objects.requireNonNull(h, "a sequence has a step");
     }
 
     @Override

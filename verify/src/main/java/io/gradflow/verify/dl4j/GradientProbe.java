@@ -1,5 +1,6 @@
 package io.gradflow.verify.dl4j;
 
+import org.jspecify.annotations.Nullable;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.BaseActivationFunction;
 import org.nd4j.linalg.activations.IActivation;
@@ -17,12 +18,13 @@ public final class GradientProbe extends BaseActivationFunction {
     private IActivation of;
     private transient double sumSquares;
     private transient long count;
-    private transient double[] stepSquares;
+    private transient double @Nullable [] stepSquares;
     private transient long stepCount;
     private transient boolean nonFinite;
     private transient boolean watching = true;
 
     /** For Jackson. */
+    @SuppressWarnings("NullAway.Init") // Jackson sets the wrapped activation from the JSON right after
     public GradientProbe() {
     }
 
@@ -63,7 +65,7 @@ public final class GradientProbe extends BaseActivationFunction {
     }
 
     /** RMS per time step of the sequence gradients seen, or null when none was a sequence. */
-    public double[] stepRms() {
+    public double @Nullable [] stepRms() {
         if (stepSquares == null || stepCount == 0) {
             return null;
         }

@@ -2,6 +2,7 @@ package io.gradflow.verify.dl4j;
 
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
@@ -49,8 +50,9 @@ public final class LayerNormalization extends SameDiffLayer {
 
     @Override
     public void initializeParameters(Map<String, INDArray> params) {
-        params.get("gamma").assign(1);
-        params.get("beta").assign(0);
+        // DL4J hands over the arrays defineParameters named
+        Objects.requireNonNull(params.get("gamma"), "defined").assign(1);
+        Objects.requireNonNull(params.get("beta"), "defined").assign(0);
     }
 
     @Override
@@ -62,7 +64,8 @@ public final class LayerNormalization extends SameDiffLayer {
         long[] along = new long[rank];
         Arrays.fill(along, 1);
         along[1] = nIn;
-        return y.mul(p.get("gamma").reshape(along)).add(p.get("beta").reshape(along));
+        return y.mul(Objects.requireNonNull(p.get("gamma"), "defined").reshape(along))
+                .add(Objects.requireNonNull(p.get("beta"), "defined").reshape(along));
     }
 
     @Override
