@@ -2,6 +2,7 @@ package io.gradflow.verify;
 
 import io.gradflow.model.Format;
 import io.gradflow.model.ModelGraph;
+import io.gradflow.verify.dl4j.StableActivations;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,6 +57,7 @@ final class KerasImport {
                 }
             }
             net = withLossLayers(net, graph);
+            StableActivations.install(net);
             int dropped = dropChannelsLastDropout(net);
             return new NetworkBuilder.Built(net, weights + (dropped == 0 ? "" : "; dropout left out on " + dropped
                     + " channels-last convolution(s), which Deeplearning4j 1.0.0-M2.1 cannot backpropagate"));

@@ -13,7 +13,9 @@ import org.jspecify.annotations.Nullable;
  * @param signalDecades      log10 of the last hidden block's measured activation RMS over the input's
  * @param steps              training steps done before this measurement (0 at initialisation)
  * @param layers             per-layer measurements, in the model's order
- * @param nonFiniteAt        the first layer (in the model's order) where a NaN or infinity appeared, or null
+ * @param nonFiniteAt        the layer where a NaN or infinity appeared, or null: the first (in the model's
+ *                           order) whose output is not finite, else the deepest whose weight gradient is
+ *                           not (a backward pass runs from the output toward the input)
  */
 public record Measurement(Verdict verdict, double firstToLastDecades, double signalDecades, int steps,
                           List<LayerMeasurement> layers, @Nullable String nonFiniteAt) {

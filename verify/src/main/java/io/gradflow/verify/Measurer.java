@@ -62,6 +62,7 @@ public final class Measurer {
     /** Measures {@code batches} fresh batches of size {@code batch}, each a step of {@code phase}. */
     public Measurement measure(Dl4jNet net, int batches, int batch, int steps, Progress progress, String phase) {
         Map<String, Acc> acc = new HashMap<>();
+        String origin = null;
         progress.phase(phase);
         for (int b = 0; b < batches; b++) {
             progress.step(phase, b + 1, batches);
@@ -72,12 +73,14 @@ public final class Measurer {
             Map<String, Double> wg = net.weightGradientMeanSquares(x, y);
             net.watch(false);
             Map<String, INDArray> act = net.activations(x, true);
+            String firstForward = null;
+            String deepestBackward = null;
             for (Node n : graph.nodes()) {
                 Acc a = acc.computeIfAbsent(n.name(), k -> new Acc());
                 GradientProbe probe = net.probe(n.name());
-                // the probe's own NaN (seen on DL4J's swish, whose weight gradients stay finite) leaves
-                // the gradient reaching this layer unmeasured; what DL4J computes decides "not finite":
-                // the weight gradients and the activations below
+                // a probe that met a NaN leaves the gradient reaching this layer unmeasured in this batch;
+                // what decides "not finite", and where, is what DL4J computes: the weight gradients and
+                // the activations below (a NaN in the backward pass reaches them too)
                 if (probe != null && !probe.nonFinite() && Double.isFinite(probe.rms())) {
                     a.g2 += probe.rms() * probe.rms();
                     a.gN++;
@@ -100,6 +103,7 @@ public final class Measurer {
                         a.wgN++;
                     } else {
                         a.nonFinite = true;
+                        deepestBackward = n.name();
                     }
                 }
                 INDArray out = act.get(n.name());
@@ -107,6 +111,9 @@ public final class Measurer {
                     INDArray d = out.castTo(DataType.DOUBLE);
                     if (d.isInfinite().any() || d.isNaN().any()) {
                         a.nonFinite = true;
+                        if (firstForward == null) {
+                            firstForward = n.name();
+                        }
                         continue;
                     }
                     a.a2 += d.mul(d).sumNumber().doubleValue();
@@ -122,6 +129,12 @@ public final class Measurer {
                     }
                     a.n++;
                 }
+            }
+            if (origin == null) {
+                // a NaN in the forward pass flows toward the output, one in the backward pass toward
+                // the input: it appeared at the first layer whose output is not finite, else at the
+                // deepest whose weight gradient is not
+                origin = firstForward != null ? firstForward : deepestBackward;
             }
         }
         List<LayerMeasurement> layers = new ArrayList<>();
@@ -141,11 +154,19 @@ public final class Measurer {
                     fn != null && fn.rectifying() && a.n > 0 ? a.inactive / a.n : Double.NaN,
                     Double.NaN, a.nonFinite, a.gN > 0 ? Math.sqrt(a.g2 / a.gN) : Double.NaN, through));
         }
-        return summarize(layers, steps);
+        return summarize(layers, steps, origin);
     }
 
     /** The model numbers from per-layer measurements. */
     Measurement summarize(List<LayerMeasurement> layers, int steps) {
+        return summarize(layers, steps, null);
+    }
+
+    /**
+     * The model numbers from per-layer measurements; {@code origin} is the layer where a NaN or
+     * infinity appeared, when the measurement knows it (else the first non-finite layer is named).
+     */
+    Measurement summarize(List<LayerMeasurement> layers, int steps, @Nullable String origin) {
         Map<String, LayerMeasurement> by = new HashMap<>();
         layers.forEach(l -> by.put(l.layer(), l));
         double ratio = 0;
@@ -175,9 +196,8 @@ public final class Measurer {
         }
         String nonFiniteAt = null;
         for (LayerMeasurement l : layers) {
-            if (l.nonFinite()) {
+            if (l.nonFinite() && (nonFiniteAt == null || l.layer().equals(origin))) {
                 nonFiniteAt = l.layer();
-                break;
             }
         }
         Verdict v;

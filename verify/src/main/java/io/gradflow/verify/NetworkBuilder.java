@@ -9,6 +9,7 @@ import io.gradflow.model.Format;
 import io.gradflow.kinds.Dl4jParam;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.verify.dl4j.GradientProbe;
+import io.gradflow.verify.dl4j.StableActivations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,6 +68,7 @@ public final class NetworkBuilder {
         ComputationGraph net;
         try {
             ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(b.json());
+            StableActivations.install(conf);
             net = new ComputationGraph(conf);
             net.init();
         } catch (OutOfMemoryError e) {
@@ -181,6 +183,7 @@ public final class NetworkBuilder {
                 Object net = json.contains("\"vertices\"")
                         ? org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(file.toFile(), false)
                         : org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false);
+                StableActivations.install(net);
                 return new Built(net, "from the file");
             } catch (IOException e) {
                 throw new VerifyException("cannot restore the model zip: " + e.getMessage());
@@ -191,7 +194,8 @@ public final class NetworkBuilder {
 
     /**
      * A freshly initialised network from DL4J configuration JSON (ComputationGraph when it has
-     * vertices, else MultiLayer), every layer seeded with {@code seed}.
+     * vertices, else MultiLayer), every layer seeded with {@code seed}, with the activations whose
+     * DL4J ops overflow in their stable forms ({@link StableActivations}).
      */
     public static Object fromJson(String json, long seed) {
         return json.contains("\"vertices\"") ? initialised(ComputationGraphConfiguration.fromJson(json), seed)
@@ -206,6 +210,7 @@ public final class NetworkBuilder {
                 lv.getLayerConf().setSeed(seed);
             }
         });
+        StableActivations.install(conf);
         ComputationGraph g = new ComputationGraph(conf);
         g.init();
         return g;
@@ -214,6 +219,7 @@ public final class NetworkBuilder {
     /** A MultiLayerNetwork initialised from {@code conf}, every layer seeded with {@code seed}. */
     static MultiLayerNetwork initialised(MultiLayerConfiguration conf, long seed) {
         conf.getConfs().forEach(c -> c.setSeed(seed));
+        StableActivations.install(conf);
         MultiLayerNetwork m = new MultiLayerNetwork(conf);
         m.init();
         return m;

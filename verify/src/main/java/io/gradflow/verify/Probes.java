@@ -5,6 +5,7 @@ import java.lang.reflect.Field;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -12,11 +13,13 @@ import org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer;
 import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.jspecify.annotations.Nullable;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 
 /**
  * Puts a {@link GradientProbe} on every layer's activation of a built network, so the backward
  * pass shows each layer's output gradient. Layers whose activation lives elsewhere (SameDiff
- * layers, vertices) have none; the measurement reads their weight gradients only.
+ * layers, vertices) have none, nor has a softmax output, whose loss skips its backward pass; the
+ * measurement reads their weight gradients only.
  */
 final class Probes {
 
@@ -52,6 +55,13 @@ final class Probes {
             return null;
         }
         org.deeplearning4j.nn.conf.layers.Layer conf = l.conf().getLayer();
+        if (l instanceof IOutputLayer && conf instanceof BaseLayer bl && bl.getActivationFn() instanceof ActivationSoftmax) {
+            // DL4J's cross-entropy losses take the stable gradient yhat - y only when the output's
+            // activation is a softmax by class; behind a probe they send -y / yhat through the
+            // softmax's backward pass, NaN as soon as a probability rounds to 0. The gradient never
+            // passes that activation's backward pass, so there is nothing to probe there
+            return null;
+        }
         if (conf instanceof BaseLayer bl && bl.getActivationFn() != null && !(bl.getActivationFn() instanceof GradientProbe)) {
             GradientProbe p = shared != null ? shared : new GradientProbe(bl.getActivationFn());
             bl.setActivationFn(p);

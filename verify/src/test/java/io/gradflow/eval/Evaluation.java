@@ -163,11 +163,7 @@ public final class Evaluation {
             for (int k = 0; k < SEEDS; k++) {
                 long s = seed + 1000L * k;
                 Measurement meas = measure(c, json, g, sized, a, dtype, s);
-                // the evaluation counts a NaN or infinity in the measured layers as exploding, as it always
-                // has, where it reaches the model's figures; a NaN in some batches that leaves the averaged
-                // figures finite (DL4J's swish under SIGMOID_UNIFORM at depth 4) is judged by the figures
-                broken |= meas.verdict() == Verdict.UNKNOWN && meas.nonFiniteAt() != null
-                        && !(Double.isFinite(meas.firstToLastDecades()) && Double.isFinite(meas.signalDecades()));
+                broken |= overflowed(meas);
                 ratio += meas.firstToLastDecades() / SEEDS;
                 signal += meas.signalDecades() / SEEDS;
             }
@@ -179,6 +175,15 @@ public final class Evaluation {
             return new Row(c, 0, Double.NaN, Double.NaN, Verdict.UNKNOWN, Double.NaN, Double.NaN, Verdict.UNKNOWN,
                     (System.nanoTime() - t0) / 1_000_000, e.toString(), 0);
         }
+    }
+
+    /**
+     * Whether a measurement met a NaN or infinity, which the evaluation counts as exploding in any
+     * batch: the verifier's activations stay finite wherever their mathematics does
+     * (StableActivations), so only a network whose numbers really overflow gets one.
+     */
+    static boolean overflowed(Measurement m) {
+        return m.verdict() == Verdict.UNKNOWN && m.nonFiniteAt() != null;
     }
 
     private static double clampInf(double d) {

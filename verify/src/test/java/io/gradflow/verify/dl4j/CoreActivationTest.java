@@ -63,4 +63,36 @@ class CoreActivationTest {
                     .isCloseTo(eps.getDouble(0, i) * numeric, within(1e-5 * Math.max(1, Math.abs(numeric))));
         }
     }
+
+    static Stream<Arguments> withExp() {
+        double nan = Double.NaN;
+        return Stream.of(
+                Arguments.of("swish", nan, nan, DataType.FLOAT), Arguments.of("swish", nan, nan, DataType.DOUBLE),
+                Arguments.of("mish", nan, nan, DataType.FLOAT), Arguments.of("mish", nan, nan, DataType.DOUBLE),
+                Arguments.of("gelu", nan, nan, DataType.FLOAT), Arguments.of("gelu", nan, nan, DataType.DOUBLE),
+                Arguments.of("gelu", nan, 1.0, DataType.FLOAT), Arguments.of("gelu", nan, 1.0, DataType.DOUBLE),
+                Arguments.of("gelu", 1.702, nan, DataType.FLOAT), Arguments.of("gelu", 1.702, nan, DataType.DOUBLE),
+                Arguments.of("softplus", nan, nan, DataType.FLOAT), Arguments.of("softplus", nan, nan, DataType.DOUBLE),
+                Arguments.of("elu", 0.5, nan, DataType.FLOAT), Arguments.of("elu", 0.5, nan, DataType.DOUBLE),
+                Arguments.of("selu", nan, nan, DataType.FLOAT), Arguments.of("selu", nan, nan, DataType.DOUBLE),
+                Arguments.of("sigmoid", nan, nan, DataType.FLOAT), Arguments.of("sigmoid", nan, nan, DataType.DOUBLE));
+    }
+
+    @ParameterizedTest(name = "{0}({1}, {2}) in {3}")
+    @MethodSource("withExp")
+    void largeInputsGiveFiniteValuesAndSlopesAtTheirLimits(String fn, double alpha, double beta, DataType type) {
+        CoreActivation act = new CoreActivation(fn, alpha, beta);
+        Activation ref = new Activation(Activations.byId(fn).orElseThrow(), alpha, beta, null);
+        double[] xs = {-1000, -400, -100, 100, 400, 1000};
+        INDArray x = Nd4j.create(xs, new long[] {1, xs.length}, type);
+        INDArray y = act.getActivation(x.dup(), true);
+        INDArray dLdz = act.backprop(x.dup(), Nd4j.ones(type, 1, xs.length)).getFirst();
+        for (int i = 0; i < xs.length; i++) {
+            // the slope's limit far out, and its value at 1000 or -1000 in double for the finite values
+            double limit = ref.slope(Math.signum(xs[i]) * 60);
+            assertThat(y.getDouble(0, i)).as("%s(%s)", fn, xs[i]).isFinite()
+                    .isCloseTo(ref.phi(xs[i]), within(1e-6 * Math.max(1, Math.abs(xs[i]))));
+            assertThat(dLdz.getDouble(0, i)).as("%s'(%s)", fn, xs[i]).isFinite().isCloseTo(limit, within(1e-6));
+        }
+    }
 }
