@@ -75,7 +75,7 @@ public final class ActivationMoments {
         if (!Double.isNaN(leak)) {
             double alpha = leak;
             mean = leakyMean(h.mean(), q, alpha, new double[2], erfc);
-            second = leakySecond(h.mean(), q, alpha);
+            second = leakySecond(h.mean(), q, alpha, erfc);
         } else {
             double[] m = cached(a, h.mean(), 0, q, 0, () -> {
                 double[] br = breaks(a);
@@ -181,7 +181,7 @@ public final class ActivationMoments {
         double leak = a.fn().leak(a.alpha(), a.beta());
         if (!Double.isNaN(leak)) {
             double alpha = leak;
-            double pPos = q > 0 ? Gaussian.cdf(h.mean() / Math.sqrt(q)) : (h.mean() > 0 ? 1 : 0);
+            double pPos = q > 0 ? erfc.cdf(h.mean() / Math.sqrt(q)) : (h.mean() > 0 ? 1 : 0);
             return pPos + (1 - pPos) * Math.pow(alpha, power);
         }
         return cached(a, h.mean(), 0, q, 10 + power, () -> new double[] {
@@ -206,14 +206,14 @@ public final class ActivationMoments {
         return pos + alpha * neg;
     }
 
-    private static double leakySecond(double m, double q, double alpha) {
+    private static double leakySecond(double m, double q, double alpha, ErfcMemo erfc) {
         if (!(q > 0)) {
             return m > 0 ? m * m : alpha * alpha * m * m;
         }
         double s = Math.sqrt(q);
         double z = m / s;
-        double pos = (m * m + q) * Gaussian.cdf(z) + m * s * Gaussian.pdf(z);
-        double neg = (m * m + q) * Gaussian.cdf(-z) - m * s * Gaussian.pdf(z);
+        double pos = (m * m + q) * erfc.cdf(z) + m * s * Gaussian.pdf(z);
+        double neg = (m * m + q) * erfc.cdf(-z) - m * s * Gaussian.pdf(z);
         return pos + alpha * alpha * neg;
     }
 
