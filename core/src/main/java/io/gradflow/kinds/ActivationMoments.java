@@ -1,5 +1,6 @@
 package io.gradflow.kinds;
 
+import io.gradflow.math.ErfcMemo;
 import io.gradflow.math.Gaussian;
 import io.gradflow.math.Hermite;
 import io.gradflow.math.Moments;
@@ -23,6 +24,7 @@ public final class ActivationMoments {
 
     private final Map<Key, double[]> cache = new HashMap<>();
     private final Map<Long, double[]> maxima = new HashMap<>();
+    private final ErfcMemo erfc = new ErfcMemo();
 
     /**
      * A cache key. equals and hashCode are written out: a record's generated ones are bound through
@@ -72,8 +74,8 @@ public final class ActivationMoments {
         double leak = a.fn().leak(a.alpha(), a.beta());
         if (!Double.isNaN(leak)) {
             double alpha = leak;
-            mean = leakyMean(h.mean(), q, alpha);
-            second = leakySecond(h.mean(), q, alpha);
+            mean = leakyMean(h.mean(), q, alpha, new double[2], erfc);
+            second = leakySecond(h.mean(), q, alpha, erfc);
         } else {
             double[] m = cached(a, h.mean(), 0, q, 0, () -> {
                 double[] br = breaks(a);
@@ -103,15 +105,17 @@ public final class ActivationMoments {
     }
 
     /** E_o[(E_z phi(o + sqrt(sx) z))^2] with o ~ N(mu, su): the per-unit means' second moment. */
-    private static double unitMeanSquare(Activation a, Moments h) {
+    private double unitMeanSquare(Activation a, Moments h) {
         double s = Math.sqrt(h.sx());
         double leak = a.fn().leak(a.alpha(), a.beta());
         boolean leaky = !Double.isNaN(leak);
         double alpha = leaky ? leak : 0;
+        // one scratch pair for all the nodes (the integrand runs at each, in turn)
+        double[] both = new double[2];
         return Gaussian.expect(o -> {
             double g;
             if (leaky) {
-                g = leakyMean(o, s * s, alpha);
+                g = leakyMean(o, s * s, alpha, both, erfc);
             } else {
                 g = 0;
                 for (int i = 0; i < INNER.size(); i++) {
@@ -146,7 +150,7 @@ public final class ActivationMoments {
             return new double[] {Gaussian.expect(o -> {
                 double g;
                 if (step) {
-                    double p = s > 0 ? Gaussian.cdf(o / s) : (o > 0 ? 1 : 0);
+                    double p = s > 0 ? erfc.cdf(o / s) : (o > 0 ? 1 : 0);
                     g = p + (1 - p) * alpha;
                 } else {
                     g = 0;
@@ -177,36 +181,39 @@ public final class ActivationMoments {
         double leak = a.fn().leak(a.alpha(), a.beta());
         if (!Double.isNaN(leak)) {
             double alpha = leak;
-            double pPos = q > 0 ? Gaussian.cdf(h.mean() / Math.sqrt(q)) : (h.mean() > 0 ? 1 : 0);
+            double pPos = q > 0 ? erfc.cdf(h.mean() / Math.sqrt(q)) : (h.mean() > 0 ? 1 : 0);
             return pPos + (1 - pPos) * Math.pow(alpha, power);
         }
         return cached(a, h.mean(), 0, q, 10 + power, () -> new double[] {
             Gaussian.expect(x -> Math.pow(a.slope(x), power), h.mean(), q, breaks(a))})[0];
     }
 
-    /** E[leaky(h)] for h ~ N(m, q): the positive part minus alpha times the negative part. */
-    private static double leakyMean(double m, double q, double alpha) {
+    /**
+     * E[leaky(h)] for h ~ N(m, q): the positive part minus alpha times the negative part;
+     * {@code both} is scratch space for Phi(z) and Phi(-z).
+     */
+    private static double leakyMean(double m, double q, double alpha, double[] both, ErfcMemo erfc) {
         if (!(q > 0)) {
             return m > 0 ? m : alpha * m;
         }
         double s = Math.sqrt(q);
         double z = m / s;
         // Phi(z) and Phi(-z) from one erfc: erfc(-x) is 2 - erfc(x), so both are what two calls give
-        double[] both = Gaussian.cdfBothSides(z);
+        erfc.cdfBothSides(z, both);
         double density = Gaussian.pdf(z);
         double pos = m * both[0] + s * density;
         double neg = m * both[1] - s * density;
         return pos + alpha * neg;
     }
 
-    private static double leakySecond(double m, double q, double alpha) {
+    private static double leakySecond(double m, double q, double alpha, ErfcMemo erfc) {
         if (!(q > 0)) {
             return m > 0 ? m * m : alpha * alpha * m * m;
         }
         double s = Math.sqrt(q);
         double z = m / s;
-        double pos = (m * m + q) * Gaussian.cdf(z) + m * s * Gaussian.pdf(z);
-        double neg = (m * m + q) * Gaussian.cdf(-z) - m * s * Gaussian.pdf(z);
+        double pos = (m * m + q) * erfc.cdf(z) + m * s * Gaussian.pdf(z);
+        double neg = (m * m + q) * erfc.cdf(-z) - m * s * Gaussian.pdf(z);
         return pos + alpha * alpha * neg;
     }
 

@@ -33,7 +33,7 @@ public final class GitlabReporter implements Reporter {
 
     @Override
     public void write(LintReport report, PrintWriter out) {
-        out.println(Printable.json(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(toJson(report))));
+        Printable.printJson(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create(), toJson(report), out);
     }
 
     public JsonArray toJson(LintReport report) {

@@ -30,8 +30,8 @@ public final class JsonReporter implements Reporter {
 
     @Override
     public void write(LintReport report, PrintWriter out) {
-        out.println(Printable.json(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create()
-                .toJson(toJson(report))));
+        Printable.printJson(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create(),
+                toJson(report), out);
     }
 
     public JsonObject toJson(LintReport report) {

@@ -1,5 +1,9 @@
 package io.gradflow.report;
 
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.util.Locale;
 
 /**
@@ -48,7 +52,9 @@ public final class Printable {
      */
     static String json(String json) {
         int i = 0;
-        while (i < json.length() && !unsafe(json.charAt(i))) {
+        // the newlines of pretty-printing are unsafe characters this leaves as they are: a copy
+        // starts at the first character it changes
+        while (i < json.length() && !escapedInJson(json.charAt(i))) {
             i++;
         }
         if (i == json.length()) {
@@ -57,12 +63,94 @@ public final class Printable {
         StringBuilder b = new StringBuilder(json.length() + 16).append(json, 0, i);
         for (; i < json.length(); i++) {
             char c = json.charAt(i);
-            if (unsafe(c) && c >= 0x20) {
-                b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            if (escapedInJson(c)) {
+                b.append(escape(c));
             } else {
                 b.append(c);
             }
         }
         return b.toString();
+    }
+
+    private static boolean escapedInJson(int c) {
+        return c >= 0x20 && unsafe(c);
+    }
+
+    private static String escape(int c) {
+        return String.format(Locale.ROOT, "\\u%04x", c);
+    }
+
+    /**
+     * Writes {@code tree} as {@code gson} prints it, then a line end: the characters of
+     * {@code out.println(json(gson.toJson(tree)))}, streamed to {@code out} instead of built as
+     * strings (for 100,000 layers those were several copies of an 80 MB report at once).
+     */
+    static void printJson(Gson gson, JsonElement tree, PrintWriter out) {
+        JsonEscaping w = new JsonEscaping(out);
+        gson.toJson(tree, w);
+        w.drain();
+        out.println();
+    }
+
+    /**
+     * What Gson writes, with {@link #json}'s escapes, gathered into blocks for {@code out}: Gson
+     * writes a few characters at a time, and each write to a PrintWriter costs more than the
+     * characters.
+     */
+    private static final class JsonEscaping extends Writer {
+        private final PrintWriter out;
+        private final char[] buf = new char[8192];
+        private int n;
+
+        JsonEscaping(PrintWriter out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int c) {
+            if (escapedInJson(c)) {
+                for (char e : escape(c).toCharArray()) {
+                    put(e);
+                }
+            } else {
+                put((char) c);
+            }
+        }
+
+        private void put(char c) {
+            if (n == buf.length) {
+                drain();
+            }
+            buf[n++] = c;
+        }
+
+        @Override
+        public void write(char[] cbuf, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                write(cbuf[i]);
+            }
+        }
+
+        @Override
+        public void write(String str, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                write(str.charAt(i));
+            }
+        }
+
+        void drain() {
+            out.write(buf, 0, n);
+            n = 0;
+        }
+
+        @Override
+        public void flush() {
+            // the caller's writer flushes when the caller says so, as println left it
+        }
+
+        @Override
+        public void close() {
+            // the caller's writer stays open
+        }
     }
 }

@@ -34,7 +34,7 @@ public final class RdjsonReporter implements Reporter {
 
     @Override
     public void write(LintReport report, PrintWriter out) {
-        out.println(Printable.json(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(toJson(report))));
+        Printable.printJson(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create(), toJson(report), out);
     }
 
     public JsonObject toJson(LintReport report) {

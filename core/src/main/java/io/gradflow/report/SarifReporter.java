@@ -42,6 +42,8 @@ public final class SarifReporter implements Reporter {
     private final String informationUri;
     private final String rulesUri;
     private final Path base;
+    /** {@link #descriptors}'s, once made. */
+    private @Nullable JsonArray descriptors;
 
     /**
      * @param version        gradflow's version
@@ -58,17 +60,16 @@ public final class SarifReporter implements Reporter {
 
     @Override
     public void write(LintReport report, PrintWriter out) {
-        out.println(Printable.json(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(toJson(report))));
+        Printable.printJson(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create(), toJson(report), out);
     }
 
     public JsonObject toJson(LintReport report) {
         List<Rule> rules = BuiltInRules.all();
         Map<String, Integer> ruleIndex = new HashMap<>();
-        JsonArray descriptors = new JsonArray();
-        for (Rule r : rules) {
-            ruleIndex.put(r.info().id(), descriptors.size());
-            descriptors.add(descriptor(r.info()));
+        for (int i = 0; i < rules.size(); i++) {
+            ruleIndex.put(rules.get(i).info().id(), i);
         }
+        JsonArray descriptors = descriptors(rules);
         JsonObject driver = new JsonObject();
         driver.addProperty("name", "gradflow");
         driver.addProperty("version", version);
@@ -117,6 +118,21 @@ public final class SarifReporter implements Reporter {
         root.addProperty("version", "2.1.0");
         root.add("runs", runs);
         return root;
+    }
+
+    /**
+     * The rules' descriptors, in the rules' order: made from the rule pages once per reporter (the
+     * pages are read from the jar, most of a small report's time) and copied for each report.
+     */
+    private synchronized JsonArray descriptors(List<Rule> rules) {
+        if (descriptors == null) {
+            JsonArray all = new JsonArray();
+            for (Rule r : rules) {
+                all.add(descriptor(r.info()));
+            }
+            descriptors = all;
+        }
+        return descriptors.deepCopy();
     }
 
     private JsonObject descriptor(RuleInfo info) {

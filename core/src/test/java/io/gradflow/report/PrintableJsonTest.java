@@ -1,0 +1,42 @@
+package io.gradflow.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+/** Streaming a report's JSON prints the characters the string-built report printed. */
+class PrintableJsonTest {
+
+    @Test
+    void streamedJsonIsTheBuiltString() {
+        JsonObject root = new JsonObject();
+        JsonArray layers = new JsonArray();
+        for (int i = 0; i < 3000; i++) {
+            JsonObject l = new JsonObject();
+            // the characters json() escapes (DEL, C1, bidirectional overrides), C0 Gson escapes, and plain text
+            l.addProperty("layer", "dense_" + i + (i % 7 == 0 ? "\u202e\u007f\u0085\u2066x\u0001\n" : ""));
+            l.addProperty("rms", i / 7.0);
+            layers.add(l);
+        }
+        root.add("layers", layers);
+        root.addProperty("long", "y".repeat(20_000) + "\u202a");
+        Gson gson = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create();
+
+        StringWriter built = new StringWriter();
+        try (PrintWriter out = new PrintWriter(built)) {
+            out.println(Printable.json(gson.toJson(root)));
+        }
+        StringWriter streamed = new StringWriter();
+        try (PrintWriter out = new PrintWriter(streamed)) {
+            Printable.printJson(gson, root, out);
+        }
+        assertThat(streamed.toString()).contains("\\u202e").doesNotContain("\u202e");
+        assertThat(streamed.toString()).isEqualTo(built.toString());
+    }
+}
