@@ -6,6 +6,7 @@ A model without a report, or whose report is an error, gets a row saying so: no 
 """
 import json
 import os
+import subprocess
 import sys
 
 ORDER = ["resnet18", "mobilenet_v1", "mobilenet_v2", "resnet50", "resnet50_v2", "vgg16_bn", "densenet121",
@@ -56,8 +57,13 @@ def main():
         report = json.load(open(path))
         if not report.get("models"):
             msg = "; ".join(e["message"] for e in report.get("errors", [])) or "no result"
-            print("| `%s.json` | %s, %s, %s | | not measured: %s | | | | %s s |"
-                  % (name, shape(name, res), batch, steps, msg.replace("|", "\\|"), secs))
+            # the prediction still stands: lint the same copy
+            lint = lint_copy(out, name)
+            pred = "%s (%s, %s)" % (lint["verdict"], dec(lint["gradient"].get("firstToLastDecades")),
+                                    dec(lint["gradient"].get("signalDecades"))) if lint else ""
+            print("| `%s.json` | %s, %s, %s | %s | not measured: %s | | %s | | %s s |"
+                  % (name, shape(name, res), batch, steps, pred, msg.replace("|", "\\|"),
+                     findings(lint) if lint else "", secs))
             continue
         m = report["models"][0]
         g = m["gradient"]
@@ -73,6 +79,16 @@ def main():
         print("| `%s.json` | %s, %s, %s | %s | %s | %s%s | %s | %s | %s s |"
               % (name, shape(name, res), batch, trained, pred, measured(meas), measured(after), cut,
                  findings(m), agree, secs))
+
+
+def lint_copy(out, name):
+    """gradflow lint's JSON report of the measured copy, or None."""
+    path = os.path.join(out, "models", name + ".json")
+    if not os.path.exists(path):
+        return None
+    r = subprocess.run(["./gradflow", "lint", "--format", "json", path], capture_output=True, text=True)
+    models = json.loads(r.stdout).get("models", []) if r.stdout.strip() else []
+    return models[0] if models else None
 
 
 def shape(name, res):

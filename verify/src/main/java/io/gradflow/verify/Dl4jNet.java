@@ -192,11 +192,12 @@ public abstract class Dl4jNet {
             for (String k : weightKeys(n)) {
                 INDArray w = g.get(prefix(n.name()) + "_" + k);
                 if (w != null) {
-                    parts.add(w.castTo(DataType.DOUBLE).reshape(w.length()));
+                    // castTo copies, but returns a double array itself: dup that one
+                    parts.add((w.dataType() == DataType.DOUBLE ? w.dup() : w.castTo(DataType.DOUBLE)).reshape(w.length()));
                 }
             }
             if (!parts.isEmpty()) {
-                out.put(n.name(), parts.size() == 1 ? parts.get(0).dup() : Nd4j.concat(0, parts.toArray(new INDArray[0])));
+                out.put(n.name(), parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0])));
             }
         }
         return out;
