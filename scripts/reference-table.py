@@ -32,11 +32,14 @@ def findings(model):
     fs = model.get("findings", [])
     if not fs:
         return "none"
-    out = []
+    groups = {}
     for f in fs:
-        check = f.get("check")
-        out.append("%s %s at `%s`%s" % (f["rule"], f["severity"], f.get("layer") or "-",
-                                          " (%s)" % check if check else ""))
+        groups.setdefault((f["rule"], f["severity"], f.get("check")), []).append(f.get("layer") or "-")
+    out = []
+    for (rule, severity, check), layers in groups.items():
+        where = "at `%s`" % layers[0] if len(layers) == 1 else "%d, at `%s`..`%s`" % (len(layers), layers[0],
+                                                                                      layers[-1])
+        out.append("%s %s %s%s" % (rule, severity, where, " (%s)" % check if check else ""))
     return "; ".join(out)
 
 
