@@ -18,6 +18,7 @@ import io.gradflow.model.Dl4jInit;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
+import io.gradflow.model.Precision;
 import io.gradflow.model.SourcePos;
 import io.gradflow.model.TensorShape;
 import io.gradflow.model.WeightInit;
@@ -89,13 +90,11 @@ public final class Dl4jJsonWriter implements Dl4jContext {
     /** The node being written, for problems. */
     private @Nullable Node current;
 
-    private Dl4jJsonWriter(ModelGraph g, boolean verify) {
+    private Dl4jJsonWriter(ModelGraph g, boolean verify, Precision format) {
         this.g = g;
         this.verify = verify;
-        // DL4J has one data type per network, weights included: a mixed policy becomes its compute format.
-        // Verify measures in float: the weights it draws and its custom layers are float, and a CPU
-        // run in half precision measures the backend's emulation rather than the model
-        this.dataType = verify ? "FLOAT" : switch (g.numberFormat().compute()) {
+        // DL4J has one data type per network, weights included: a mixed policy becomes its compute format
+        this.dataType = switch (format) {
             case FLOAT16 -> "HALF";
             case BFLOAT16 -> "BFLOAT16";
             case FLOAT64 -> "DOUBLE";
@@ -109,7 +108,7 @@ public final class Dl4jJsonWriter implements Dl4jContext {
      * @throws ConvertException listing every layer DL4J cannot express, and why
      */
     public static String write(ModelGraph g) throws ConvertException {
-        return new Dl4jJsonWriter(g, false).json();
+        return new Dl4jJsonWriter(g, false, g.numberFormat().compute()).json();
     }
 
     /**
@@ -119,7 +118,15 @@ public final class Dl4jJsonWriter implements Dl4jContext {
      * @throws ConvertException listing every layer DL4J cannot run, and why
      */
     public static Build forVerify(ModelGraph g) throws ConvertException {
-        Dl4jJsonWriter w = new Dl4jJsonWriter(g, true);
+        return forVerify(g, Precision.FLOAT32);
+    }
+
+    /**
+     * As {@link #forVerify(ModelGraph)}, the network computing in {@code format} (verify measures a
+     * half-precision model twice: in its own format, and in float32 for the entries that flush).
+     */
+    public static Build forVerify(ModelGraph g, Precision format) throws ConvertException {
+        Dl4jJsonWriter w = new Dl4jJsonWriter(g, true, format);
         String json = w.json();
         Map<String, String> vertexOf = new LinkedHashMap<>();
         for (Node n : g.nodes()) {

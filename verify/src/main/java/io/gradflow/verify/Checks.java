@@ -70,6 +70,7 @@ public final class Checks {
             }
             case DEAD_UNITS -> fraction(f, m, true);
             case SATURATION -> fraction(f, m, false);
+            case NUMBER_RANGE -> flushed(f, m);
             default -> new VerifyReport.Check(f, Status.UNCHECKED, "not checked by a training run");
         };
     }
@@ -159,6 +160,23 @@ public final class Checks {
         }
         return new Claim("activation RMS across " + span, Math.log10(pe.activationRms() / ps.activationRms()),
                 Math.log10(me.activationRms() / ms.activationRms()));
+    }
+
+    /**
+     * A number-range finding: what a run in the model's half-precision format measured at the
+     * layer, as evidence; unchecked, as the finding may claim an overflow or a rounding to zero of
+     * activations or gradients, and the run measures one of them (weight-gradient entries flushed).
+     */
+    private static VerifyReport.Check flushed(Finding f, Measurement m) {
+        LayerMeasurement l = f.layer() == null ? null : m.layer(f.layer());
+        if (l == null || l.zeros() == null) {
+            return new VerifyReport.Check(f, Status.UNCHECKED,
+                    "no weight gradient of this layer was measured in half precision");
+        }
+        LayerMeasurement.Zeros z = l.zeros();
+        return new VerifyReport.Check(f, Status.UNCHECKED, String.format(Locale.ROOT, "measured in %s: %.1f%% of "
+                + "the layer's weight-gradient entries flushed (zero in %s, %.1f%%, not in float32, %.1f%%)",
+                z.format(), 100 * z.flushed(), z.format(), 100 * z.inFormat(), 100 * z.float32()));
     }
 
     /** Dead or saturated units: confirmed when most are, contradicted when few are. */

@@ -17,8 +17,10 @@ import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.jspecify.annotations.Nullable;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A Deeplearning4j network (MultiLayerNetwork or ComputationGraph) seen through gradflow's node
@@ -162,24 +164,40 @@ public abstract class Dl4jNet {
 
     /** Per node, the mean square of its weight gradient for this batch. */
     public Map<String, Double> weightGradientMeanSquares(INDArray[] features, INDArray[] labels) {
-        Map<String, INDArray> g = gradients(features, labels);
+        return meanSquares(weightGradients(features, labels));
+    }
+
+    /** Per node, the mean square of its weight gradient (as {@link #weightGradients} gives it). */
+    static Map<String, Double> meanSquares(Map<String, INDArray> gradients) {
         Map<String, Double> out = new LinkedHashMap<>();
+        gradients.forEach((node, w) -> {
+            double norm = w.norm2Number().doubleValue();
+            out.put(node, norm * norm / w.length());
+        });
+        return out;
+    }
+
+    /**
+     * Per node with weights, its weight-gradient entries for this batch, every weight array of the
+     * node flattened into one, in double (a copy: the network reuses its gradient arrays).
+     */
+    public Map<String, INDArray> weightGradients(INDArray[] features, INDArray[] labels) {
+        Map<String, INDArray> g = gradients(features, labels);
+        Map<String, INDArray> out = new LinkedHashMap<>();
         for (Node n : graph.nodes()) {
             if (!n.hasWeights()) {
                 continue;
             }
-            double sum = 0;
-            long count = 0;
+            List<INDArray> parts = new ArrayList<>();
             for (String k : weightKeys(n)) {
                 INDArray w = g.get(prefix(n.name()) + "_" + k);
                 if (w != null) {
-                    double norm = w.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).norm2Number().doubleValue();
-                    sum += norm * norm;
-                    count += w.length();
+                    // castTo copies, but returns a double array itself: dup that one
+                    parts.add((w.dataType() == DataType.DOUBLE ? w.dup() : w.castTo(DataType.DOUBLE)).reshape(w.length()));
                 }
             }
-            if (count > 0) {
-                out.put(n.name(), sum / count);
+            if (!parts.isEmpty()) {
+                out.put(n.name(), parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0])));
             }
         }
         return out;

@@ -1,5 +1,7 @@
 package io.gradflow.verify;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What one layer measured over the probe batches.
  *
@@ -18,10 +20,32 @@ package io.gradflow.verify;
  *                          no view of it: layers without an activation of their own)
  * @param throughTime       for a recurrent layer reading a sequence: log10 of the gradient's RMS at its
  *                          input's first step over the last step's, NaN otherwise
+ * @param zeros             for a network measured in a half-precision format: its weight gradients'
+ *                          exact zeros there and in float32 from the same weights and batches; null
+ *                          otherwise
  */
 public record LayerMeasurement(String layer, double weightGradientRms, double activationRms,
                                double activationMean, double saturated, double dead, double inactive,
-                               double updateRatio, boolean nonFinite, double gradientRms, double throughTime) {
+                               double updateRatio, boolean nonFinite, double gradientRms, double throughTime,
+                               @Nullable Zeros zeros) {
+
+    /**
+     * Exactly-zero weight-gradient entries of one layer, over the probe batches at initialisation.
+     *
+     * @param format   the half-precision format the network was measured in ("float16")
+     * @param inFormat fraction of the entries that are zero in that format
+     * @param float32  fraction that are zero in the float32 network (dead units, pooling: zeros that
+     *                 are no rounding)
+     * @param flushed  fraction that are zero in the format and not in float32: rounded to zero
+     */
+    public record Zeros(String format, double inFormat, double float32, double flushed) { }
+
+    public LayerMeasurement(String layer, double weightGradientRms, double activationRms, double activationMean,
+                            double saturated, double dead, double inactive, double updateRatio, boolean nonFinite,
+                            double gradientRms, double throughTime) {
+        this(layer, weightGradientRms, activationRms, activationMean, saturated, dead, inactive, updateRatio,
+                nonFinite, gradientRms, throughTime, null);
+    }
 
     public LayerMeasurement(String layer, double weightGradientRms, double activationRms, double activationMean,
                             double saturated, double dead, double inactive, double updateRatio, boolean nonFinite) {
@@ -31,6 +55,6 @@ public record LayerMeasurement(String layer, double weightGradientRms, double ac
 
     public LayerMeasurement withUpdateRatio(double r) {
         return new LayerMeasurement(layer, weightGradientRms, activationRms, activationMean, saturated, dead,
-                inactive, r, nonFinite, gradientRms, throughTime);
+                inactive, r, nonFinite, gradientRms, throughTime, zeros);
     }
 }

@@ -29,11 +29,28 @@ public final class Measurer {
     private final SyntheticData data;
     private final Thresholds thresholds;
 
+    /** The same network in float32, for a network measured in half precision; null otherwise. */
+    private final @Nullable Dl4jNet float32;
+    private final String format;
+
     public Measurer(ModelGraph graph, GradientAnalysis analysis, SyntheticData data, Thresholds thresholds) {
+        this(graph, analysis, data, thresholds, null, "float32");
+    }
+
+    /**
+     * @param float32 the same network with the same weights in float32, whose gradients on the same
+     *                batches tell which of the measured network's zero entries were rounded to zero
+     *                (measured at initialisation, where the two networks hold the same weights)
+     * @param format  what the measured network computes in ("float16")
+     */
+    public Measurer(ModelGraph graph, GradientAnalysis analysis, SyntheticData data, Thresholds thresholds,
+                    @Nullable Dl4jNet float32, String format) {
         this.graph = graph;
         this.analysis = analysis;
         this.data = data;
         this.thresholds = thresholds;
+        this.float32 = float32;
+        this.format = format;
     }
 
     /** Sums over batches. */
@@ -52,6 +69,10 @@ public final class Measurer {
         int gN;
         double @Nullable [] steps;
         int stepsN;
+        long zeros;
+        long zeros32;
+        long flushed;
+        long entries;
     }
 
     /** Measures {@code batches} fresh batches of size {@code batch}. */
@@ -70,8 +91,12 @@ public final class Measurer {
             INDArray[] y = data.labels(net.outputs(x));
             net.resetProbes();
             net.watch(true);
-            Map<String, Double> wg = net.weightGradientMeanSquares(x, y);
+            Map<String, INDArray> grads = net.weightGradients(x, y);
             net.watch(false);
+            Map<String, Double> wg = Dl4jNet.meanSquares(grads);
+            if (float32 != null && steps == 0) {
+                countZeros(grads, float32.weightGradients(toFloat(x), toFloat(y)), acc);
+            }
             Map<String, INDArray> act = net.activations(x, true);
             String firstForward = null;
             String deepestBackward = null;
@@ -152,9 +177,41 @@ public final class Measurer {
                     fn != null && fn.saturating() && a.n > 0 ? a.sat / a.n : Double.NaN,
                     fn != null && fn.rectifying() && a.n > 0 ? a.dead / a.n : Double.NaN,
                     fn != null && fn.rectifying() && a.n > 0 ? a.inactive / a.n : Double.NaN,
-                    Double.NaN, a.nonFinite, a.gN > 0 ? Math.sqrt(a.g2 / a.gN) : Double.NaN, through));
+                    Double.NaN, a.nonFinite, a.gN > 0 ? Math.sqrt(a.g2 / a.gN) : Double.NaN, through,
+                    a.entries > 0 ? new LayerMeasurement.Zeros(format, (double) a.zeros / a.entries,
+                            (double) a.zeros32 / a.entries, (double) a.flushed / a.entries) : null));
         }
         return summarize(layers, steps, origin);
+    }
+
+    /**
+     * Counts, per layer, the weight-gradient entries that are exactly zero in the measured network,
+     * in the float32 one, and in the first only: rounded to zero.
+     */
+    private static void countZeros(Map<String, INDArray> measured, Map<String, INDArray> reference,
+                                   Map<String, Acc> acc) {
+        for (Map.Entry<String, INDArray> e : measured.entrySet()) {
+            INDArray ref = reference.get(e.getKey());
+            if (ref == null || ref.length() != e.getValue().length()) {
+                continue;
+            }
+            INDArray zero = e.getValue().eq(0).castTo(DataType.DOUBLE);
+            INDArray zero32 = ref.eq(0).castTo(DataType.DOUBLE);
+            Acc a = acc.computeIfAbsent(e.getKey(), k -> new Acc());
+            a.zeros += zero.sumNumber().longValue();
+            a.zeros32 += zero32.sumNumber().longValue();
+            a.flushed += zero.mul(zero32.rsub(1)).sumNumber().longValue();
+            a.entries += zero.length();
+        }
+    }
+
+    private static INDArray[] toFloat(INDArray[] a) {
+        INDArray[] out = new INDArray[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i].dataType() == DataType.HALF || a[i].dataType() == DataType.BFLOAT16
+                    ? a[i].castTo(DataType.FLOAT) : a[i];
+        }
+        return out;
     }
 
     /** The model numbers from per-layer measurements. */

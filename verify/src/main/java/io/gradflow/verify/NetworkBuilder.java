@@ -8,6 +8,7 @@ import io.gradflow.ingest.ZipContainer;
 import io.gradflow.model.Format;
 import io.gradflow.kinds.Dl4jParam;
 import io.gradflow.model.ModelGraph;
+import io.gradflow.model.Precision;
 import io.gradflow.verify.dl4j.GradientProbe;
 import io.gradflow.verify.dl4j.StableActivations;
 import java.io.IOException;
@@ -58,10 +59,19 @@ public final class NetworkBuilder {
      * @throws VerifyException naming each layer DL4J cannot run and why
      */
     public static Built fromGraph(ModelGraph g, long seed, Progress progress) throws VerifyException {
+        return fromGraph(g, seed, progress, Precision.FLOAT32);
+    }
+
+    /**
+     * As {@link #fromGraph(ModelGraph, long, Progress)}, computing in {@code format}; the same seed
+     * draws the same values in any format (drawn in double, then rounded).
+     */
+    public static Built fromGraph(ModelGraph g, long seed, Progress progress, Precision format)
+            throws VerifyException {
         progress.phase("building the network");
         Dl4jJsonWriter.Build b;
         try {
-            b = Dl4jJsonWriter.forVerify(g);
+            b = Dl4jJsonWriter.forVerify(g, format);
         } catch (ConvertException e) {
             throw new VerifyException(cannotRun(e.problems()));
         }

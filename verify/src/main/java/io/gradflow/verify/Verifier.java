@@ -7,6 +7,7 @@ import io.gradflow.analysis.Thresholds;
 import io.gradflow.engine.Pipeline;
 import io.gradflow.ingest.ReadException;
 import io.gradflow.model.ModelGraph;
+import io.gradflow.model.Precision;
 import io.gradflow.report.ModelResult;
 import io.gradflow.rules.RuleConfig;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -100,26 +102,33 @@ public final class Verifier {
         }
         // before anything is built: a network that cannot fit is refused in one line
         MemoryBudget.check(g, opts.batch(), opts.maxMemory());
-        NetworkBuilder.Built built = opts.fileWeights() ? NetworkBuilder.withFileWeights(file, g, opts.seed(), budget)
-                : NetworkBuilder.fromGraph(g, opts.seed(), budget);
-        Dl4jNet net = built.net() != null ? built.net() : Dl4jNet.of(built.network(), g);
-        DataType dtype = net.params().dataType();
-        Nd4j.getRandom().setSeed(opts.seed());
-        List<String> layouts = new ArrayList<>();
-        for (int i = 0; i < g.inputs().size(); i++) {
-            layouts.add(net.inputLayout(i));
+        Precision wanted = opts.fileWeights() ? Precision.FLOAT32 : halfFormat(g, notes);
+        Measuring run = null;
+        if (wanted != Precision.FLOAT32) {
+            try {
+                // the same draws in float32 beside it: which gradient entries the format rounds to zero
+                NetworkBuilder.Built reference = NetworkBuilder.fromGraph(g, opts.seed(), budget);
+                Dl4jNet float32 = reference.net() != null ? reference.net() : Dl4jNet.of(reference.network(), g);
+                run = measureAtInit(NetworkBuilder.fromGraph(g, opts.seed(), budget, wanted), g, a, thresholds,
+                        budget, float32, wanted.id());
+            } catch (Progress.OverBudget e) {
+                throw e;
+            } catch (VerifyException | RuntimeException e) {
+                notes.add(wanted.id() + ": ND4J could not run this network in " + wanted.id() + " ("
+                        + oneLine(e) + "); measured in float32");
+            }
         }
-        SyntheticData data = new SyntheticData(g, dtype, layouts);
-        Measurer measurer = new Measurer(g, a, data, thresholds);
-        Measurement atInit;
-        try {
-            atInit = measurer.measure(net, opts.probeBatches(), opts.batch(), 0, budget, "measuring at initialisation");
-        } catch (Progress.OverBudget | OutOfMemoryError e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new VerifyException("Deeplearning4j could not run this network on synthetic inputs shaped "
-                    + inputShapes(g) + ": " + NetworkBuilder.oneLine(e), e);
+        if (run == null) {
+            NetworkBuilder.Built built = opts.fileWeights()
+                    ? NetworkBuilder.withFileWeights(file, g, opts.seed(), budget)
+                    : NetworkBuilder.fromGraph(g, opts.seed(), budget);
+            run = measureAtInit(built, g, a, thresholds, budget, null, "float32");
         }
+        NetworkBuilder.Built built = run.built();
+        Dl4jNet net = run.net();
+        SyntheticData data = run.data();
+        Measurer measurer = run.measurer();
+        Measurement atInit = run.atInit();
 
         Map<String, Double> ratioSum = new HashMap<>();
         long[][] outShapes = null;
@@ -171,7 +180,64 @@ public final class Verifier {
         }
         notes.addAll(built.notes());
         return new VerifyReport.Run(atInit, after, Environment.current(), built.weights(), cut,
-                (System.nanoTime() - t0) / 1e9, trainSeconds, notes);
+                (System.nanoTime() - t0) / 1e9, trainSeconds, notes, dataTypeName(net.params().dataType()));
+    }
+
+    /** A network built and measured at initialisation, with what the training steps go on with. */
+    private record Measuring(NetworkBuilder.Built built, Dl4jNet net, SyntheticData data, Measurer measurer,
+                             Measurement atInit) { }
+
+    private Measuring measureAtInit(NetworkBuilder.Built built, ModelGraph g, GradientAnalysis a,
+                                    Thresholds thresholds, Budget budget, @Nullable Dl4jNet float32, String format)
+            throws VerifyException {
+        Dl4jNet net = built.net() != null ? built.net() : Dl4jNet.of(built.network(), g);
+        DataType dtype = net.params().dataType();
+        Nd4j.getRandom().setSeed(opts.seed());
+        List<String> layouts = new ArrayList<>();
+        for (int i = 0; i < g.inputs().size(); i++) {
+            layouts.add(net.inputLayout(i));
+        }
+        SyntheticData data = new SyntheticData(g, dtype, layouts);
+        Measurer measurer = new Measurer(g, a, data, thresholds, float32, format);
+        try {
+            Measurement atInit = measurer.measure(net, opts.probeBatches(), opts.batch(), 0, budget,
+                    "measuring at initialisation");
+            return new Measuring(built, net, data, measurer, atInit);
+        } catch (Progress.OverBudget | OutOfMemoryError e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new VerifyException("Deeplearning4j could not run this network on synthetic inputs shaped "
+                    + inputShapes(g) + ": " + NetworkBuilder.oneLine(e), e);
+        }
+    }
+
+    /**
+     * The half-precision format to measure a model in, or float32: float16 where the model computes
+     * in it (DL4J's HALF, Keras's float16 and mixed_float16); bfloat16 models are measured in float32
+     * (DL4J 1.0.0-M2.1's layers refuse BFLOAT16), and a note says so.
+     */
+    static Precision halfFormat(ModelGraph g, List<String> notes) {
+        Precision p = g.numberFormat().compute();
+        if (p == Precision.BFLOAT16) {
+            notes.add("bfloat16: Deeplearning4j 1.0.0-M2.1 runs layers in double, float and half only (it refuses "
+                    + "BFLOAT16); measured in float32, so no gradient entry is flushed here");
+            return Precision.FLOAT32;
+        }
+        return p == Precision.FLOAT16 ? p : Precision.FLOAT32;
+    }
+
+    private static String dataTypeName(DataType t) {
+        return switch (t) {
+            case HALF -> Precision.FLOAT16.id();
+            case BFLOAT16 -> Precision.BFLOAT16.id();
+            case DOUBLE -> Precision.FLOAT64.id();
+            default -> Precision.FLOAT32.id();
+        };
+    }
+
+    private static String oneLine(Exception e) {
+        String m = e.getMessage();
+        return e instanceof VerifyException && m != null ? m : NetworkBuilder.oneLine(e);
     }
 
     private static Map<String, INDArray> copy(Map<String, INDArray> m) {

@@ -26,13 +26,15 @@ public record VerifyReport(ModelResult lint, Run run, List<Check> checks) {
      * @param seconds      wall time of building, measuring and training
      * @param trainSeconds wall time of the training steps alone
      * @param notes        what the run assumed or changed (sequence length, left-out dropout...)
+     * @param format       the number format the network computed in ("float32", "float16")
      */
     public record Run(Measurement atInit, @Nullable Measurement after, Environment env, String weights,
                       @Nullable String cut,
-                      double seconds, double trainSeconds, List<String> notes) {
+                      double seconds, double trainSeconds, List<String> notes, String format) {
 
         public Run {
             notes = notes == null ? List.of() : List.copyOf(notes);
+            format = format == null ? "float32" : format;
         }
     }
 

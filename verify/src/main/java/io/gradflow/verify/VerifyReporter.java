@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Map;
 
 /** Writes verification reports: predicted next to measured, per layer and per finding. */
@@ -38,13 +39,15 @@ public final class VerifyReporter {
             ModelResult m = r.lint();
             VerifyReport.Run run = r.run();
             String src = m.model().source();
-            out.printf(Locale.ROOT, "%s: measured on %s; weights %s%n", src, run.env().label(), run.weights());
+            out.printf(Locale.ROOT, "%s: measured on %s%s; weights %s%n", src, run.env().label(),
+                    run.format().equals("float32") ? "" : " in " + run.format(), run.weights());
             for (String note : run.notes()) {
                 out.println("  note: " + note);
             }
-            out.printf(Locale.ROOT, "  %-24s %6s  %10s %10s  %10s %10s  %10s %10s  %5s %5s %8s%n", "layer", "line",
+            boolean zeros = r.atInit().layers().stream().anyMatch(l -> l.zeros() != null);
+            out.printf(Locale.ROOT, "  %-24s %6s  %10s %10s  %10s %10s  %10s %10s  %5s %5s %8s%s%n", "layer", "line",
                     "wgrad.pred", "wgrad.meas", "grad.pred", "grad.meas", "act.pred", "act.meas", "sat%", "dead%",
-                    "upd/w");
+                    "upd/w", zeros ? String.format(Locale.ROOT, "  %6s %6s %6s", "zero%", "zero32", "flush%") : "");
             Measurement after = r.after();
             List<String> through = new ArrayList<>();
             for (LayerProfile p : m.analysis().layers()) {
@@ -55,16 +58,23 @@ public final class VerifyReporter {
                 LayerMeasurement l = r.atInit().layer(n.name());
                 LayerMeasurement la = after == null ? null : after.layer(n.name());
                 String name = n.name().length() > 24 ? n.name().substring(0, 23) + "~" : n.name();
-                out.printf(Locale.ROOT, "  %-24s %6s  %10s %10s  %10s %10s  %10s %10s  %5s %5s %8s%n", name,
+                LayerMeasurement.Zeros z = l == null ? null : l.zeros();
+                out.printf(Locale.ROOT, "  %-24s %6s  %10s %10s  %10s %10s  %10s %10s  %5s %5s %8s%s%n", name,
                         n.pos().line() > 0 ? Integer.toString(n.pos().line()) : "-",
                         g(p.weightGradientRms()), g(l == null ? Double.NaN : l.weightGradientRms()),
                         g(p.gradientRms()), g(l == null ? Double.NaN : l.gradientRms()),
                         g(p.activationRms()), g(l == null ? Double.NaN : l.activationRms()),
                         pct(l == null ? Double.NaN : l.saturated()), pct(l == null ? Double.NaN : l.dead()),
-                        g(la == null ? Double.NaN : la.updateRatio()));
+                        g(la == null ? Double.NaN : la.updateRatio()),
+                        !zeros ? "" : z == null ? String.format(Locale.ROOT, "  %6s %6s %6s", "-", "-", "-")
+                                : String.format(Locale.ROOT, "  %6s %6s %6s", pct1(z.inFormat()), pct1(z.float32()),
+                                        pct1(z.flushed())));
                 if (l != null && Double.isFinite(l.throughTime())) {
                     through.add(String.format(Locale.ROOT, "'%s' %+.2f", n.name(), l.throughTime()));
                 }
+            }
+            if (zeros) {
+                out.println("  " + flushedLine(r.atInit()));
             }
             if (!through.isEmpty()) {
                 out.println("  through time (gradient at the input's first step over its last, decades): "
@@ -128,6 +138,7 @@ public final class VerifyReporter {
             measured.addProperty("cores", run.env().cores());
             measured.addProperty("steps", r.after() == null ? 0 : r.after().steps());
             measured.addProperty("weights", run.weights());
+            measured.addProperty("format", run.format());
             JsonArray notes = new JsonArray();
             run.notes().forEach(notes::add);
             measured.add("notes", notes);
@@ -168,12 +179,15 @@ public final class VerifyReporter {
         List<HtmlReporter.Section> sections = new ArrayList<>();
         for (VerifyReport r : reports) {
             Map<String, Measured.Layer> layers = new HashMap<>();
-            r.atInit().layers().forEach(l -> layers.put(l.layer(), new Measured.Layer(l.activationRms(), l.weightGradientRms())));
+            r.atInit().layers().forEach(l -> layers.put(l.layer(), new Measured.Layer(l.activationRms(),
+                    l.weightGradientRms(), l.zeros() == null ? Double.NaN : l.zeros().flushed())));
+            boolean zeros = r.atInit().layers().stream().anyMatch(l -> l.zeros() != null);
             List<String> notes = new ArrayList<>();
             r.checks().forEach(c -> notes.add(c.status().id() + ": " + c.evidence()));
             sections.add(new HtmlReporter.Section(r.lint(), new Measured(r.atInit().verdict().id(),
-                    r.atInit().firstToLastDecades(), r.atInit().signalDecades(), r.run().env().label() + "; weights " + r.run().weights(),
-                    layers, notes)));
+                    r.atInit().firstToLastDecades(), r.atInit().signalDecades(), r.run().env().label()
+                    + (r.run().format().equals("float32") ? "" : " in " + r.run().format()) + "; weights "
+                    + r.run().weights() + (zeros ? "; " + flushedLine(r.atInit()) : ""), layers, notes)));
         }
         long held = reports.stream().filter(r -> r.atInit().verdict() == r.lint().analysis().verdict()).count();
         new HtmlReporter(version).write(sections, errors, String.format(Locale.ROOT,
@@ -201,6 +215,16 @@ public final class VerifyReporter {
             j.add("gradientRms", num(l.gradientRms()));
             j.add("throughTimeDecades", num(l.throughTime()));
             j.addProperty("nonFinite", l.nonFinite());
+            if (l.zeros() == null) {
+                j.add("zeros", JsonNull.INSTANCE);
+            } else {
+                JsonObject z = new JsonObject();
+                z.addProperty("format", l.zeros().format());
+                z.add("zeroFraction", num(l.zeros().inFormat()));
+                z.add("zeroFractionFloat32", num(l.zeros().float32()));
+                z.add("flushedFraction", num(l.zeros().flushed()));
+                j.add("zeros", z);
+            }
             layers.add(j);
         }
         o.add("layers", layers);
@@ -218,6 +242,33 @@ public final class VerifyReporter {
 
     private static String g(double d) {
         return Double.isNaN(d) ? "-" : String.format(Locale.ROOT, "%.3g", d);
+    }
+
+    /**
+     * One line on the entries a half-precision run rounded to zero: over all weighted layers, and
+     * the layer that lost most.
+     */
+    static String flushedLine(Measurement m) {
+        double worst = -1;
+        String at = null;
+        for (LayerMeasurement l : m.layers()) {
+            if (l.zeros() != null && l.zeros().flushed() > worst) {
+                worst = l.zeros().flushed();
+                at = l.layer();
+            }
+        }
+        String format = m.layers().stream().filter(l -> l.zeros() != null).findFirst()
+                .map(l -> Objects.requireNonNull(l.zeros(), "filtered above").format()).orElse("half precision");
+        return String.format(Locale.ROOT, "flushed: weight-gradient entries zero in %s but not in float32 (same "
+                + "weights and batches, at initialisation): most in '%s', %s%%", format, at, pct1(worst));
+    }
+
+    private static String pct1(double d) {
+        if (Double.isNaN(d)) {
+            return "-";
+        }
+        // a small nonzero fraction must not print as 0
+        return d > 0 && d < 0.001 ? "<0.1" : String.format(Locale.ROOT, "%.1f", 100 * d);
     }
 
     private static String pct(double d) {

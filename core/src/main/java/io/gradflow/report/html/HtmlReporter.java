@@ -461,6 +461,7 @@ public final class HtmlReporter implements Reporter {
     // ---------------------------------------------------------------- table
 
     private static void table(StringBuilder b, String id, List<LayerProfile> layers, @Nullable Measured meas) {
+        boolean flushed = meas != null && meas.layers().values().stream().anyMatch(l -> !Double.isNaN(l.flushed()));
         b.append("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-labelledby=\"").append(id).append("-n\">\n")
                 .append("<table class=\"layers\">\n<caption id=\"").append(id).append("-n\">Per-layer numbers (")
                 .append(layers.size()).append(" layers)</caption>\n<thead><tr><th scope=\"col\">#</th>")
@@ -469,6 +470,8 @@ public final class HtmlReporter implements Reporter {
                 .append(meas != null ? "<th scope=\"col\">measured</th>" : "")
                 .append("<th scope=\"col\">Gradient RMS</th><th scope=\"col\">Weight-gradient RMS</th>")
                 .append(meas != null ? "<th scope=\"col\">measured</th>" : "")
+                .append(flushed ? "<th scope=\"col\"><abbr title=\"weight-gradient entries that are zero in the "
+                        + "half-precision run and not in float32\">Flushed</abbr></th>" : "")
                 .append("<th scope=\"col\"><abbr title=\"decades by which the gradient changes passing back through "
                         + "the layer\">Gain</abbr></th></tr></thead>\n<tbody>\n");
         for (int i = 0; i < layers.size(); i++) {
@@ -487,6 +490,10 @@ public final class HtmlReporter implements Reporter {
                     .append("</td>");
             if (meas != null) {
                 b.append("<td>").append(ml == null ? "&ndash;" : sci(ml.weightGradientRms())).append("</td>");
+            }
+            if (flushed) {
+                b.append("<td>").append(ml == null || Double.isNaN(ml.flushed()) ? "&ndash;"
+                        : String.format(Locale.ROOT, "%.1f%%", 100 * ml.flushed())).append("</td>");
             }
             b.append("<td>").append(dec(p.gainDecades())).append("</td></tr>\n");
         }

@@ -17,6 +17,16 @@ import java.util.Map;
 public record Measured(String verdict, double firstToLastDecades, double signalDecades, String where,
                        Map<String, Layer> layers, List<String> findingNotes) {
 
-    /** One layer's measured numbers. */
-    public record Layer(double activationRms, double weightGradientRms) { }
+    /**
+     * One layer's measured numbers.
+     *
+     * @param flushed for a run in half precision, the fraction of its weight-gradient entries that
+     *                rounded to zero (zero there, not in float32); NaN otherwise
+     */
+    public record Layer(double activationRms, double weightGradientRms, double flushed) {
+
+        public Layer(double activationRms, double weightGradientRms) {
+            this(activationRms, weightGradientRms, Double.NaN);
+        }
+    }
 }
