@@ -1,29 +1,23 @@
 package io.gradflow.bench;
 
+import io.gradflow.lsp.QueueingLanguageClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.lsp4j.DidChangeTextDocumentParams;
 import org.eclipse.lsp4j.DidOpenTextDocumentParams;
 import org.eclipse.lsp4j.InitializeParams;
 import org.eclipse.lsp4j.InitializedParams;
-import org.eclipse.lsp4j.MessageActionItem;
-import org.eclipse.lsp4j.MessageParams;
 import org.eclipse.lsp4j.PublishDiagnosticsParams;
-import org.eclipse.lsp4j.ShowMessageRequestParams;
 import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
 import org.eclipse.lsp4j.TextDocumentItem;
 import org.eclipse.lsp4j.VersionedTextDocumentIdentifier;
 import org.eclipse.lsp4j.jsonrpc.Launcher;
 import org.eclipse.lsp4j.launch.LSPLauncher;
-import org.eclipse.lsp4j.services.LanguageClient;
 import org.eclipse.lsp4j.services.LanguageServer;
 
 /**
@@ -32,9 +26,8 @@ import org.eclipse.lsp4j.services.LanguageServer;
  * the change to receiving its diagnostics. Prints the figures (the issue's target: 200 ms warm).
  * Usage: LspLatency [WARMUP] [RUNS]
  */
-public final class LspLatency implements LanguageClient {
+public final class LspLatency extends QueueingLanguageClient {
 
-    private final BlockingQueue<PublishDiagnosticsParams> published = new LinkedBlockingQueue<>();
 
     public static void main(String[] args) throws Exception {
         int warmup = args.length > 0 ? Integer.parseInt(args[0]) : 30;
@@ -111,27 +104,5 @@ public final class LspLatency implements LanguageClient {
             throw new IllegalStateException("no diagnostics within 60 s");
         }
         return p;
-    }
-
-    @Override
-    public void publishDiagnostics(PublishDiagnosticsParams p) {
-        published.add(p);
-    }
-
-    @Override
-    public void telemetryEvent(Object object) {
-    }
-
-    @Override
-    public void showMessage(MessageParams messageParams) {
-    }
-
-    @Override
-    public CompletableFuture<MessageActionItem> showMessageRequest(ShowMessageRequestParams requestParams) {
-        return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public void logMessage(MessageParams message) {
     }
 }

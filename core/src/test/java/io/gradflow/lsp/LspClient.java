@@ -4,21 +4,15 @@ import java.io.IOException;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.lsp4j.DidChangeTextDocumentParams;
 import org.eclipse.lsp4j.DidOpenTextDocumentParams;
 import org.eclipse.lsp4j.InitializeParams;
 import org.eclipse.lsp4j.InitializeResult;
 import org.eclipse.lsp4j.InitializedParams;
-import org.eclipse.lsp4j.MessageActionItem;
-import org.eclipse.lsp4j.MessageParams;
 import org.eclipse.lsp4j.PublishDiagnosticsParams;
-import org.eclipse.lsp4j.ShowMessageRequestParams;
 import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
 import org.eclipse.lsp4j.TextDocumentItem;
 import org.eclipse.lsp4j.VersionedTextDocumentIdentifier;
@@ -31,9 +25,8 @@ import org.eclipse.lsp4j.services.LanguageServer;
  * An LSP client and gradflow's server talking JSON-RPC over piped streams, as an editor and
  * {@code gradflow lsp} do over a process's standard input and output.
  */
-public final class LspClient implements LanguageClient, AutoCloseable {
+public final class LspClient extends QueueingLanguageClient implements AutoCloseable {
 
-    private final BlockingQueue<PublishDiagnosticsParams> diagnostics = new LinkedBlockingQueue<>();
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "lsp-test");
         t.setDaemon(true);
@@ -82,34 +75,12 @@ public final class LspClient implements LanguageClient, AutoCloseable {
     public PublishDiagnosticsParams diagnostics(String uri) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < end) {
-            PublishDiagnosticsParams p = diagnostics.poll(end - System.nanoTime(), TimeUnit.NANOSECONDS);
+            PublishDiagnosticsParams p = published.poll(end - System.nanoTime(), TimeUnit.NANOSECONDS);
             if (p != null && p.getUri().equals(uri)) {
                 return p;
             }
         }
         throw new AssertionError("no diagnostics for " + uri + " within 30 s");
-    }
-
-    @Override
-    public void publishDiagnostics(PublishDiagnosticsParams p) {
-        diagnostics.add(p);
-    }
-
-    @Override
-    public void telemetryEvent(Object object) {
-    }
-
-    @Override
-    public void showMessage(MessageParams messageParams) {
-    }
-
-    @Override
-    public CompletableFuture<MessageActionItem> showMessageRequest(ShowMessageRequestParams requestParams) {
-        return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public void logMessage(MessageParams message) {
     }
 
     @Override
