@@ -55,7 +55,7 @@ public final class Pipeline {
 
     /** Reads, analyses and checks one model file. */
     public static ModelResult lint(Path path, String display, RuleConfig config) throws ReadException {
-        return check(read(path, display), config);
+        return lint(path, display, config, 0);
     }
 
     /**
