@@ -44,56 +44,113 @@ final class DenseArrays {
         return w.draw(new long[] {in, out}, mv[1], r);
     }
 
-    /** [bsz x in] times [in x out]. */
-    static double[] matmul(double[] x, double[] w, int bsz, int in, int out) {
-        double[] z = new double[bsz * out];
+    /*
+     * The three products below are most of a simulated lint's time, and run as C1 compiles them (the
+     * launcher's -XX:TieredStopAtLevel=1: C2 costs more than it saves in a lint). C1 neither unrolls
+     * nor keeps array elements in registers, so the loops are written for it: four sums at a time in
+     * locals, each with one operand row read contiguously. Every element is still the sum of the same
+     * products, in the same order, with the same zero operands skipped, so the results are
+     * bit-for-bit those of the plain loops (a skipped 0 * w is not always +0: w may be infinite).
+     */
+
+    /** [bsz x in] times [in x out], given the weights transposed ([out][in]). */
+    static double[] matmul(double[] x, double[] wt, int bsz, int in, int out) {
+        return rowProducts(x, wt, bsz, in, out);
+    }
+
+    /** [bsz x out] times [out x in], given the weights as drawn ([in][out]). */
+    static double[] matmulT(double[] d, double[] w, int bsz, int in, int out) {
+        return rowProducts(d, w, bsz, out, in);
+    }
+
+    /**
+     * z[b][o] = sum over i in order of x[b][i] * rows[o][i], the terms with x[b][i] == 0 left out:
+     * [bsz x n] times the transpose of [m x n].
+     */
+    private static double[] rowProducts(double[] x, double[] rows, int bsz, int n, int m) {
+        double[] z = new double[bsz * m];
+        int m4 = m & ~3;
         for (int b = 0; b < bsz; b++) {
-            int zo = b * out;
-            for (int i = 0; i < in; i++) {
-                double xv = x[b * in + i];
-                if (xv == 0) {
-                    continue;
+            int xo = b * n;
+            int zo = b * m;
+            for (int o = 0; o < m4; o += 4) {
+                int r0 = o * n;
+                int r1 = r0 + n;
+                int r2 = r1 + n;
+                int r3 = r2 + n;
+                double a0 = 0;
+                double a1 = 0;
+                double a2 = 0;
+                double a3 = 0;
+                for (int i = 0; i < n; i++) {
+                    double xv = x[xo + i];
+                    if (xv == 0) {
+                        continue;
+                    }
+                    a0 += xv * rows[r0 + i];
+                    a1 += xv * rows[r1 + i];
+                    a2 += xv * rows[r2 + i];
+                    a3 += xv * rows[r3 + i];
                 }
-                int wo = i * out;
-                for (int o = 0; o < out; o++) {
-                    z[zo + o] += xv * w[wo + o];
+                z[zo + o] = a0;
+                z[zo + o + 1] = a1;
+                z[zo + o + 2] = a2;
+                z[zo + o + 3] = a3;
+            }
+            for (int o = m4; o < m; o++) {
+                int r = o * n;
+                double a = 0;
+                for (int i = 0; i < n; i++) {
+                    double xv = x[xo + i];
+                    if (xv != 0) {
+                        a += xv * rows[r + i];
+                    }
                 }
+                z[zo + o] = a;
             }
         }
         return z;
     }
 
-    /** [bsz x out] times [out x in], the transposed weights (rows the inner loop can vectorise). */
-    static double[] matmulT(double[] d, double[] wt, int bsz, int in, int out) {
-        double[] x = new double[bsz * in];
-        for (int b = 0; b < bsz; b++) {
-            int xo = b * in;
-            for (int o = 0; o < out; o++) {
-                double dv = d[b * out + o];
-                if (dv == 0) {
-                    continue;
-                }
-                int wo = o * in;
-                for (int i = 0; i < in; i++) {
-                    x[xo + i] += dv * wt[wo + i];
-                }
-            }
-        }
-        return x;
-    }
-
-    /** Mean square of the weight gradient x^T d ([in x out]). */
+    /**
+     * Mean square of the weight gradient x^T d ([in x out]). Per input unit, the examples where it is
+     * not zero are listed first, then their rows of d added four at a time (in the examples' order).
+     */
     static double weightGradientMeanSquare(double[] x, double[] d, int bsz, int in, int out) {
         double[] row = new double[out];
+        int[] at = new int[bsz];
+        double[] xs = new double[bsz];
         double s2 = 0;
         for (int i = 0; i < in; i++) {
-            Arrays.fill(row, 0);
+            int m = 0;
             for (int b = 0; b < bsz; b++) {
                 double xv = x[b * in + i];
-                if (xv == 0) {
-                    continue;
+                if (xv != 0) {
+                    at[m] = b * out;
+                    xs[m++] = xv;
                 }
-                int dof = b * out;
+            }
+            Arrays.fill(row, 0);
+            int k = 0;
+            for (; k + 4 <= m; k += 4) {
+                double xa = xs[k];
+                double xb = xs[k + 1];
+                double xc = xs[k + 2];
+                double xd = xs[k + 3];
+                int da = at[k];
+                int db = at[k + 1];
+                int dc = at[k + 2];
+                int dd = at[k + 3];
+                for (int o = 0; o < out; o++) {
+                    double r = row[o] + xa * d[da + o];
+                    r += xb * d[db + o];
+                    r += xc * d[dc + o];
+                    row[o] = r + xd * d[dd + o];
+                }
+            }
+            for (; k < m; k++) {
+                double xv = xs[k];
+                int dof = at[k];
                 for (int o = 0; o < out; o++) {
                     row[o] += xv * d[dof + o];
                 }
@@ -121,7 +178,7 @@ final class DenseArrays {
     /** The dense part of a forward step: z = x W + b for the node's weights. */
     static double[] linear(Node n, SimPass p) {
         String src = n.inputs().get(0);
-        double[] z = matmul(p.out(src), p.weights(n.name()), p.batch(), p.width(src), p.width(n.name()));
+        double[] z = matmul(p.out(src), p.transposed(n.name()), p.batch(), p.width(src), p.width(n.name()));
         double bias = n.hasBias() ? n.biasInit() : 0;
         if (bias != 0) {
             for (int i = 0; i < z.length; i++) {
@@ -137,7 +194,7 @@ final class DenseArrays {
         int in = p.width(src);
         int w = p.width(n.name());
         p.recordWeightGradient(n, weightGradientMeanSquare(p.out(src), d, p.batch(), in, w));
-        double[] back = matmulT(d, p.transposed(n.name()), p.batch(), in, w);
+        double[] back = matmulT(d, p.weights(n.name()), p.batch(), in, w);
         p.send(src, back);
         return back;
     }
