@@ -99,10 +99,10 @@ if [ "${SKIP_CLONE:-}" != 1 ]; then
   echo "== first run after a fresh clone (committed HEAD; Maven cache as it is; GRADFLOW_MVN_OPTS='${GRADFLOW_MVN_OPTS:-}')"
   clone=$(mktemp -d /tmp/gradflow-clone.XXXXXX)
   git clone -q "$root" "$clone/gradflow"
-  start=$(date +%s%N)
-  (cd "$clone/gradflow" && ./gradflow --version >/dev/null 2>&1)
-  end=$(date +%s%N)
-  echo "   ./gradflow --version: $(( (end - start) / 1000000 )) ms (builds core, then runs; the archive is made in the background)"
+  # wall and CPU (user + system, Maven's JVM included): on a loaded machine the CPU is the steadier
+  t=$( { TIMEFORMAT='%3R %3U %3S'; time (cd "$clone/gradflow" && ./gradflow --version >/dev/null 2>&1); } 2>&1 )
+  set -- $t
+  echo "   ./gradflow --version: $(awk -v r="$1" 'BEGIN {printf "%d", r * 1000}') ms, CPU $(awk -v u="$2" -v s="$3" 'BEGIN {printf "%d", (u + s) * 1000}') ms (builds core, then runs; the archive is made in the background)"
   start=$(date +%s%N)
   (cd "$clone/gradflow" && ./gradflow lint fixtures/examples/sigmoid-mlp-20.json >/dev/null 2>&1 || true)
   end=$(date +%s%N)
@@ -122,3 +122,4 @@ echo "== a 24-layer transformer next to ResNet50, both Keras JSON, warm (issue 1
 for f in fixtures/reference/resnet50.json fixtures/reference/bert_large.json; do
   java -cp "$cp_test" io.gradflow.bench.WarmLint "$f" 200 100
 done
+echo "== load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -47,8 +47,8 @@ final class DenseArrays {
     /*
      * The three products below are most of a simulated lint's time, and run as C1 compiles them (the
      * launcher's -XX:TieredStopAtLevel=1: C2 costs more than it saves in a lint). C1 neither unrolls
-     * nor keeps array elements in registers, so the loops are written for it: four sums at a time in
-     * locals, each with one operand row read contiguously. Every element is still the sum of the same
+     * nor keeps array elements in registers, so the loops are written for it: several sums at a time
+     * in locals, each with one operand row read contiguously. Every element is still the sum of the same
      * products, in the same order, with the same zero operands skipped, so the results are
      * bit-for-bit those of the plain loops (a skipped 0 * w is not always +0: w may be infinite).
      */
@@ -65,14 +65,18 @@ final class DenseArrays {
 
     /**
      * z[b][o] = sum over i in order of x[b][i] * rows[o][i], the terms with x[b][i] == 0 left out:
-     * [bsz x n] times the transpose of [m x n].
+     * [bsz x n] times the transpose of [m x n]. Two examples by four outputs at a time, so that each
+     * weight read serves two sums.
      */
     private static double[] rowProducts(double[] x, double[] rows, int bsz, int n, int m) {
         double[] z = new double[bsz * m];
         int m4 = m & ~3;
-        for (int b = 0; b < bsz; b++) {
+        int b2 = bsz & ~1;
+        for (int b = 0; b < b2; b += 2) {
             int xo = b * n;
+            int xp = xo + n;
             int zo = b * m;
+            int zp = zo + m;
             for (int o = 0; o < m4; o += 4) {
                 int r0 = o * n;
                 int r1 = r0 + n;
@@ -82,34 +86,62 @@ final class DenseArrays {
                 double a1 = 0;
                 double a2 = 0;
                 double a3 = 0;
+                double c0 = 0;
+                double c1 = 0;
+                double c2 = 0;
+                double c3 = 0;
                 for (int i = 0; i < n; i++) {
                     double xv = x[xo + i];
-                    if (xv == 0) {
-                        continue;
+                    double yv = x[xp + i];
+                    double w0 = rows[r0 + i];
+                    double w1 = rows[r1 + i];
+                    double w2 = rows[r2 + i];
+                    double w3 = rows[r3 + i];
+                    if (xv != 0) {
+                        a0 += xv * w0;
+                        a1 += xv * w1;
+                        a2 += xv * w2;
+                        a3 += xv * w3;
                     }
-                    a0 += xv * rows[r0 + i];
-                    a1 += xv * rows[r1 + i];
-                    a2 += xv * rows[r2 + i];
-                    a3 += xv * rows[r3 + i];
+                    if (yv != 0) {
+                        c0 += yv * w0;
+                        c1 += yv * w1;
+                        c2 += yv * w2;
+                        c3 += yv * w3;
+                    }
                 }
                 z[zo + o] = a0;
                 z[zo + o + 1] = a1;
                 z[zo + o + 2] = a2;
                 z[zo + o + 3] = a3;
+                z[zp + o] = c0;
+                z[zp + o + 1] = c1;
+                z[zp + o + 2] = c2;
+                z[zp + o + 3] = c3;
             }
             for (int o = m4; o < m; o++) {
-                int r = o * n;
-                double a = 0;
-                for (int i = 0; i < n; i++) {
-                    double xv = x[xo + i];
-                    if (xv != 0) {
-                        a += xv * rows[r + i];
-                    }
-                }
-                z[zo + o] = a;
+                z[zo + o] = dot(x, xo, rows, o * n, n);
+                z[zp + o] = dot(x, xp, rows, o * n, n);
+            }
+        }
+        if (b2 < bsz) {
+            for (int o = 0; o < m; o++) {
+                z[b2 * m + o] = dot(x, b2 * n, rows, o * n, n);
             }
         }
         return z;
+    }
+
+    /** sum over i in order of x[xo + i] * w[wo + i], the terms with x[xo + i] == 0 left out. */
+    private static double dot(double[] x, int xo, double[] w, int wo, int n) {
+        double a = 0;
+        for (int i = 0; i < n; i++) {
+            double xv = x[xo + i];
+            if (xv != 0) {
+                a += xv * w[wo + i];
+            }
+        }
+        return a;
     }
 
     /**
