@@ -472,6 +472,23 @@ public final class Dl4jJsonWriter implements Dl4jContext {
         }
     }
 
+    @Override
+    public boolean toImages(Node n) {
+        TensorShape inShape = shape(n.inputs().get(0));
+        // the model holds a global pooling's output as features whether or not Keras keeps its 1x1
+        // dimensions; a map of known size (a Reshape to (h, w, c)) keeps its own
+        long[] sp = inShape.kind() == TensorShape.Kind.FF ? new long[] {1, 1} : inShape.spatial();
+        boolean map = inShape.kind() == TensorShape.Kind.FF || inShape.kind() == TensorShape.Kind.CNN;
+        if (inLayout(n) != Dl4jLayout.FF || !map || sp.length != 2 || inShape.size() <= 0 || sp[0] <= 0
+                || sp[1] <= 0) {
+            return false;
+        }
+        // DL4J reshapes the vector channel-major (NCHW): for the 1x1 maps this is for, the order is moot
+        preprocessors.put(n.name(), obj("@class", PREPROCESSORS + "FeedForwardToCnnPreProcessor",
+                "inputHeight", sp[0], "inputWidth", sp[1], "numChannels", inShape.size()));
+        return true;
+    }
+
     // ---------------------------------------------------------------- layers
 
     @Override

@@ -80,7 +80,9 @@ public final class ConvKind extends WeightedKind {
             public Dl4jConfig write(Node n, Dl4jContext c) {
                 int dims = Dl4jWeights.dims(n, c.inShape(n));
                 Dl4jLayout need = dims == 1 ? Dl4jLayout.RNN : dims == 3 ? Dl4jLayout.CNN3D : Dl4jLayout.CNN;
-                if (c.inLayout(n) != need) {
+                // a map DL4J holds flattened (a global pooling that keeps its 1x1 dimensions, a Reshape to (1, 1, C))
+                boolean unflattened = need == Dl4jLayout.CNN && c.inLayout(n) == Dl4jLayout.FF && c.toImages(n);
+                if (c.inLayout(n) != need && !unflattened) {
                     c.problem(n.type() + " needs " + (dims == 1 ? "sequences" : "images") + ", and DL4J holds its input as "
                             + c.inLayout(n));
                 }

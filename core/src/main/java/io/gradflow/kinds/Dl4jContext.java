@@ -99,6 +99,13 @@ public interface Dl4jContext {
     /** Adds the preprocessor DL4J needs in front of the node to see sequences (or reports it cannot). */
     void toSequence(Node n);
 
+    /**
+     * Adds the preprocessor DL4J needs in front of the node to see images when DL4J holds its input
+     * as feature vectors that the model holds as a map (a global pooling that keeps its dimensions).
+     * Returns whether it did (false when the input is not such a map).
+     */
+    boolean toImages(Node n);
+
     /** A layer object with the fields every layer with weights has. */
     JsonObject weighted(Node n, String cls);
 

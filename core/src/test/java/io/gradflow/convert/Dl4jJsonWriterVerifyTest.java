@@ -74,6 +74,32 @@ class Dl4jJsonWriterVerifyTest {
         assertThat(d2.getAsJsonObject("activationFn").get("@class").getAsString()).endsWith("ActivationIdentity");
     }
 
+    @Test
+    void aOneByOneConvolutionAfterPoolingThatKeepsItsDimensionsGetsImagesBack() throws Exception {
+        // MobileNetV1's head: DL4J's global pooling leaves feature vectors where Keras keeps a 1x1 map, so
+        // the classifier convolution is given DL4J's preprocessor back to a 1x1 map of the channels
+        String json = "{\"class_name\": \"Sequential\", \"keras_version\": \"2.12.0\", \"config\": {\"name\": "
+                + "\"s\", \"layers\": [{\"class_name\": \"Conv2D\", \"config\": {\"name\": \"c1\", \"filters\": 6, "
+                + "\"kernel_size\": [3, 3], \"activation\": \"relu\", \"batch_input_shape\": [null, 8, 8, 3]}}, "
+                + "{\"class_name\": \"GlobalAveragePooling2D\", \"config\": {\"name\": \"gap\", \"keepdims\": true}}, "
+                + "{\"class_name\": \"Conv2D\", \"config\": {\"name\": \"preds\", \"filters\": 4, "
+                + "\"kernel_size\": [1, 1]}}, {\"class_name\": \"Reshape\", \"config\": {\"name\": \"r\", "
+                + "\"target_shape\": [4]}}, {\"class_name\": \"Activation\", \"config\": {\"name\": \"act\", "
+                + "\"activation\": \"softmax\"}}]}}";
+        ModelGraph g = ModelLoader.loadJson("m.json", json.getBytes(StandardCharsets.UTF_8));
+        JsonObject vertices = JsonParser.parseString(Dl4jJsonWriter.forVerify(g).json()).getAsJsonObject()
+                .getAsJsonObject("vertices");
+        JsonObject pre = vertices.getAsJsonObject("preds").getAsJsonObject("preProcessor");
+        assertThat(pre.get("@class").getAsString())
+                .isEqualTo("org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor");
+        assertThat(pre.get("inputHeight").getAsLong()).isEqualTo(1);
+        assertThat(pre.get("inputWidth").getAsLong()).isEqualTo(1);
+        assertThat(pre.get("numChannels").getAsLong()).isEqualTo(6);
+        assertThat(layer(vertices, "preds").get("@class").getAsString()).endsWith(".ConvolutionLayer");
+        // the first convolution reads images already: nothing in front of it
+        assertThat(vertices.getAsJsonObject("c1").get("preProcessor").isJsonNull()).isTrue();
+    }
+
     private static JsonObject layer(JsonObject vertices, String name) {
         return vertices.getAsJsonObject(name).getAsJsonObject("layerConf").getAsJsonObject("layer");
     }

@@ -167,6 +167,31 @@ final class RegressionModels {
         return file;
     }
 
+    /**
+     * MobileNetV1's head in small: a global pooling that keeps its 1x1 dimensions, then the 1x1
+     * classifier convolution, reshaped to the classes and a softmax (DL4J holds the pooled map as
+     * feature vectors, which the convolution cannot read as they are).
+     */
+    static Path keepdimsHead(Path file) throws IOException {
+        write(file.getParent(), file.getFileName().toString(), seq("2.12.0", "[null, 8, 8, 3]",
+                layer("Conv2D", "\"name\": \"c1\", \"filters\": 6, \"kernel_size\": [3, 3], \"activation\": \"relu\""),
+                layer("GlobalAveragePooling2D", "\"name\": \"gap\", \"keepdims\": true"),
+                layer("Dropout", "\"name\": \"drop\", \"rate\": 0.001"),
+                layer("Conv2D", "\"name\": \"preds\", \"filters\": 4, \"kernel_size\": [1, 1]"),
+                layer("Reshape", "\"name\": \"r\", \"target_shape\": [4]"),
+                layer("Activation", "\"name\": \"act\", \"activation\": \"softmax\"")));
+        return file;
+    }
+
+    /** Feature vectors reshaped to a 1x1 map, read by a 1x1 convolution. */
+    static Path reshapedToMap(Path file) throws IOException {
+        write(file.getParent(), file.getFileName().toString(), seq("2.12.0", "[null, 12]", dense("d1", 16, "relu"),
+                layer("Reshape", "\"name\": \"r1\", \"target_shape\": [1, 1, 16]"),
+                layer("Conv2D", "\"name\": \"c1\", \"filters\": 8, \"kernel_size\": [1, 1], \"activation\": \"relu\""),
+                layer("Flatten", "\"name\": \"f\""), dense("out", 3, "softmax")));
+        return file;
+    }
+
     // ------------------------------------------------------------------ Keras configs
 
     static String seq(String version, String inputShape, String... layers) {

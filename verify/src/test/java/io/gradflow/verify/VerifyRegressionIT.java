@@ -94,6 +94,28 @@ class VerifyRegressionIT {
     }
 
     @Test
+    void aOneByOneConvolutionOnAPooledOrReshapedMapBuildsAndMeasures() throws IOException {
+        // MobileNetV1 was refused: "layer 'conv_preds' (Conv2D): Conv2D needs images, and DL4J holds its input as FF"
+        Path dir = Files.createDirectories(tmp.resolve("maps"));
+        RegressionModels.keepdimsHead(dir.resolve("keepdims-head.json"));
+        RegressionModels.reshapedToMap(dir.resolve("reshaped-map.json"));
+        CliRunner.Result r = CliRunner.run("verify", "--steps", "1", "--batch", "4", "--probe-batches", "1",
+                "--format", "json", dir.toString());
+        JsonObject root = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertThat(root.getAsJsonArray("errors")).as(r.out()).isEmpty();
+        assertThat(root.getAsJsonArray("models")).hasSize(2);
+        for (JsonElement m : root.getAsJsonArray("models")) {
+            JsonObject measured = m.getAsJsonObject().getAsJsonObject("measured");
+            String file = Path.of(m.getAsJsonObject().get("source").getAsString()).getFileName().toString();
+            assertThat(measured.get("verdict").getAsString()).as(file).isEqualTo("healthy");
+            assertThat(measured.get("steps").getAsInt()).as(file).isEqualTo(1);
+            String conv = file.equals("keepdims-head.json") ? "preds" : "c1";
+            assertThat(layer(measured, conv).get("weightGradientRms").getAsDouble()).as(file).isPositive();
+        }
+        assertThat(r.code()).isZero();
+    }
+
+    @Test
     void aNativeCrashLosesOneModelNeverTheRunAndLeavesNoCrashLogInTheWorkingDirectory() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("crash"));
         RegressionModels.write(dir);
