@@ -345,7 +345,10 @@ final class Propagation implements Forward, Backward {
             arriving.put(n.name(), Grad.flat(unit(), 0));
         }
         renormalise(arriving.getOrDefault(n.name(), Grad.ZERO).g());
-        Grad out = arriving.getOrDefault(n.name(), Grad.ZERO);
+        // taken out: every consumer came before it, so nothing adds to it again, and each
+        // renormalisation rescales only the gradients still waiting (all of them were 100,000 at a
+        // time in a deep stack, rescaled hundreds of times)
+        Grad out = Objects.requireNonNullElse(arriving.remove(n.name()), Grad.ZERO);
         if (n.kind() == LayerKind.INPUT) {
             results.put(n.name(), new double[] {log(out.g()), Double.NaN, Double.NaN, 0});
             return;

@@ -22,34 +22,23 @@ public final class ActivationMoments {
     /** Inner Gauss-Hermite rule (probabilists') for the per-unit mean of a smoothed activation. */
     private static final Hermite INNER = new Hermite(24);
 
-    private final Map<Key, double[]> cache = new HashMap<>();
+    /**
+     * Moments already computed, by exact arguments: a table of {@link #SLOTS} entries where a new
+     * entry replaces the one in its slot. A model of repeated blocks (batch norm makes their
+     * moments identical to the last bit) finds its few entries again; a deep plain stack, whose
+     * moments never repeat, keeps a fixed few hundred kilobytes where a map kept a record per
+     * layer (40 MB and much of the collector's work at 100,000 layers). An entry is a pure
+     * function of its key, so one recomputed after its replacement is the same number.
+     */
+    private static final int SLOT_BITS = 12;
+    private static final int SLOTS = 1 << SLOT_BITS;
+    /** Per slot: the function, the quantity ({@code what}), then alpha, beta, mu, su and sx as bits. */
+    private final ActivationFunction[] keyFn = new ActivationFunction[SLOTS];
+    private final int[] keyWhat = new int[SLOTS];
+    private final long[] keyBits = new long[SLOTS * 5];
+    private final double[][] values = new double[SLOTS][];
     private final Map<Long, double[]> maxima = new HashMap<>();
     private final ErfcMemo erfc = new ErfcMemo();
-
-    /**
-     * A cache key. equals and hashCode are written out: a record's generated ones are bound through
-     * an invokedynamic bootstrap that spins method-handle classes on first use, about 15 ms of a
-     * one-file lint's cold start.
-     */
-    private record Key(ActivationFunction fn, double alpha, double beta, double mu, double su, double sx, int what) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && k.fn == fn && k.what == what
-                    && Double.compare(k.alpha, alpha) == 0 && Double.compare(k.beta, beta) == 0
-                    && Double.compare(k.mu, mu) == 0 && Double.compare(k.su, su) == 0
-                    && Double.compare(k.sx, sx) == 0;
-        }
-
-        @Override
-        public int hashCode() {
-            int h = fn.id().hashCode() * 31 + what;
-            h = h * 31 + Double.hashCode(alpha);
-            h = h * 31 + Double.hashCode(beta);
-            h = h * 31 + Double.hashCode(mu);
-            h = h * 31 + Double.hashCode(su);
-            return h * 31 + Double.hashCode(sx);
-        }
-    }
 
     /** Points where phi or phi' has a kink, plus a ladder that resolves transition regions. */
     static double[] breaks(Activation a) {
@@ -96,12 +85,44 @@ public final class ActivationMoments {
         } else if (h.sx() <= 1e-12 * h.su()) {
             su = var;
         } else {
-            double perUnit = cached(a, h.mean(), h.su(), h.sx(), 1, () ->
-                    new double[] {unitMeanSquare(a, h)})[0];
+            double perUnit = Double.isNaN(leak)
+                    ? cached(a, h.mean(), h.su(), h.sx(), 1, () -> new double[] {unitMeanSquare(a, h)})[0]
+                    : leakyUnits(a, h)[0];
             su = Math.min(Math.max(perUnit - mean * mean, 0), var);
         }
         // the positional pattern keeps its share of the offsets
         return new Moments(mean, su, var - su, h.su() > 0 ? su * h.sp() / h.su() : 0);
+    }
+
+    /**
+     * For a leaky activation with per-unit offsets and input-driven variance both present, the
+     * second moments of the per-unit means and of the per-unit mean slopes: both integrate over
+     * the offsets o ~ N(mu, su), so one pass over the quadrature's nodes serves both (each number
+     * the same, bit for bit, as its own quadrature). A plain ReLU stack asks for both at every layer.
+     */
+    private double[] leakyUnits(Activation a, Moments h) {
+        return cached(a, h.mean(), h.su(), h.sx(), 1, () -> {
+            double s = Math.sqrt(h.sx());
+            double q = s * s;
+            double leak = a.fn().leak(a.alpha(), a.beta());
+            boolean unit = a.fn().unitSlope();
+            double slopeAlpha = a.slope(-1);
+            double[] both = new double[2];
+            return Gaussian.expectBoth((o, out) -> {
+                double g = leakyMean(o, q, leak, both, erfc);
+                out[0] = g * g;
+                if (!unit) {
+                    double p = s > 0 ? erfc.cdf(o / s) : (o > 0 ? 1 : 0);
+                    double slope = p + (1 - p) * slopeAlpha;
+                    out[1] = slope * slope;
+                }
+            }, h.mean(), h.su(), breaks(a));
+        });
+    }
+
+    /** Whether {@link #apply} integrates over per-unit offsets: both parts of the variance count. */
+    private static boolean bothParts(Moments h) {
+        return h.su() > 1e-12 * Math.max(h.sx(), 1e-300) && h.sx() > 1e-12 * h.su();
     }
 
     /** E_o[(E_z phi(o + sqrt(sx) z))^2] with o ~ N(mu, su): the per-unit means' second moment. */
@@ -134,6 +155,9 @@ public final class ActivationMoments {
     public double slopeUnitMeanSquare(Activation a, Moments h) {
         if (a.fn().passesThrough()) {
             return 1;
+        }
+        if (!a.fn().unitSlope() && !Double.isNaN(a.fn().leak(a.alpha(), a.beta())) && bothParts(h)) {
+            return leakyUnits(a, h)[1];
         }
         return cached(a, h.mean(), h.su(), h.sx(), 20, () -> {
             double s = Math.sqrt(h.sx());
@@ -218,13 +242,33 @@ public final class ActivationMoments {
     }
 
     private double[] cached(Activation a, double mu, double su, double sx, int what, Supplier<double[]> compute) {
-        Key key = new Key(a.fn(), a.alpha(), a.beta(), mu, su, sx, what);
-        double[] v = cache.get(key);
-        if (v == null) {
-            v = compute.get();
-            cache.put(key, v);
+        ActivationFunction fn = a.fn();
+        long alpha = Double.doubleToLongBits(a.alpha());
+        long beta = Double.doubleToLongBits(a.beta());
+        long m = Double.doubleToLongBits(mu);
+        long u = Double.doubleToLongBits(su);
+        long x = Double.doubleToLongBits(sx);
+        long h = mix(mix(mix(mix(mix(fn.id().hashCode() * 31L + what, alpha), beta), m), u), x);
+        int slot = (int) (h >>> (64 - SLOT_BITS));
+        int k = slot * 5;
+        if (keyFn[slot] == fn && keyWhat[slot] == what && keyBits[k] == alpha && keyBits[k + 1] == beta
+                && keyBits[k + 2] == m && keyBits[k + 3] == u && keyBits[k + 4] == x) {
+            return values[slot];
         }
+        double[] v = compute.get();
+        keyFn[slot] = fn;
+        keyWhat[slot] = what;
+        keyBits[k] = alpha;
+        keyBits[k + 1] = beta;
+        keyBits[k + 2] = m;
+        keyBits[k + 3] = u;
+        keyBits[k + 4] = x;
+        values[slot] = v;
         return v;
+    }
+
+    private static long mix(long h, long bits) {
+        return (h ^ bits ^ bits >>> 29) * 0x9E3779B97F4A7C15L;
     }
 
     /** Mean and variance of the maximum of k independent standard normals. */

@@ -35,6 +35,11 @@ public final class Gaussian {
 
     /** Standard normal density. */
     public static double pdf(double x) {
+        if (Math.abs(x) > 40) {
+            // exp(-800) is below the smallest double: 0, as exp gives it (the quadratures of a
+            // deep ReLU stack ask at most of their nodes)
+            return 0;
+        }
         return INV_SQRT_2PI * Math.exp(-0.5 * x * x);
     }
 
@@ -116,6 +121,14 @@ public final class Gaussian {
         if (x <= 4) {
             return expMinusSquare(x) * horner(ERFC_P, x) / horner(ERFC_Q, x);
         }
+        if (x >= 27.5 && x < Double.POSITIVE_INFINITY) {
+            // exp(-27.5^2) is below the smallest double, so exp gives 0 (or at most the smallest
+            // double, which the divisions below take to 0): the result is 0, the continued fraction
+            // cannot change that, and a quadrature over offsets far wider than the input-driven
+            // spread (a deep ReLU stack) asks here at most of its nodes. (Infinity goes on as it
+            // did, to NaN.)
+            return 0;
+        }
         // erfc(x) = exp(-x^2)/sqrt(pi) * 1/(x + 1/2/(x + 1/(x + 3/2/(x + ...)))), modified Lentz
         double tiny = 1e-300;
         double f = x;
@@ -185,6 +198,64 @@ public final class Gaussian {
             }
         }
         return total;
+    }
+
+    /** Two integrands evaluated at the same point, into {@code out[0]} and {@code out[1]}. */
+    public interface Pair {
+        void at(double x, double[] out);
+    }
+
+    /**
+     * {E[f0(h)], E[f1(h)]} for h ~ N(mu, var), where {@code f} puts f0 and f1 into its array: the
+     * two numbers {@link #expect} gives for each, bit for bit (the same panels, nodes and sums, in
+     * the same order), with the panels, the nodes and the density at each worked out once.
+     */
+    public static double[] expectBoth(Pair f, double mu, double var, double[] breaks) {
+        double[] v = new double[2];
+        if (!(var > 0)) {
+            f.at(mu, v);
+            return v;
+        }
+        double sd = Math.sqrt(var);
+        double lo = mu - REACH * sd;
+        double hi = mu + REACH * sd;
+        double[] cuts = new double[breaks.length + 13];
+        int n = 0;
+        for (int k = -6; k <= 6; k++) {
+            cuts[n++] = mu + k * (REACH / 6) * sd;
+        }
+        for (double b : breaks) {
+            if (b > lo && b < hi) {
+                cuts[n++] = b;
+            }
+        }
+        Arrays.sort(cuts, 0, n);
+        double total0 = 0;
+        double total1 = 0;
+        double a = lo;
+        for (int i = 0; i <= n; i++) {
+            double b = i < n ? cuts[i] : hi;
+            if (b > a) {
+                double half = (b - a) / 2;
+                double mid = (a + b) / 2;
+                double s0 = 0;
+                double s1 = 0;
+                for (int j = 0; j < GL_X.length; j++) {
+                    double x = mid + half * GL_X[j];
+                    double z = (x - mu) / sd;
+                    f.at(x, v);
+                    double density = pdf(z);
+                    s0 += GL_W[j] * v[0] * density;
+                    s1 += GL_W[j] * v[1] * density;
+                }
+                total0 += s0 * half / sd;
+                total1 += s1 * half / sd;
+                a = b;
+            }
+        }
+        v[0] = total0;
+        v[1] = total1;
+        return v;
     }
 
     private static double panel(DoubleUnaryOperator f, double mu, double sd, double a, double b) {

@@ -13,6 +13,9 @@ import io.gradflow.model.LayerKind;
 import io.gradflow.model.NumberFormat;
 import io.gradflow.rules.Finding;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -188,9 +191,26 @@ public final class JsonReporter implements Reporter {
 
     /** A finite figure rounded for the report. */
     static JsonElement num(double d) {
-        double r = Math.abs(d) >= 1e-3 && Math.abs(d) < 1e7
-                ? Math.round(d * 1e6) / 1e6 : Double.parseDouble(String.format(Locale.ROOT, "%.6g", d));
+        double r = Math.abs(d) >= 1e-3 && Math.abs(d) < 1e7 ? Math.round(d * 1e6) / 1e6 : sixDigits(d);
         return new JsonPrimitive(r);
+    }
+
+    private static final MathContext SIX_DIGITS = new MathContext(6, RoundingMode.HALF_UP);
+
+    /**
+     * {@code d} to six significant digits as {@code String.format("%.6g")} rounds it (half up, from
+     * the digits Double.toString gives), without the format string parsed at every call: a 100,000
+     * layer report rounds a figure this way per layer, and the format took a tenth of its time.
+     */
+    static double sixDigits(double d) {
+        if (d == 0) {
+            // the format prints 0.00000 or -0.00000: zero, sign kept (half the calls at 100,000 layers)
+            return d;
+        }
+        if (!Double.isFinite(d)) {
+            return Double.parseDouble(String.format(Locale.ROOT, "%.6g", d));
+        }
+        return new BigDecimal(Double.toString(d)).round(SIX_DIGITS).doubleValue();
     }
 
     /** One finding as the JSON report writes it (JSON Lines adds its source). */

@@ -134,7 +134,13 @@ public final class Printable {
         @Override
         public void write(String str, int off, int len) {
             for (int i = off; i < off + len; i++) {
-                write(str.charAt(i));
+                char c = str.charAt(i);
+                // printable ASCII, nearly all of a report, goes straight into the block
+                if (c >= 0x20 && c < 0x7f && n < buf.length) {
+                    buf[n++] = c;
+                } else {
+                    write(c);
+                }
             }
         }
 

@@ -65,4 +65,82 @@ class ActivationMomentsTest {
         assertThat(split.mean()).isCloseTo(whole.mean(), within(1e-9));
         assertThat(split.su()).isPositive().isLessThan(split.q());
     }
+
+    /**
+     * The per-unit quadratures of a leaky activation, written as they were before they shared one
+     * pass over the nodes: the shared pass must give these numbers to the last bit.
+     */
+    private static double[] separateLeakyUnits(Activation a, Moments h) {
+        double s = Math.sqrt(h.sx());
+        double leak = a.fn().leak(a.alpha(), a.beta());
+        double slopeAlpha = a.slope(-1);
+        double[] br = ActivationMoments.breaks(a);
+        double meanSquare = Gaussian.expect(o -> {
+            double q = s * s;
+            double sd = Math.sqrt(q);
+            double z = o / sd;
+            double[] both = Gaussian.cdfBothSides(z);
+            double density = Gaussian.pdf(z);
+            double g = o * both[0] + sd * density + leak * (o * both[1] - sd * density);
+            return g * g;
+        }, h.mean(), h.su(), br);
+        double slopeSquare = Gaussian.expect(o -> {
+            double p = Gaussian.cdf(o / s);
+            double g = p + (1 - p) * slopeAlpha;
+            return g * g;
+        }, h.mean(), h.su(), br);
+        return new double[] {meanSquare, slopeSquare};
+    }
+
+    @Test
+    void leakyPerUnitMomentsAreTheSeparateQuadraturesBitForBit() {
+        Activation[] acts = {Activation.RELU, Activation.of(Activations.LEAKYRELU, 0.1),
+            Activation.of(Activations.LEAKYRELU, 0.3)};
+        for (Activation a : acts) {
+            ActivationMoments fresh = new ActivationMoments();
+            for (double su : new double[] {1e-6, 0.1, 0.64, 1.9999}) {
+                for (double sx : new double[] {2e-9, 1e-4, 0.3, 1.36}) {
+                    for (double mean : new double[] {0, 0.25, -0.7}) {
+                        Moments h = new Moments(mean, su, sx);
+                        double[] want = separateLeakyUnits(a, h);
+                        Moments out = fresh.apply(a, h);
+                        double m = out.mean();
+                        double su2 = Math.max(want[0] - m * m, 0);
+                        if (su2 < out.q() * (1 - 1e-9)) {
+                            // (where the offsets would take all the variance, apply caps them at it)
+                            assertThat(Double.doubleToRawLongBits(out.su())).as("%s su %s sx %s", a.fn().id(), su, sx)
+                                    .isEqualTo(Double.doubleToRawLongBits(su2));
+                        }
+                        assertThat(Double.doubleToRawLongBits(fresh.slopeUnitMeanSquare(a, h)))
+                                .as("%s su %s sx %s", a.fn().id(), su, sx)
+                                .isEqualTo(Double.doubleToRawLongBits(want[1]));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aReplacedCacheEntryIsRecomputedToTheSameBits() {
+        // far more distinct moments than the cache keeps: the first ones are replaced, and asked
+        // again they come out as a fresh instance computes them
+        ActivationMoments busy = new ActivationMoments();
+        Activation gelu = Activation.of(Activations.GELU);
+        double[] first = new double[3];
+        for (int i = 0; i < 10_000; i++) {
+            Moments h = new Moments(0.01 * (i % 7), 0.5 + i * 1e-5, 1 - i * 1e-5);
+            Activation a = i < first.length ? gelu : Activation.RELU;
+            double v = busy.apply(a, h).su() + busy.slopeUnitMeanSquare(a, h);
+            if (i < first.length) {
+                first[i] = v;
+            }
+        }
+        for (int i = 0; i < first.length; i++) {
+            Moments h = new Moments(0.01 * (i % 7), 0.5 + i * 1e-5, 1 - i * 1e-5);
+            ActivationMoments fresh = new ActivationMoments();
+            double want = fresh.apply(gelu, h).su() + fresh.slopeUnitMeanSquare(gelu, h);
+            assertThat(busy.apply(gelu, h).su() + busy.slopeUnitMeanSquare(gelu, h))
+                    .isEqualTo(first[i]).isEqualTo(want);
+        }
+    }
 }

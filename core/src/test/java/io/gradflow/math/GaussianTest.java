@@ -61,4 +61,46 @@ class GaussianTest {
         assertThat(Gaussian.erfc(-40)).isEqualTo(2.0);
         assertThat(Gaussian.cdf(0)).isEqualTo(0.5);
     }
+
+    @Test
+    void theFarTailIsZeroWhereExpUnderflows() {
+        // the premise of erfc's and pdf's shortcuts: exp already gives 0 there
+        assertThat(Math.exp(-27.5 * 27.5)).isZero();
+        assertThat(Math.exp(-0.5 * 40 * 40)).isZero();
+        for (double x = 27.5; x < 1e300; x = x * 1.01 + 0.001) {
+            assertThat(Gaussian.erfc(x)).as("erfc(%s)", x).isZero();
+            assertThat(Gaussian.cdf(-x * Math.sqrt(2))).as("cdf(%s)", -x).isZero();
+            assertThat(Gaussian.pdf(x + 12.5)).as("pdf(%s)", x + 12.5).isZero();
+        }
+        // below the cut the values are the subnormal tail, not a premature 0
+        assertThat(Gaussian.erfc(Math.nextDown(26.6))).isPositive();
+        assertThat(Gaussian.pdf(38.5)).isPositive();
+        // infinity and NaN go the way they went before the shortcut
+        assertThat(Gaussian.erfc(Double.POSITIVE_INFINITY)).isNaN();
+        assertThat(Gaussian.erfc(Double.NaN)).isNaN();
+        assertThat(Gaussian.pdf(Double.POSITIVE_INFINITY)).isZero();
+    }
+
+    @Test
+    void expectBothIsTwoExpectsBitForBit() {
+        double[][] breaks = {{}, {0}, {-32, -16, -8, -4, -2, -1, -0.5, 0, 0.5, 1, 2, 4, 8, 16, 32}};
+        double[] mus = {0, 0.3, -2, 11};
+        double[] vars = {0, 1e-9, 0.04, 1, 2, 37};
+        for (double[] br : breaks) {
+            for (double mu : mus) {
+                for (double var : vars) {
+                    double[] both = Gaussian.expectBoth((x, out) -> {
+                        out[0] = Math.max(x, 0) * Math.max(x, 0);
+                        out[1] = Math.tanh(x) + Gaussian.cdf(x / 0.01);
+                    }, mu, var, br);
+                    double first = Gaussian.expect(x -> Math.max(x, 0) * Math.max(x, 0), mu, var, br);
+                    double second = Gaussian.expect(x -> Math.tanh(x) + Gaussian.cdf(x / 0.01), mu, var, br);
+                    assertThat(Double.doubleToRawLongBits(both[0])).as("mu %s var %s", mu, var)
+                            .isEqualTo(Double.doubleToRawLongBits(first));
+                    assertThat(Double.doubleToRawLongBits(both[1])).as("mu %s var %s", mu, var)
+                            .isEqualTo(Double.doubleToRawLongBits(second));
+                }
+            }
+        }
+    }
 }
