@@ -77,7 +77,7 @@ class AccuracyIT {
         ByteArrayOutputStream table = new ByteArrayOutputStream();
         SequenceEvaluation.printTable(rows, new PrintStream(table, true, StandardCharsets.UTF_8));
         String readme = Files.readString(Path.of("README.md"));
-        for (String line : table.toString(StandardCharsets.UTF_8).split("\\R")) {
+        for (String line : table.toString(StandardCharsets.UTF_8).lines().toList()) {
             assertThat(readme).as("README's accuracy table").contains(line);
         }
         List<String> disagree = new ArrayList<>();
