@@ -242,7 +242,7 @@ public final class Evaluation {
         }
     }
 
-    private static void line(PrintStream out, String name, Summary s) {
+    static void line(PrintStream out, String name, Summary s) {
         // a prediction of a dead signal has no finite first-to-last ratio: its error is unbounded
         String max = Double.isNaN(s.max()) ? "∞ (dead)" : String.format(Locale.ROOT, "%.2f", s.max());
         out.printf(Locale.ROOT, "| %s | %d | %d | %d | %.1f%% | %.3f | %.3f | %s |%n", name, s.cases(), s.measured(),

@@ -21,7 +21,9 @@ import java.util.Map;
  * Re-predicts the cases of a measured evaluation (target/accuracy.csv) with the current analysis,
  * without measuring again: measurement takes minutes, prediction milliseconds, so analysis
  * changes can be judged against the same measurements. {@code -Dgradflow.replay.meanField=true}
- * replays mean field alone, without the finite-width simulation, for comparison.
+ * replays mean field alone, without the finite-width simulation, for comparison. The recurrent
+ * and transformer families' stored rows (fixtures/accuracy/measured-seq.csv, {@link
+ * SequenceEvaluation}) are replayed beside them, their rows printed in the same table.
  */
 public final class Replay {
 
@@ -68,9 +70,21 @@ public final class Replay {
 
     public static void main(String[] args) throws IOException {
         List<Evaluation.Row> rows = rows(Path.of(args.length > 0 ? args[0] : "target/accuracy.csv"));
+        Path seq = Path.of(args.length > 2 ? args[2] : "fixtures/accuracy/measured-seq.csv");
+        List<SequenceEvaluation.Row> seqRows = Files.exists(seq) ? SequenceEvaluation.replay(seq) : List.of();
         Evaluation.printTable(rows, System.out);
+        // the recurrent and transformer families (issue 19) go on in the same table, in its columns
+        SequenceEvaluation.printTable(seqRows, System.out);
         Evaluation.report(rows, System.out);
-        if (args.length > 1) {
+        SequenceEvaluation.report(seqRows, System.out);
+        if (args.length > 1 && !args[1].isEmpty()) {
+            for (SequenceEvaluation.Row r : seqRows) {
+                if (r.c().id().contains(args[1])) {
+                    System.out.printf(Locale.ROOT, "  %-58s pred %+7.2f / %+6.2f / %+6.2f  meas %+7.2f / %+6.2f / %+6.2f%n",
+                            r.c().id(), r.predRatio(), r.predSignal(), r.predTime(), r.measRatio(), r.measSignal(),
+                            r.measTime());
+                }
+            }
             for (Evaluation.Row r : rows) {
                 if (r.c().id().contains(args[1])) {
                     System.out.printf(Locale.ROOT, "  %-48s pred %+7.2f / %+6.2f  meas %+7.2f / %+6.2f  err %.2f%n",

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The accuracy evaluation of the recurrent and transformer families (issue 19): writes the seeded
+# tf.keras models, predicts them, measures each at initialisation with the verifier's DL4J network
+# and appends a row per case to target/accuracy-seq.csv (a stopped run resumes where it stopped).
+# Store a full run as fixtures/accuracy/measured-seq.csv; scripts/accuracy-replay.sh replays it.
+# Usage: scripts/accuracy-seq.sh [ID-FILTER] [CSV]   (about an hour of CPU for the whole family)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib/verify-classpath.sh
+exec java -Xmx6g -Dorg.bytedeco.javacpp.maxbytes=8G -cp "$cp_test" io.gradflow.eval.SequenceEvaluation "$@"
