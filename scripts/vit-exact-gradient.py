@@ -11,7 +11,8 @@ patch projection's weight-gradient RMS over the last MLP layer's, in decades. Th
 the residual branches' backward scaled as Deeplearning4j 1.0.0-M2.1 scales them: every SameDiff
 layer (its attention vertex, verify's layer norm) passes back twice the gradient
 (SameDiffGradientTest), so the attention branch (layer norm, attention) 4 times and the MLP
-branch (layer norm) 2 times. About 2 minutes and 2 GiB.
+branch (layer norm) 2 times: what verify measured (+6.49) before it halved those layers' backward
+pass (HalvedSameDiffLayer, HalvedAttentionVertex; now it measures +2.01). About 2 minutes and 2 GiB.
 
 Usage: scripts/vit-exact-gradient.py [SEED]
 """

@@ -76,7 +76,10 @@ public final class AttentionKind extends WeightedKind {
                 long nv = c.shape(v).size();
                 long out = n.nOut() > 0 ? n.nOut() : nq;
                 long head = out;
-                JsonObject o = Dl4jJson.obj("@class", Dl4jContext.VERTICES + "AttentionVertex",
+                // verify's subclass passes back the true gradient, where DL4J M2.1's doubles it
+                String cls = c.verify() ? Dl4jContext.GRADFLOW + "HalvedAttentionVertex"
+                        : Dl4jContext.VERTICES + "AttentionVertex";
+                JsonObject o = Dl4jJson.obj("@class", cls,
                         "biasUpdater", null,
                         "dataType", "FLOAT",
                         "gradientNormalization", "None",

@@ -1,14 +1,19 @@
 package io.gradflow.verify.dl4j;
 
+import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.jspecify.annotations.Nullable;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -157,5 +162,12 @@ public final class GatedRecurrentUnit extends SameDiffLayer {
         if (nIn <= 0 || override) {
             nIn = ((InputType.InputTypeRecurrent) inputType).getSize();
         }
+    }
+
+    /** DL4J 1.0.0-M2.1's SameDiff layers pass back twice the gradient; this one runs halved ({@link HalvedSameDiffLayer}). */
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
+            INDArray paramsView, boolean initialise, DataType dataType) {
+        return HalvedSameDiffLayer.of(conf, index, paramsView, initialise, dataType);
     }
 }

@@ -1,13 +1,18 @@
 package io.gradflow.verify.dl4j;
 
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -76,5 +81,12 @@ public final class LayerNormalization extends SameDiffLayer {
     @Override
     public void setNIn(InputType inputType, boolean override) {
         // nIn is written explicitly
+    }
+
+    /** DL4J 1.0.0-M2.1's SameDiff layers pass back twice the gradient; this one runs halved ({@link HalvedSameDiffLayer}). */
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
+            INDArray paramsView, boolean initialise, DataType dataType) {
+        return HalvedSameDiffLayer.of(conf, index, paramsView, initialise, dataType);
     }
 }
