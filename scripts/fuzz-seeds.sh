@@ -29,6 +29,7 @@ seed zip "$corpus"/keras3/*.keras "$corpus"/dl4j-json/*.zip fixtures/golden/inpu
 seed dsl fixtures/**/*.gflow
 seed config fixtures/golden/inputs/*config*.json
 seed baseline fixtures/golden/inputs/baseline.json
+seed pipeline fixtures/rules/**/*.json fixtures/**/*.gflow "$corpus"/dl4j-json/*.json "$corpus"/keras-json/*.json
 for d in "$base"/*; do
   echo "fuzz-seeds: $(basename "$d"): $(ls "$d" | wc -l) inputs" >&2
 done

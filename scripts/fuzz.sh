@@ -6,10 +6,11 @@
 #   scripts/fuzz.sh                          # every target, 5 minutes each
 #   DURATION=30m scripts/fuzz.sh
 #   TARGET=dsl DURATION=3h scripts/fuzz.sh   # one target (or several: TARGET=dsl,zip)
-# Targets: dl4jJson kerasJson hdf5 zip dsl config baseline.
+# Targets: dl4jJson kerasJson hdf5 zip dsl config baseline (the readers) and pipeline (small models
+# read, analysed, checked and written in every report format).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets="dl4jJson kerasJson hdf5 zip dsl config baseline"
+targets="dl4jJson kerasJson hdf5 zip dsl config baseline pipeline"
 # each target is its own surefire execution (fuzz-<target>, core/pom.xml's fuzz profile), in its own
 # JVM: all of them through the test phase, or the named ones after the build and the seeds
 goals=(test)

@@ -18,6 +18,9 @@ final class JsonDocument {
     static final byte BOOLEAN = 4;
     static final byte NULL = 5;
 
+    /** Documents of up to this many values keep their arrays as they grew. */
+    private static final int TRIM_FROM = 4096;
+
     // per value
     private byte[] type = new byte[64];
     /** Offset (bytes, or chars for a text source) of the value's first token. */
@@ -113,8 +116,14 @@ final class JsonDocument {
         lines++;
     }
 
-    /** Drops the unused ends of the arrays once the document is complete. */
+    /**
+     * Drops the unused ends of the arrays once the document is complete: for a large document
+     * (up to half its arrays); a small one's slack is a few kilobytes, not worth a copy of each.
+     */
     void trim() {
+        if (count <= TRIM_FROM) {
+            return;
+        }
         type = Arrays.copyOf(type, count);
         pos = Arrays.copyOf(pos, count);
         keyPos = Arrays.copyOf(keyPos, count);

@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Parses JSON into {@link JsonValue}s with the positions Jackson's streaming parser reports, into
@@ -25,10 +26,23 @@ import java.util.Objects;
  */
 public final class JsonParser {
 
+    /**
+     * One factory per set of limits for the whole run: a factory is thread-safe, and its symbol
+     * table carries the keys it has seen (layerName, nOut, activationFn) from one parse to the
+     * next, where a factory per parse made a new table and canonicalised every key of every
+     * document afresh.
+     */
+    private static final Map<JsonLimits, JsonFactory> FACTORIES = new ConcurrentHashMap<>();
+    private static final Map<JsonLimits, JsonFactory> CONFIG_FACTORIES = new ConcurrentHashMap<>();
+
     private JsonParser() {
     }
 
     private static JsonFactory factory(JsonLimits limits) {
+        return FACTORIES.computeIfAbsent(limits, JsonParser::newFactory);
+    }
+
+    private static JsonFactory newFactory(JsonLimits limits) {
         return JsonFactory.builder()
                 .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
                 .streamReadConstraints(constraints(limits))
@@ -41,6 +55,10 @@ public final class JsonParser {
      * guess). NaN and Infinity are not numbers a configuration needs.
      */
     private static JsonFactory configFactory(JsonLimits limits) {
+        return CONFIG_FACTORIES.computeIfAbsent(limits, JsonParser::newConfigFactory);
+    }
+
+    private static JsonFactory newConfigFactory(JsonLimits limits) {
         return JsonFactory.builder()
                 .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_TRAILING_COMMA)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -18,12 +19,15 @@ import org.jspecify.annotations.Nullable;
  * Reads the root attributes of a Keras HDF5 file ({@code model.save("m.h5")}): the model
  * configuration, the Keras version, the backend and the training configuration. Only the root
  * group's attributes are read, never a dataset, so a file of gigabytes of weights reads as fast
- * as a small one (jhdf loads datasets only when their data is asked for).
+ * as a small one (jhdf loads datasets only when their data is asked for, and the file is mapped,
+ * so only the pages the metadata lies on are read).
  */
 public final class KerasHdf5 {
 
     /** Largest model_config attribute read (configs are kilobytes): as large as a zip entry. */
     static final long MAX_CONFIG_CHARS = Limits.MAX_ENTRY_BYTES;
+    /** The root attributes read; each is checked against {@link #MAX_CONFIG_CHARS} before its data is. */
+    private static final List<String> READ = List.of("model_config", "keras_version", "backend", "training_config");
 
     private KerasHdf5() {
     }
@@ -55,10 +59,11 @@ public final class KerasHdf5 {
     /** Reads the attributes from an open channel (closed afterwards); tests count what is read. */
     public static Attributes read(FileChannel channel) throws ReadException {
         try {
-            // HdfFile.close() needs a file path when opened on a channel (jhdf 0.13): the channel,
-            // closed below, is all there is to release
-            HdfFile f = new HdfFile(channel);
+            HdfFile f = open(channel);
             Map<String, Attribute> attrs = f.getAttributes();
+            for (String name : READ) {
+                checkDeclaredSize(attrs.get(name));
+            }
             String config = text(attrs.get("model_config"));
             String version = text(attrs.get("keras_version"));
             String backend = text(attrs.get("backend"));
@@ -78,11 +83,66 @@ public final class KerasHdf5 {
             return new Attributes(config, version, backend, text(attrs.get("training_config")));
         } catch (ReadException e) {
             throw e;
-        } catch (RuntimeException | OutOfMemoryError e) {
-            // jhdf signals corrupt and truncated files with unchecked exceptions
-            throw new ReadException("not a readable HDF5 file (corrupt or truncated?): " + oneLine(e));
+        } catch (IOException e) {
+            throw new ReadException("cannot read: " + e.getMessage());
+        } catch (RuntimeException | OutOfMemoryError | InternalError e) {
+            // jhdf signals corrupt and truncated files with unchecked exceptions (a structure that
+            // claims bytes past the end of the mapped file among them); InternalError is a mapped
+            // page that went away under us (the file truncated while it was read)
+            throw new ReadException("not a readable HDF5 file (corrupt or truncated?): " + oneLine(e)
+                    + (pastTheEnd(e) ? " (it declares more bytes than the file holds)" : ""));
         } finally {
             closeQuietly(channel);
+        }
+    }
+
+    /**
+     * The file as jhdf sees it. A file of up to 2 GiB is mapped read-only and read in place: every
+     * size a structure declares (a global heap's collection, a local heap, an object header, a
+     * B-tree node) is a view of the mapped bytes, refused when it reaches past the end of the
+     * file. Read through the channel, jhdf 0.13 allocates a buffer of the declared size first and
+     * then fills it by reading the same offset again and again: a 13 KB file whose global heap
+     * claims 1.27 GB took 49 s and 1.2 GB of heap and was then read as if nothing were wrong.
+     * A larger file (a model with gigabytes of weights) cannot be one buffer and is read
+     * through the channel.
+     */
+    private static HdfFile open(FileChannel channel) throws IOException {
+        long size = channel.size();
+        if (size <= Integer.MAX_VALUE) {
+            // the mapping outlives the channel, closed by the caller; it goes with the buffer
+            return HdfFile.fromByteBuffer(channel.map(FileChannel.MapMode.READ_ONLY, 0, size));
+        }
+        // HdfFile.close() needs a file path when opened on a channel (jhdf 0.13): the channel,
+        // closed by the caller, is all there is to release
+        return new HdfFile(channel);
+    }
+
+    /**
+     * Refuses an attribute whose dataspace declares more than {@link #MAX_CONFIG_CHARS} bytes,
+     * before jhdf makes the array for it (its dimensions are multiplied without an overflow
+     * check: four dimensions of 2^20 make an array of arrays of 2^80 elements).
+     */
+    private static void checkDeclaredSize(@Nullable Attribute a) throws ReadException {
+        if (a == null || a.isEmpty()) {
+            return;
+        }
+        long elements = 1;
+        try {
+            for (long d : a.getDimensionsAsLong()) {
+                if (d < 0) {
+                    throw new ArithmeticException("negative dimension");
+                }
+                elements = Math.multiplyExact(elements, d);
+            }
+            long bytes = Math.multiplyExact(elements, Math.max(1, a.getDataType().getSize()));
+            if (bytes <= MAX_CONFIG_CHARS) {
+                return;
+            }
+            throw new ReadException("attribute '" + a.getName() + "' declares " + bytes + " bytes, over the "
+                    + MAX_CONFIG_CHARS + " limit for a model configuration");
+        } catch (ArithmeticException e) {
+            throw new ReadException("attribute '" + a.getName() + "' declares more than 2^63 bytes, over the "
+                    + MAX_CONFIG_CHARS + " limit for a model configuration");
         }
     }
 
@@ -114,6 +174,17 @@ public final class KerasHdf5 {
             return new String(b, StandardCharsets.UTF_8).replace("\0", "");
         }
         return null;
+    }
+
+    /** Whether jhdf failed on a view past the end of the mapped file: a declared size too large. */
+    private static boolean pastTheEnd(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException && t.getMessage() != null
+                    && t.getMessage().startsWith("newLimit > capacity")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String oneLine(Throwable e) {

@@ -25,8 +25,14 @@ record KerasVersion(int major, int minor, int patch, boolean tfKeras, @Nullable 
         if (!m.matches()) {
             return null;
         }
-        return new KerasVersion(Integer.parseInt(m.group(1)), m.group(2) == null ? 0 : Integer.parseInt(m.group(2)),
-                m.group(3) == null ? 0 : Integer.parseInt(m.group(3)), m.group(4).contains("tf"), s.trim());
+        try {
+            return new KerasVersion(Integer.parseInt(m.group(1)),
+                    m.group(2) == null ? 0 : Integer.parseInt(m.group(2)),
+                    m.group(3) == null ? 0 : Integer.parseInt(m.group(3)), m.group(4).contains("tf"), s.trim());
+        } catch (NumberFormatException e) {
+            // a part past 2^31 ("2.3333...31.0", found by fuzzing): no Keras wrote that, so not a version
+            return null;
+        }
     }
 
     /** Only the generation, guessed from the configuration's shape. */

@@ -48,6 +48,13 @@ class KerasReaderTest {
         assertThat(d.activation().fn()).isEqualTo(Activations.IDENTITY);
     }
 
+    @Test
+    void aVersionWithAPartPastTwoToTheThirtyFirstIsNotAVersionAndTheGenerationIsGuessed() throws Exception {
+        // found by fuzzing (ReaderFuzzTestInputs/kerasJson/keras-version-past-int): a NumberFormatException
+        ModelGraph g = read(sequential("2." + "3".repeat(40) + ".0", dense("d", ", \"batch_input_shape\": [null, 4]")));
+        assertThat(g.node("d").weightInit().name()).isEqualTo("glorot_uniform");
+    }
+
     static final String HE_NORMAL_VS = ", \"kernel_initializer\": {\"class_name\": \"VarianceScaling\", \"config\": "
             + "{\"scale\": 2.0, \"mode\": \"fan_in\", \"distribution\": \"normal\", \"seed\": null}}";
 
