@@ -2,16 +2,99 @@ package io.gradflow.kinds;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.gradflow.math.Moments;
+import io.gradflow.model.Activation;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Attention with projections of its own (DL4J's self-attention layers and AttentionVertex, Keras
- * MultiHeadAttention), modelled as the projections' dense map.
+ * MultiHeadAttention): at initialisation the softmax's average over the tokens between the value
+ * and output projections.
  */
 public final class AttentionKind extends WeightedKind {
+
+    /**
+     * The forward pass's numbers the backward one needs: the tokens' share {@code k} of a token's
+     * independent part that the softmax's average keeps, the averaged values {@code z}, and the
+     * value and output projections' weights.
+     */
+    record Mix(double tokens, double k, Moments z, Weights value, Weights output) implements KindData { }
+
+    /**
+     * At initialisation the attention logits q.k/sqrt(d) are small, so the softmax is close to a
+     * uniform average over the T tokens: out_t = W_O W_V sum_t' a_tt' x_t'. What every token shares
+     * (the mean, the per-unit offsets) passes whole; what is independent from token to token keeps
+     * sum a^2 of its variance, which for Gaussian logits of variance s2 is e^s2 / T (1/T when
+     * uniform; issue 19: one dense map over-predicted pre-LN encoders by up to a decade).
+     */
+    @Override
+    public LayerState forward(Node n, Moments x, Forward f) {
+        long nIn = MeanField.widthIn(n, f);
+        long out = n.nOut() > 0 ? n.nOut() : nIn;
+        double tokens = MeanField.positions(n, f, false);
+        Fans fv = Fans.dense(nIn, out);
+        Fans fo = Fans.dense(out, out);
+        double[] vm = MeanField.weightMoments(n, n.weightInit(), fv, f);
+        double[] om = MeanField.weightMoments(n, n.weightInit(), fo, f);
+        // a query's and a key's elements each have variance v n E[x^2]; the logit, their dot
+        // product over sqrt(d), has the product of the two as its variance
+        double qk = vm[0] * nIn * x.second();
+        double s2 = qk * qk;
+        double k = Math.min(1, Math.exp(Math.min(s2, 50)) / Math.max(tokens, 1));
+        Moments avg = new Moments(x.mean(), x.su(), x.sx() * k);
+        Moments z = MeanField.linear(avg, vm[0], vm[1], fv.connIn(), 0);
+        Moments raw = MeanField.linear(z, om[0], om[1], fo.connIn(), 0);
+        double bias = n.hasBias() ? n.biasInit() : 0;
+        Moments pre = new Moments(raw.mean() + bias, raw.su(), raw.sx());
+        Weights wv = new Weights(vm[0], vm[1], fv.initIn(), fv, false);
+        Weights wo = new Weights(om[0], om[1], fo.initIn(), fo, false);
+        Activation a = MeanField.activation(n);
+        return new LayerState(x, f.math().apply(a, pre), pre, MeanField.slopes(a, pre, f.math()), 1, wv, tokens, 0,
+                new Mix(tokens, k, z, wv, wo));
+    }
+
+    /**
+     * Backwards the same average: the gradient reaching a value is the tokens' gradients weighted
+     * by the softmax (their independent parts shrink by k, their common part passes), the same for
+     * every token when the average is uniform. The query and key projections' gradients go
+     * through the softmax's derivative times its small logits: modelled as none. verify pools
+     * the four weight arrays into one RMS, and so does the weight gradient here.
+     */
+    @Override
+    public Back backward(Node n, LayerState s, Grad out, Backward b) {
+        Mix m = s.own(Mix.class);
+        Moments x = Objects.requireNonNull(s.in(), "attention has an input");
+        Grad pre = b.conditional(n, out.scale(s.slopes().s2(), s.slopes().unit()));
+        double t = m.tokens();
+        double k = m.k();
+        double common = 1 / Math.max(t, 1);
+        double g = pre.g() * k + pre.gs() * (1 - k);
+        double gs = pre.g() * common + pre.gs() * (1 - common);
+        double gm = pre.gm() * k + pre.gc() * (1 - k);
+        double gc = pre.gm() * common + pre.gc() * (1 - common);
+        Grad atZ = new Grad(g, Math.min(gs, g), gm, Math.min(gc, gm))
+                .scale((m.output().v() + m.output().m() * m.output().m()) * m.output().fans().connOut());
+        Grad in = atZ.scale((m.value().v() + m.value().m() * m.value().m()) * m.value().fans().connOut());
+        int batch = b.batch();
+        double wgV = MeanField.weightGradient(t, x, atZ, batch);
+        // the averaged values a token's output gradient meets are, within an example, shared by the
+        // tokens (all of them when the average is uniform); across examples only their offsets are
+        Moments z = m.z();
+        double offsets = z.mean() * z.mean() + z.su();
+        double shared = offsets + z.sx() * Math.min(1, common / k);
+        double bsz = Math.max(batch, 1);
+        double perExample = t * z.second() * pre.g() + t * (t - 1) * shared * pre.gs();
+        double acrossExamples = offsets * (t * pre.gm() + t * (t - 1) * pre.gc());
+        double wgO = Math.max(perExample / bsz + (1 - 1 / bsz) * acrossExamples, t * z.sx() * pre.g() / bsz);
+        double nIn = m.value().fans().connIn();
+        double nOut = m.output().fans().connIn();
+        double wg = (nIn * nOut * wgV + nOut * nOut * wgO) / (3 * nIn * nOut + nOut * nOut);
+        return Back.of(in, pre.g(), wg);
+    }
 
     @Override
     public LayerKind tag() {
