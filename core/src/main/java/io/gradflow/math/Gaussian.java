@@ -178,16 +178,7 @@ public final class Gaussian {
         double lo = mu - REACH * sd;
         double hi = mu + REACH * sd;
         double[] cuts = new double[breaks.length + 13];
-        int n = 0;
-        for (int k = -6; k <= 6; k++) {
-            cuts[n++] = mu + k * (REACH / 6) * sd;
-        }
-        for (double b : breaks) {
-            if (b > lo && b < hi) {
-                cuts[n++] = b;
-            }
-        }
-        Arrays.sort(cuts, 0, n);
+        int n = cuts(mu, sd, lo, hi, breaks, cuts);
         double total = 0;
         double a = lo;
         for (int i = 0; i <= n; i++) {
@@ -198,6 +189,25 @@ public final class Gaussian {
             }
         }
         return total;
+    }
+
+    /**
+     * The panel boundaries inside (lo, hi) that {@link #expect} and {@link #expectBoth} share:
+     * thirteen evenly spaced points around the mean and the integrand's breaks, sorted into
+     * {@code cuts}; returns how many.
+     */
+    private static int cuts(double mu, double sd, double lo, double hi, double[] breaks, double[] cuts) {
+        int n = 0;
+        for (int k = -6; k <= 6; k++) {
+            cuts[n++] = mu + k * (REACH / 6) * sd;
+        }
+        for (double b : breaks) {
+            if (b > lo && b < hi) {
+                cuts[n++] = b;
+            }
+        }
+        Arrays.sort(cuts, 0, n);
+        return n;
     }
 
     /** Two integrands evaluated at the same point, into {@code out[0]} and {@code out[1]}. */
@@ -220,16 +230,7 @@ public final class Gaussian {
         double lo = mu - REACH * sd;
         double hi = mu + REACH * sd;
         double[] cuts = new double[breaks.length + 13];
-        int n = 0;
-        for (int k = -6; k <= 6; k++) {
-            cuts[n++] = mu + k * (REACH / 6) * sd;
-        }
-        for (double b : breaks) {
-            if (b > lo && b < hi) {
-                cuts[n++] = b;
-            }
-        }
-        Arrays.sort(cuts, 0, n);
+        int n = cuts(mu, sd, lo, hi, breaks, cuts);
         double total0 = 0;
         double total1 = 0;
         double a = lo;
