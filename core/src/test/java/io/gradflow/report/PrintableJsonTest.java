@@ -26,6 +26,14 @@ class PrintableJsonTest {
         }
         root.add("layers", layers);
         root.addProperty("long", "y".repeat(20_000) + "\u202a");
+        // escapes scattered through strings longer than the writer's 8,192-character block, some
+        // falling on its boundaries, copied a block at a time
+        StringBuilder scattered = new StringBuilder();
+        for (int i = 0; i < 40_000; i++) {
+            scattered.append(i % 997 == 0 || i % 8192 == 8191 || i % 8192 == 0 ? '\u007f' : (char) ('a' + i % 26));
+        }
+        root.addProperty("scattered", scattered.toString());
+        root.addProperty("escapes", "\u0085".repeat(9_000));
         Gson gson = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create();
 
         StringWriter built = new StringWriter();
