@@ -115,8 +115,8 @@ public final class LintCommand implements Subcommand {
         Specs.flag(spec, "show the fixes as a unified diff and write nothing (exit 1 if any)", "--diff");
         Specs.value(spec, "SECONDS", "stop a file that takes longer, with an error for it (default: "
                 + Limits.DEFAULT_TIMEOUT.toSeconds() + "; 0: no limit)", "--timeout");
-        Specs.value(spec, "N", "lint up to N files at once (default: one per processor); the report's\n"
-                + "  order does not change", "-j", "--jobs");
+        Specs.value(spec, "N", "work on up to N threads (default: one per processor): N files at\n"
+                + "  once, or one file's simulation on N; the report's order does not change", "-j", "--jobs");
         Specs.arguments(spec, "PATH", "a model file (DL4J JSON or zip, Keras .h5/.json/.keras, gradflow\n"
                 + "  .gflow) or a directory to walk; each file's configuration is the\n"
                 + "  nearest " + ConfigResolver.FILE_NAME + " above it (or --config FILE)", true);

@@ -121,9 +121,11 @@ public final class Linter {
     private Outcome[] run(List<FileWalker.Input> inputs, int width) {
         int n = inputs.size();
         Outcome[] outcomes = new Outcome[n];
-        // files linted side by side already keep the cores busy: each model's simulation then runs on
-        // its own thread (0: the analysis spreads one model's simulation over the cores)
-        int simulationThreads = width > 1 && n > 1 ? 1 : 0;
+        // --jobs bounds the threads doing the work: files linted side by side each run their model's
+        // simulation on their own thread, and one file alone spreads its simulation's networks over
+        // up to --jobs threads (no more than the cores). --jobs 1 is one thread, so that a run on one
+        // core and a run on two can be told apart (it had used both cores for the simulation)
+        int simulationThreads = n == 1 ? Math.min(width, Runtime.getRuntime().availableProcessors()) : 1;
         BlockingQueue<Job> finished = new ArrayBlockingQueue<>(Math.max(1, n));
         List<Job> running = new ArrayList<>(width);
         boolean limited = !(timeout.isZero() || timeout.isNegative());
