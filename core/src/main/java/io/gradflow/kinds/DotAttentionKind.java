@@ -140,7 +140,7 @@ public final class DotAttentionKind implements Kind {
      * the tokens are the batch's examples.
      */
     private static double tokens(Node n, Forward f, int i) {
-        TensorShape t = f.shape(n.inputs().get(i));
+        TensorShape t = n.inputs().size() > i ? f.shape(n.inputs().get(i)) : TensorShape.UNKNOWN;
         if (t.kind() == TensorShape.Kind.RNN && t.time() > 0) {
             return t.time();
         }

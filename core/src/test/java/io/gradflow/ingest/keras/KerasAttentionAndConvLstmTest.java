@@ -3,6 +3,7 @@ package io.gradflow.ingest.keras;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gradflow.analysis.SignalPropagation;
 import io.gradflow.convert.ConvertException;
 import io.gradflow.convert.Dl4jJsonWriter;
 import io.gradflow.ingest.ModelLoader;
@@ -165,5 +166,16 @@ class KerasAttentionAndConvLstmTest {
             assertThat(e.problems()).hasSize(1);
             assertThat(e.problems().get(0).message()).contains("'cl'").contains("has no convolutional LSTM");
         });
+    }
+
+    @Test
+    void anAttentionCalledOnOneTensorIsReadAndAnalysedWithoutAQueryValuePair() throws Exception {
+        // Keras refuses such a call; a hand-edited file may still hold one, and lint must not crash on it
+        ModelGraph g = read(KerasReaderTest.sequential("2.11.0",
+                "{\"class_name\": \"Attention\", \"config\": {\"name\": \"att\", \"batch_input_shape\": [null, 6, 8]}}",
+                "{\"class_name\": \"Flatten\", \"config\": {\"name\": \"flat\"}}",
+                "{\"class_name\": \"Dense\", \"config\": {\"name\": \"out\", \"units\": 2}}"));
+        assertThat(g.node("att").kind()).isEqualTo(LayerKind.DOT_ATTENTION);
+        assertThat(SignalPropagation.analyse(g).profile("att").activationRms()).isPositive();
     }
 }
