@@ -26,10 +26,8 @@ public final class AttentionKind extends WeightedKind {
 
     /**
      * At initialisation the attention logits q.k/sqrt(d) are small, so the softmax is close to a
-     * uniform average over the T tokens: out_t = W_O W_V sum_t' a_tt' x_t'. What every token shares
-     * (the mean, the per-unit offsets) passes whole; what is independent from token to token keeps
-     * sum a^2 of its variance, which for Gaussian logits of variance s2 is e^s2 / T (1/T when
-     * uniform; issue 19: one dense map over-predicted pre-LN encoders by up to a decade).
+     * uniform average over the T tokens: out_t = W_O W_V sum_t' a_tt' x_t', {@link SoftmaxAverage}
+     * (issue 19: one dense map over-predicted pre-LN encoders by up to a decade).
      */
     @Override
     public LayerState forward(Node n, Moments x, Forward f) {
@@ -44,8 +42,8 @@ public final class AttentionKind extends WeightedKind {
         // product over sqrt(d), has the product of the two as its variance
         double qk = vm[0] * nIn * x.second();
         double s2 = qk * qk;
-        double k = Math.min(1, Math.exp(Math.min(s2, 50)) / Math.max(tokens, 1));
-        Moments avg = new Moments(x.mean(), x.su(), x.sx() * k);
+        double k = SoftmaxAverage.share(s2, tokens);
+        Moments avg = SoftmaxAverage.forward(x, k);
         Moments z = MeanField.linear(avg, vm[0], vm[1], fv.connIn(), 0);
         Moments raw = MeanField.linear(z, om[0], om[1], fo.connIn(), 0);
         double bias = n.hasBias() ? n.biasInit() : 0;
@@ -72,11 +70,7 @@ public final class AttentionKind extends WeightedKind {
         double t = m.tokens();
         double k = m.k();
         double common = 1 / Math.max(t, 1);
-        double g = pre.g() * k + pre.gs() * (1 - k);
-        double gs = pre.g() * common + pre.gs() * (1 - common);
-        double gm = pre.gm() * k + pre.gc() * (1 - k);
-        double gc = pre.gm() * common + pre.gc() * (1 - common);
-        Grad atZ = new Grad(g, Math.min(gs, g), gm, Math.min(gc, gm))
+        Grad atZ = SoftmaxAverage.backward(pre, k, t)
                 .scale((m.output().v() + m.output().m() * m.output().m()) * m.output().fans().connOut());
         Grad in = atZ.scale((m.value().v() + m.value().m() * m.value().m()) * m.value().fans().connOut());
         int batch = b.batch();

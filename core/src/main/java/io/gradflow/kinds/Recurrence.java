@@ -17,7 +17,7 @@ final class Recurrence {
     /** Per step numbers the backward pass needs. */
     record Run(int steps, double vW, double mW, double vR, double mR, Fans fans, Fans rfans, double[] slope2,
                double[][] gate, double[] cellSecond, double[] cellSlope2, double[] cellOut2, double[] fSecond,
-               double[] oSecond, double[] iSecond, double[] gSecond) implements KindData { }
+               double[] oSecond, double[] iSecond, double[] gSecond, double positions) implements KindData { }
 
     private Recurrence() {
     }
@@ -25,7 +25,7 @@ final class Recurrence {
     /** Gates of a recurrent kind: a simple RNN 1, an LSTM 4, a GRU 3. */
     static int gates(Node core) {
         return switch (core.kind()) {
-            case LSTM -> 4;
+            case LSTM, CONV_LSTM -> 4;
             case GRU -> 3;
             default -> 1;
         };
@@ -50,10 +50,18 @@ final class Recurrence {
     /** Runs {@code core}'s weights through the steps of {@code outer}'s input; returns the state and the output. */
     static LayerState forward(Node outer, Node core, Moments x, Forward f) {
         long nIn = core.nIn() > 0 ? core.nIn() : MeanField.widthIn(outer, f);
-        int t = steps(outer, f);
         int gates = gates(core);
         Fans fans = gates == 1 ? Fans.dense(nIn, core.nOut()) : Fans.gated(core, nIn, gates);
-        Fans rfans = Fans.recurrent(core, nIn, gates);
+        return forward(outer, core, x, f, steps(outer, f), fans, Fans.recurrent(core, nIn, gates), 1);
+    }
+
+    /**
+     * The same over {@code t} steps with the input and recurrent weights' fans given (a
+     * convolutional LSTM's count kernel taps), the weight gradients summing over {@code positions}
+     * values per step.
+     */
+    static LayerState forward(Node outer, Node core, Moments x, Forward f, int t, Fans fans, Fans rfans,
+                              double positions) {
         double[] w = MeanField.weightMoments(core, core.weightInit(), fans, f);
         double[] rw = MeanField.weightMoments(core, core.recurrentInit() != null ? core.recurrentInit()
                 : core.weightInit(), rfans, f);
@@ -132,9 +140,9 @@ final class Recurrence {
             out = new Moments(mean, Math.max(sumUnit / t - mean * mean, 0), sumWithin / t);
         }
         Run run = new Run(t, w[0], w[1], rw[0], rw[1], fans, rfans, slope2, gate, cellSecond, cellSlope2, cellOut2,
-                fSecond, oSecond, iSecond, gSecond);
-        return new LayerState(x, out, x, Slopes.ONE, 1, new Weights(w[0], w[1], fans.initIn(), fans, false), t, 0,
-                run);
+                fSecond, oSecond, iSecond, gSecond, positions);
+        return new LayerState(x, out, x, Slopes.ONE, 1, new Weights(w[0], w[1], fans.initIn(), fans, false),
+                t * positions, 0, run);
     }
 
     /**
@@ -201,7 +209,7 @@ final class Recurrence {
         // the input weights' gradient sums the steps' incoherent products and is averaged over
         // the batch, as a dense layer's is over its positions
         Moments in = Objects.requireNonNull(s.in(), "forward keeps a recurrent layer's input");
-        double wg = MeanField.weightGradient(t, in, new Grad(gPre, 0, 0, 0), b.batch());
+        double wg = MeanField.weightGradient(t * r.positions(), in, new Grad(gPre, 0, 0, 0), b.batch());
         return new Back(new Grad(gIn, 0, 0, 0), gPre, wg, null,
                 new Back.Steps(spread, t, nanToZero(decades), nanToZero(own)));
     }
@@ -237,7 +245,10 @@ final class Recurrence {
      */
     private static double[] through(Run r, Node core, double[] inject, double[] preSum) {
         int t = r.steps();
-        double units = Math.max(core.nOut(), 1);
+        // outputs each hidden value feeds per gate: the layer's units, times a convolution's taps
+        int gates = gates(core);
+        double units = Math.max(r.rfans().connOut() / gates, 1);
+        double inUnits = Math.max(r.fans().connOut() / gates, 1);
         double wIn = r.vW() + r.mW() * r.mW();
         double[] logIn = new double[t];
         boolean simple = core.kind() == LayerKind.SIMPLE_RNN;
@@ -276,7 +287,7 @@ final class Recurrence {
                 cell = gc;
                 fNext = r.fSecond()[i];
                 preSum[0] += sum / 4 * Math.pow(10, Math.min(300, exp));
-                logIn[i] = log(wIn * units * sum, exp);
+                logIn[i] = log(wIn * inUnits * sum, exp);
             }
             carried = sum;
             double big = Math.max(carried, cell);

@@ -22,9 +22,13 @@ public enum LayerKind {
     SIMPLE_RNN,
     LSTM,
     GRU,
+    /** An LSTM whose input and recurrent transforms are convolutions (Keras ConvLSTM1D/2D). */
+    CONV_LSTM,
     /** A recurrent layer run both ways; {@link Node#wrapped()} holds the layer. */
     BIDIRECTIONAL,
     ATTENTION,
+    /** Attention without projections of its own over a query, a value and a key (Keras Attention). */
+    DOT_ATTENTION,
     /** An output layer with weights (DL4J OutputLayer, RnnOutputLayer...). */
     OUTPUT,
     /** A loss with no weights of its own (DL4J LossLayer, CnnLossLayer...). */
@@ -43,13 +47,13 @@ public enum LayerKind {
     public boolean hasWeights() {
         return switch (this) {
             case DENSE, CONV, DECONV, DEPTHWISE_CONV, SEPARABLE_CONV, LOCALLY_CONNECTED, EMBEDDING,
-                 SIMPLE_RNN, LSTM, GRU, BIDIRECTIONAL, ATTENTION, OUTPUT -> true;
+                 SIMPLE_RNN, LSTM, GRU, CONV_LSTM, BIDIRECTIONAL, ATTENTION, OUTPUT -> true;
             default -> false;
         };
     }
 
     public boolean recurrent() {
-        return this == SIMPLE_RNN || this == LSTM || this == GRU || this == BIDIRECTIONAL;
+        return this == SIMPLE_RNN || this == LSTM || this == GRU || this == CONV_LSTM || this == BIDIRECTIONAL;
     }
 
     public boolean normalization() {

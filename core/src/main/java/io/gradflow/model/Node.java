@@ -32,6 +32,7 @@ import org.jspecify.annotations.Nullable;
  * @param gradientNormalization gradient normalisation or clipping, or null
  * @param loss        loss function name for output and loss nodes, or null
  * @param merge       element-wise operation for ELEMENTWISE nodes, or null
+ * @param score       how a DOT_ATTENTION node scores a query against a key, or null
  * @param wrapped     the recurrent layer inside a BIDIRECTIONAL node, or null
  * @param bidirectionalMode how the two directions are combined ("CONCAT", "ADD"...), or null
  * @param gateActivation gate nonlinearity of LSTM/GRU, or null
@@ -65,6 +66,7 @@ public record Node(
         int[] kernel, int[] stride, int[] padding, int[] dilation, PaddingMode paddingMode,
         int depthMultiplier, @Nullable Pooling pooling, double dropRate, @Nullable Updater updater,
         @Nullable GradientNormalization gradientNormalization, @Nullable String loss, @Nullable Merge merge,
+        @Nullable Score score,
         @Nullable Node wrapped, @Nullable String bidirectionalMode, @Nullable Activation gateActivation,
         double forgetGateBias,
         boolean frozen, boolean layerNorm, double gamma, double beta, long timeSteps,
@@ -79,6 +81,14 @@ public record Node(
 
     /** Element-wise combinations of graph branches. */
     public enum Merge { ADD, SUBTRACT, PRODUCT, AVERAGE, MAX }
+
+    /**
+     * How attention without projections scores a query against a key at initialisation: their
+     * dot product (a scale that starts at 1 changes nothing), the sum of tanh(q + k) over the
+     * units, or that sum weighted by a vector drawn with variance 1/units (Keras
+     * AdditiveAttention's scale).
+     */
+    public enum Score { DOT, TANH_SUM, WEIGHTED_TANH_SUM }
 
     /** An optimiser and its learning rate (NaN when scheduled or unknown). */
     public record Updater(String name, double learningRate) { }
@@ -185,6 +195,7 @@ public record Node(
         b.gradientNormalization = gradientNormalization;
         b.loss = loss;
         b.merge = merge;
+        b.score = score;
         b.wrapped = wrapped;
         b.bidirectionalMode = bidirectionalMode;
         b.gateActivation = gateActivation;
@@ -236,6 +247,7 @@ public record Node(
         private @Nullable GradientNormalization gradientNormalization;
         private @Nullable String loss;
         private @Nullable Merge merge;
+        private @Nullable Score score;
         private @Nullable Node wrapped;
         private @Nullable String bidirectionalMode;
         private @Nullable Activation gateActivation;
@@ -289,6 +301,7 @@ public record Node(
         public Builder gradientNormalization(@Nullable GradientNormalization v) { gradientNormalization = v; return this; }
         public Builder loss(@Nullable String v) { loss = v; return this; }
         public Builder merge(@Nullable Merge v) { merge = v; return this; }
+        public Builder score(@Nullable Score v) { score = v; return this; }
         public Builder wrapped(@Nullable Node v) { wrapped = v; return this; }
         public Builder bidirectionalMode(@Nullable String v) { bidirectionalMode = v; return this; }
         public Builder gateActivation(@Nullable Activation v) { gateActivation = v; return this; }
@@ -326,7 +339,7 @@ public record Node(
                     weightInit, recurrentInit, biasInit, hasBias, nIn, nOut, orEmpty(kernel), orEmpty(stride),
                     orEmpty(padding), orEmpty(dilation), Objects.requireNonNullElse(paddingMode, PaddingMode.TRUNCATE),
                     depthMultiplier, pooling, dropRate, updater,
-                    gradientNormalization, loss, merge, wrapped, bidirectionalMode, gateActivation,
+                    gradientNormalization, loss, merge, score, wrapped, bidirectionalMode, gateActivation,
                     forgetGateBias, frozen, layerNorm, gamma, beta, timeSteps, returnSequences,
                     inputShape, outputShape, Objects.requireNonNullElse(fans, FanConvention.DL4J),
                     Objects.requireNonNullElse(denseAxis, DenseAxis.FLATTENED), shapeOp, dataFormat, inputFormat,

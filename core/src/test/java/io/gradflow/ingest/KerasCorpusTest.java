@@ -275,9 +275,10 @@ class KerasCorpusTest {
     }
 
     @Test
-    void denseAttentionIsOpaqueAttention() throws Exception {
+    void denseAttentionIsModelledAttentionWithoutProjections() throws Exception {
         ModelGraph g = read("keras-h5", "keras-2.11.0_dense_attention.h5");
-        assertThat(g.node("attention").kind()).isEqualTo(LayerKind.OPAQUE);
+        assertThat(g.node("attention").kind()).isEqualTo(LayerKind.DOT_ATTENTION);
+        assertThat(g.node("attention").inputs()).hasSizeBetween(2, 3);
         assertThat(g.meta()).containsEntry("network", "Functional");
     }
 

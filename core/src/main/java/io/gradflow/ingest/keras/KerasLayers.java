@@ -97,12 +97,17 @@ final class KerasLayers {
             case "TFOpLambda", "SlicingOpLambda", "TensorFlowOpLayer" -> {
                 return Mapped.of(opaque(name, cls, "TensorFlow operation layer: not analysed", pos), layout);
             }
-            case "Attention", "AdditiveAttention" -> {
-                return Mapped.of(opaque(name, cls, "dot-product attention over its inputs, without projections"
-                        + " of its own: gradflow does not model it", pos), layout);
+            case "ConvLSTM3D" -> {
+                return Mapped.of(opaque(name, cls, "three-dimensional convolutional LSTM: its (time, depth, rows, "
+                        + "cols, channels) input has more axes than gradflow's shapes hold", pos), layout);
             }
-            case "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D" -> {
-                return Mapped.of(opaque(name, cls, "convolutional LSTM: gradflow does not model it", pos), layout);
+            case "ConvLSTM1D", "ConvLSTM2D" -> {
+                if (Boolean.TRUE.equals(layout)) {
+                    // channels_first puts the channels after the time axis: (time, channels, rows, cols)
+                    return Mapped.of(opaque(name, cls, "convolutional LSTM with data_format channels_first: "
+                            + "gradflow reads its (time, rows, cols, channels) form only", pos), layout);
+                }
+                return Mapped.of(convLstm(name, cls, cfg, pos, ver), layout);
             }
             case "Merge" -> {
                 return Mapped.of(legacyMerge(name, cfg, pos), layout);
@@ -156,6 +161,7 @@ final class KerasLayers {
             case "Embedding" -> embedding(name, cls, cfg, pos, ver);
             case "SimpleRNN", "LSTM", "GRU", "CuDNNLSTM", "CuDNNGRU" -> recurrent(name, cls, cfg, pos, ver);
             case "MultiHeadAttention" -> attention(name, cls, cfg, pos, ver);
+            case "Attention", "AdditiveAttention" -> dotAttention(name, cls, cfg, pos);
             case "Add", "Subtract", "Multiply", "Average", "Maximum" -> simple(name, cls, LayerKind.ELEMENTWISE, pos)
                     .merge(merge(cls));
             case "Concatenate" -> simple(name, cls, LayerKind.CONCAT, pos);
@@ -285,6 +291,12 @@ final class KerasLayers {
             case "GRU" -> LayerKind.GRU;
             default -> LayerKind.SIMPLE_RNN;
         };
+        return recurrent(name, cls, kind, cfg, pos, ver);
+    }
+
+    /** A recurrent layer's activations, initialisers, biases and steps (an LSTM's forget bias). */
+    private static Node.Builder recurrent(String name, String cls, LayerKind kind, JsonValue cfg, SourcePos pos,
+                                          KerasVersion ver) throws ReadException {
         Node.Builder b = weighted(name, cls, kind, cfg, pos, ver)
                 .nOut(Limits.width(cfg, false, "units", "output_dim"))
                 .nIn(Limits.width(cfg, true, "input_dim"))
@@ -300,7 +312,7 @@ final class KerasLayers {
             b.gateActivation(gate != null ? KerasNames.activation(gate, ver)
                     : KerasNames.activation(cls.startsWith("CuDNN") ? "sigmoid" : ver.recurrentActivationDefault(), ver));
         }
-        if (kind == LayerKind.LSTM) {
+        if (kind == LayerKind.LSTM || kind == LayerKind.CONV_LSTM) {
             double bias = KerasNames.constantValue(first(cfg, "bias_initializer", "bias_init"), 0, ver);
             // unit_forget_bias starts the forget gate's slice of the bias at ones, whatever the bias
             // initialiser draws for the other gates (LSTMCell.build concatenates the two); Keras 1 set
@@ -322,6 +334,41 @@ final class KerasLayers {
                 .nOut(out == null || out.length == 0 ? -1 : out[out.length - 1]);
     }
 
+    /**
+     * Keras Attention (Luong; score_mode "dot" or, from Keras 2.9, "concat") and AdditiveAttention
+     * (Bahdanau), called on [query, value] or [query, value, key]: no projections; use_scale adds
+     * a scalar that starts at 1, except AdditiveAttention's, a Glorot-drawn vector over the units.
+     * Their dropout drops attention weights (Keras 2.1-2.8 wrote it as "dropout" too); "causal"
+     * and use_causal_mask, masks, change which keys a query sees, not the scale at initialisation.
+     */
+    private static Node.Builder dotAttention(String name, String cls, JsonValue cfg, SourcePos pos) {
+        Node.Score score;
+        if (cls.equals("AdditiveAttention")) {
+            score = cfg.bool("use_scale", true) ? Node.Score.WEIGHTED_TANH_SUM : Node.Score.TANH_SUM;
+        } else {
+            score = "concat".equals(cfg.str("score_mode")) ? Node.Score.TANH_SUM : Node.Score.DOT;
+        }
+        return simple(name, cls, LayerKind.DOT_ATTENTION, pos).score(score).dropRate(cfg.num("dropout", 0))
+                .activation(Activation.IDENTITY);
+    }
+
+    /**
+     * Keras ConvLSTM1D/2D: a convolution's geometry (kernel, strides, dilation, padding) on its input,
+     * an LSTM's gates, initialisers and biases; the recurrent convolution is always "same".
+     */
+    private static Node.Builder convLstm(String name, String cls, JsonValue cfg, SourcePos pos, KerasVersion ver)
+            throws ReadException {
+        int dims = cls.contains("1D") ? 1 : 2;
+        Node.Builder b = recurrent(name, cls, LayerKind.CONV_LSTM, cfg, pos, ver)
+                .nOut(Limits.width(cfg, false, "filters", "nb_filter"))
+                .dims(dims)
+                .kernel(kernel(cfg, dims))
+                .stride(expand(firstWindow(cfg, "strides", "subsample"), dims, 1))
+                .dilation(expand(firstWindow(cfg, "dilation_rate"), dims, 1))
+                .paddingMode(PaddingMode.parse(mode(cfg)));
+        return b;
+    }
+
     private static Node.Builder bidirectional(String name, JsonValue cfg, SourcePos pos, KerasVersion ver)
             throws ReadException {
         JsonValue inner = cfg.opt("layer");
@@ -330,6 +377,11 @@ final class KerasLayers {
         }
         String innerCls = String.valueOf(inner.str("class_name"));
         Node core = map(name + "/fwd", inner, pos, ver).node().build();
+        // the wrapper's mean field runs a plain recurrence: a convolutional LSTM's taps are not in it
+        if (core.kind() == LayerKind.CONV_LSTM) {
+            return opaque(name, "Bidirectional(" + innerCls + ")", "bidirectional convolutional LSTM: gradflow "
+                    + "models a ConvLSTM run one way only", pos);
+        }
         if (!core.kind().recurrent()) {
             return opaque(name, "Bidirectional(" + innerCls + ")", core.kind() == LayerKind.OPAQUE && core.detail() != null
                     ? core.detail() : "bidirectional " + innerCls + ": not a recurrent layer gradflow models", pos);
