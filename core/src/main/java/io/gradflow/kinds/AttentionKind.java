@@ -77,8 +77,8 @@ public final class AttentionKind extends WeightedKind {
         double gm = pre.gm() * k + pre.gc() * (1 - k);
         double gc = pre.gm() * common + pre.gc() * (1 - common);
         Grad atZ = new Grad(g, Math.min(gs, g), gm, Math.min(gc, gm))
-                .scale((m.output().v() + m.output().m() * m.output().m()) * m.output().fans().connOut());
-        Grad in = atZ.scale((m.value().v() + m.value().m() * m.value().m()) * m.value().fans().connOut());
+                .scale(m.output().backwardGain());
+        Grad in = atZ.scale(m.value().backwardGain());
         int batch = b.batch();
         double wgV = MeanField.weightGradient(t, x, atZ, batch);
         // the averaged values a token's output gradient meets are, within an example, shared by the
