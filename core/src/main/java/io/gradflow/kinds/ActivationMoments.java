@@ -12,7 +12,8 @@ import java.util.function.Supplier;
 
 /**
  * Gaussian expectations of the activations: closed forms where a function has them (the ReLU
- * family, through {@link ActivationFunction#leak}), quadrature for the rest, and the mean and
+ * family, through {@link ActivationFunction#leak}; the exact GELU's per-unit means, through
+ * {@link ActivationFunction#gaussianMean}), quadrature for the rest, and the mean and
  * variance of a maximum of Gaussians (max pooling). One instance per analysis: it caches what it
  * computed, and nothing is shared between analyses.
  */
@@ -108,11 +109,18 @@ public final class ActivationMoments {
             boolean unit = a.fn().unitSlope();
             double slopeAlpha = a.slope(-1);
             double[] both = new double[2];
+            // Past 40 input-driven deviations from zero the inner expectations are the function
+            // itself, to the bit: erfc and the density have underflowed to exactly 0 there (erfc
+            // from 27.5 = 38.9 / sqrt 2, exp(-z^2 / 2) from 38.6), which makes leakyMean's sums o
+            // or alpha o and Phi 1 or 0. A deep plain stack, whose input-driven spread is a tiny
+            // fraction of the offsets', has nearly every node there.
+            double far = 40 * s;
             return Gaussian.expectBoth((o, out) -> {
-                double g = leakyMean(o, q, leak, both, erfc);
+                boolean outside = Math.abs(o) > far;
+                double g = outside ? (o > 0 ? o : 0.0 + leak * o) : leakyMean(o, q, leak, both, erfc);
                 out[0] = g * g;
                 if (!unit) {
-                    double p = s > 0 ? erfc.cdf(o / s) : (o > 0 ? 1 : 0);
+                    double p = outside ? (o > 0 ? 1 : 0) : s > 0 ? erfc.cdf(o / s) : (o > 0 ? 1 : 0);
                     double slope = p + (1 - p) * slopeAlpha;
                     out[1] = slope * slope;
                 }
@@ -133,10 +141,15 @@ public final class ActivationMoments {
         double alpha = leaky ? leak : 0;
         // one scratch pair for all the nodes (the integrand runs at each, in turn)
         double[] both = new double[2];
+        // a closed-form per-unit mean (exact GELU) instead of the inner rule's 24 evaluations
+        boolean closed = !leaky && !Double.isNaN(a.gaussianMean(0, 1));
+        double q = s * s;
         return Gaussian.expect(o -> {
             double g;
             if (leaky) {
-                g = leakyMean(o, s * s, alpha, both, erfc);
+                g = leakyMean(o, q, alpha, both, erfc);
+            } else if (closed) {
+                g = a.gaussianMean(o, q);
             } else {
                 g = 0;
                 for (int i = 0; i < INNER.size(); i++) {
@@ -171,11 +184,15 @@ public final class ActivationMoments {
             }
             boolean step = !Double.isNaN(a.fn().leak(a.alpha(), a.beta()));
             double alpha = step ? a.slope(-1) : 0;
+            boolean closed = !step && !Double.isNaN(a.gaussianMeanSlope(0, 1));
+            double q = s * s;
             return new double[] {Gaussian.expect(o -> {
                 double g;
                 if (step) {
                     double p = s > 0 ? erfc.cdf(o / s) : (o > 0 ? 1 : 0);
                     g = p + (1 - p) * alpha;
+                } else if (closed) {
+                    g = a.gaussianMeanSlope(o, q);
                 } else {
                     g = 0;
                     for (int i = 0; i < INNER.size(); i++) {

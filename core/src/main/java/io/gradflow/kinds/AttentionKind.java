@@ -70,9 +70,8 @@ public final class AttentionKind extends WeightedKind {
         double t = m.tokens();
         double k = m.k();
         double common = 1 / Math.max(t, 1);
-        Grad atZ = SoftmaxAverage.backward(pre, k, t)
-                .scale((m.output().v() + m.output().m() * m.output().m()) * m.output().fans().connOut());
-        Grad in = atZ.scale((m.value().v() + m.value().m() * m.value().m()) * m.value().fans().connOut());
+        Grad atZ = SoftmaxAverage.backward(pre, k, t).scale(m.output().backwardGain());
+        Grad in = atZ.scale(m.value().backwardGain());
         int batch = b.batch();
         double wgV = MeanField.weightGradient(t, x, atZ, batch);
         // the averaged values a token's output gradient meets are, within an example, shared by the

@@ -130,7 +130,7 @@ public final class MeanField {
         if (w.identity()) {
             return raw.scale(w.v() * w.fans().connIn());
         }
-        Grad in = raw.scale((w.v() + w.m() * w.m()) * w.fans().connOut());
+        Grad in = raw.scale(w.backwardGain());
         TensorShape inShape = b.inShape(n);
         if (flattens(n) && inShape.kind() == TensorShape.Kind.CNN) {
             // a dense layer over a flattened map has a weight per position: its gradient is

@@ -57,7 +57,7 @@ public final class SeparableConvKind implements Kind {
         Weights w = Objects.requireNonNull(s.weights(), "a separable convolution has weights");
         Grad pre = out.scale(s.slopes().s2(), s.slopes().unit());
         double wg = MeanField.weightGradient(s.positions(), d.mid(), pre, b.batch());
-        Grad in = pre.scale((w.v() + w.m() * w.m()) * w.fans().connOut()).scale((d.v() + d.m() * d.m()) * d.fans().connOut());
+        Grad in = pre.scale(w.backwardGain()).scale((d.v() + d.m() * d.m()) * d.fans().connOut());
         return Back.of(in, pre.g(), wg);
     }
 

@@ -49,6 +49,16 @@ public record Activation(ActivationFunction fn, double alpha, double beta, @Null
         return fn.slope(x, alpha, beta);
     }
 
+    /** E[phi(h)] for h ~ N(mean, var) in closed form; NaN where the function has none. */
+    public double gaussianMean(double mean, double var) {
+        return fn.gaussianMean(mean, var, alpha, beta);
+    }
+
+    /** E[phi'(h)] for h ~ N(mean, var) in closed form; NaN where the function has none. */
+    public double gaussianMeanSlope(double mean, double var) {
+        return fn.gaussianMeanSlope(mean, var, alpha, beta);
+    }
+
     /** ln E[phi(h)^2] for h ~ N(mean, var), finite where the second moment overflows a double. */
     public double logSecondMoment(double mean, double var) {
         return fn.logSecondMoment(mean, var, alpha, beta);

@@ -108,6 +108,20 @@ public abstract class ActivationFunction {
         return Double.NaN;
     }
 
+    /**
+     * E[phi(h)] for h ~ N(mean, var) in closed form, or NaN where this function has none (the
+     * analysis then integrates it): the per-unit means inside the analysis's outer quadratures,
+     * where an inner rule per node was most of a transformer's lint.
+     */
+    public double gaussianMean(double mean, double var, double alpha, double beta) {
+        return Double.NaN;
+    }
+
+    /** E[phi'(h)] for h ~ N(mean, var) in closed form, or NaN where this function has none. */
+    public double gaussianMeanSlope(double mean, double var, double alpha, double beta) {
+        return Double.NaN;
+    }
+
     /** True when the backward pass uses slope 1 everywhere (DL4J's RReLU): all slope moments are 1. */
     public boolean unitSlope() {
         return false;

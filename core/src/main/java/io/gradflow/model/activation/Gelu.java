@@ -49,6 +49,40 @@ public final class Gelu extends ActivationFunction {
         return sg + alpha * x * sg * (1 - sg);
     }
 
+    /**
+     * The exact form's x Phi(x) has one: with t = sqrt(1 + var) and a = mean / t, E[h Phi(h)] is
+     * mean Phi(a) + var / t phi(a) (Stein's lemma, and E[Phi(h)] = Phi(a)). The approximations
+     * have none.
+     */
+    @Override
+    public double gaussianMean(double mean, double var, double alpha, double beta) {
+        if (!exact(alpha, beta)) {
+            return Double.NaN;
+        }
+        double t = Math.sqrt(1 + var);
+        double a = mean / t;
+        return mean * Gaussian.cdf(a) + var / t * Gaussian.pdf(a);
+    }
+
+    /**
+     * E[Phi(h) + h phi(h)] = Phi(a) + mean phi(a) / t^3: phi(h) times the density of h is phi(a) / t
+     * times a normal density with mean mean / t^2.
+     */
+    @Override
+    public double gaussianMeanSlope(double mean, double var, double alpha, double beta) {
+        if (!exact(alpha, beta)) {
+            return Double.NaN;
+        }
+        double t2 = 1 + var;
+        double t = Math.sqrt(t2);
+        double a = mean / t;
+        return Gaussian.cdf(a) + mean * Gaussian.pdf(a) / (t2 * t);
+    }
+
+    private static boolean exact(double alpha, double beta) {
+        return Double.isNaN(alpha) && beta != 1;
+    }
+
     @Override
     public boolean reluFamily() {
         return true;
