@@ -209,6 +209,11 @@ public final class ActivationMoments {
         return slopeMoment(a, h, 2);
     }
 
+    /** E[phi'(h)] for h ~ N(mean, q): with the square, how much of a slope is the same at every step. */
+    public double slopeMean(Activation a, Moments h) {
+        return slopeMoment(a, h, 1);
+    }
+
     /** E[phi'(h)^4], for the finite-width fluctuation of the backward gain. */
     public double slopeFourth(Activation a, Moments h) {
         return slopeMoment(a, h, 4);

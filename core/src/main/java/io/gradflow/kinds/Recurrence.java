@@ -16,8 +16,9 @@ final class Recurrence {
 
     /** Per step numbers the backward pass needs. */
     record Run(int steps, double vW, double mW, double vR, double mR, Fans fans, Fans rfans, double[] slope2,
-               double[][] gate, double[] cellSecond, double[] cellSlope2, double[] cellOut2, double[] fSecond,
-               double[] oSecond, double[] iSecond, double[] gSecond, double positions) implements KindData { }
+               double[][] gate, double[] cellSecond, double[] cellSlope2, double[] cellOut2, double[] fMean,
+               double[] fSecond, double[] oSecond, double[] iSecond, double[] gSecond,
+               double[] rSecond, double[] coherent, double positions) implements KindData { }
 
     private Recurrence() {
     }
@@ -75,10 +76,13 @@ final class Recurrence {
         double[] cellSecond = new double[gated ? t : 0];
         double[] cellSlope2 = new double[gated ? t : 0];
         double[] cellOut2 = new double[gated ? t : 0];
+        double[] fMeans = new double[gated ? t : 0];
         double[] fSecond = new double[gated ? t : 0];
         double[] oSecond = new double[gated ? t : 0];
         double[] iSecond = new double[gated ? t : 0];
         double[] gSecond = new double[gated ? t : 0];
+        double[] rSecond = new double[gated ? t : 0];
+        double[] coherent = new double[gated ? t : 0];
         Moments h = new Moments(0, 0, 0);
         double sumMean = 0;
         double sumUnit = 0;
@@ -105,9 +109,21 @@ final class Recurrence {
                 double cMean = fMean * c.mean() + gi.mean() * gg.mean();
                 double cSec = fSec * c.second() + gi.second() * gg.second()
                         + 2 * fMean * c.mean() * gi.mean() * gg.mean();
+                fMeans[i] = fMean;
                 fSecond[i] = fSec;
                 iSecond[i] = gi.second();
                 gSecond[i] = gg.second();
+                // a GRU's reset gate (Keras's reset_after, as the verifier builds it) scales the
+                // candidate's recurrent part, not its input part
+                rSecond[i] = gru ? gf.second() : 1;
+                // the share of the recurrent path's gain that is the same at every step: the
+                // squared means over the mean squares of the factors it is multiplied by
+                double slope = math.slopeMean(act, pi);
+                double share = slope * slope / Math.max(math.slopeSquare(act, pi), 1e-300)
+                        * (gru ? gf.mean() * gf.mean() / Math.max(gf.second(), 1e-300)
+                        * fMean * fMean / Math.max(fSec, 1e-300)
+                        : gi.mean() * gi.mean() / Math.max(gi.second(), 1e-300)
+                        * go.mean() * go.mean() / Math.max(go.second(), 1e-300));
                 oSecond[i] = gru ? 1 : go.second();
                 gate[0][i] = math.slopeSquare(gateAct, pi);
                 gate[1][i] = math.slopeSquare(gateAct, pf);
@@ -123,10 +139,13 @@ final class Recurrence {
                     Moments tc = math.apply(act, c);
                     cellSlope2[i] = math.slopeSquare(act, c);
                     cellOut2[i] = tc.second();
+                    double cs = math.slopeMean(act, c);
+                    share *= cs * cs / Math.max(cellSlope2[i], 1e-300);
                     h = new Moments(go.mean() * tc.mean(), 0,
                             Math.max(go.second() * tc.second() - go.mean() * tc.mean() * go.mean() * tc.mean(), 0));
                 }
                 slope2[i] = gate[3][i];
+                coherent[i] = Math.min(Math.max(share, 0), 1);
             }
             sumMean += h.mean();
             sumUnit += h.su() + h.mean() * h.mean();
@@ -140,7 +159,7 @@ final class Recurrence {
             out = new Moments(mean, Math.max(sumUnit / t - mean * mean, 0), sumWithin / t);
         }
         Run run = new Run(t, w[0], w[1], rw[0], rw[1], fans, rfans, slope2, gate, cellSecond, cellSlope2, cellOut2,
-                fSecond, oSecond, iSecond, gSecond, positions);
+                fMeans, fSecond, oSecond, iSecond, gSecond, rSecond, coherent, positions);
         return new LayerState(x, out, x, Slopes.ONE, 1, new Weights(w[0], w[1], fans.initIn(), fans, false),
                 t * positions, 0, run);
     }
@@ -259,7 +278,35 @@ final class Recurrence {
         double cell = 0;
         double exp = 0;
         double fNext = 0;
+        double fMeanNext = 0;
+        double qNext = 0;
+        double oNext = 0;
+        double cohNext = 0;
+        double candNext = 0;
+        // the carried gradient's age in steps (weighted by where its energy entered) and its last
+        // step's coherent gain (docs/theory.md section 8.5)
+        double age = 0;
+        double gain = 0;
+        double keep = 1;
         for (int i = t - 1; i >= 0; i--) {
+            if (!simple && i < t - 1) {
+                double p = r.oSecond()[i] * r.cellSlope2()[i];
+                // only the candidate's path is multiplied by factors of non-zero mean; the gates'
+                // paths carry the cell or the candidate (mean zero) and add incoherently
+                double hPath = rec * (p * qNext + oNext);
+                double tied = rec * p * candNext * cohNext;
+                double diag = fMeanNext * fMeanNext;
+                double noise = Math.max(fNext - diag, 0) + hPath - tied;
+                gain = coherentGain(diag, tied, age, gain);
+                double incoherent = diag + noise + tied;
+                // what the noise adds is not aligned with the carried gradient: it starts afresh
+                keep = gain + noise > 0 ? gain / (gain + noise) : 0;
+                if (incoherent > 0) {
+                    double k = (gain + noise) / incoherent;
+                    carried *= k;
+                    cell *= k;
+                }
+            }
             double in = inject[i];
             if (in > 0) {
                 double le = Math.floor(Math.log10(in));
@@ -272,24 +319,37 @@ final class Recurrence {
             }
             double injected = in > 0 ? in * Math.pow(10, Math.max(-300, -exp)) : 0;
             double sum;
+            double back;
             if (simple) {
                 sum = r.slope2()[i] * (injected + rec * carried);
                 preSum[0] += sum * Math.pow(10, Math.min(300, exp));
                 logIn[i] = log(sum * wIn * r.fans().connOut(), exp);
+                back = sum;
             } else {
+                double p = r.oSecond()[i] * r.cellSlope2()[i];
+                double past = rec * carried * p + cell * fNext;
+                double fresh = injected * p;
+                age = past + fresh > 0 ? (age + 1) * keep * past / (past + fresh) : 0;
                 double gh = injected + rec * carried;
-                double gc = gh * r.oSecond()[i] * r.cellSlope2()[i] + cell * fNext;
+                double gc = gh * p + cell * fNext;
                 double go = gh * r.cellOut2()[i] * r.gate()[2][i];
                 double gi = gc * r.gSecond()[i] * r.gate()[0][i];
                 double gf = gc * r.cellSecond()[i] * r.gate()[1][i];
                 double gg = gc * r.iSecond()[i] * r.gate()[3][i];
                 sum = gi + gf + go + gg;
+                back = gi + gf + go + gg * r.rSecond()[i];
                 cell = gc;
                 fNext = r.fSecond()[i];
+                fMeanNext = r.fMean()[i];
+                qNext = r.gSecond()[i] * r.gate()[0][i] + r.cellSecond()[i] * r.gate()[1][i]
+                        + r.iSecond()[i] * r.gate()[3][i] * r.rSecond()[i];
+                oNext = r.cellOut2()[i] * r.gate()[2][i];
+                cohNext = r.coherent()[i];
+                candNext = r.iSecond()[i] * r.gate()[3][i] * r.rSecond()[i];
                 preSum[0] += sum / 4 * Math.pow(10, Math.min(300, exp));
                 logIn[i] = log(wIn * inUnits * sum, exp);
             }
-            carried = sum;
+            carried = back;
             double big = Math.max(carried, cell);
             if (big > 1e100 || big > 0 && big < 1e-100) {
                 double shift = Math.floor(Math.log10(big));
@@ -300,6 +360,26 @@ final class Recurrence {
             }
         }
         return logIn;
+    }
+
+    /**
+     * The second-moment gain of one step back for a gradient {@code age} steps old, when each step
+     * multiplies it by a diagonal of mean square {@code diag} (the forget gate's mean, squared)
+     * plus the same random recurrent matrix of gain {@code hPath}: with the matrix tied across
+     * steps, the paths that apply it the same number of times add coherently, and the gain runs
+     * from diag + hPath at the first step towards (sqrt(diag) + sqrt(hPath))^2 (the ratio of
+     * consecutive sums of C(n, j)^2 diag^(n-j) hPath^j, Legendre's recurrence). {@code last} is the
+     * previous step's gain.
+     */
+    static double coherentGain(double diag, double hPath, double age, double last) {
+        double sum = diag + hPath;
+        if (age <= 0 || last <= 0) {
+            return sum;
+        }
+        double diff = diag - hPath;
+        double g = (2 * age + 1) / (age + 1) * sum - age / (age + 1) * diff * diff / last;
+        // the recurrence's limit bounds it where a fractional age or a changing step leaves it
+        return Math.min(Math.max(g, sum), Math.pow(Math.sqrt(diag) + Math.sqrt(hPath), 2));
     }
 
     private static double log(double v, double exp) {
