@@ -134,10 +134,12 @@ class ProjectionFreeAttentionAndConvLstmTest {
         GradientAnalysis three = analyse(convLstm(30, 6, "[3, 3]", ""));
         GradientAnalysis one = analyse(convLstm(30, 6, "[1, 1]", ""));
         assertThat(one.profile("rec").weightVariance() / three.profile("rec").weightVariance()).isCloseTo(9, within(1e-9));
-        // docs/theory.md 8.2: the forget gate open at bias 1 loses ~0.14 decades a step, shut at 0 about twice that
+        // docs/theory.md 8.2 and 8.5: the forget gate open at bias 1 loses a few hundredths of a
+        // decade a step (the kernel, one matrix at every step, adds its paths coherently), shut at 0
+        // at least one and a half times that
         double open = three.profile("rec").time().perStep();
         double shut = analyse(convLstm(30, 6, "[3, 3]", ", \"unit_forget_bias\": false")).profile("rec").time().perStep();
-        assertThat(open).isBetween(-0.2, -0.1);
+        assertThat(open).isBetween(-0.1, -0.03);
         assertThat(shut).isLessThan(1.5 * open);
     }
 }
