@@ -6,6 +6,9 @@
 # Usage: scripts/accuracy-replay.sh [CSV] [FILTER] [SEQUENCE-CSV]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# a sourced file without arguments sees this script's: give it none, or Maven reads them as goals
+args=("$@"); set --
 . scripts/lib/verify-classpath.sh
+set -- "${args[@]}"
 exec java -cp "$cp_test" io.gradflow.eval.Replay \
   "${1:-fixtures/accuracy/measured.csv}" "${@:2}"

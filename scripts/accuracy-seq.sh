@@ -6,5 +6,8 @@
 # Usage: scripts/accuracy-seq.sh [ID-FILTER] [CSV]   (about an hour of CPU for the whole family)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# a sourced file without arguments sees this script's: give it none, or Maven reads them as goals
+args=("$@"); set --
 . scripts/lib/verify-classpath.sh
+set -- "${args[@]}"
 exec java -Xmx6g -Dorg.bytedeco.javacpp.maxbytes=8G -cp "$cp_test" io.gradflow.eval.SequenceEvaluation "$@"

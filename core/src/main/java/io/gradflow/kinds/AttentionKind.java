@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.gradflow.math.Moments;
 import io.gradflow.model.Activation;
+import io.gradflow.model.FanConvention;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
@@ -22,25 +23,70 @@ public final class AttentionKind extends WeightedKind {
      * independent part that the softmax's average keeps, the averaged values {@code z}, and the
      * value and output projections' weights.
      */
-    record Mix(double tokens, double k, Moments z, Weights value, Weights output) implements KindData { }
+    record Mix(double tokens, double k, Moments z, Weights value, Weights output, double queryKeyWeights)
+            implements KindData { }
+
+    /** Heads, and the width each projects queries and keys to and values to. */
+    record Shape(long heads, long key, long value) {
+        static Shape of(Node n, long out) {
+            Node.Heads h = n.heads();
+            return h == null ? new Shape(1, out, out) : new Shape(h.count(), h.keyDim(), h.valueDim());
+        }
+    }
+
+    /**
+     * The fans of a projection from {@code nIn} features to {@code heads} x {@code width}. Keras's
+     * kernel is (nIn, heads, width), and its initialisers read a kernel of three axes as a
+     * convolution's (fan_in = heads x nIn, fan_out = width x nIn: Glorot draws a 12-head ViT-Base
+     * query 38 times narrower than one dense map of the same size would be); DL4J draws each
+     * (nIn, headSize). A file without heads keeps one dense map.
+     */
+    static Fans projection(Node n, long nIn, long heads, long width) {
+        double in = nIn;
+        double hw = (double) heads * width;
+        if (n.heads() == null) {
+            return Fans.dense(in, hw);
+        }
+        return n.fans() == FanConvention.KERAS
+                ? new Fans(heads * in, width * in, heads + width, in, hw)
+                : new Fans(in, width, heads + width, in, hw);
+    }
+
+    /**
+     * The output projection's fans, from {@code heads} x {@code width} to {@code out}: Keras's kernel
+     * is (heads, width, out), read as a convolution's (fan_in = width x heads, fan_out = out x
+     * heads); DL4J draws (heads x width, out).
+     */
+    static Fans outputProjection(Node n, long heads, long width, long out) {
+        double hw = (double) heads * width;
+        if (n.heads() == null || n.fans() != FanConvention.KERAS) {
+            return Fans.dense(hw, out);
+        }
+        return new Fans(hw, (double) out * heads, hw + out, hw, out);
+    }
 
     /**
      * At initialisation the attention logits q.k/sqrt(d) are small, so the softmax is close to a
      * uniform average over the T tokens: out_t = W_O W_V sum_t' a_tt' x_t', {@link SoftmaxAverage}
-     * (issue 19: one dense map over-predicted pre-LN encoders by up to a decade).
+     * (issue 19: one dense map over-predicted pre-LN encoders by up to a decade). Per head a logit
+     * sums key_dim products over sqrt(key_dim), so its variance is the query's times the key's
+     * whatever the heads; the heads change the projections' fans.
      */
     @Override
     public LayerState forward(Node n, Moments x, Forward f) {
         long nIn = MeanField.widthIn(n, f);
         long out = n.nOut() > 0 ? n.nOut() : nIn;
+        Shape h = Shape.of(n, out);
         double tokens = MeanField.positions(n, f, false);
-        Fans fv = Fans.dense(nIn, out);
-        Fans fo = Fans.dense(out, out);
+        Fans fq = projection(n, nIn, h.heads(), h.key());
+        Fans fv = projection(n, nIn, h.heads(), h.value());
+        Fans fo = outputProjection(n, h.heads(), h.value(), out);
+        double[] qm = MeanField.weightMoments(n, n.weightInit(), fq, f);
         double[] vm = MeanField.weightMoments(n, n.weightInit(), fv, f);
         double[] om = MeanField.weightMoments(n, n.weightInit(), fo, f);
         // a query's and a key's elements each have variance v n E[x^2]; the logit, their dot
         // product over sqrt(d), has the product of the two as its variance
-        double qk = vm[0] * nIn * x.second();
+        double qk = qm[0] * nIn * x.second();
         double s2 = qk * qk;
         double k = SoftmaxAverage.share(s2, tokens);
         Moments avg = SoftmaxAverage.forward(x, k);
@@ -52,7 +98,7 @@ public final class AttentionKind extends WeightedKind {
         Weights wo = new Weights(om[0], om[1], fo.initIn(), fo, false);
         Activation a = MeanField.activation(n);
         return new LayerState(x, f.math().apply(a, pre), pre, MeanField.slopes(a, pre, f.math()), 1, wv, tokens, 0,
-                new Mix(tokens, k, z, wv, wo));
+                new Mix(tokens, k, z, wv, wo, 2.0 * nIn * fq.connOut()));
     }
 
     /**
@@ -83,9 +129,9 @@ public final class AttentionKind extends WeightedKind {
         double perExample = t * z.second() * pre.g() + t * (t - 1) * shared * pre.gs();
         double acrossExamples = offsets * (t * pre.gm() + t * (t - 1) * pre.gc());
         double wgO = Math.max(perExample / bsz + (1 - 1 / bsz) * acrossExamples, t * z.sx() * pre.g() / bsz);
-        double nIn = m.value().fans().connIn();
-        double nOut = m.output().fans().connIn();
-        double wg = (nIn * nOut * wgV + nOut * nOut * wgO) / (3 * nIn * nOut + nOut * nOut);
+        double value = m.value().fans().connIn() * m.value().fans().connOut();
+        double output = m.output().fans().connIn() * m.output().fans().connOut();
+        double wg = (value * wgV + output * wgO) / (m.queryKeyWeights() + value + output);
         return Back.of(in, pre.g(), wg);
     }
 
@@ -130,10 +176,10 @@ public final class AttentionKind extends WeightedKind {
             }
 
             /**
-             * DL4J's AttentionVertex with one head as wide as the output: queries from the first input,
-             * keys and values from the second (Keras's MultiHeadAttention(query, value)), or all three
-             * from the one input of a self-attention layer. The model keeps neither the heads nor
-             * their width; one head of the same projections has the same mean-field statistics.
+             * DL4J's AttentionVertex with the layer's heads (one as wide as the output when the file
+             * gives none): queries from the first input, keys and values from the second (Keras's
+             * MultiHeadAttention(query, value)), or all three from the one input of a self-attention
+             * layer; its arrays drawn with the layer's own fans.
              */
             @Override
             public Dl4jConfig write(Node n, Dl4jContext c) {
@@ -151,7 +197,13 @@ public final class AttentionKind extends WeightedKind {
                 long nk = c.shape(k).size();
                 long nv = c.shape(v).size();
                 long out = n.nOut() > 0 ? n.nOut() : nq;
-                long head = out;
+                Shape h = Shape.of(n, out);
+                if (h.key() != h.value()) {
+                    c.problem("DL4J's attention has one head size for keys and values, and layer '" + n.name()
+                            + "' projects keys to " + h.key() + " and values to " + h.value());
+                    return new Dl4jConfig.Unsupported();
+                }
+                long head = h.key();
                 // verify's subclass passes back the true gradient, where DL4J M2.1's doubles it
                 String cls = c.verify() ? Dl4jContext.GRADFLOW + "HalvedAttentionVertex"
                         : Dl4jContext.VERTICES + "AttentionVertex";
@@ -163,7 +215,7 @@ public final class AttentionKind extends WeightedKind {
                         "headSize", head,
                         "layerName", n.name(),
                         "name", n.name(),
-                        "nheads", 1,
+                        "nheads", h.heads(),
                         "ninKeys", nk,
                         "ninQueries", nq,
                         "ninValues", nv,
@@ -173,12 +225,16 @@ public final class AttentionKind extends WeightedKind {
                         "regularizationBias", new JsonArray(),
                         "updater", c.updater(n),
                         "weightInit", "ZERO");
-                Fans fans = Fans.dense(nq, out);
+                long heads = h.heads();
                 List<Dl4jParam> params = List.of(
-                        Dl4jParam.drawn("Wq", Dl4jParam.Role.WEIGHTS, n.weightInit(), fans, 1, head, nq),
-                        Dl4jParam.drawn("Wk", Dl4jParam.Role.WEIGHTS, n.weightInit(), Fans.dense(nk, out), 1, head, nk),
-                        Dl4jParam.drawn("Wv", Dl4jParam.Role.WEIGHTS, n.weightInit(), Fans.dense(nv, out), 1, head, nv),
-                        Dl4jParam.drawn("Wo", Dl4jParam.Role.WEIGHTS, n.weightInit(), Fans.dense(head, out), head, out));
+                        Dl4jParam.drawn("Wq", Dl4jParam.Role.WEIGHTS, n.weightInit(), projection(n, nq, heads, head),
+                                heads, head, nq),
+                        Dl4jParam.drawn("Wk", Dl4jParam.Role.WEIGHTS, n.weightInit(), projection(n, nk, heads, head),
+                                heads, head, nk),
+                        Dl4jParam.drawn("Wv", Dl4jParam.Role.WEIGHTS, n.weightInit(), projection(n, nv, heads, head),
+                                heads, head, nv),
+                        Dl4jParam.drawn("Wo", Dl4jParam.Role.WEIGHTS, n.weightInit(),
+                                outputProjection(n, heads, head, out), heads * head, out));
                 return new Dl4jConfig.Vertex(o, Dl4jLayout.RNN, params, List.of(q, k, v));
             }
         };
@@ -189,6 +245,12 @@ public final class AttentionKind extends WeightedKind {
         // query, key, value and output projections
         double i = Parameters.in(n, in);
         double o = Parameters.out(n);
-        return 4 * (i * o + Parameters.bias(n, o));
+        Node.Heads h = n.heads();
+        if (h == null) {
+            return 4 * (i * o + Parameters.bias(n, o));
+        }
+        double qk = (double) h.count() * h.keyDim();
+        double v = (double) h.count() * h.valueDim();
+        return 2 * (i * qk + Parameters.bias(n, qk)) + i * v + Parameters.bias(n, v) + v * o + Parameters.bias(n, o);
     }
 }

@@ -29,9 +29,14 @@ public final class LayerNormKind implements Kind {
         return out.clone();
     }
 
+    /**
+     * The layer divides by sqrt(variance + epsilon): where its input is small (embeddings drawn
+     * U(-0.05, 0.05) have variance 8e-4, against Keras's default epsilon of 1e-3) the output keeps
+     * only var / (var + eps) of gamma's variance, and the gradient the same factor.
+     */
     @Override
     public LayerState forward(Node n, Moments x, Forward f) {
-        double q = Math.max(x.q(), 1e-5);
+        double q = Math.max(x.q() + n.epsilon(), 1e-5);
         double g2 = n.gamma() * n.gamma();
         Moments out = new Moments(n.beta(), g2 * x.su() / q, g2 * x.sx() / q, g2 * x.sp() / q);
         return new LayerState(x, out, null, Slopes.ONE, g2 / q, null, 1, 0, null);
@@ -65,7 +70,8 @@ public final class LayerNormKind implements Kind {
                 long width = c.inShape(n).size();
                 JsonObject o = c.plain(n, cls);
                 o.addProperty("nin", width);
-                o.addProperty("eps", 1e-3);
+                // the file's epsilon; Keras's default where it gives none
+                o.addProperty("eps", n.epsilon() > 0 ? n.epsilon() : 1e-3);
                 o.add("updater", c.updater(n));
                 o.add("biasUpdater", null);
                 o.add("regularization", new JsonArray());

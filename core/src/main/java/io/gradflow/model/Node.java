@@ -41,6 +41,8 @@ import org.jspecify.annotations.Nullable;
  * @param layerNorm   true when the layer normalises its pre-activations itself (DL4J hasLayerNorm)
  * @param gamma       initial scale of a normalisation layer
  * @param beta        initial shift of a normalisation layer
+ * @param epsilon     what a layer normalisation adds to the variance it divides by (0 when the file
+ *                    does not say)
  * @param timeSteps   sequence length for recurrent nodes when the file gives it, else -1
  * @param returnSequences for recurrent nodes: whether every step is returned (false: the last only)
  * @param inputShape  the input shape the file declares for this node (a DL4J preprocessor, a Keras
@@ -56,6 +58,8 @@ import org.jspecify.annotations.Nullable;
  * @param permutation a PERMUTE's axes (1-based, without the batch axis), or null
  * @param precision   the format this layer computes in when it says so (a Keras layer's own
  *                    dtype), or null: the model's {@link NumberFormat#compute()}
+ * @param heads       an attention layer's heads and their query/key and value widths, or null when
+ *                    the file gives none (one head as wide as the output)
  * @param detail      free text for opaque nodes: why gradflow cannot model it
  * @param pos         where the node is in the source file
  */
@@ -69,12 +73,13 @@ public record Node(
         @Nullable Score score,
         @Nullable Node wrapped, @Nullable String bidirectionalMode, @Nullable Activation gateActivation,
         double forgetGateBias,
-        boolean frozen, boolean layerNorm, double gamma, double beta, long timeSteps,
+        boolean frozen, boolean layerNorm, double gamma, double beta, double epsilon, long timeSteps,
         boolean returnSequences, @Nullable TensorShape inputShape, @Nullable TensorShape outputShape,
         FanConvention fans, DenseAxis denseAxis, @Nullable ShapeOp shapeOp, @Nullable DataFormat dataFormat,
         @Nullable DataFormat inputFormat,
         long @Nullable [] target,
-        int @Nullable [] permutation, @Nullable Precision precision, @Nullable String detail, SourcePos pos) {
+        int @Nullable [] permutation, @Nullable Precision precision, @Nullable Heads heads, @Nullable String detail,
+        SourcePos pos) {
 
     /** Pooling types. */
     public enum Pooling { MAX, AVG, SUM, PNORM }
@@ -95,6 +100,13 @@ public record Node(
 
     /** Gradient normalisation or clipping as configured. */
     public record GradientNormalization(String name, double threshold) { }
+
+    /**
+     * An attention layer's heads: {@code count} heads, each projecting queries and keys to
+     * {@code keyDim} and values to {@code valueDim} features (Keras num_heads, key_dim, value_dim;
+     * DL4J nHeads and headSize for both).
+     */
+    public record Heads(long count, long keyDim, long valueDim) { }
 
     public Node {
         inputs = List.copyOf(inputs);
@@ -204,6 +216,7 @@ public record Node(
         b.layerNorm = layerNorm;
         b.gamma = gamma;
         b.beta = beta;
+        b.epsilon = epsilon;
         b.timeSteps = timeSteps;
         b.returnSequences = returnSequences;
         b.inputShape = inputShape;
@@ -216,6 +229,7 @@ public record Node(
         b.target = target;
         b.permutation = permutation;
         b.precision = precision;
+        b.heads = heads;
         b.detail = detail;
         b.pos = pos;
         return b;
@@ -256,6 +270,7 @@ public record Node(
         private boolean layerNorm;
         private double gamma = 1.0;
         private double beta;
+        private double epsilon;
         private long timeSteps = -1;
         private boolean returnSequences = true;
         private @Nullable TensorShape inputShape;
@@ -268,6 +283,7 @@ public record Node(
         private long @Nullable [] target;
         private int @Nullable [] permutation;
         private @Nullable Precision precision;
+        private @Nullable Heads heads;
         private @Nullable String detail;
         private SourcePos pos = SourcePos.NONE;
 
@@ -310,6 +326,7 @@ public record Node(
         public Builder layerNorm(boolean v) { layerNorm = v; return this; }
         public Builder gamma(double v) { gamma = v; return this; }
         public Builder beta(double v) { beta = v; return this; }
+        public Builder epsilon(double v) { epsilon = v; return this; }
         public Builder timeSteps(long v) { timeSteps = v; return this; }
         public Builder returnSequences(boolean v) { returnSequences = v; return this; }
         public Builder inputShape(@Nullable TensorShape v) { inputShape = v; return this; }
@@ -322,6 +339,7 @@ public record Node(
         public Builder target(long @Nullable ... v) { target = v; return this; }
         public Builder permutation(int @Nullable ... v) { permutation = v; return this; }
         public Builder precision(@Nullable Precision v) { precision = v; return this; }
+        public Builder heads(@Nullable Heads v) { heads = v; return this; }
         public Builder detail(@Nullable String v) { detail = v; return this; }
         public Builder pos(SourcePos v) { pos = v; return this; }
 
@@ -340,11 +358,11 @@ public record Node(
                     orEmpty(padding), orEmpty(dilation), Objects.requireNonNullElse(paddingMode, PaddingMode.TRUNCATE),
                     depthMultiplier, pooling, dropRate, updater,
                     gradientNormalization, loss, merge, score, wrapped, bidirectionalMode, gateActivation,
-                    forgetGateBias, frozen, layerNorm, gamma, beta, timeSteps, returnSequences,
+                    forgetGateBias, frozen, layerNorm, gamma, beta, epsilon, timeSteps, returnSequences,
                     inputShape, outputShape, Objects.requireNonNullElse(fans, FanConvention.DL4J),
                     Objects.requireNonNullElse(denseAxis, DenseAxis.FLATTENED), shapeOp, dataFormat, inputFormat,
                     target, permutation,
-                    precision, detail,
+                    precision, heads, detail,
                     pos);
         }
 

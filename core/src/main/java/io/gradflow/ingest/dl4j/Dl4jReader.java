@@ -326,7 +326,8 @@ public final class Dl4jReader {
                             .beta(body.num("shiftFactor", 0.0));
                     case LAYER_NORM -> simple(name, k, t, v);
                     case ATTENTION -> simple(name, k, t, v).nIn(Limits.width(body, true, "nInQueries"))
-                            .nOut(Limits.width(body, true, "nOut")).weightInit(weightInit(body));
+                            .nOut(Limits.width(body, true, "nOut")).weightInit(weightInit(body))
+                            .heads(heads(body));
                     case SHAPE -> {
                         Node.Builder sb = simple(name, k, t, v)
                                 .shapeOp("LastTimeStepVertex".equals(t.cls) ? ShapeOp.LAST_TIME_STEP : ShapeOp.PASS);
@@ -456,6 +457,7 @@ public final class Dl4jReader {
                 }
             }
             case OUTPUT, LOSS -> b.loss(loss(body));
+            case ATTENTION -> b.heads(heads(body));
             case SHAPE -> shapeParams(b, cls, body);
             case EMBEDDING -> b.hasBias(body.bool("hasBias", false))
                     .returnSequences("EmbeddingSequenceLayer".equals(cls));
@@ -518,6 +520,13 @@ public final class Dl4jReader {
         } else if (cls.equals("RepeatVector")) {
             b.shapeOp(ShapeOp.REPEAT_VECTOR).timeSteps(Limits.size(body, "n", 0, -1));
         }
+    }
+
+    /** DL4J's attention heads: nHeads of headSize each for queries, keys and values; null when unset. */
+    private static Node.@Nullable Heads heads(JsonValue body) throws ReadException {
+        long heads = Limits.width(body, true, "nheads", "nHeads");
+        long size = Limits.width(body, true, "headSize");
+        return size > 0 ? new Node.Heads(Math.max(heads, 1), size, size) : null;
     }
 
     private static int depthMultiplier(JsonValue body) throws ReadException {

@@ -271,7 +271,14 @@ final class KerasLayers {
                 ? KerasNames.constantValue(first(cfg, "gamma_initializer", "gamma_init"), 1, ver) : 1;
         double beta = cfg.bool("center", true)
                 ? KerasNames.constantValue(first(cfg, "beta_initializer", "beta_init"), 0, ver) : 0;
-        return simple(name, cls, kind, pos).gamma(gamma).beta(beta);
+        // Keras's defaults: 1e-3 (LayerNormalization, GroupNormalization), 1e-6 (RMSNormalization);
+        // UnitNormalization divides by the norm alone
+        double eps = switch (cls) {
+            case "UnitNormalization" -> 0;
+            case "RMSNormalization" -> cfg.num("epsilon", 1e-6);
+            default -> cfg.num("epsilon", 1e-3);
+        };
+        return simple(name, cls, kind, pos).gamma(gamma).beta(beta).epsilon(eps > 0 && eps < 1e6 ? eps : 0);
     }
 
     private static Node.Builder embedding(String name, String cls, JsonValue cfg, SourcePos pos, KerasVersion ver)
@@ -329,9 +336,14 @@ final class KerasLayers {
     private static Node.Builder attention(String name, String cls, JsonValue cfg, SourcePos pos, KerasVersion ver)
             throws ReadException {
         long[] out = sizes(cfg, "output_shape", Limits.MAX_WIDTH, false);
-        // the output width defaults to the query's: the reader fills it once shapes are known
+        long heads = Limits.width(cfg, "num_heads", false);
+        long key = Limits.width(cfg, "key_dim", false);
+        long value = Limits.width(cfg, "value_dim", false);
+        // the output width defaults to the query's: the reader fills it once shapes are known;
+        // value_dim defaults to key_dim, which Keras requires
         return weighted(name, cls, LayerKind.ATTENTION, cfg, pos, ver).activation(Activation.IDENTITY)
-                .nOut(out == null || out.length == 0 ? -1 : out[out.length - 1]);
+                .nOut(out == null || out.length == 0 ? -1 : out[out.length - 1])
+                .heads(key > 0 ? new Node.Heads(Math.max(heads, 1), key, value > 0 ? value : key) : null);
     }
 
     /**

@@ -53,6 +53,7 @@ class SameDiffGradientTest {
         double plain = ratio(null);
         assertThat(ratio("layernorm") / plain).isCloseTo(1.0, within(0.01));
         assertThat(ratio("attention") / plain).isCloseTo(1.0, within(0.01));
+        assertThat(ratio("heads") / plain).isCloseTo(1.0, within(0.01));
         assertThat(ratio("gru") / plain).isCloseTo(1.0, within(0.01));
     }
 
@@ -89,6 +90,10 @@ class SameDiffGradientTest {
             case "raw-layernorm" -> b.addLayer("mid", new RawLayerNorm(), "pre");
             case "attention" -> b.addVertex("mid", new HalvedAttentionVertex(attention.build()), "pre", "pre", "pre");
             case "raw-attention" -> b.addVertex("mid", attention.build(), "pre", "pre", "pre");
+            // four heads of 3: their 12 features are not the model's 8
+            case "heads" -> b.addVertex("mid", new HalvedAttentionVertex(new AttentionVertex.Builder().nInQueries(N)
+                    .nInKeys(N).nInValues(N).nOut(N).nHeads(4).headSize(3).projectInput(true).build()),
+                    "pre", "pre", "pre");
             case "gru" -> {
                 GatedRecurrentUnit gru = new GatedRecurrentUnit();
                 gru.setNIn(N);
