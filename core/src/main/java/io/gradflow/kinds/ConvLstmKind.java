@@ -63,13 +63,9 @@ public final class ConvLstmKind implements Kind {
         return Recurrence.backward(n, n, s, out.g(), b, false);
     }
 
+    /** The first input axis is time. */
     private static int steps(Node n, TensorShape in, Forward f) {
-        long t = in.kind() == TensorShape.Kind.CNN && in.dims() > 0 ? in.spatialAt(0) : n.timeSteps();
-        if (t <= 0) {
-            f.assume("sequence length not given: assumed " + f.assumedTimeSteps() + " steps");
-            t = f.assumedTimeSteps();
-        }
-        return (int) Math.min(t, 10_000);
+        return Recurrence.steps(in.kind() == TensorShape.Kind.CNN && in.dims() > 0 ? in.spatialAt(0) : n.timeSteps(), f);
     }
 
     /**

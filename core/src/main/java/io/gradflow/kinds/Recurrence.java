@@ -40,7 +40,11 @@ final class Recurrence {
 
     static int steps(Node n, Forward f) {
         TensorShape in = f.inShape(n);
-        long t = in.kind() == TensorShape.Kind.RNN && in.time() > 0 ? in.time() : n.timeSteps();
+        return steps(in.kind() == TensorShape.Kind.RNN && in.time() > 0 ? in.time() : n.timeSteps(), f);
+    }
+
+    /** {@code t} steps, or the assumed sequence length (noted) when the file gives none; at most 10,000. */
+    static int steps(long t, Forward f) {
         if (t <= 0) {
             f.assume("sequence length not given: assumed " + f.assumedTimeSteps() + " steps");
             t = f.assumedTimeSteps();
