@@ -345,11 +345,10 @@ final class Recurrence {
                 cell = gc;
                 fNext = r.fSecond()[i];
                 fMeanNext = r.fMean()[i];
-                qNext = r.gSecond()[i] * r.gate()[0][i] + r.cellSecond()[i] * r.gate()[1][i]
-                        + r.iSecond()[i] * r.gate()[3][i] * r.rSecond()[i];
+                candNext = r.iSecond()[i] * r.gate()[3][i] * r.rSecond()[i];
+                qNext = r.gSecond()[i] * r.gate()[0][i] + r.cellSecond()[i] * r.gate()[1][i] + candNext;
                 oNext = r.cellOut2()[i] * r.gate()[2][i];
                 cohNext = r.coherent()[i];
-                candNext = r.iSecond()[i] * r.gate()[3][i] * r.rSecond()[i];
                 preSum[0] += sum / 4 * Math.pow(10, Math.min(300, exp));
                 logIn[i] = log(wIn * inUnits * sum, exp);
             }
