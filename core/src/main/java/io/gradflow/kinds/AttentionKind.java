@@ -26,12 +26,10 @@ public final class AttentionKind extends WeightedKind {
     record Mix(double tokens, double k, Moments z, Weights value, Weights output, double queryKeyWeights)
             implements KindData { }
 
-    /** Heads, and the width each projects queries and keys to and values to. */
-    record Shape(long heads, long key, long value) {
-        static Shape of(Node n, long out) {
-            Node.Heads h = n.heads();
-            return h == null ? new Shape(1, out, out) : new Shape(h.count(), h.keyDim(), h.valueDim());
-        }
+    /** The file's heads, or one head as wide as the output {@code out} when it gives none. */
+    static Node.Heads heads(Node n, long out) {
+        Node.Heads h = n.heads();
+        return h == null ? new Node.Heads(1, out, out) : h;
     }
 
     /**
@@ -76,11 +74,11 @@ public final class AttentionKind extends WeightedKind {
     public LayerState forward(Node n, Moments x, Forward f) {
         long nIn = MeanField.widthIn(n, f);
         long out = n.nOut() > 0 ? n.nOut() : nIn;
-        Shape h = Shape.of(n, out);
+        Node.Heads h = heads(n, out);
         double tokens = MeanField.positions(n, f, false);
-        Fans fq = projection(n, nIn, h.heads(), h.key());
-        Fans fv = projection(n, nIn, h.heads(), h.value());
-        Fans fo = outputProjection(n, h.heads(), h.value(), out);
+        Fans fq = projection(n, nIn, h.count(), h.keyDim());
+        Fans fv = projection(n, nIn, h.count(), h.valueDim());
+        Fans fo = outputProjection(n, h.count(), h.valueDim(), out);
         double[] qm = MeanField.weightMoments(n, n.weightInit(), fq, f);
         double[] vm = MeanField.weightMoments(n, n.weightInit(), fv, f);
         double[] om = MeanField.weightMoments(n, n.weightInit(), fo, f);
@@ -197,13 +195,13 @@ public final class AttentionKind extends WeightedKind {
                 long nk = c.shape(k).size();
                 long nv = c.shape(v).size();
                 long out = n.nOut() > 0 ? n.nOut() : nq;
-                Shape h = Shape.of(n, out);
-                if (h.key() != h.value()) {
+                Node.Heads h = heads(n, out);
+                if (h.keyDim() != h.valueDim()) {
                     c.problem("DL4J's attention has one head size for keys and values, and layer '" + n.name()
-                            + "' projects keys to " + h.key() + " and values to " + h.value());
+                            + "' projects keys to " + h.keyDim() + " and values to " + h.valueDim());
                     return new Dl4jConfig.Unsupported();
                 }
-                long head = h.key();
+                long head = h.keyDim();
                 // verify's subclass passes back the true gradient, where DL4J M2.1's doubles it
                 String cls = c.verify() ? Dl4jContext.GRADFLOW + "HalvedAttentionVertex"
                         : Dl4jContext.VERTICES + "AttentionVertex";
@@ -215,7 +213,7 @@ public final class AttentionKind extends WeightedKind {
                         "headSize", head,
                         "layerName", n.name(),
                         "name", n.name(),
-                        "nheads", h.heads(),
+                        "nheads", h.count(),
                         "ninKeys", nk,
                         "ninQueries", nq,
                         "ninValues", nv,
@@ -225,7 +223,7 @@ public final class AttentionKind extends WeightedKind {
                         "regularizationBias", new JsonArray(),
                         "updater", c.updater(n),
                         "weightInit", "ZERO");
-                long heads = h.heads();
+                long heads = h.count();
                 List<Dl4jParam> params = List.of(
                         Dl4jParam.drawn("Wq", Dl4jParam.Role.WEIGHTS, n.weightInit(), projection(n, nq, heads, head),
                                 heads, head, nq),
