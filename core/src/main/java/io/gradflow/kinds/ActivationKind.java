@@ -59,13 +59,13 @@ public final class ActivationKind implements Kind {
             public double[] forward(Node n, SimPass p) {
                 double[] x = p.out(n.inputs().get(0));
                 p.keep(n, "pre", x);
-                return DenseArrays.apply(n.activation(), x);
+                return DenseArrays.apply(n.activation(), x, p.array(x.length));
             }
 
             @Override
             public void backward(Node n, double[] gy, SimPass p) {
                 double[] z = p.kept(n, "pre");
-                double[] d = new double[gy.length];
+                double[] d = p.array(gy.length);
                 // no activation passes the signal through (forward: DenseArrays.apply), slope 1
                 Activation a = n.activation();
                 for (int i = 0; i < d.length; i++) {

@@ -122,9 +122,9 @@ public final class BatchNormKind implements Kind {
                 double[] x = p.out(n.inputs().get(0));
                 int w = p.width(n.name());
                 int bsz = p.batch();
-                double[] hat = new double[x.length];
-                double[] sds = new double[w];
-                double[] y = new double[x.length];
+                double[] hat = p.array(x.length);
+                double[] sds = p.array(w);
+                double[] y = p.array(x.length);
                 for (int j = 0; j < w; j++) {
                     double m = 0;
                     for (int b = 0; b < bsz; b++) {
@@ -155,7 +155,7 @@ public final class BatchNormKind implements Kind {
                 double[] sds = p.kept(n, "sd");
                 int w = p.width(n.name());
                 int bsz = p.batch();
-                double[] d = new double[gy.length];
+                double[] d = p.array(gy.length);
                 for (int j = 0; j < w; j++) {
                     double m1 = 0;
                     double m2 = 0;

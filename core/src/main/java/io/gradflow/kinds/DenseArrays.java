@@ -55,21 +55,20 @@ final class DenseArrays {
 
     /** [bsz x in] times [in x out], given the weights transposed ([out][in]). */
     static double[] matmul(double[] x, double[] wt, int bsz, int in, int out) {
-        return rowProducts(x, wt, bsz, in, out);
+        return rowProducts(x, wt, bsz, in, out, new double[bsz * out]);
     }
 
     /** [bsz x out] times [out x in], given the weights as drawn ([in][out]). */
     static double[] matmulT(double[] d, double[] w, int bsz, int in, int out) {
-        return rowProducts(d, w, bsz, out, in);
+        return rowProducts(d, w, bsz, out, in, new double[bsz * in]);
     }
 
     /**
      * z[b][o] = sum over i in order of x[b][i] * rows[o][i], the terms with x[b][i] == 0 left out:
      * [bsz x n] times the transpose of [m x n]. Two examples by four outputs at a time, so that each
-     * weight read serves two sums.
+     * weight read serves two sums. Every element of {@code z} ([bsz x m]) is written.
      */
-    private static double[] rowProducts(double[] x, double[] rows, int bsz, int n, int m) {
-        double[] z = new double[bsz * m];
+    private static double[] rowProducts(double[] x, double[] rows, int bsz, int n, int m, double[] z) {
         int m4 = m & ~3;
         int b2 = bsz & ~1;
         for (int b = 0; b < b2; b += 2) {
@@ -196,7 +195,11 @@ final class DenseArrays {
 
     /** phi applied to every element. */
     static double[] apply(@Nullable Activation a, double[] z) {
-        double[] y = new double[z.length];
+        return apply(a, z, new double[z.length]);
+    }
+
+    /** phi applied to every element of {@code z}, written to {@code y} (as long). */
+    static double[] apply(@Nullable Activation a, double[] z, double[] y) {
         if (a == null || a.is(Activations.IDENTITY)) {
             System.arraycopy(z, 0, y, 0, z.length);
             return y;
@@ -210,7 +213,9 @@ final class DenseArrays {
     /** The dense part of a forward step: z = x W + b for the node's weights. */
     static double[] linear(Node n, SimPass p) {
         String src = n.inputs().get(0);
-        double[] z = matmul(p.out(src), p.transposed(n.name()), p.batch(), p.width(src), p.width(n.name()));
+        int out = p.width(n.name());
+        double[] z = rowProducts(p.out(src), p.transposed(n.name()), p.batch(), p.width(src), out,
+                p.array(p.batch() * out));
         double bias = n.hasBias() ? n.biasInit() : 0;
         if (bias != 0) {
             for (int i = 0; i < z.length; i++) {
@@ -226,7 +231,7 @@ final class DenseArrays {
         int in = p.width(src);
         int w = p.width(n.name());
         p.recordWeightGradient(n, weightGradientMeanSquare(p.out(src), d, p.batch(), in, w));
-        double[] back = matmulT(d, p.weights(n.name()), p.batch(), in, w);
+        double[] back = rowProducts(d, p.weights(n.name()), p.batch(), w, in, p.array(p.batch() * in));
         p.send(src, back);
         return back;
     }

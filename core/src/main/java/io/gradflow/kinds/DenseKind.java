@@ -105,14 +105,14 @@ public final class DenseKind extends WeightedKind {
         public double[] forward(Node n, SimPass p) {
             double[] z = DenseArrays.linear(n, p);
             p.keep(n, "pre", z);
-            return DenseArrays.apply(n.activation(), z);
+            return DenseArrays.apply(n.activation(), z, p.array(z.length));
         }
 
         @Override
         public void backward(Node n, double[] gy, SimPass p) {
             double[] z = p.kept(n, "pre");
             Activation a = MeanField.activation(n);
-            double[] d = new double[gy.length];
+            double[] d = p.array(gy.length);
             for (int i = 0; i < d.length; i++) {
                 d[i] = gy[i] * a.slope(z[i]);
             }

@@ -110,7 +110,7 @@ public final class ElementwiseKind implements Kind {
 
             @Override
             public double[] forward(Node n, SimPass p) {
-                double[] y = new double[p.batch() * p.width(n.name())];
+                double[] y = p.array(p.batch() * p.width(n.name()));
                 Node.Merge m = op(n);
                 for (int k = 0; k < n.inputs().size(); k++) {
                     double[] x = p.out(n.inputs().get(k));
@@ -133,7 +133,7 @@ public final class ElementwiseKind implements Kind {
                 for (int k = 0; k < n.inputs().size(); k++) {
                     double f = (m == Node.Merge.SUBTRACT && k > 0 ? -1 : 1)
                             / (m == Node.Merge.AVERAGE ? (double) n.inputs().size() : 1);
-                    double[] d = new double[gy.length];
+                    double[] d = p.array(gy.length);
                     for (int i = 0; i < d.length; i++) {
                         d[i] = f * gy[i];
                     }

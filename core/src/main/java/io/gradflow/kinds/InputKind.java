@@ -42,7 +42,7 @@ public final class InputKind implements Kind {
             @Override
             public double[] forward(Node n, SimPass p) {
                 double sd = Math.sqrt(Math.max(p.input().q(), 0));
-                double[] y = new double[p.batch() * p.width(n.name())];
+                double[] y = p.array(p.batch() * p.width(n.name()));
                 for (int i = 0; i < y.length; i++) {
                     y[i] = p.input().mean() + sd * p.random().nextGaussian();
                 }

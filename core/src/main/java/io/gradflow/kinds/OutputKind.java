@@ -132,7 +132,7 @@ public final class OutputKind extends WeightedKind {
                 if (a != null && a.is(Activations.SOFTMAX)) {
                     return softmax(z, p.batch(), p.width(n.name()));
                 }
-                return DenseArrays.apply(a, z);
+                return DenseArrays.apply(a, z, p.array(z.length));
             }
 
             @Override

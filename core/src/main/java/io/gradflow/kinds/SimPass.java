@@ -38,4 +38,13 @@ public interface SimPass extends SimGraph {
 
     /** Records a weighted node's weight gradient's mean square. */
     void recordWeightGradient(Node n, double meanSquare);
+
+    /**
+     * A zeroed array of {@code length} doubles for this pass's values: one the thread's earlier
+     * passes are done with where there is one, else a new one. Arrays that end up as an output,
+     * a kept value or a gradient return to the pool when the pass ends.
+     */
+    default double[] array(int length) {
+        return new double[length];
+    }
 }
