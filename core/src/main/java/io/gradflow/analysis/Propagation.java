@@ -59,6 +59,8 @@ final class Propagation implements Forward, Backward {
      */
     private final Map<String, double[]> stepSums = new HashMap<>();
     private final Map<String, Double> stepFlat = new HashMap<>();
+    /** Samples of a sequence's gradient by steps, where its one consumer gave them. */
+    private final Map<String, double[][]> stepPaths = new HashMap<>();
     /** What each recurrent layer's recurrence did to the gradient through the steps. */
     private final Map<String, Back.Steps> steps = new HashMap<>();
     /** Sum over layers of 3 Var[phi'^2] / (2 N E[phi'^2]^2): see {@link #slopeSpread}. */
@@ -379,6 +381,9 @@ final class Propagation implements Forward, Backward {
             arriving.merge(ins.get(i), gi, Grad::plus);
             chains.distribute(n, ins.get(i), gi, in);
             spreadTo(ins.get(i), shape, gi.g());
+            if (spread != null && spread.paths() != null && ins.size() == 1) {
+                stepPaths.put(ins.get(i), spread.paths());
+            }
         }
     }
 
@@ -537,6 +542,11 @@ final class Propagation implements Forward, Backward {
             shape[i] = (sum[i] + flat) / mean;
         }
         return shape;
+    }
+
+    @Override
+    public double @Nullable [][] stepPaths(Node n) {
+        return g.consumers(n.name()).size() == 1 ? stepPaths.get(n.name()) : null;
     }
 
     @Override

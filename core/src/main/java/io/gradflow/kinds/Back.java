@@ -39,12 +39,21 @@ public record Back(Grad through, double gPre, double wg, @Nullable List<Grad> pe
      * reaching its input at the first step over the one at the last (for a bidirectional layer,
      * at the step farthest from both ends over the ends'), as the loss delivers it;
      * {@code ownDecades} the same for a gradient that enters at the last step only (the
-     * recurrence's own memory). NaN where the node is not recurrent.
+     * recurrence's own memory). NaN where the node is not recurrent. {@code paths}, where an
+     * identity recurrence gives them, are samples of the gradient at its input (one input unit
+     * each, by steps) relative to the mean second moment: that gradient is strongly correlated
+     * from step to step, and an identity recurrence below adds it up coherently.
      */
-    public record Steps(double @Nullable [] shape, int count, double decades, double ownDecades) {
+    public record Steps(double @Nullable [] shape, int count, double decades, double ownDecades,
+                        double @Nullable [][] paths) {
 
         /** The same gradient at every step (what averaging over the steps leaves). */
         public static final Steps FLAT = new Steps(null, 0, Double.NaN, Double.NaN);
+
+        /** Without a covariance over the steps. */
+        public Steps(double @Nullable [] shape, int count, double decades, double ownDecades) {
+            this(shape, count, decades, ownDecades, null);
+        }
 
         /** A spread without a recurrence's figures. */
         public static Steps of(double @Nullable [] shape) {

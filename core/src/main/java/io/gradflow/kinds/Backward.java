@@ -54,6 +54,14 @@ public interface Backward {
     }
 
     /**
+     * Samples (by steps) of the gradient arriving at {@code n}'s output, relative to its mean
+     * second moment, where its one consumer gave them (an identity recurrence); else null.
+     */
+    default double @Nullable [][] stepPaths(Node n) {
+        return null;
+    }
+
+    /**
      * The gradient at a node's pre-activation conditioned on an element-wise chain where the node
      * sits on one (a unit whose slopes stay large along its own path keeps its gradient); {@code
      * pre} unchanged elsewhere.

@@ -6,6 +6,7 @@ import io.gradflow.model.LayerKind;
 import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A recurrent layer run through its time steps, forward and back: the moments of the hidden state
@@ -18,7 +19,8 @@ final class Recurrence {
     record Run(int steps, double vW, double mW, double vR, double mR, Fans fans, Fans rfans, double[] slope2,
                double[][] gate, double[] cellSecond, double[] cellSlope2, double[] cellOut2, double[] fMean,
                double[] fSecond, double[] oSecond, double[] iSecond, double[] gSecond,
-               double[] rSecond, double[] coherent, double positions) implements KindData { }
+               double[] rSecond, double[] coherent, double positions,
+               IdentityRecurrence.@Nullable Paths paths) implements KindData { }
 
     private Recurrence() {
     }
@@ -87,6 +89,9 @@ final class Recurrence {
         double[] gSecond = new double[gated ? t : 0];
         double[] rSecond = new double[gated ? t : 0];
         double[] coherent = new double[gated ? t : 0];
+        if (!gated && outer == core && positions == 1 && IdentityRecurrence.applies(core, t)) {
+            return identity(outer, core, x, f, t, fans, rfans, w, act, b, slope2);
+        }
         Moments h = new Moments(0, 0, 0);
         double sumMean = 0;
         double sumUnit = 0;
@@ -163,9 +168,47 @@ final class Recurrence {
             out = new Moments(mean, Math.max(sumUnit / t - mean * mean, 0), sumWithin / t);
         }
         Run run = new Run(t, w[0], w[1], rw[0], rw[1], fans, rfans, slope2, gate, cellSecond, cellSlope2, cellOut2,
-                fMeans, fSecond, oSecond, iSecond, gSecond, rSecond, coherent, positions);
+                fMeans, fSecond, oSecond, iSecond, gSecond, rSecond, coherent, positions, null);
         return new LayerState(x, out, x, Slopes.ONE, 1, new Weights(w[0], w[1], fans.initIn(), fans, false),
                 t * positions, 0, run);
+    }
+
+    /**
+     * A simple RNN over an identity recurrent kernel: each unit's own recursion, on sampled paths
+     * ({@link IdentityRecurrence}, docs/theory.md section 8.7).
+     */
+    private static LayerState identity(Node outer, Node core, Moments x, Forward f, int t, Fans fans, Fans rfans,
+                                       double[] w, Activation act, double b, double[] slope2) {
+        double gain = Objects.requireNonNull(core.recurrentInit(), "an identity kernel").gain();
+        double[][] in = IdentityRecurrence.inputPaths(outer, x, f, t, IdentityRecurrence.paths(t, fans.connIn()));
+        double[] mean = new double[t];
+        double[] second = new double[t];
+        IdentityRecurrence.Paths p = IdentityRecurrence.forward(in, w[0] + w[1] * w[1], fans.connIn(), b, gain, act,
+                outer.returnSequences(), mean, second);
+        for (int i = 0; i < t; i++) {
+            double s = 0;
+            for (double[] row : p.slopes()) {
+                s += row[i] * row[i];
+            }
+            slope2[i] = s / p.slopes().length;
+        }
+        Moments out;
+        if (!outer.returnSequences()) {
+            out = new Moments(mean[t - 1], 0, Math.max(second[t - 1] - mean[t - 1] * mean[t - 1], 0));
+        } else {
+            double m = 0;
+            double q = 0;
+            for (int i = 0; i < t; i++) {
+                m += mean[i] / t;
+                q += second[i] / t;
+            }
+            out = new Moments(m, 0, Math.max(q - m * m, 0));
+        }
+        Run run = new Run(t, w[0], w[1], gain * gain / Math.max(rfans.connIn(), 1), 0, fans, rfans, slope2,
+                new double[0][t], new double[0], new double[0], new double[0], new double[0], new double[0],
+                new double[0], new double[0], new double[0], new double[0], new double[0], 1, p);
+        return new LayerState(x, out, x, Slopes.ONE, 1, new Weights(w[0], w[1], fans.initIn(), fans, false), t, 0,
+                run);
     }
 
     /**
@@ -182,6 +225,9 @@ final class Recurrence {
     static Back backward(Node outer, Node core, LayerState s, double gOut, Backward b, boolean bidirectional) {
         Run r = s.own(Run.class);
         int t = r.steps();
+        if (r.paths() != null && !bidirectional) {
+            return identityBackward(outer, s, r, gOut, b);
+        }
         double[] shape = b.stepShape(outer);
         if (shape != null && shape.length != t) {
             shape = null;
@@ -235,6 +281,63 @@ final class Recurrence {
         double wg = MeanField.weightGradient(t * r.positions(), in, new Grad(gPre, 0, 0, 0), b.batch());
         return new Back(new Grad(gIn, 0, 0, 0), gPre, wg, null,
                 new Back.Steps(spread, t, nanToZero(decades), nanToZero(own)));
+    }
+
+    /**
+     * The gradient back along an identity recurrence's paths, the injection as the layer above
+     * passed it down (an identity recurrence above: its gradient paths, correlated over the steps)
+     * or independent from step to step; passes the gradient paths at its own input on.
+     */
+    private static Back identityBackward(Node outer, LayerState s, Run r, double gOut, Backward b) {
+        IdentityRecurrence.Paths p = Objects.requireNonNull(r.paths(), "an identity recurrence");
+        int t = r.steps();
+        double[] inject = new double[t];
+        double[] shape = b.stepShape(outer);
+        if (outer.returnSequences()) {
+            for (int i = 0; i < t; i++) {
+                inject[i] = gOut * (shape == null || shape.length != t ? 1 : shape[i]);
+            }
+        } else {
+            inject[t - 1] = gOut;
+        }
+        double[][] above = outer.returnSequences() ? b.stepPaths(outer) : null;
+        int m = p.slopes().length;
+        double[][] d = IdentityRecurrence.backward(p, IdentityRecurrence.injection(inject, gOut, above, m));
+        double[] diag = new double[t];
+        double mean = 0;
+        double wg = 0;
+        for (int q = 0; q < m; q++) {
+            // the weight gradient pairs a path's gradient with another path's input: a unit and
+            // an input unit, summed over the steps with their correlation
+            double[] xs = p.inputs()[(q + m / 2 + 1) % p.inputs().length];
+            double sum = 0;
+            for (int i = 0; i < t; i++) {
+                diag[i] += d[q][i] * d[q][i] / m;
+                sum += d[q][i] * xs[i];
+            }
+            wg += sum * sum / m;
+        }
+        for (int i = 0; i < t; i++) {
+            mean += diag[i] / t;
+        }
+        double[] spread = new double[t];
+        for (int i = 0; i < t; i++) {
+            spread[i] = mean > 0 ? diag[i] / mean : 1;
+        }
+        double toInput = (r.vW() + r.mW() * r.mW()) * r.fans().connOut();
+        // what the layer below receives: each of its units sums this layer's units' gradients
+        double[][] down = null;
+        if (mean > 0 && Double.isFinite(mean)) {
+            down = IdentityRecurrence.mix(d, m, (r.vW() + r.mW() * r.mW()) / (toInput * mean), r.fans().connOut(),
+                    new java.util.SplittableRandom(0xD0A7L + t));
+        }
+        double[] own = IdentityRecurrence.lastOnly(p, t);
+        double decades = 0.5 * (Math.log10(diag[0]) - Math.log10(diag[t - 1]));
+        double ownDecades = 0.5 * (Math.log10(own[0]) - Math.log10(own[t - 1]));
+        // the input weights' gradient sums the steps with their correlation; the examples of the
+        // batch add incoherently
+        return new Back(new Grad(toInput * mean, 0, 0, 0), mean, wg / Math.max(b.batch(), 1), null,
+                new Back.Steps(spread, t, nanToZero(decades), nanToZero(ownDecades), down));
     }
 
     /** -infinity minus -infinity (no gradient at either end) is no change. */

@@ -1,0 +1,204 @@
+package io.gradflow.kinds;
+
+import io.gradflow.math.Moments;
+import io.gradflow.model.Activation;
+import io.gradflow.model.LayerKind;
+import io.gradflow.model.Node;
+import io.gradflow.model.WeightInit;
+import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A simple RNN whose recurrent kernel is an identity (Keras {@code Identity(gain)}; with ReLU the
+ * IRNN of Le et al. 2015): the kernel does not mix the units, so each unit runs its own scalar
+ * recursion {@code h_t = phi(gain h_(t-1) + u_t + b)} over a Gaussian input {@code u_t} whose
+ * covariance over the steps is the input's (a layer below that is itself such a recurrence feeds
+ * inputs that are strongly correlated from step to step), and the gradient goes back along the
+ * same unit's path, {@code d_t = phi'(a_t) (j_t + gain d_(t+1))}, adding what the layer above
+ * injects at the later steps with their correlation over the steps. Neither has a closed form (a
+ * ReLU unit is a reflected random walk), so both are estimated on a fixed set of sampled unit
+ * paths: a unit's input at every step is the sum of its fan-in's worth of the layer below's paths
+ * (or of independent draws of the input's moments) through Gaussian weights of the initialiser's
+ * variance, and the gradient a unit receives is the sum of its fan-out's worth of the layer above's
+ * gradient paths; the recurrence's moments are the paths' averages (docs/theory.md section 8.7).
+ */
+final class IdentityRecurrence {
+
+    /** The sampled paths' budget: paths times terms per sum times steps. */
+    private static final double BUDGET = 5e7;
+    private static final int MAX_PATHS = 1024;
+    private static final int MIN_PATHS = 128;
+    /** A sum over more inputs than this is drawn as this many terms of the same total variance. */
+    private static final int MAX_TERMS = 256;
+    /** Longer sequences are left to the mean-field recursion. */
+    static final int MAX_STEPS = 2000;
+
+    /**
+     * What the forward pass leaves for the backward one and for a recurrence above: the paths'
+     * inputs (one input unit each, as the weight gradient pairs them), slopes and outputs (paths
+     * by steps; no outputs when the layer returns its last step), the recurrent gain.
+     */
+    record Paths(double gain, double[][] inputs, double[][] slopes, double @Nullable [][] outputs) { }
+
+    private IdentityRecurrence() {
+    }
+
+    /** Whether {@code core} is a simple RNN over an identity recurrent kernel this model covers. */
+    static boolean applies(Node core, int steps) {
+        WeightInit r = core.recurrentInit();
+        return core.kind() == LayerKind.SIMPLE_RNN && r != null && r.family() == WeightInit.Family.IDENTITY
+                && steps >= 2 && steps <= MAX_STEPS;
+    }
+
+    static int terms(double conn) {
+        return (int) Math.max(1, Math.min(MAX_TERMS, Math.round(conn)));
+    }
+
+    static int paths(int steps, double conn) {
+        return (int) Math.max(MIN_PATHS, Math.min(MAX_PATHS, BUDGET / ((double) steps * terms(conn))));
+    }
+
+    /**
+     * The input's paths over {@code t} steps: a recurrence of this kind below gives its outputs;
+     * otherwise the steps are independent draws of {@code x}, whose per-unit offset is the same
+     * at every step.
+     */
+    static double[][] inputPaths(Node outer, Moments x, Forward f, int t, int m) {
+        if (!outer.inputs().isEmpty()) {
+            LayerState below = f.state(outer.inputs().get(0));
+            if (below != null && below.own() instanceof Recurrence.Run r && r.paths() != null
+                    && r.paths().outputs() != null && r.paths().outputs()[0].length == t) {
+                return r.paths().outputs();
+            }
+        }
+        SplittableRandom rnd = new SplittableRandom(0x5EEDL + t);
+        double offset = Math.sqrt(x.su());
+        double within = Math.sqrt(x.sx());
+        double[][] out = new double[m][t];
+        for (double[] row : out) {
+            double c = x.mean() + offset * gaussian(rnd);
+            for (int i = 0; i < t; i++) {
+                row[i] = c + within * gaussian(rnd);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Runs the paths forward: each path's input is {@code conn} of the {@code inputs} paths
+     * through weights of variance {@code v} ({@link #MAX_TERMS} of them at most, of the same total
+     * variance), {@code b} the bias. Fills {@code stepMean} and {@code stepSecond} with the
+     * output's moments at each step.
+     */
+    static Paths forward(double[][] inputs, double v, double conn, double b, double gain, Activation act,
+                         boolean sequenceOut, double[] stepMean, double[] stepSecond) {
+        int t = inputs[0].length;
+        int m = inputs.length;
+        SplittableRandom rnd = new SplittableRandom(0x1D3A7L + t);
+        double[][] u = mix(inputs, m, v, conn, rnd);
+        double[][] slopes = new double[m][t];
+        double[][] hs = sequenceOut ? new double[m][t] : null;
+        for (int p = 0; p < m; p++) {
+            double h = 0;
+            for (int i = 0; i < t; i++) {
+                double a = gain * h + u[p][i] + b;
+                h = act.phi(a);
+                slopes[p][i] = act.slope(a);
+                stepMean[i] += h / m;
+                stepSecond[i] += h * h / m;
+                if (hs != null) {
+                    hs[p][i] = h;
+                }
+            }
+        }
+        return new Paths(gain, inputs, slopes, hs);
+    }
+
+    /**
+     * {@code m} sums of {@code conn} randomly chosen rows of {@code rows} through Gaussian weights
+     * of variance {@code v}: what one unit of a layer receives from the units of the next.
+     */
+    static double[][] mix(double[][] rows, int m, double v, double conn, SplittableRandom rnd) {
+        int t = rows[0].length;
+        int k = terms(conn);
+        double sd = Math.sqrt(v * conn / k);
+        double[][] out = new double[m][t];
+        for (double[] o : out) {
+            for (int j = 0; j < k; j++) {
+                double w = sd * gaussian(rnd);
+                double[] r = rows[rnd.nextInt(rows.length)];
+                for (int i = 0; i < t; i++) {
+                    o[i] += w * r[i];
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The gradient back along the paths, {@code inject} what arrives at each path's output at
+     * each step; returns the gradient at the pre-activation, paths by steps.
+     */
+    static double[][] backward(Paths p, double[][] inject) {
+        int m = p.slopes().length;
+        int t = inject[0].length;
+        double[][] ds = new double[m][t];
+        for (int q = 0; q < m; q++) {
+            double d = 0;
+            double[] s = p.slopes()[q];
+            double[] j = inject[q % inject.length];
+            for (int i = t - 1; i >= 0; i--) {
+                d = s[i] * (j[i] + p.gain() * d);
+                ds[q][i] = d;
+            }
+        }
+        return ds;
+    }
+
+    /**
+     * What arrives at the paths' outputs: the gradient paths passed down by an identity recurrence
+     * above (relative to their mean second moment, times {@code gOut}), else independent draws of
+     * the second moment {@code inject} gives each step.
+     */
+    static double[][] injection(double[] inject, double gOut, double @Nullable [][] above, int m) {
+        int t = inject.length;
+        double[][] out = new double[m][t];
+        if (above != null && above.length > 0 && above[0].length == t) {
+            double g = Math.sqrt(gOut);
+            for (int p = 0; p < m; p++) {
+                double[] a = above[p % above.length];
+                for (int i = 0; i < t; i++) {
+                    out[p][i] = g * a[i];
+                }
+            }
+            return out;
+        }
+        SplittableRandom rnd = new SplittableRandom(0xB4C7L + t);
+        for (double[] row : out) {
+            for (int i = 0; i < t; i++) {
+                row[i] = inject[i] > 0 ? Math.sqrt(inject[i]) * gaussian(rnd) : 0;
+            }
+        }
+        return out;
+    }
+
+    /** The second moment at each step of a gradient entering at the last step only (its own memory). */
+    static double[] lastOnly(Paths p, int t) {
+        double[] out = new double[t];
+        int m = p.slopes().length;
+        for (double[] s : p.slopes()) {
+            double d = 1;
+            for (int i = t - 1; i >= 0; i--) {
+                d = s[i] * (i == t - 1 ? 1 : p.gain() * d);
+                out[i] += d * d / m;
+            }
+        }
+        return out;
+    }
+
+    static double gaussian(SplittableRandom r) {
+        double u1 = r.nextDouble();
+        double u2 = r.nextDouble();
+        return Math.sqrt(-2 * Math.log1p(-u1)) * Math.cos(2 * Math.PI * u2);
+    }
+}

@@ -1,0 +1,102 @@
+package io.gradflow.kinds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.gradflow.analysis.GradientAnalysis;
+import io.gradflow.analysis.LayerProfile;
+import io.gradflow.analysis.SignalPropagation;
+import io.gradflow.analysis.Verdict;
+import io.gradflow.ingest.ModelLoader;
+import io.gradflow.model.LayerKind;
+import io.gradflow.model.ModelGraph;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A simple RNN over an identity recurrent kernel runs each unit's own recursion (docs/theory.md
+ * section 8.7): a ReLU unit is a reflected random walk, whose square grows with the steps, and in
+ * a stack the gradient adds up along the units' paths; a tanh unit stays bounded.
+ */
+class IdentityRecurrenceTest {
+
+    /** {@code depth} Keras SimpleRNNs of 32 units over {@code steps} steps of 16 features into a softmax. */
+    private static GradientAnalysis analyse(int depth, int steps, String act, double gain) throws Exception {
+        List<String> layers = new ArrayList<>();
+        layers.add("""
+                {"class_name": "InputLayer", "config": {"name": "in", "batch_input_shape": [null, %d, 16]}}"""
+                .formatted(steps));
+        for (int i = 0; i < depth; i++) {
+            layers.add("""
+                    {"class_name": "SimpleRNN", "config": {"name": "rnn%d", "units": 32, "activation": "%s",
+                     "return_sequences": %b, "use_bias": true,
+                     "kernel_initializer": {"class_name": "LecunNormal", "config": {"seed": null}},
+                     "recurrent_initializer": {"class_name": "Identity", "config": {"gain": %s}},
+                     "bias_initializer": {"class_name": "Zeros", "config": {}}}}"""
+                    .formatted(i, act, i + 1 < depth, gain));
+        }
+        layers.add("""
+                {"class_name": "Dense", "config": {"name": "out", "units": 5, "activation": "softmax"}}""");
+        String json = """
+                {"class_name": "Sequential", "keras_version": "2.12.0", "backend": "tensorflow",
+                 "config": {"name": "m", "layers": [%s]}}""".formatted(String.join(",", layers));
+        ModelGraph g = ModelLoader.loadJson("m.json", json.getBytes(StandardCharsets.UTF_8));
+        return SignalPropagation.analyse(g, SignalPropagation.Options.DEFAULT.withBatch(16));
+    }
+
+    private static LayerProfile layer(GradientAnalysis a, String name) {
+        return a.layers().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aReluUnitOverAnIdentityIsAReflectedRandomWalkWhoseSquareGrowsWithTheSteps() throws Exception {
+        // h_T is distributed as the largest of the walk's partial sums, whose square averages
+        // about T times a step's variance (1 here: LeCun weights on unit inputs); mean field, a
+        // random recurrent matrix, kept it at the scale of one step
+        for (int steps : new int[] {25, 100, 400}) {
+            GradientAnalysis a = analyse(1, steps, "relu", 1);
+            assertThat(a.signalDecades()).as("%d steps", steps)
+                    .isCloseTo(0.5 * Math.log10(steps), within(0.12));
+        }
+    }
+
+    @Test
+    void anIrnnStackExplodesForwardAndThroughTime() throws Exception {
+        GradientAnalysis a = analyse(3, 100, "relu", 1);
+        assertThat(a.model().node("rnn0").kind()).isEqualTo(LayerKind.SIMPLE_RNN);
+        // the layers above the first sum inputs correlated over the steps: far more than sqrt(T) each
+        assertThat(a.signalDecades()).isGreaterThan(3);
+        // the gradient the last step's loss sends down adds up along the units' paths, once per
+        // layer above: the first layer's first step gets far more than its last
+        double first = layer(a, "rnn0").time().decades();
+        double second = layer(a, "rnn1").time().decades();
+        assertThat(second).isGreaterThan(1);
+        assertThat(first).isGreaterThan(second + 1);
+        assertThat(a.verdict()).isEqualTo(Verdict.EXPLODING);
+    }
+
+    @Test
+    void aScaledIdentityUnderReluForgetsAndStaysBounded() throws Exception {
+        GradientAnalysis a = analyse(2, 100, "relu", 0.5);
+        assertThat(Math.abs(a.signalDecades())).isLessThan(0.5);
+        assertThat(layer(a, "rnn0").time().decades()).isLessThan(-3);
+    }
+
+    @Test
+    void aTanhUnitOverAnIdentityStaysBoundedAndItsGradientVanishesThroughTheSteps() throws Exception {
+        GradientAnalysis a = analyse(2, 100, "tanh", 1);
+        assertThat(Math.abs(a.signalDecades())).isLessThan(0.5);
+        assertThat(layer(a, "rnn0").time().decades()).isLessThan(-5);
+        assertThat(a.verdict()).isEqualTo(Verdict.VANISHING);
+    }
+
+    @Test
+    void theSampledPathsAreTheSameEveryRun() throws Exception {
+        GradientAnalysis a = analyse(2, 50, "relu", 1);
+        GradientAnalysis b = analyse(2, 50, "relu", 1);
+        assertThat(a.signalDecades()).isEqualTo(b.signalDecades());
+        assertThat(layer(a, "rnn0").time().decades()).isEqualTo(layer(b, "rnn0").time().decades());
+    }
+}
