@@ -52,6 +52,11 @@ public final class Exclusions {
 
         /** The file itself (a walk looked at the directories above it on the way down). */
         boolean matchesItself(Path abs) {
+            if (glob.named()) {
+                // relative or not, a named pattern sees the last name alone: no need to relativize
+                Path name = abs.getFileName();
+                return name != null && !glob.dirOnly() && glob.namesName(name);
+            }
             Path rel = relative(abs);
             return rel != null && glob.matchesItself(rel);
         }

@@ -17,8 +17,12 @@ import org.jspecify.annotations.Nullable;
  *
  * @param dirOnly a trailing slash: the pattern names directories only
  * @param named   the pattern without a slash: it matches one name, at any depth
+ * @param literal a named pattern without wildcards (ruff's default excludes, {@code venv}): the
+ *                name itself, compared as a string; a directory walk asks every built-in
+ *                pattern about every file, and the JDK's glob matcher is a regular expression
  */
-record Glob(String pattern, PathMatcher matcher, @Nullable PathMatcher rootless, boolean dirOnly, boolean named) {
+record Glob(String pattern, PathMatcher matcher, @Nullable PathMatcher rootless, boolean dirOnly, boolean named,
+            @Nullable String literal) {
 
     /** @throws IllegalArgumentException when the pattern is not a valid glob */
     static Glob of(String pattern) {
@@ -31,15 +35,25 @@ record Glob(String pattern, PathMatcher matcher, @Nullable PathMatcher rootless,
         var fs = FileSystems.getDefault();
         // "/data" and "./data" are anchored to the directory; "data" matches at any depth
         boolean named = !p.contains("/") && !pattern.startsWith("/") && !pattern.startsWith("./");
+        boolean plain = named && !p.isEmpty();
+        for (int i = 0; i < p.length() && plain; i++) {
+            plain = "*?[]{}\\".indexOf(p.charAt(i)) < 0;
+        }
         return new Glob(pattern, fs.getPathMatcher("glob:" + p),
-                p.startsWith("**/") ? fs.getPathMatcher("glob:" + p.substring(3)) : null, dirOnly, named);
+                p.startsWith("**/") ? fs.getPathMatcher("glob:" + p.substring(3)) : null, dirOnly, named,
+                plain ? p : null);
+    }
+
+    /** Whether a named pattern matches this one name. */
+    boolean namesName(Path name) {
+        return literal != null ? name.toString().equals(literal) : matcher.matches(name);
     }
 
     /** Whether a path, relative to the configuration's directory, is what the pattern names (not what is below it). */
     private boolean names(Path relative) {
         if (named) {
             Path name = relative.getFileName();
-            return name != null && matcher.matches(name);
+            return name != null && namesName(name);
         }
         return matcher.matches(relative) || rootless != null && rootless.matches(relative);
     }
