@@ -6,6 +6,7 @@ import io.gradflow.model.LayerKind;
 import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -329,7 +330,7 @@ final class Recurrence {
         double[][] down = null;
         if (mean > 0 && Double.isFinite(mean)) {
             down = IdentityRecurrence.mix(d, m, (r.vW() + r.mW() * r.mW()) / (toInput * mean), r.fans().connOut(),
-                    new java.util.SplittableRandom(0xD0A7L + t));
+                    new SplittableRandom(0xD0A7L + t));
         }
         double[] own = IdentityRecurrence.lastOnly(p, t);
         double decades = 0.5 * (Math.log10(diag[0]) - Math.log10(diag[t - 1]));
