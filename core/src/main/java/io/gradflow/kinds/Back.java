@@ -39,9 +39,16 @@ public record Back(Grad through, double gPre, double wg, @Nullable List<Grad> pe
      * reaching its input at the first step over the one at the last (for a bidirectional layer,
      * at the step farthest from both ends over the ends'), as the loss delivers it;
      * {@code ownDecades} the same for a gradient that enters at the last step only (the
-     * recurrence's own memory). NaN where the node is not recurrent.
+     * recurrence's own memory). NaN where the node is not recurrent. {@code aligned}, where an
+     * LSTM or GRU gives it, is how the gradient it passes back is spread and aligned from step to
+     * step once the same input kernel at every step is counted (docs/theory.md section 8.7).
      */
-    public record Steps(double @Nullable [] shape, int count, double decades, double ownDecades) {
+    public record Steps(double @Nullable [] shape, int count, double decades, double ownDecades,
+                        @Nullable Aligned aligned) {
+
+        public Steps(double @Nullable [] shape, int count, double decades, double ownDecades) {
+            this(shape, count, decades, ownDecades, null);
+        }
 
         /** The same gradient at every step (what averaging over the steps leaves). */
         public static final Steps FLAT = new Steps(null, 0, Double.NaN, Double.NaN);
@@ -56,4 +63,12 @@ public record Back(Grad through, double gPre, double wg, @Nullable List<Grad> pe
             return !Double.isNaN(ownDecades);
         }
     }
+
+    /**
+     * The gradient a recurrent layer passes back, over the steps, with its steps' alignment
+     * (docs/theory.md section 8.7): {@code shape} its second moment per step relative to the mean
+     * over the steps, {@code correlation[t][s - t - 1]} the correlation coefficient of the vector
+     * at step {@code t} with the one at a later step {@code s}.
+     */
+    public record Aligned(double[] shape, double[][] correlation) { }
 }
