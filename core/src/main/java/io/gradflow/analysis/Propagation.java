@@ -63,6 +63,8 @@ final class Propagation implements Forward, Backward {
     private final Map<String, double[][]> stepPaths = new HashMap<>();
     /** What each recurrent layer's recurrence did to the gradient through the steps. */
     private final Map<String, Back.Steps> steps = new HashMap<>();
+    /** How a sequence's gradient is spread and aligned over its steps, where its one consumer said. */
+    private final Map<String, Back.Aligned> stepAlignments = new HashMap<>();
     /** Sum over layers of 3 Var[phi'^2] / (2 N E[phi'^2]^2): see {@link #slopeSpread}. */
     private double slopeSpread;
     /** The first activation to leave its format's range, or null. */
@@ -376,6 +378,9 @@ final class Propagation implements Forward, Backward {
         }
         double[] shape = spread == null ? stepShape(n) : spread.shape();
         List<String> ins = n.inputs();
+        if (spread != null && spread.aligned() != null && ins.size() == 1 && g.consumers(ins.get(0)).size() == 1) {
+            stepAlignments.put(ins.get(0), spread.aligned());
+        }
         for (int i = 0; i < ins.size(); i++) {
             Grad gi = back.perInput() != null ? back.perInput().get(i) : in;
             arriving.merge(ins.get(i), gi, Grad::plus);
@@ -521,6 +526,11 @@ final class Propagation implements Forward, Backward {
     @Override
     public int batch() {
         return opts.batch();
+    }
+
+    @Override
+    public Back.@Nullable Aligned stepAlignment(Node n) {
+        return stepAlignments.get(n.name());
     }
 
     @Override

@@ -42,18 +42,32 @@ public record Back(Grad through, double gPre, double wg, @Nullable List<Grad> pe
      * recurrence's own memory). NaN where the node is not recurrent. {@code paths}, where an
      * identity recurrence gives them, are samples of the gradient at its input (one input unit
      * each, by steps) relative to the mean second moment: that gradient is strongly correlated
-     * from step to step, and an identity recurrence below adds it up coherently.
+     * from step to step, and an identity recurrence below adds it up coherently. {@code aligned},
+     * where an LSTM or GRU gives it, is how the gradient it passes back is spread and aligned from
+     * step to step once the same input kernel at every step is counted (docs/theory.md section 8.8).
      */
     public record Steps(double @Nullable [] shape, int count, double decades, double ownDecades,
-                        double @Nullable [][] paths) {
-
-        /** The same gradient at every step (what averaging over the steps leaves). */
-        public static final Steps FLAT = new Steps(null, 0, Double.NaN, Double.NaN);
+                        double @Nullable [][] paths, @Nullable Aligned aligned) {
 
         /** Without a covariance over the steps. */
         public Steps(double @Nullable [] shape, int count, double decades, double ownDecades) {
-            this(shape, count, decades, ownDecades, null);
+            this(shape, count, decades, ownDecades, null, null);
         }
+
+        /** An identity recurrence's sampled paths. */
+        public Steps(double @Nullable [] shape, int count, double decades, double ownDecades,
+                     double @Nullable [][] paths) {
+            this(shape, count, decades, ownDecades, paths, null);
+        }
+
+        /** An LSTM's or GRU's alignment over the steps. */
+        public Steps(double @Nullable [] shape, int count, double decades, double ownDecades,
+                     @Nullable Aligned aligned) {
+            this(shape, count, decades, ownDecades, null, aligned);
+        }
+
+        /** The same gradient at every step (what averaging over the steps leaves). */
+        public static final Steps FLAT = new Steps(null, 0, Double.NaN, Double.NaN);
 
         /** A spread without a recurrence's figures. */
         public static Steps of(double @Nullable [] shape) {
@@ -65,4 +79,12 @@ public record Back(Grad through, double gPre, double wg, @Nullable List<Grad> pe
             return !Double.isNaN(ownDecades);
         }
     }
+
+    /**
+     * The gradient a recurrent layer passes back, over the steps, with its steps' alignment
+     * (docs/theory.md section 8.8): {@code shape} its second moment per step relative to the mean
+     * over the steps, {@code correlation[t][s - t - 1]} the correlation coefficient of the vector
+     * at step {@code t} with the one at a later step {@code s}.
+     */
+    public record Aligned(double[] shape, double[][] correlation) { }
 }

@@ -62,6 +62,15 @@ public interface Backward {
     }
 
     /**
+     * The gradient arriving at {@code n}'s output over its steps with their alignment, where its
+     * one consumer is an LSTM or GRU that gave it (docs/theory.md section 8.8); null elsewhere
+     * (the steps taken as unaligned).
+     */
+    default Back.@Nullable Aligned stepAlignment(Node n) {
+        return null;
+    }
+
+    /**
      * The gradient at a node's pre-activation conditioned on an element-wise chain where the node
      * sits on one (a unit whose slopes stay large along its own path keeps its gradient); {@code
      * pre} unchanged elsewhere.

@@ -20,8 +20,11 @@ final class Recurrence {
     record Run(int steps, double vW, double mW, double vR, double mR, Fans fans, Fans rfans, double[] slope2,
                double[][] gate, double[] cellSecond, double[] cellSlope2, double[] cellOut2, double[] fMean,
                double[] fSecond, double[] oSecond, double[] iSecond, double[] gSecond,
-               double[] rSecond, double[] coherent, double positions,
-               IdentityRecurrence.@Nullable Paths paths) implements KindData { }
+               double[] rSecond, double[] coherent, double[] candMean, double[] cellMean,
+               double positions, IdentityRecurrence.@Nullable Paths paths) implements KindData { }
+
+    /** The longest sequence whose steps' alignment (docs/theory.md section 8.8) is passed down. */
+    static final int CORRELATED_STEPS = 1_000;
 
     private Recurrence() {
     }
@@ -90,6 +93,8 @@ final class Recurrence {
         double[] gSecond = new double[gated ? t : 0];
         double[] rSecond = new double[gated ? t : 0];
         double[] coherent = new double[gated ? t : 0];
+        double[] candMean = new double[gated ? t : 0];
+        double[] cellMean = new double[gated ? t : 0];
         if (!gated && outer == core && positions == 1 && IdentityRecurrence.applies(core, t)) {
             return identity(outer, core, x, f, t, fans, rfans, w, act, b, slope2);
         }
@@ -154,6 +159,10 @@ final class Recurrence {
                     h = new Moments(go.mean() * tc.mean(), 0,
                             Math.max(go.second() * tc.second() - go.mean() * tc.mean() * go.mean() * tc.mean(), 0));
                 }
+                // the mean factors from the cell's gradient to the candidate's pre-activation (the
+                // only gate whose factors have a non-zero mean) and from the output's to the cell's
+                candMean[i] = gi.mean() * slope;
+                cellMean[i] = gru ? 1 : go.mean() * math.slopeMean(act, c);
                 slope2[i] = gate[3][i];
                 coherent[i] = Math.min(Math.max(share, 0), 1);
             }
@@ -169,7 +178,7 @@ final class Recurrence {
             out = new Moments(mean, Math.max(sumUnit / t - mean * mean, 0), sumWithin / t);
         }
         Run run = new Run(t, w[0], w[1], rw[0], rw[1], fans, rfans, slope2, gate, cellSecond, cellSlope2, cellOut2,
-                fMeans, fSecond, oSecond, iSecond, gSecond, rSecond, coherent, positions, null);
+                fMeans, fSecond, oSecond, iSecond, gSecond, rSecond, coherent, candMean, cellMean, positions, null);
         return new LayerState(x, out, x, Slopes.ONE, 1, new Weights(w[0], w[1], fans.initIn(), fans, false),
                 t * positions, 0, run);
     }
@@ -207,7 +216,8 @@ final class Recurrence {
         }
         Run run = new Run(t, w[0], w[1], gain * gain / Math.max(rfans.connIn(), 1), 0, fans, rfans, slope2,
                 new double[0][t], new double[0], new double[0], new double[0], new double[0], new double[0],
-                new double[0], new double[0], new double[0], new double[0], new double[0], 1, p);
+                new double[0], new double[0], new double[0], new double[0], new double[0], new double[0],
+                new double[0], 1, p);
         return new LayerState(x, out, x, Slopes.ONE, 1, new Weights(w[0], w[1], fans.initIn(), fans, false), t, 0,
                 run);
     }
@@ -242,36 +252,53 @@ final class Recurrence {
             inject[t - 1] = gOut;
         }
         double[] pre = new double[1];
-        double[] logIn = through(r, core, inject, pre);
+        double[] logIn = through(r, core, inject, pre, null, null);
+        // the same pass counting the input kernels as the same matrices at every step (section
+        // 8.8): the arriving gradient's steps aligned as the recurrent layer above says, and this
+        // layer's own alignment passed down; it gives the figures through the steps, while the
+        // gradients' levels stay as above
+        boolean aligning = !bidirectional && t <= CORRELATED_STEPS && core.kind() != LayerKind.SIMPLE_RNN;
+        Back.Aligned above = aligning ? b.stepAlignment(outer) : null;
+        if (above != null && (above.shape().length != t || above.correlation().length != t)) {
+            above = null;
+        }
+        double[][] passed = aligning ? new double[t][] : null;
+        double[] timeLog = logIn;
+        if (passed != null) {
+            double[] alignedInject = inject;
+            if (above != null && outer.returnSequences()) {
+                alignedInject = new double[t];
+                for (int i = 0; i < t; i++) {
+                    alignedInject[i] = gOut * above.shape()[i];
+                }
+            }
+            timeLog = through(r, core, alignedInject, new double[1], above == null ? null : above.correlation(), passed);
+        }
         double[] last = new double[t];
         last[t - 1] = 1;
-        double[] alone = through(r, core, last, new double[1]);
+        double[] alone = through(r, core, last, new double[1], null, null);
         // a gradient entering at one end reaches the far end through one direction alone
         double own = 0.5 * (alone[0] - alone[t - 1]);
         double decades;
         if (bidirectional) {
             // the backward direction's step i is the sequence's step t - 1 - i; it returns its own
             // last step, the sequence's first, when the layer returns the last
-            double[] back = through(r, core, outer.returnSequences() ? reversed(inject) : inject, pre);
+            double[] back = through(r, core, outer.returnSequences() ? reversed(inject) : inject, pre, null, null);
             for (int i = 0; i < t; i++) {
                 logIn[i] = logSum(logIn[i], back[t - 1 - i]);
             }
             decades = 0.5 * (logIn[(t - 1) / 2] - Math.max(logIn[0], logIn[t - 1]));
         } else {
-            decades = 0.5 * (logIn[0] - logIn[t - 1]);
+            decades = 0.5 * (timeLog[0] - timeLog[t - 1]);
         }
         double top = Double.NEGATIVE_INFINITY;
         for (double l : logIn) {
             top = Math.max(top, l);
         }
-        double[] spread = new double[t];
+        double[] spread = shape(logIn);
         double mean = 0;
         for (int i = 0; i < t; i++) {
-            spread[i] = top == Double.NEGATIVE_INFINITY ? 1 : Math.pow(10, logIn[i] - top);
-            mean += spread[i] / t;
-        }
-        for (int i = 0; i < t; i++) {
-            spread[i] /= mean;
+            mean += (top == Double.NEGATIVE_INFINITY ? 1 : Math.pow(10, logIn[i] - top)) / t;
         }
         double gIn = top == Double.NEGATIVE_INFINITY ? 0 : mean * Math.pow(10, Math.min(top, 300));
         double directions = bidirectional ? 2 : 1;
@@ -281,7 +308,26 @@ final class Recurrence {
         Moments in = Objects.requireNonNull(s.in(), "forward keeps a recurrent layer's input");
         double wg = MeanField.weightGradient(t * r.positions(), in, new Grad(gPre, 0, 0, 0), b.batch());
         return new Back(new Grad(gIn, 0, 0, 0), gPre, wg, null,
-                new Back.Steps(spread, t, nanToZero(decades), nanToZero(own)));
+                new Back.Steps(spread, t, nanToZero(decades), nanToZero(own),
+                        passed == null ? null : new Back.Aligned(shape(timeLog), passed)));
+    }
+
+    /** Second moments per step (log10) relative to their mean over the steps; all 1 where none is positive. */
+    private static double[] shape(double[] log) {
+        double top = Double.NEGATIVE_INFINITY;
+        for (double l : log) {
+            top = Math.max(top, l);
+        }
+        double[] spread = new double[log.length];
+        double mean = 0;
+        for (int i = 0; i < log.length; i++) {
+            spread[i] = top == Double.NEGATIVE_INFINITY ? 1 : Math.pow(10, log[i] - top);
+            mean += spread[i] / log.length;
+        }
+        for (int i = 0; i < log.length; i++) {
+            spread[i] /= mean;
+        }
+        return spread;
     }
 
     /**
@@ -369,8 +415,14 @@ final class Recurrence {
      * each step's output; adds the sum over steps of the pre-activation gradient (averaged over
      * an LSTM's or GRU's gates) to {@code preSum[0]}. The carried gradient is held at a power of
      * ten of its own, so that hundreds of steps of decay or growth stay within a double.
+     *
+     * <p>{@code aligned}, where not null, says how the injected gradient at step {@code i} is
+     * aligned with the one at a later step {@code s} ({@code aligned[i][s - i - 1]}, a correlation
+     * coefficient); {@code passed}, where not null, receives the same for the gradient this layer
+     * passes to its input (docs/theory.md section 8.8).
      */
-    private static double[] through(Run r, Node core, double[] inject, double[] preSum) {
+    static double[] through(Run r, Node core, double[] inject, double[] preSum, double @Nullable [][] aligned,
+                            double @Nullable [][] passed) {
         int t = r.steps();
         // outputs each hidden value feeds per gate: the layer's units, times a convolution's taps
         int gates = gates(core);
@@ -396,6 +448,15 @@ final class Recurrence {
         double age = 0;
         double gain = 0;
         double keep = 1;
+        // the steps' alignment (section 8.8): log10 of the cell gradient's second moment per step,
+        // mean factor times sqrt(injected / cell) per step (a), mean forget gate times the root of
+        // consecutive cell moments (ratio), and the cell gradients' correlation with later steps'
+        boolean align = !simple && (aligned != null || passed != null);
+        double[] cellLog = new double[align ? t : 0];
+        double[] a = new double[align ? t : 0];
+        double[] ratio = new double[align ? t : 0];
+        double[] q = new double[align ? t : 0];
+        double[] corrNext = new double[0];
         for (int i = t - 1; i >= 0; i--) {
             if (!simple && i < t - 1) {
                 double p = r.oSecond()[i] * r.cellSlope2()[i];
@@ -440,6 +501,21 @@ final class Recurrence {
                 age = past + fresh > 0 ? (age + 1) * keep * past / (past + fresh) : 0;
                 double gh = injected + rec * carried;
                 double gc = gh * p + cell * fNext;
+                // the fresh gradient's alignment with what the cell carries from later steps
+                double[] toLater = null;
+                if (align && aligned != null && in > 0 && i < t - 1) {
+                    toLater = new double[t - 1 - i];
+                    double d = 0;
+                    for (int s = t - 1; s > i; s--) {
+                        d = aligned[i][s - i - 1] * a[s] + (s < t - 1 ? ratio[s] * d : 0);
+                        toLater[s - i - 1] = d;
+                    }
+                    if (d > 0) {
+                        double logCross = Math.log10(2 * fMeanNext * r.cellMean()[i] * d)
+                                + 0.5 * (Math.log10(in) + cellLog[i + 1]);
+                        gc += Math.pow(10, Math.max(-300, Math.min(300, logCross - exp)));
+                    }
+                }
                 double go = gh * r.cellOut2()[i] * r.gate()[2][i];
                 double gi = gc * r.gSecond()[i] * r.gate()[0][i];
                 double gf = gc * r.cellSecond()[i] * r.gate()[1][i];
@@ -455,6 +531,9 @@ final class Recurrence {
                 cohNext = r.coherent()[i];
                 preSum[0] += sum / 4 * Math.pow(10, Math.min(300, exp));
                 logIn[i] = log(wIn * inUnits * sum, exp);
+                if (align) {
+                    corrNext = alignStep(r, i, t, in, gc, sum, exp, toLater, corrNext, cellLog, a, ratio, q, passed);
+                }
             }
             carried = back;
             double big = Math.max(carried, cell);
@@ -467,6 +546,38 @@ final class Recurrence {
             }
         }
         return logIn;
+    }
+
+    /**
+     * One step of the alignment's bookkeeping (docs/theory.md section 8.8), after step {@code i}'s
+     * cell gradient ({@code gc}) and gates' ({@code sum}) are known at scale 10^{@code exp}:
+     * records the step's figures and returns the cell gradient's correlation with every later
+     * step's, {@code toLater} being the injected gradient's (normalised) alignment with them;
+     * fills {@code passed[i]} with the input gradient's correlation with the later steps'.
+     */
+    private static double[] alignStep(Run r, int i, int t, double in, double gc, double sum, double exp,
+                                      double @Nullable [] toLater, double[] corrNext, double[] cellLog,
+                                      double[] a, double[] ratio, double[] q, double @Nullable [][] passed) {
+        cellLog[i] = gc > 0 ? Math.log10(gc) + exp : Double.NEGATIVE_INFINITY;
+        boolean live = gc > 0;
+        a[i] = live && in > 0 ? r.cellMean()[i] * Math.pow(10, 0.5 * (Math.log10(in) - cellLog[i])) : 0;
+        ratio[i] = live && i < t - 1 && cellLog[i + 1] > Double.NEGATIVE_INFINITY
+                ? r.fMean()[i + 1] * Math.pow(10, 0.5 * (cellLog[i + 1] - cellLog[i])) : 0;
+        q[i] = live ? sum / gc : 0;
+        double[] corr = new double[t - 1 - i];
+        for (int s = i + 1; s < t; s++) {
+            double later = s == i + 1 ? 1 : corrNext[s - i - 2];
+            corr[s - i - 1] = ratio[i] * later + (toLater == null ? 0 : a[i] * toLater[s - i - 1]);
+        }
+        if (passed != null) {
+            double[] row = new double[t - 1 - i];
+            for (int s = i + 1; s < t; s++) {
+                double norm = Math.sqrt(q[i] * q[s]);
+                row[s - i - 1] = norm > 0 ? Math.min(1, r.candMean()[i] * r.candMean()[s] * corr[s - i - 1] / norm) : 0;
+            }
+            passed[i] = row;
+        }
+        return corr;
     }
 
     /**

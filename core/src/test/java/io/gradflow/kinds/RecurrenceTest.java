@@ -3,6 +3,9 @@ package io.gradflow.kinds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.gradflow.model.LayerKind;
+import io.gradflow.model.Node;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -92,6 +95,72 @@ class RecurrenceTest {
         // 40 steps: mean field (independent draws per step) is 2.4 decades below the tied matrix
         assertThat(logSim[steps] - meanField).isGreaterThan(1.5);
         assertThat(logPred).isCloseTo(logSim[steps], within(0.3));
+    }
+
+    /**
+     * Section 8.8: a cell gradient carried back by a constant forget gate {@code phi}, with the
+     * same vector injected at every step (correlation 1 from step to step) and nothing through the
+     * recurrent kernel, is that vector times {@code 1 + phi + ... + phi^k}: the amplitudes add.
+     * Taken as unaligned, the energies add instead ({@code 1 + phi^2 + ...}). What the layer passes
+     * down is then one vector at every step too.
+     */
+    @Test
+    void alignedInjectionsAddTheirAmplitudesThroughTheForgetGate() {
+        int t = 12;
+        double phi = 0.6;
+        double cand2 = 0.09;
+        Recurrence.Run r = diagonalRun(t, phi, cand2);
+        Node gru = Node.builder("gru", LayerKind.GRU).nIn(8).nOut(8).build();
+        double[] inject = new double[t];
+        Arrays.fill(inject, 1);
+        double[][] aligned = new double[t][];
+        for (int i = 0; i < t; i++) {
+            aligned[i] = new double[t - 1 - i];
+            Arrays.fill(aligned[i], 1);
+        }
+        double[][] passed = new double[t][];
+        double[] withAlignment = Recurrence.through(r, gru, inject, new double[1], aligned, passed);
+        double[] without = Recurrence.through(r, gru, inject, new double[1], null, null);
+        // what reaches the input at step i: the candidate's gate (cand2), the input kernel's fans (8 x 1/8)
+        for (int i = 0; i < t; i++) {
+            double amplitude = 0;
+            double energy = 0;
+            for (int k = 0; k < t - i; k++) {
+                amplitude += Math.pow(phi, k);
+                energy += Math.pow(phi, 2 * k);
+            }
+            assertThat(withAlignment[i]).as("step %d aligned", i)
+                    .isCloseTo(Math.log10(cand2 * amplitude * amplitude), within(1e-9));
+            assertThat(without[i]).as("step %d unaligned", i).isCloseTo(Math.log10(cand2 * energy), within(1e-9));
+            for (double c : passed[i]) {
+                assertThat(c).isCloseTo(1, within(1e-9));
+            }
+        }
+        // unaligned injections leave the energies as mean field adds them
+        double[][] none = new double[t][];
+        for (int i = 0; i < t; i++) {
+            none[i] = new double[t - 1 - i];
+        }
+        double[] zero = Recurrence.through(r, gru, inject, new double[1], none, new double[t][]);
+        assertThat(zero).containsExactly(without, within(1e-12));
+    }
+
+    /** A GRU-shaped run with no recurrent kernel, no gate noise and only the candidate's gate passing down. */
+    private static Recurrence.Run diagonalRun(int t, double phi, double cand2) {
+        double[] zeros = new double[t];
+        double[] ones = new double[t];
+        Arrays.fill(ones, 1);
+        double[] f = new double[t];
+        Arrays.fill(f, phi);
+        double[] f2 = new double[t];
+        Arrays.fill(f2, phi * phi);
+        double[] cand = new double[t];
+        Arrays.fill(cand, cand2);
+        double[] candMean = new double[t];
+        Arrays.fill(candMean, Math.sqrt(cand2));
+        double[][] gate = {zeros, zeros, zeros, ones};
+        return new Recurrence.Run(t, 1.0 / 8, 0, 0, 0, Fans.dense(8, 24), Fans.dense(8, 24), ones, gate, zeros, ones, ones, f, f2,
+                ones, cand, ones, ones, zeros, candMean, ones, 1, null);
     }
 
     private static double norm2(double[] v) {
