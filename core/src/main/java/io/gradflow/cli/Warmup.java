@@ -30,7 +30,9 @@ public final class Warmup {
     public static void main(String[] args) {
         List<String> files = new ArrayList<>(List.of(args));
         boolean textOnly = files.remove("--text-only");
-        Main.prewarm();
+        List<String> lint = new ArrayList<>(List.of("lint"));
+        lint.addAll(files);
+        Main.prewarm(lint.toArray(String[]::new));
         Main.run("--version");
         for (List<String> options : textOnly ? RUNS.subList(0, 1) : RUNS) {
             for (String f : files) {

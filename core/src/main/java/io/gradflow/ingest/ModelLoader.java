@@ -15,6 +15,7 @@ import io.gradflow.model.SourcePos;
 import io.gradflow.model.Suppression;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -258,7 +259,15 @@ public final class ModelLoader {
 
     /** A Keras HDF5 file: its model_config attribute, read without touching the weights. */
     private static ModelGraph loadHdf5(Path path, String display) throws ReadException {
-        KerasHdf5.Attributes a = KerasHdf5.read(path);
+        return loadHdf5(display, KerasHdf5.read(path));
+    }
+
+    /** A Keras HDF5 file held in memory (the start-up warm-up's, from the jar). */
+    public static ModelGraph loadHdf5(String display, byte[] bytes) throws ReadException {
+        return loadHdf5(display, KerasHdf5.read(ByteBuffer.wrap(bytes)));
+    }
+
+    private static ModelGraph loadHdf5(String display, KerasHdf5.Attributes a) throws ReadException {
         String entry = "model_config";
         JsonValue root = inEntry(entry, () -> parse(a.modelConfig().getBytes(StandardCharsets.UTF_8)));
         JsonValue training = null;

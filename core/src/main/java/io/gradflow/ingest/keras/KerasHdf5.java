@@ -6,6 +6,7 @@ import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Node;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -59,7 +61,23 @@ public final class KerasHdf5 {
     /** Reads the attributes from an open channel (closed afterwards); tests count what is read. */
     public static Attributes read(FileChannel channel) throws ReadException {
         try {
-            HdfFile f = open(channel);
+            return attributes(channel, null);
+        } finally {
+            closeQuietly(channel);
+        }
+    }
+
+    /** Reads the attributes of a file held in memory (the launcher's start-up warm-up reads one from the jar). */
+    public static Attributes read(ByteBuffer bytes) throws ReadException {
+        return attributes(null, bytes);
+    }
+
+    /** The attributes of the file on {@code channel}, else of {@code bytes}. */
+    private static Attributes attributes(@Nullable FileChannel channel, @Nullable ByteBuffer bytes)
+            throws ReadException {
+        try {
+            HdfFile f = channel != null ? open(channel)
+                    : HdfFile.fromByteBuffer(Objects.requireNonNull(bytes, "a file or its bytes"));
             Map<String, Attribute> attrs = f.getAttributes();
             for (String name : READ) {
                 checkDeclaredSize(attrs.get(name));
@@ -91,8 +109,6 @@ public final class KerasHdf5 {
             // page that went away under us (the file truncated while it was read)
             throw new ReadException("not a readable HDF5 file (corrupt or truncated?): " + oneLine(e)
                     + (pastTheEnd(e) ? " (it declares more bytes than the file holds)" : ""));
-        } finally {
-            closeQuietly(channel);
         }
     }
 
