@@ -10,9 +10,11 @@ import io.gradflow.report.ModelResult;
 import io.gradflow.report.Skipped;
 import io.gradflow.rules.RuleConfig;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -129,16 +131,18 @@ public final class Linter {
         BlockingQueue<Job> finished = new ArrayBlockingQueue<>(Math.max(1, n));
         List<Job> running = new ArrayList<>(width);
         boolean limited = !(timeout.isZero() || timeout.isNegative());
+        int[] order = width > 1 && n < 1 << INDEX_BITS ? largestFirst(inputs) : null;
         int next = 0;
         int done = 0;
         while (done < n) {
             while (running.size() < width && next < n) {
-                FileWalker.Input in = inputs.get(next);
+                int index = order == null ? next : order[next];
+                FileWalker.Input in = inputs.get(index);
                 if (in.unreadable() != null) {
-                    outcomes[next] = Outcome.error(new InputError(in.display(), 0, 0, "", in.unreadable()));
+                    outcomes[index] = Outcome.error(new InputError(in.display(), 0, 0, "", in.unreadable()));
                     done++;
                 } else {
-                    Job job = new Job(next, in, configs.apply(in.path()), simulationThreads, finished);
+                    Job job = new Job(index, in, configs.apply(in.path()), simulationThreads, finished);
                     job.deadline = limited ? System.nanoTime() + timeout.toNanos() : Long.MAX_VALUE;
                     job.thread.start();
                     running.add(job);
@@ -197,6 +201,37 @@ public final class Linter {
         }
         return outcomes;
     }
+
+    /**
+     * The order to start files in when several run at once: the largest first (by bytes, a
+     * model's size being the best guess at its work that costs no reading), so that the run does
+     * not end with one worker on a large model while the others have nothing left. The report
+     * keeps the inputs' order whatever the order of the work.
+     */
+    static int[] largestFirst(List<FileWalker.Input> inputs) {
+        int n = inputs.size();
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) {
+            long size;
+            try {
+                size = Files.size(inputs.get(i).path());
+            } catch (IOException | RuntimeException e) {
+                size = 0;
+            }
+            // size descending, then the inputs' order: one sortable long per file, no comparator
+            keys[i] = (MAX_SIZE - Math.min(Math.max(size, 0), MAX_SIZE)) << INDEX_BITS | i;
+        }
+        Arrays.sort(keys);
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = (int) (keys[i] & ((1L << INDEX_BITS) - 1));
+        }
+        return order;
+    }
+
+    /** {@link #largestFirst}'s key: a size (up to 1 TiB) above the file's index. */
+    private static final int INDEX_BITS = 22;
+    private static final long MAX_SIZE = (1L << 40) - 1;
 
     private String overBudget() {
         return String.format(Locale.ROOT, "gradflow stopped after %s, this file's time budget "

@@ -138,4 +138,17 @@ class ParallelLintTest {
             assertThat(r.err()).contains("--jobs must be a whole number of files from 1 to 1024, not '" + v + "'");
         }
     }
+
+    @Test
+    void severalJobsStartTheLargestFilesFirstAndKeepTheInputsOrderAmongEqualSizes() throws IOException {
+        List<FileWalker.Input> files = new ArrayList<>();
+        int[] sizes = {10, 300, 10, 0, 300, 50};
+        for (int i = 0; i < sizes.length; i++) {
+            Path p = tmp.resolve("f" + i + ".json");
+            Files.write(p, new byte[sizes[i]]);
+            files.add(new FileWalker.Input(p, p.toString(), true));
+        }
+        files.add(new FileWalker.Input(tmp.resolve("gone.json"), "gone.json", true));
+        assertThat(Linter.largestFirst(files)).containsExactly(1, 4, 5, 0, 2, 3, 6);
+    }
 }
