@@ -39,6 +39,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,6 +57,20 @@ public final class LintCommand implements Subcommand {
     /** The --fail-on levels, for lint and verify. */
     public static final List<String> FAIL_ON = List.of("error", "warning", "info", "never");
     static final List<String> COLORS = List.of("auto", "always", "never");
+
+    /**
+     * The rule words shell completion offers for --select and the like, listed only when help or
+     * completion asks: building lint's spec on every run need not load every rule's class on the
+     * main thread (the worker and the start-up warm-up load them anyway).
+     */
+    static final Iterable<String> RULE_WORDS = new RuleWords();
+
+    private static final class RuleWords implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return RuleSelector.words().iterator();
+        }
+    }
 
     @Override
     public String name() {
@@ -76,10 +91,10 @@ public final class LintCommand implements Subcommand {
         Specs.choice(spec, "LEVEL", FAIL_ON,
                 "exit 1 when a finding reaches LEVEL: error, warning, info or never (default: error)", "--fail-on");
         Specs.flag(spec, "exit 0 whatever the findings (unreadable inputs still exit 2)", "--exit-zero");
-        Specs.list(spec, "RULES", RuleSelector.words(), "run only these rules (replaces gradflow.json's selection)",
+        Specs.list(spec, "RULES", RULE_WORDS, "run only these rules (replaces gradflow.json's selection)",
                 "--select");
-        Specs.list(spec, "RULES", RuleSelector.words(), "run these rules as well", "--extend-select");
-        Specs.list(spec, "RULES", RuleSelector.words(), "do not run these rules", "--ignore");
+        Specs.list(spec, "RULES", RULE_WORDS, "run these rules as well", "--extend-select");
+        Specs.list(spec, "RULES", RULE_WORDS, "do not run these rules", "--ignore");
         Specs.flag(spec, "show each model's predicted per-layer profile", "--profile");
         Specs.flag(spec, "show a fix suggestion under each finding", "--fixes");
         Specs.flag(spec, "print how many times each rule fired instead of the findings", "--statistics");

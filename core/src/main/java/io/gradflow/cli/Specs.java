@@ -87,7 +87,7 @@ public final class Specs {
      * {@code --name A,B}: a list of values, comma-separated, the option given as often as one
      * likes (ruff's {@code --select GF001,GF005 --select GF010}); {@code candidates} for completion.
      */
-    public static void list(CommandSpec spec, String label, @Nullable List<String> candidates, String description,
+    public static void list(CommandSpec spec, String label, @Nullable Iterable<String> candidates, String description,
             String... names) {
         OptionSpec.Builder b = OptionSpec.builder(names).paramLabel(label).arity("1").type(List.class)
                 .auxiliaryTypes(String.class).splitRegex(",").description(lines(description));
