@@ -122,10 +122,10 @@ class RecurrenceTest {
     /**
      * A GRU's step back, {@code v <- z v + R (c (1 - z) v)}: the update gate {@code z} drawn afresh
      * for every unit and step, {@code R} one Gaussian matrix. The walk over pairs of paths, with
-     * {@code E[z (1 - z)]} where the two factors share a unit, follows a 512-wide simulation (-20.0
-     * decades of second moment against -20.1; mean field -24.3; 256 wide, -20.8); the
-     * closed form that takes the gate's mean as shared and its variance as starting afresh
-     * (section 8.5 before) overstates it, and so does the walk with {@code E[z] E[1 - z]} there.
+     * {@code E[z (1 - z)]} where the two factors share a unit, follows a 512-wide simulation
+     * (log10 of the second moment -20.0 simulated, -20.1 the walk, -24.3 mean field; 256 wide,
+     * -20.8); the closed form that takes the gate's mean as shared and its variance as starting
+     * afresh (which LSTMs keep) overstates it, and so does the walk with {@code E[z] E[1 - z]}.
      */
     @Test
     void aTiedMatrixWithAFluctuatingUpdateGateFollowsTheWalk() {
