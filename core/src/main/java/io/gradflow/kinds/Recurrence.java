@@ -20,7 +20,7 @@ final class Recurrence {
     record Run(int steps, double vW, double mW, double vR, double mR, Fans fans, Fans rfans, double[] slope2,
                double[][] gate, double[] cellSecond, double[] cellSlope2, double[] cellOut2, double[] fMean,
                double[] fSecond, double[] oSecond, double[] iSecond, double[] gSecond,
-               double[] rSecond, double[] coherent, double[] candMean, double[] cellMean,
+               double[] rSecond, double[] coherent, double[] cross, double[] candMean, double[] cellMean,
                double positions, IdentityRecurrence.@Nullable Paths paths) implements KindData { }
 
     /** The longest sequence whose steps' alignment (docs/theory.md section 8.8) is passed down. */
@@ -93,6 +93,7 @@ final class Recurrence {
         double[] gSecond = new double[gated ? t : 0];
         double[] rSecond = new double[gated ? t : 0];
         double[] coherent = new double[gated ? t : 0];
+        double[] cross = new double[gated ? t : 0];
         double[] candMean = new double[gated ? t : 0];
         double[] cellMean = new double[gated ? t : 0];
         if (!gated && outer == core && positions == 1 && IdentityRecurrence.applies(core, t)) {
@@ -136,7 +137,7 @@ final class Recurrence {
                 double slope = math.slopeMean(act, pi);
                 double share = slope * slope / Math.max(math.slopeSquare(act, pi), 1e-300)
                         * (gru ? gf.mean() * gf.mean() / Math.max(gf.second(), 1e-300)
-                        * fMean * fMean / Math.max(fSec, 1e-300)
+                        * gi.mean() * gi.mean() / Math.max(gi.second(), 1e-300)
                         : gi.mean() * gi.mean() / Math.max(gi.second(), 1e-300)
                         * go.mean() * go.mean() / Math.max(go.second(), 1e-300));
                 oSecond[i] = gru ? 1 : go.second();
@@ -165,6 +166,10 @@ final class Recurrence {
                 cellMean[i] = gru ? 1 : go.mean() * math.slopeMean(act, c);
                 slope2[i] = gate[3][i];
                 coherent[i] = Math.min(Math.max(share, 0), 1);
+                // E[D A] / E[A] for the diagonal D and the candidate's factors A of one unit at this
+                // step: a GRU's D is its update gate z and A holds 1 - z (E[z (1 - z)] / E[1 - z]),
+                // an LSTM's forget gate is independent of the candidate's factors (E[f])
+                cross[i] = gru ? Math.max(fMean - fSec, 0) / Math.max(gi.mean(), 1e-300) : fMean;
             }
             sumMean += h.mean();
             sumUnit += h.su() + h.mean() * h.mean();
@@ -178,7 +183,8 @@ final class Recurrence {
             out = new Moments(mean, Math.max(sumUnit / t - mean * mean, 0), sumWithin / t);
         }
         Run run = new Run(t, w[0], w[1], rw[0], rw[1], fans, rfans, slope2, gate, cellSecond, cellSlope2, cellOut2,
-                fMeans, fSecond, oSecond, iSecond, gSecond, rSecond, coherent, candMean, cellMean, positions, null);
+                fMeans, fSecond, oSecond, iSecond, gSecond, rSecond, coherent, cross, candMean, cellMean, positions,
+                null);
         return new LayerState(x, out, x, Slopes.ONE, 1, new Weights(w[0], w[1], fans.initIn(), fans, false),
                 t * positions, 0, run);
     }
@@ -217,7 +223,7 @@ final class Recurrence {
         Run run = new Run(t, w[0], w[1], gain * gain / Math.max(rfans.connIn(), 1), 0, fans, rfans, slope2,
                 new double[0][t], new double[0], new double[0], new double[0], new double[0], new double[0],
                 new double[0], new double[0], new double[0], new double[0], new double[0], new double[0],
-                new double[0], 1, p);
+                new double[0], new double[0], 1, p);
         return new LayerState(x, out, x, Slopes.ONE, 1, new Weights(w[0], w[1], fans.initIn(), fans, false), t, 0,
                 run);
     }
@@ -443,8 +449,11 @@ final class Recurrence {
         double oNext = 0;
         double cohNext = 0;
         double candNext = 0;
-        // the carried gradient's age in steps (weighted by where its energy entered) and its last
-        // step's coherent gain (docs/theory.md section 8.5)
+        double crossNext = 0;
+        // a GRU's pairs of paths back through the steps, the recurrent matrix the same at every
+        // step; an LSTM's carried gradient's age in steps (weighted by where its energy entered)
+        // and its last step's coherent gain (docs/theory.md section 8.5)
+        PathPairs pairs = core.kind() == LayerKind.GRU ? new PathPairs(t) : null;
         double age = 0;
         double gain = 0;
         double keep = 1;
@@ -465,13 +474,20 @@ final class Recurrence {
                 double hPath = rec * (p * qNext + oNext);
                 double tied = rec * p * candNext * cohNext;
                 double diag = fMeanNext * fMeanNext;
-                double noise = Math.max(fNext - diag, 0) + hPath - tied;
-                gain = coherentGain(diag, tied, age, gain);
-                double incoherent = diag + noise + tied;
-                // what the noise adds is not aligned with the carried gradient: it starts afresh
-                keep = gain + noise > 0 ? gain / (gain + noise) : 0;
+                double incoherent = fNext + hPath;
+                double coherent;
+                if (pairs != null) {
+                    coherent = pairs.step(incoherent, Math.sqrt(tied) * crossNext, diag + tied,
+                            Math.sqrt(diag * tied));
+                } else {
+                    double noise = Math.max(fNext - diag, 0) + hPath - tied;
+                    gain = coherentGain(diag, tied, age, gain);
+                    // what the noise adds is not aligned with the carried gradient: it starts afresh
+                    keep = gain + noise > 0 ? gain / (gain + noise) : 0;
+                    coherent = gain + noise;
+                }
                 if (incoherent > 0) {
-                    double k = (gain + noise) / incoherent;
+                    double k = coherent / incoherent;
                     carried *= k;
                     cell *= k;
                 }
@@ -498,6 +514,9 @@ final class Recurrence {
                 double p = r.oSecond()[i] * r.cellSlope2()[i];
                 double past = rec * carried * p + cell * fNext;
                 double fresh = injected * p;
+                if (pairs != null && past + fresh > 0) {
+                    pairs.inject(fresh / (past + fresh));
+                }
                 age = past + fresh > 0 ? (age + 1) * keep * past / (past + fresh) : 0;
                 double gh = injected + rec * carried;
                 double gc = gh * p + cell * fNext;
@@ -529,6 +548,7 @@ final class Recurrence {
                 qNext = r.gSecond()[i] * r.gate()[0][i] + r.cellSecond()[i] * r.gate()[1][i] + candNext;
                 oNext = r.cellOut2()[i] * r.gate()[2][i];
                 cohNext = r.coherent()[i];
+                crossNext = r.cross()[i];
                 preSum[0] += sum / 4 * Math.pow(10, Math.min(300, exp));
                 logIn[i] = log(wIn * inUnits * sum, exp);
                 if (align) {
