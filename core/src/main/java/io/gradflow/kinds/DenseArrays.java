@@ -53,14 +53,14 @@ final class DenseArrays {
      * bit-for-bit those of the plain loops (a skipped 0 * w is not always +0: w may be infinite).
      */
 
-    /** [bsz x in] times [in x out], given the weights transposed ([out][in]). */
-    static double[] matmul(double[] x, double[] wt, int bsz, int in, int out) {
-        return rowProducts(x, wt, bsz, in, out, new double[bsz * out]);
+    /** [bsz x in] times [in x out], given the weights transposed ([out][in]), written to {@code z} ([bsz x out]). */
+    static double[] matmul(double[] x, double[] wt, int bsz, int in, int out, double[] z) {
+        return rowProducts(x, wt, bsz, in, out, z);
     }
 
-    /** [bsz x out] times [out x in], given the weights as drawn ([in][out]). */
-    static double[] matmulT(double[] d, double[] w, int bsz, int in, int out) {
-        return rowProducts(d, w, bsz, out, in, new double[bsz * in]);
+    /** [bsz x out] times [out x in], given the weights as drawn ([in][out]), written to {@code z} ([bsz x in]). */
+    static double[] matmulT(double[] d, double[] w, int bsz, int in, int out, double[] z) {
+        return rowProducts(d, w, bsz, out, in, z);
     }
 
     /**
@@ -193,11 +193,6 @@ final class DenseArrays {
         return s2 / ((double) in * out);
     }
 
-    /** phi applied to every element. */
-    static double[] apply(@Nullable Activation a, double[] z) {
-        return apply(a, z, new double[z.length]);
-    }
-
     /** phi applied to every element of {@code z}, written to {@code y} (as long). */
     static double[] apply(@Nullable Activation a, double[] z, double[] y) {
         if (a == null || a.is(Activations.IDENTITY)) {
@@ -214,7 +209,7 @@ final class DenseArrays {
     static double[] linear(Node n, SimPass p) {
         String src = n.inputs().get(0);
         int out = p.width(n.name());
-        double[] z = rowProducts(p.out(src), p.transposed(n.name()), p.batch(), p.width(src), out,
+        double[] z = matmul(p.out(src), p.transposed(n.name()), p.batch(), p.width(src), out,
                 p.array(p.batch() * out));
         double bias = n.hasBias() ? n.biasInit() : 0;
         if (bias != 0) {
@@ -231,7 +226,7 @@ final class DenseArrays {
         int in = p.width(src);
         int w = p.width(n.name());
         p.recordWeightGradient(n, weightGradientMeanSquare(p.out(src), d, p.batch(), in, w));
-        double[] back = rowProducts(d, p.weights(n.name()), p.batch(), w, in, p.array(p.batch() * in));
+        double[] back = matmulT(d, p.weights(n.name()), p.batch(), in, w, p.array(p.batch() * in));
         p.send(src, back);
         return back;
     }

@@ -37,9 +37,9 @@ class DenseArraysTest {
                 }
             }
             String shape = "batch " + bsz + ", " + in + " x " + out;
-            assertThat(bits(DenseArrays.matmul(x, wt, bsz, in, out))).as(shape)
+            assertThat(bits(DenseArrays.matmul(x, wt, bsz, in, out, new double[bsz * out]))).as(shape)
                     .isEqualTo(bits(plainMatmul(x, w, bsz, in, out)));
-            assertThat(bits(DenseArrays.matmulT(d, w, bsz, in, out))).as(shape)
+            assertThat(bits(DenseArrays.matmulT(d, w, bsz, in, out, new double[bsz * in]))).as(shape)
                     .isEqualTo(bits(plainMatmulT(d, wt, bsz, in, out)));
             assertThat(Double.doubleToRawLongBits(DenseArrays.weightGradientMeanSquare(x, d, bsz, in, out)))
                     .as(shape).isEqualTo(Double.doubleToRawLongBits(plainWeightGradientMeanSquare(x, d, bsz, in, out)));

@@ -67,7 +67,7 @@ public final class KerasHdf5 {
         }
     }
 
-    /** Reads the attributes of a file held in memory (the launcher's start-up warm-up reads one from the jar). */
+    /** Reads the attributes of a file held in memory (the start-up warm-up reads one from the jar). */
     public static Attributes read(ByteBuffer bytes) throws ReadException {
         return attributes(null, bytes);
     }
