@@ -378,17 +378,21 @@ final class Propagation implements Forward, Backward {
         }
         double[] shape = spread == null ? stepShape(n) : spread.shape();
         List<String> ins = n.inputs();
-        if (spread != null && spread.aligned() != null && ins.size() == 1 && g.consumers(ins.get(0)).size() == 1) {
-            stepAlignments.put(ins.get(0), spread.aligned());
+        // a recurrence's steps' alignment and sampled paths reach the layer below when it is the
+        // layer's one input and feeds nothing else
+        if (spread != null && ins.size() == 1 && g.consumers(ins.get(0)).size() == 1) {
+            if (spread.aligned() != null) {
+                stepAlignments.put(ins.get(0), spread.aligned());
+            }
+            if (spread.paths() != null) {
+                stepPaths.put(ins.get(0), spread.paths());
+            }
         }
         for (int i = 0; i < ins.size(); i++) {
             Grad gi = back.perInput() != null ? back.perInput().get(i) : in;
             arriving.merge(ins.get(i), gi, Grad::plus);
             chains.distribute(n, ins.get(i), gi, in);
             spreadTo(ins.get(i), shape, gi.g());
-            if (spread != null && spread.paths() != null && ins.size() == 1) {
-                stepPaths.put(ins.get(i), spread.paths());
-            }
         }
     }
 
@@ -556,7 +560,7 @@ final class Propagation implements Forward, Backward {
 
     @Override
     public double @Nullable [][] stepPaths(Node n) {
-        return g.consumers(n.name()).size() == 1 ? stepPaths.get(n.name()) : null;
+        return stepPaths.get(n.name());
     }
 
     @Override

@@ -245,40 +245,30 @@ final class Recurrence {
         if (r.paths() != null && !bidirectional) {
             return identityBackward(outer, s, r, gOut, b);
         }
-        double[] shape = b.stepShape(outer);
-        if (shape != null && shape.length != t) {
-            shape = null;
-        }
-        double[] inject = new double[t];
-        if (outer.returnSequences()) {
-            for (int i = 0; i < t; i++) {
-                inject[i] = gOut * (shape == null ? 1 : shape[i]);
-            }
-        } else {
-            inject[t - 1] = gOut;
-        }
-        double[] pre = new double[1];
-        double[] logIn = through(r, core, inject, pre, null, null);
-        // the same pass counting the input kernels as the same matrices at every step (section
-        // 8.8): the arriving gradient's steps aligned as the recurrent layer above says, and this
-        // layer's own alignment passed down; it gives the figures through the steps, while the
-        // gradients' levels stay as above
+        double[] inject = inject(outer, t, gOut, b);
+        // counting the input kernels as the same matrices at every step (section 8.8): the
+        // arriving gradient's steps aligned as the recurrent layer above says, and this layer's
+        // own alignment passed down; it gives the figures through the steps, while the gradients'
+        // levels stay as the pass without the alignment above gives them
         boolean aligning = !bidirectional && t <= CORRELATED_STEPS && core.kind() != LayerKind.SIMPLE_RNN;
         Back.Aligned above = aligning ? b.stepAlignment(outer) : null;
         if (above != null && (above.shape().length != t || above.correlation().length != t)) {
             above = null;
         }
         double[][] passed = aligning ? new double[t][] : null;
+        double[] pre = new double[1];
+        // with nothing aligned above, the one pass gives the levels and this layer's alignment alike
+        double[] logIn = through(r, core, inject, pre, null, above == null ? passed : null);
         double[] timeLog = logIn;
-        if (passed != null) {
+        if (above != null) {
             double[] alignedInject = inject;
-            if (above != null && outer.returnSequences()) {
+            if (outer.returnSequences()) {
                 alignedInject = new double[t];
                 for (int i = 0; i < t; i++) {
                     alignedInject[i] = gOut * above.shape()[i];
                 }
             }
-            timeLog = through(r, core, alignedInject, new double[1], above == null ? null : above.correlation(), passed);
+            timeLog = through(r, core, alignedInject, new double[1], above.correlation(), passed);
         }
         double[] last = new double[t];
         last[t - 1] = 1;
@@ -318,6 +308,24 @@ final class Recurrence {
                         passed == null ? null : new Back.Aligned(shape(timeLog), passed)));
     }
 
+    /**
+     * What the loss delivers at each of the {@code t} steps of the layer's output: {@code gOut} at
+     * every step (spread as {@link Backward#stepShape} says) when it returns its sequence, else at
+     * the last step only.
+     */
+    private static double[] inject(Node outer, int t, double gOut, Backward b) {
+        double[] inject = new double[t];
+        if (!outer.returnSequences()) {
+            inject[t - 1] = gOut;
+            return inject;
+        }
+        double[] shape = b.stepShape(outer);
+        for (int i = 0; i < t; i++) {
+            inject[i] = gOut * (shape == null || shape.length != t ? 1 : shape[i]);
+        }
+        return inject;
+    }
+
     /** Second moments per step (log10) relative to their mean over the steps; all 1 where none is positive. */
     private static double[] shape(double[] log) {
         double top = Double.NEGATIVE_INFINITY;
@@ -344,15 +352,7 @@ final class Recurrence {
     private static Back identityBackward(Node outer, LayerState s, Run r, double gOut, Backward b) {
         IdentityRecurrence.Paths p = Objects.requireNonNull(r.paths(), "an identity recurrence");
         int t = r.steps();
-        double[] inject = new double[t];
-        double[] shape = b.stepShape(outer);
-        if (outer.returnSequences()) {
-            for (int i = 0; i < t; i++) {
-                inject[i] = gOut * (shape == null || shape.length != t ? 1 : shape[i]);
-            }
-        } else {
-            inject[t - 1] = gOut;
-        }
+        double[] inject = inject(outer, t, gOut, b);
         double[][] above = outer.returnSequences() ? b.stepPaths(outer) : null;
         int m = p.slopes().length;
         double[][] d = IdentityRecurrence.backward(p, IdentityRecurrence.injection(inject, gOut, above, m));
