@@ -2,6 +2,7 @@ package io.gradflow.cli;
 
 import io.gradflow.config.ConfigException;
 import io.gradflow.engine.Pipeline;
+import io.gradflow.engine.Prefetch;
 import io.gradflow.ingest.ModelLoader;
 import io.gradflow.ingest.ReadException;
 import io.gradflow.model.ModelGraph;
@@ -21,6 +22,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.function.IntSupplier;
 import java.util.ServiceLoader;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Help;
@@ -100,8 +102,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        prewarm(args);
-        System.exit(run(io(), RawPaths.of(args), args));
+        RawPaths raw = RawPaths.of(args);
+        prewarm(args, raw);
+        System.exit(run(io(), raw, args));
     }
 
     /**
@@ -111,12 +114,47 @@ public final class Main {
      * JVM, about 25 ms (the formatter and the locale's number symbols), which every report needs.
      */
     static void prewarm(String[] args) {
+        prewarm(args, RawPaths.none());
+    }
+
+    private static void prewarm(String[] args, RawPaths raw) {
+        boolean lint = args.length > 0 && args[0].equals("lint");
+        String file = lint ? likelyFile(args) : null;
+        // announced before the thread starts: the lint then waits for this file rather than reading it too
+        Prefetch fetch = file == null ? null : Prefetch.announce(raw.path(file), raw.display(file));
         // a named class, not a lambda: the first lambda of a JVM sets up method handles (about
         // 10 ms), which this thread should pay too, not the main one before starting it
-        Thread t = new Thread(new Prewarm(args.length > 0 && args[0].equals("lint"), keras(args)),
-                "gradflow-prewarm");
+        Thread t = new Thread(null, new Prewarm(lint, keras(args), fetch), "gradflow-prewarm",
+                Linter.WORKER_STACK_BYTES);
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * Lint's flags that take no value: an argument after one of them is a path. Held to lint's
+     * options by a test; flags that rewrite files or lint nothing are left out (no guess after them).
+     */
+    static final Set<String> PLAIN_FLAGS = Set.of("--exit-zero", "--profile", "--fixes", "--statistics", "-q",
+            "--quiet", "-v", "--verbose", "--no-config", "--force-exclude", "--no-respect-gitignore",
+            "--skip-non-models");
+
+    /**
+     * The file {@code gradflow lint ARGS} most likely lints, guessed without parsing the command
+     * line (the parse is what the guess runs beside): its last argument, unless that looks like an
+     * option or an option's value. A wrong guess only costs the second core's time ({@link Prefetch}).
+     */
+    static @Nullable String likelyFile(String[] args) {
+        if (args.length < 2) {
+            return null;
+        }
+        String last = args[args.length - 1];
+        String before = args[args.length - 2];
+        if (last.isEmpty() || last.startsWith("-")) {
+            return null;
+        }
+        boolean afterValue = before.startsWith("-") && !before.contains("=") && !PLAIN_FLAGS.contains(before)
+                && !before.equals("--");
+        return afterValue ? null : last;
     }
 
     /** Whether the command line names a Keras file (HDF5 or zip; a .json may be either framework's). */
@@ -133,17 +171,23 @@ public final class Main {
     static final class Prewarm implements Runnable {
         private final boolean lint;
         private final boolean keras;
+        private final @Nullable Prefetch fetch;
         /** What the warm-up formatted and found: kept so that the work is a result, not dead code. */
         int length;
 
-        Prewarm(boolean lint, boolean keras) {
+        Prewarm(boolean lint, boolean keras, @Nullable Prefetch fetch) {
             this.lint = lint;
             this.keras = keras;
+            this.fetch = fetch;
         }
 
         @Override
         public void run() {
-            if (lint) {
+            // the file the lint is about to read, read and analysed now (the same classes, and the
+            // work itself done beside the parse); else a tiny model to load the classes with
+            if (fetch != null && fetch.fetch()) {
+                length = 1;
+            } else if (lint) {
                 length = lintTinyModel(keras ? "warmup-keras.h5" : "warmup-dl4j.json");
             }
             IntSupplier lambda = () -> 1;

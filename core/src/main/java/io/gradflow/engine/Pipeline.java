@@ -2,6 +2,7 @@ package io.gradflow.engine;
 
 import io.gradflow.analysis.GradientAnalysis;
 import io.gradflow.analysis.SignalPropagation;
+import io.gradflow.analysis.Thresholds;
 import io.gradflow.ingest.ModelLoader;
 import io.gradflow.ingest.ReadException;
 import io.gradflow.model.ModelGraph;
@@ -42,8 +43,16 @@ public final class Pipeline {
 
     /** The same, with the finite-width simulation on {@code simulationThreads} threads (0: the cores'). */
     private static ModelResult check(ModelGraph g, RuleConfig config, int batch, int simulationThreads) {
-        GradientAnalysis a = SignalPropagation.analyse(g, SignalPropagation.Options.DEFAULT
-                .withThresholds(config.thresholds()).withBatch(batch).withSimulationThreads(simulationThreads));
+        return rules(g, analyse(g, config.thresholds(), batch, simulationThreads), config);
+    }
+
+    /** The analysis alone, with these thresholds and minibatch. */
+    static GradientAnalysis analyse(ModelGraph g, Thresholds thresholds, int batch, int simulationThreads) {
+        return SignalPropagation.analyse(g, SignalPropagation.Options.DEFAULT
+                .withThresholds(thresholds).withBatch(batch).withSimulationThreads(simulationThreads));
+    }
+
+    private static ModelResult rules(ModelGraph g, GradientAnalysis a, RuleConfig config) {
         List<Finding> findings = RuleEngine.run(g, a, config, g.suppressions());
         return new ModelResult(g, a, findings);
     }
@@ -64,6 +73,13 @@ public final class Pipeline {
      */
     public static ModelResult lint(Path path, String display, RuleConfig config, int simulationThreads)
             throws ReadException {
-        return check(read(path, display), config, SignalPropagation.Options.DEFAULT.batch(), simulationThreads);
+        int batch = SignalPropagation.Options.DEFAULT.batch();
+        // the file may have been read and analysed already, while the command line was parsed
+        Prefetch.Taken early = Prefetch.take(path, display, config.thresholds(), batch);
+        if (early != null) {
+            return early.analysis() != null ? rules(early.graph(), early.analysis(), config)
+                    : check(early.graph(), config, batch, simulationThreads);
+        }
+        return check(read(path, display), config, batch, simulationThreads);
     }
 }
