@@ -185,9 +185,18 @@ public final class Main {
         public void run() {
             // the file the lint is about to read, read and analysed now (the same classes, and the
             // work itself done beside the parse); else a tiny model to load the classes with
-            if (fetch != null && fetch.fetch()) {
-                length = 1;
-            } else if (lint) {
+            if (fetch != null) {
+                // the fetched file's reading and analysis are now the critical path: the first
+                // String.format goes on a thread of its own (the main one idles after the parse)
+                Thread format = new Thread(new Prewarm(false, false, null), "gradflow-prewarm-format");
+                format.setDaemon(true);
+                format.start();
+                if (fetch.fetch()) {
+                    length = 1;
+                    return;
+                }
+            }
+            if (lint) {
                 length = lintTinyModel(keras ? "warmup-keras.h5" : "warmup-dl4j.json");
             }
             IntSupplier lambda = () -> 1;
