@@ -27,7 +27,8 @@ bias of 1 (E[r^2] 0.53 where the network has 0.27-0.32). Single layers, 8 networ
   gru-tanh-d1-t50-w32-glorot_uniform-glorot_uniform-12   -9.89 +- 0.27 (DL4J -9.74)
 and the top layer of gru-tanh-d2-t200-w32-he_normal-orthogonal-1 (4 networks) -37.0 with its
 input as it comes, -40.9 with the input's steps shuffled (the analysis, which takes the steps'
-inputs as unrelated, -43.3).
+inputs as unrelated, -43.5); gru-tanh-d6-t100-w32-he_normal-normal0.1-3's (3 networks) -14.0
+and -16.3 (analysis -20.1).
 
 Usage: scripts/gru-through-time.py CASE-ID [NETWORKS] [--stats | --shuffle-top]
        (CASE-ID as in fixtures/accuracy/measured-seq.csv, e.g. gru-tanh-d1-t50-w32-glorot_uniform-glorot_uniform-12)
