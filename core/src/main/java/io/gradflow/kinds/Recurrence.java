@@ -113,13 +113,16 @@ final class Recurrence {
                 slope2[i] = math.slopeSquare(act, pre);
                 h = math.apply(act, pre);
             } else {
+                boolean gru = core.kind() == LayerKind.GRU;
                 Moments pi = new Moments(pre.mean() + b, pre.su(), pre.sx());
-                Moments pf = new Moments(pre.mean() + core.forgetGateBias(), pre.su(), pre.sx());
+                // an LSTM's forget gate starts at its own bias (1 by default); a GRU's second gate
+                // is its reset gate, which has no such bias: it starts at the layer's bias like the
+                // update gate (Keras draws every GRU bias with bias_initializer, zeros by default)
+                Moments pf = new Moments(pre.mean() + (gru ? b : core.forgetGateBias()), pre.su(), pre.sx());
                 Moments gi = math.apply(gateAct, pi);
                 Moments gf = math.apply(gateAct, pf);
                 Moments go = gi;
                 Moments gg = math.apply(act, pi);
-                boolean gru = core.kind() == LayerKind.GRU;
                 double fMean = gru ? 1 - gi.mean() : gf.mean();
                 double fSec = gru ? 1 - 2 * gi.mean() + gi.second() : gf.second();
                 double cMean = fMean * c.mean() + gi.mean() * gg.mean();

@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""A Keras GRU stack as the sequence evaluation builds it, with an exact backward pass in NumPy.
+
+Reproduces the README's GRU through-time figures (section "Recurrent and transformer families
+(issue 19)") without DL4J: `depth` GRUs of `width` units (reset_after=True: z, r = sigmoid,
+hh = tanh(W_h x + r (U_h h)), h = z h + (1 - z) hh; biases zero) over `steps` steps of 16
+features N(0, 1), every layer but the last returning its sequence, a 5-way softmax on the last
+step (Glorot-uniform kernel, random one-hot labels), Keras's initialisers (glorot_uniform,
+he_normal and lecun_normal truncated at two deviations, orthogonal on the (units, 3 units)
+kernel, RandomNormal), two batches of 16 per network. The through-time figure is the first
+layer's: log10 of the RMS gradient reaching its input at the first step over that at the last
+(the batches' mean squares summed first), the mean over networks. The evaluation measures two
+networks per case; this prints each network's figure, so the seed spread shows.
+
+  --stats        the first layer's per-step moments (the update gate's E[z], E[z^2], E[z (1 - z)],
+                 the reset gate's E[r^2], the gates' and the candidate's pre-activation second
+                 moments, the candidate's slope moments, the state's second moment) to set beside
+                 the analysis's (docs/theory.md 8.5)
+  --shuffle-top  the top layer's own figure (gradient entering its last step only) with its input
+                 sequence as the layers below give it and with the steps of that input shuffled
+                 per example: what the input's correlation from step to step is worth
+
+What it showed (docs/theory.md 8.5): the analysis gave a GRU's reset gate an LSTM's forget-gate
+bias of 1 (E[r^2] 0.53 where the network has 0.27-0.32). Single layers, 8 networks each:
+  gru-tanh-d1-t100-w64-he_normal-normal0.01-2           -27.54 +- 0.42 (DL4J -27.64)
+  gru-tanh-d1-t100-w64-lecun_normal-normal0.1-11        -19.56 +- 0.28 (DL4J -19.45)
+  gru-tanh-d1-t50-w32-glorot_uniform-glorot_uniform-12   -9.89 +- 0.27 (DL4J -9.74)
+and the top layer of gru-tanh-d2-t200-w32-he_normal-orthogonal-1 (4 networks) -37.0 with its
+input as it comes, -40.9 with the input's steps shuffled (the analysis, which takes the steps'
+inputs as unrelated, -43.5); gru-tanh-d6-t100-w32-he_normal-normal0.1-3's (3 networks) -14.0
+and -16.3 (analysis -20.1).
+
+Usage: scripts/gru-through-time.py CASE-ID [NETWORKS] [--stats | --shuffle-top]
+       (CASE-ID as in fixtures/accuracy/measured-seq.csv, e.g. gru-tanh-d1-t50-w32-glorot_uniform-glorot_uniform-12)
+"""
+import sys
+
+import numpy as np
+
+FEATURES, BATCH, BATCHES, CLASSES = 16, 16, 2, 5
+
+
+def init(name, shape, rng):
+    fan_in, fan_out = shape
+    if name == 'glorot_uniform':
+        limit = np.sqrt(6.0 / (fan_in + fan_out))
+        return rng.uniform(-limit, limit, shape)
+    if name in ('he_normal', 'lecun_normal'):
+        # Keras: a normal truncated at two deviations, its deviation raised to keep the variance
+        sd = np.sqrt((2.0 if name == 'he_normal' else 1.0) / fan_in) / 0.87962566103423978
+        w = rng.standard_normal(shape)
+        bad = np.abs(w) > 2
+        while bad.any():
+            w[bad] = rng.standard_normal(bad.sum())
+            bad = np.abs(w) > 2
+        return w * sd
+    if name.startswith('normal'):
+        return rng.standard_normal(shape) * float(name[len('normal'):])
+    if name.startswith('orthogonal'):
+        gain = float(name[len('orthogonal'):] or 1)
+        rows, cols = shape
+        q, r = np.linalg.qr(rng.standard_normal((max(rows, cols), min(rows, cols))))
+        q *= np.sign(np.diag(r))
+        return gain * (q.T if rows < cols else q)
+    raise ValueError(name)
+
+
+def sigmoid(a):
+    return 1 / (1 + np.exp(-a))
+
+
+def forward(inp, w, u, n, stats=None):
+    """One GRU over inp (steps, batch, features); returns its states and what the backward pass needs."""
+    h = np.zeros((inp.shape[1], n))
+    outs, cache = [], []
+    for t in range(inp.shape[0]):
+        az = inp[t] @ w[:, :n] + h @ u[:, :n]
+        ar = inp[t] @ w[:, n:2 * n] + h @ u[:, n:2 * n]
+        inner = h @ u[:, 2 * n:]
+        z, r = sigmoid(az), sigmoid(ar)
+        ah = inp[t] @ w[:, 2 * n:] + r * inner
+        hh = np.tanh(ah)
+        if stats is not None:
+            s = 1 - hh ** 2
+            stats[t] += [z.mean(), (z * z).mean(), (z * (1 - z)).mean(), (r * r).mean(), (az ** 2).mean(),
+                         (ah ** 2).mean(), s.mean(), (s * s).mean(), (h * h).mean()]
+        cache.append((h, z, r, inner, hh))
+        h = z * h + (1 - z) * hh
+        outs.append(h)
+    return np.array(outs), cache
+
+
+def backward(cache, w, u, n, g_out):
+    """The gradient back through the steps, g_out (steps, batch, n) arriving at each step's output;
+    returns the gradient at the layer's input per step and its mean square per step."""
+    steps = len(cache)
+    dh = np.zeros_like(g_out[0])
+    gx = np.zeros((steps, g_out.shape[1], w.shape[0]))
+    for t in range(steps - 1, -1, -1):
+        hp, z, r, inner, hh = cache[t]
+        dh = dh + g_out[t]
+        dah = dh * (1 - z) * (1 - hh ** 2)
+        dr = dah * inner
+        daz = dh * (hp - hh) * z * (1 - z)
+        dar = dr * r * (1 - r)
+        gx[t] = daz @ w[:, :n].T + dar @ w[:, n:2 * n].T + dah @ w[:, 2 * n:].T
+        dh = dh * z + (dah * r) @ u[:, 2 * n:].T + daz @ u[:, :n].T + dar @ u[:, n:2 * n].T
+    return gx, (gx ** 2).mean(axis=(1, 2))
+
+
+def network(depth, width, kernel, recurrent, seed):
+    rng = np.random.default_rng(seed)
+    layers, fan = [], FEATURES
+    for _ in range(depth):
+        layers.append((init(kernel, (fan, 3 * width), rng), init(recurrent, (width, 3 * width), rng)))
+        fan = width
+    return rng, layers, init('glorot_uniform', (width, CLASSES), rng)
+
+
+def through_time(depth, steps, width, kernel, recurrent, seed, stats=None):
+    rng, layers, dense = network(depth, width, kernel, recurrent, seed)
+    ms = np.zeros(steps)
+    for _ in range(BATCHES):
+        inp = rng.standard_normal((steps, BATCH, FEATURES))
+        caches = []
+        for i, (w, u) in enumerate(layers):
+            inp, cache = forward(inp, w, u, width, stats if i == 0 else None)
+            caches.append(cache)
+        logits = inp[-1] @ dense
+        p = np.exp(logits - logits.max(1, keepdims=True))
+        p /= p.sum(1, keepdims=True)
+        y = np.eye(CLASSES)[rng.integers(0, CLASSES, BATCH)]
+        g = np.zeros((steps, BATCH, width))
+        g[-1] = (p - y) @ dense.T / BATCH
+        for i in range(depth - 1, -1, -1):
+            g, m = backward(caches[i], *layers[i], width, g)
+        ms += m
+    return 0.5 * np.log10(ms[0] / ms[-1])
+
+
+def top_own(depth, steps, width, kernel, recurrent, seed, shuffle):
+    rng, layers, _ = network(depth, width, kernel, recurrent, seed)
+    ms = np.zeros(steps)
+    for _ in range(BATCHES):
+        inp = rng.standard_normal((steps, BATCH, FEATURES))
+        for w, u in layers[:-1]:
+            inp, _ = forward(inp, w, u, width)
+        if shuffle:
+            for e in range(BATCH):
+                inp[:, e] = inp[rng.permutation(steps), e]
+        _, cache = forward(inp, *layers[-1], width)
+        g = np.zeros((steps, BATCH, width))
+        g[-1] = rng.standard_normal((BATCH, width))
+        ms += backward(cache, *layers[-1], width, g)[1]
+    return 0.5 * np.log10(ms[0] / ms[-1])
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith('--')]
+    flags = {a for a in sys.argv[1:] if a.startswith('--')}
+    case = args[0]
+    nets = int(args[1]) if len(args) > 1 else 8
+    parts = case.split('-')
+    depth, steps, width = int(parts[2][1:]), int(parts[3][1:]), int(parts[4][1:])
+    kernel, recurrent = parts[5], parts[6]
+    if '--shuffle-top' in flags:
+        for shuffle in (False, True):
+            v = np.array([top_own(depth, steps, width, kernel, recurrent, s, shuffle) for s in range(nets)])
+            print('%s top layer, input %s: %s mean %.2f' % (case, 'shuffled' if shuffle else 'as it comes',
+                                                              np.round(v, 2), v.mean()))
+        return
+    stats = np.zeros((steps, 9)) if '--stats' in flags else None
+    v = np.array([through_time(depth, steps, width, kernel, recurrent, s, stats) for s in range(nets)])
+    print('%s networks %s mean %.2f sd %.2f' % (case, np.round(v, 2), v.mean(), v.std()))
+    if stats is not None:
+        stats /= nets * BATCHES
+        names = ['E[z]', 'E[z^2]', 'E[z(1-z)]', 'E[r^2]', 'E[a_z^2]', 'E[a_h^2]', "E[tanh']", "E[tanh'^2]", 'E[h_prev^2]']
+        for t in sorted({0, 1, 5, steps // 2, steps - 1}):
+            print('step %3d  ' % t + '  '.join('%s %.4f' % (k, x) for k, x in zip(names, stats[t])))
+
+
+if __name__ == '__main__':
+    main()
