@@ -9,6 +9,7 @@ import io.gradflow.model.Format;
 import io.gradflow.kinds.Dl4jParam;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Precision;
+import io.gradflow.verify.dl4j.Dl4jSameDiffLayers;
 import io.gradflow.verify.dl4j.GradientProbe;
 import io.gradflow.verify.dl4j.StableActivations;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -193,6 +195,18 @@ public final class NetworkBuilder {
                 Object net = json.contains("\"vertices\"")
                         ? org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(file.toFile(), false)
                         : org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false);
+                if (Dl4jSameDiffLayers.present(json)) {
+                    // DL4J's SameDiff attention doubles its gradient: the same configuration with
+                    // the halved classes, holding the file's weights
+                    Object halved = fromJson(json, seed);
+                    INDArray params = net instanceof ComputationGraph g ? g.params() : ((MultiLayerNetwork) net).params();
+                    if (halved instanceof ComputationGraph g) {
+                        g.setParams(params);
+                    } else {
+                        ((MultiLayerNetwork) halved).setParams(params);
+                    }
+                    return new Built(halved, "from the file");
+                }
                 StableActivations.install(net);
                 return new Built(net, "from the file");
             } catch (IOException e) {
@@ -208,8 +222,10 @@ public final class NetworkBuilder {
      * DL4J ops overflow in their stable forms ({@link StableActivations}).
      */
     public static Object fromJson(String json, long seed) {
-        return json.contains("\"vertices\"") ? initialised(ComputationGraphConfiguration.fromJson(json), seed)
-                : initialised(MultiLayerConfiguration.fromJson(json), seed);
+        // DL4J's own SameDiff attention layers and vertex double the gradient: run verify's halved ones
+        String halved = Dl4jSameDiffLayers.halved(json);
+        return halved.contains("\"vertices\"") ? initialised(ComputationGraphConfiguration.fromJson(halved), seed)
+                : initialised(MultiLayerConfiguration.fromJson(halved), seed);
     }
 
     /** A ComputationGraph initialised from {@code conf}, every layer seeded with {@code seed}. */

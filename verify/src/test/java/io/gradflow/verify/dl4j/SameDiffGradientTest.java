@@ -3,6 +3,9 @@ package io.gradflow.verify.dl4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.gradflow.ingest.ModelLoader;
+import io.gradflow.verify.NetworkBuilder;
+import java.nio.file.Path;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -10,12 +13,17 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.AttentionVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
+import org.deeplearning4j.nn.conf.layers.LearnedSelfAttentionLayer;
+import org.deeplearning4j.nn.conf.layers.RecurrentAttentionLayer;
+import org.deeplearning4j.nn.conf.layers.SelfAttentionLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.activations.Activation;
@@ -55,6 +63,37 @@ class SameDiffGradientTest {
         assertThat(ratio("attention") / plain).isCloseTo(1.0, within(0.01));
         assertThat(ratio("heads") / plain).isCloseTo(1.0, within(0.01));
         assertThat(ratio("gru") / plain).isCloseTo(1.0, within(0.01));
+    }
+
+    @Test
+    void dl4jsOwnAttentionLayersInAUsersFilePassBackTheTrueGradientInVerify() {
+        double plain = ratio(null);
+        for (String layer : new String[] {"self-attention", "recurrent-attention"}) {
+            // DL4J's classes as DL4J runs them double, and verify's network from the same JSON does not
+            assertThat(ratio(layer) / plain).as(layer).isCloseTo(2.0, within(0.01));
+            assertThat(verifysRatio(layer) / plain).as(layer).isCloseTo(1.0, within(0.01));
+        }
+        // a user's AttentionVertex too
+        assertThat(verifysRatio("raw-attention") / plain).isCloseTo(1.0, within(0.01));
+        // DL4J's LearnedSelfAttentionLayer fails in its own backward pass here (ND4J's scatter_update,
+        // with or without the halving), so only its class is checked: it runs halved
+        ComputationGraph learned = (ComputationGraph) NetworkBuilder.fromJson(
+                config("learned-self-attention").toJson(), 1);
+        assertThat(learned.getLayer("mid")).isExactlyInstanceOf(HalvedSameDiffLayer.class);
+        assertThat(learned.getLayer("mid").conf().getLayer()).isExactlyInstanceOf(HalvedLearnedSelfAttentionLayer.class);
+    }
+
+    @Test
+    void aRestoredModelZipWithDl4jsAttentionRunsHalvedWithTheFilesWeights(@TempDir Path tmp) throws Exception {
+        ComputationGraph saved = new ComputationGraph(config("self-attention"));
+        saved.init();
+        Path zip = tmp.resolve("attention.zip");
+        ModelSerializer.writeModel(saved, zip.toFile(), false);
+        NetworkBuilder.Built built = NetworkBuilder.build(zip, ModelLoader.load(zip, "attention.zip"), 99, false);
+        ComputationGraph g = (ComputationGraph) built.network();
+        assertThat(g.getLayer("mid")).isExactlyInstanceOf(HalvedSameDiffLayer.class);
+        assertThat(g.params()).isEqualTo(saved.params());
+        assertThat(ratio(g, "self-attention") / ratio(null)).isCloseTo(1.0, within(0.01));
     }
 
     @Test
@@ -102,6 +141,13 @@ class SameDiffGradientTest {
                 gru.setGateActivation(Activation.SIGMOID.getActivationFunction());
                 b.addLayer("mid", gru, "pre");
             }
+            // DL4J's own SameDiff attention layers, as a user's configuration holds them
+            case "self-attention" -> b.addLayer("mid", new SelfAttentionLayer.Builder().nIn(N).nOut(N).nHeads(2)
+                    .headSize(4).projectInput(true).build(), "pre");
+            case "learned-self-attention" -> b.addLayer("mid", new LearnedSelfAttentionLayer.Builder().nIn(N).nOut(N)
+                    .nHeads(2).headSize(4).nQueries(T).projectInput(true).build(), "pre");
+            case "recurrent-attention" -> b.addLayer("mid", new RecurrentAttentionLayer.Builder().nIn(N).nOut(N)
+                    .nHeads(2).headSize(4).projectInput(true).activation(Activation.TANH).build(), "pre");
             default -> last = "pre";
         }
         return b.addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(N).nOut(3)
@@ -117,6 +163,15 @@ class SameDiffGradientTest {
     private static double ratio(String middle) {
         ComputationGraph g = new ComputationGraph(config(middle));
         g.init();
+        return ratio(g, middle);
+    }
+
+    /** The same for the network verify builds from the configuration's JSON, as a user's file gives it. */
+    private static double verifysRatio(String middle) {
+        return ratio((ComputationGraph) NetworkBuilder.fromJson(config(middle).toJson(), 1), middle);
+    }
+
+    private static double ratio(ComputationGraph g, String middle) {
         Nd4j.getRandom().setSeed(7);
         if ("gru".equals(middle)) {
             // verify draws the GRU's arrays itself (zeros until then): draw them here
