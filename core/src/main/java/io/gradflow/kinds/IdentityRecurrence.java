@@ -30,6 +30,8 @@ final class IdentityRecurrence {
     private static final int MIN_PATHS = 128;
     /** A sum over more inputs than this is drawn as this many terms of the same total variance. */
     private static final int MAX_TERMS = 256;
+    /** Network-sized samples of units (width units, each over the batch's examples) drawn per layer. */
+    static final int NETWORKS = 8;
     /** Longer sequences are left to the mean-field recursion. */
     static final int MAX_STEPS = 2000;
 
@@ -38,7 +40,7 @@ final class IdentityRecurrence {
      * inputs (one input unit each, as the weight gradient pairs them), slopes and outputs (paths
      * by steps; no outputs when the layer returns its last step), the recurrent gain.
      */
-    record Paths(double gain, double[][] inputs, double[][] slopes, double @Nullable [][] outputs) { }
+    record Paths(double gain, double[][] inputs, double[][] slopes, double @Nullable [][] outputs, int examples) { }
 
     private IdentityRecurrence() {
     }
@@ -56,6 +58,18 @@ final class IdentityRecurrence {
 
     static int paths(int steps, double conn) {
         return (int) Math.max(MIN_PATHS, Math.min(MAX_PATHS, BUDGET / ((double) steps * terms(conn))));
+    }
+
+    /**
+     * The paths of {@link #NETWORKS} networks of {@code width} units over {@code examples}
+     * examples each (a unit's paths share its weights), within the budget; at least
+     * {@link #paths(int, double)}, a multiple of {@code examples}.
+     */
+    static int paths(int steps, double conn, int width, int examples) {
+        double budget = BUDGET / ((double) steps * terms(conn));
+        double want = Math.min(budget, (double) NETWORKS * Math.max(width, 1) * examples);
+        int m = (int) Math.max(paths(steps, conn), want);
+        return Math.max(examples, m / examples * examples);
     }
 
     /**
@@ -91,11 +105,11 @@ final class IdentityRecurrence {
      * output's moments at each step.
      */
     static Paths forward(double[][] inputs, double v, double conn, double b, double gain, Activation act,
-                         boolean sequenceOut, double[] stepMean, double[] stepSecond) {
+                         boolean sequenceOut, double[] stepMean, double[] stepSecond, int examples) {
         int t = inputs[0].length;
         int m = inputs.length;
         SplittableRandom rnd = new SplittableRandom(0x1D3A7L + t);
-        double[][] u = mix(inputs, m, v, conn, rnd);
+        double[][] u = mix(inputs, m, v, conn, rnd, examples);
         double[][] slopes = new double[m][t];
         double[][] hs = sequenceOut ? new double[m][t] : null;
         for (int p = 0; p < m; p++) {
@@ -111,7 +125,7 @@ final class IdentityRecurrence {
                 }
             }
         }
-        return new Paths(gain, inputs, slopes, hs);
+        return new Paths(gain, inputs, slopes, hs, examples);
     }
 
     /**
@@ -119,20 +133,66 @@ final class IdentityRecurrence {
      * of variance {@code v}: what one unit of a layer receives from the units of the next.
      */
     static double[][] mix(double[][] rows, int m, double v, double conn, SplittableRandom rnd) {
+        return mix(rows, m, v, conn, rnd, 1);
+    }
+
+    /**
+     * The same with the paths in blocks of {@code examples}, one unit's over the examples: a
+     * unit's weights are the same for all its examples, and its example {@code e} sums the
+     * chosen input units' example {@code e} ({@code rows} in the same layout).
+     */
+    static double[][] mix(double[][] rows, int m, double v, double conn, SplittableRandom rnd, int examples) {
         int t = rows[0].length;
         int k = terms(conn);
         double sd = Math.sqrt(v * conn / k);
+        int e = examples > 0 && m % examples == 0 && rows.length % examples == 0 ? examples : 1;
+        int units = rows.length / e;
         double[][] out = new double[m][t];
-        for (double[] o : out) {
+        for (int q = 0; q < m; q += e) {
             for (int j = 0; j < k; j++) {
                 double w = sd * gaussian(rnd);
-                double[] r = rows[rnd.nextInt(rows.length)];
-                for (int i = 0; i < t; i++) {
-                    o[i] += w * r[i];
+                int from = rnd.nextInt(units) * e;
+                for (int x = 0; x < e; x++) {
+                    double[] o = out[q + x];
+                    double[] r = rows[from + x];
+                    for (int i = 0; i < t; i++) {
+                        o[i] += w * r[i];
+                    }
                 }
             }
         }
         return out;
+    }
+
+    /** How many network-sized groups of paths {@code m} paths make; 1 where they do not make two. */
+    static int networks(int m, int width, int examples) {
+        int groups = m / (Math.max(1, width) * Math.max(1, examples));
+        return groups < 2 ? 1 : groups;
+    }
+
+    /**
+     * log10 of the gradient's RMS at the first step over the last, the mean over network-sized
+     * groups of paths ({@code width} units of {@code examples} paths each) of each group's own
+     * figure: a network's figure is a mean over its few units, and where the units differ by
+     * decades it is set by the best of them, which more units would beat; one group where the
+     * paths do not make two.
+     */
+    static double timeDecades(double[][] d, int width, int examples) {
+        int m = d.length;
+        int t = d[0].length;
+        int groups = networks(m, width, examples);
+        int group = m / groups;
+        double sum = 0;
+        for (int g = 0; g < groups; g++) {
+            double first = 0;
+            double last = 0;
+            for (int q = g * group; q < (g + 1) * group; q++) {
+                first += d[q][0] * d[q][0];
+                last += d[q][t - 1] * d[q][t - 1];
+            }
+            sum += 0.5 * (Math.log10(first) - Math.log10(last));
+        }
+        return sum / groups;
     }
 
     /**

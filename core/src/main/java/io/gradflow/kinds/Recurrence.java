@@ -199,11 +199,13 @@ final class Recurrence {
     private static LayerState identity(Node outer, Node core, Moments x, Forward f, int t, Fans fans, Fans rfans,
                                        double[] w, Activation act, double b, double[] slope2) {
         double gain = Objects.requireNonNull(core.recurrentInit(), "an identity kernel").gain();
-        double[][] in = IdentityRecurrence.inputPaths(outer, x, f, t, IdentityRecurrence.paths(t, fans.connIn()));
+        int examples = Math.max(1, f.batch());
+        double[][] in = IdentityRecurrence.inputPaths(outer, x, f, t,
+                IdentityRecurrence.paths(t, fans.connIn(), (int) core.nOut(), examples));
         double[] mean = new double[t];
         double[] second = new double[t];
         IdentityRecurrence.Paths p = IdentityRecurrence.forward(in, w[0] + w[1] * w[1], fans.connIn(), b, gain, act,
-                outer.returnSequences(), mean, second);
+                outer.returnSequences(), mean, second, examples);
         for (int i = 0; i < t; i++) {
             double s = 0;
             for (double[] row : p.slopes()) {
@@ -385,10 +387,12 @@ final class Recurrence {
         double[][] down = null;
         if (mean > 0 && Double.isFinite(mean)) {
             down = IdentityRecurrence.mix(d, m, (r.vW() + r.mW() * r.mW()) / (toInput * mean), r.fans().connOut(),
-                    new SplittableRandom(0xD0A7L + t));
+                    new SplittableRandom(0xD0A7L + t), p.examples());
         }
         double[] own = IdentityRecurrence.lastOnly(p, t);
-        double decades = 0.5 * (Math.log10(diag[0]) - Math.log10(diag[t - 1]));
+        // a network's figure: the mean over network-sized samples of units, not the pooled paths'
+        // (docs/theory.md 8.7)
+        double decades = IdentityRecurrence.timeDecades(d, (int) outer.nOut(), p.examples());
         double ownDecades = 0.5 * (Math.log10(own[0]) - Math.log10(own[t - 1]));
         // the input weights' gradient sums the steps with their correlation; the examples of the
         // batch add incoherently
