@@ -327,6 +327,38 @@ class RecurrenceTest {
     }
 
     /**
+     * The walk that holds d = 0 over the shared unit's gate (section 8.9) is 8.5's walk when the
+     * gate is drawn afresh at every step, and above it when the gate is correlated over the steps.
+     */
+    @Test
+    void pathPairsOverTheGatesPreActivationReduceToTheWalkWithoutMemory() {
+        double mu = 0;
+        double sd = 0.8;
+        PathPairs plain = new PathPairs(60);
+        PathPairs fresh = new PathPairs(60, 1e-9);
+        PathPairs remembering = new PathPairs(60, 0.8);
+        assertThat(plain.remembers()).isFalse();
+        assertThat(fresh.remembers()).isTrue();
+        double logPlain = 0;
+        double logFresh = 0;
+        double logRemembering = 0;
+        for (int i = 0; i < 60; i++) {
+            // E[D^2] 0.28, the candidate's path 0.05, the other gates' 0.01; mixes and means
+            double same0 = 0.28 + 0.05 + 0.01;
+            logPlain += Math.log10(plain.step(same0, 0.06, 0.27, 0.05));
+            logFresh += Math.log10(fresh.step(same0, 0.06, 0.27, 0.05, 0.28, 0.05, mu, sd));
+            logRemembering += Math.log10(remembering.step(same0, 0.06, 0.27, 0.05, 0.28, 0.05, mu, sd));
+            if (i % 10 == 0) {
+                plain.inject(0.3);
+                fresh.inject(0.3);
+                remembering.inject(0.3);
+            }
+        }
+        assertThat(logFresh).isCloseTo(logPlain, within(1e-4));
+        assertThat(logRemembering).isGreaterThan(logPlain + 1);
+    }
+
+    /**
      * The update gate's correlation over the steps from the spectrum of the state below (section
      * 8.9): over fresh inputs a GRU's gate is nearly uncorrelated from step to step, over a GRU
      * that keeps half of its state the correlation is about a half (NumPy, the d2 case above: lag
