@@ -19,6 +19,12 @@ networks per case; this prints each network's figure, so the seed spread shows.
   --shuffle-top  the top layer's own figure (gradient entering its last step only) with its input
                  sequence as the layers below give it and with the steps of that input shuffled
                  per example: what the input's correlation from step to step is worth
+  --layers       every layer's own figure (gradient entering its last step only) with its update
+                 gate as the network has it, permuted over each unit's steps, and taken at each step
+                 from other units and examples (every step's moments kept: what mean field assumes);
+                 the gate pre-activation's autocorrelation, its AR(1) equivalent (integrated time
+                 over the lags above 0.05) and section 8.9's walk fed the layer's own moments, with
+                 gates unrelated over the steps and with that AR(1) correlation (docs/theory.md 8.9)
 
 What it showed (docs/theory.md 8.5): the analysis gave a GRU's reset gate an LSTM's forget-gate
 bias of 1 (E[r^2] 0.53 where the network has 0.27-0.32). Single layers, 8 networks each:
@@ -30,7 +36,14 @@ input as it comes, -40.9 with the input's steps shuffled (the analysis, which ta
 inputs as unrelated, -43.5); gru-tanh-d6-t100-w32-he_normal-normal0.1-3's (3 networks) -14.0
 and -16.3 (analysis -20.1).
 
-Usage: scripts/gru-through-time.py CASE-ID [NETWORKS] [--stats | --shuffle-top]
+--layers (2 networks) on the three stacks the analysis put furthest below the measurement, top
+layer's own figure as is / gates permuted per unit / gates from other units / walk unrelated /
+walk AR(1): d2-t200 He/orthogonal -36.1 / -40.6 / -41.9 / -43.3 / -38.7; d6-t100 He/N(0, 0.1)
+-13.5 / -15.1 / -20.3 / -21.3 / -13.2; d3-t200 LeCun/orthogonal -38.8 / -40.2 / -40.8 / -39.8 /
+-39.3. The order of the gates over the steps is worth 5.7, 6.8 and 2.0 decades; the walk's
+correlation gives 4.6, 8.1 and 0.5 (docs/theory.md 8.9).
+
+Usage: scripts/gru-through-time.py CASE-ID [NETWORKS] [--stats | --shuffle-top | --layers]
        (CASE-ID as in fixtures/accuracy/measured-seq.csv, e.g. gru-tanh-d1-t50-w32-glorot_uniform-glorot_uniform-12)
 """
 import sys
@@ -155,6 +168,101 @@ def top_own(depth, steps, width, kernel, recurrent, seed, shuffle):
     return 0.5 * np.log10(ms[0] / ms[-1])
 
 
+def backward_gate(cache, w, u, n, g_out, zs):
+    """backward()'s mean square per step with the update gate replaced by zs (steps, batch, n)."""
+    steps = len(cache)
+    dh = np.zeros_like(g_out[0])
+    ms = np.zeros(steps)
+    for t in range(steps - 1, -1, -1):
+        hp, _, r, inner, hh = cache[t]
+        z = zs[t]
+        dh = dh + g_out[t]
+        dah = dh * (1 - z) * (1 - hh ** 2)
+        daz = dh * (hp - hh) * z * (1 - z)
+        dar = dah * inner * r * (1 - r)
+        ms[t] = ((daz @ w[:, :n].T + dar @ w[:, n:2 * n].T + dah @ w[:, 2 * n:].T) ** 2).mean()
+        dh = dh * z + (dah * r) @ u[:, 2 * n:].T + daz @ u[:, :n].T + dar @ u[:, n:2 * n].T
+    return ms
+
+
+def walk(n, v, rho, b, c1, c2, other, nodes=24):
+    """Section 8.9's walk over pairs of paths for n steps (log10 of the RMS), the update gate's
+    pre-activation N(0, v) and, at d = 0, an AR(1) of correlation rho over Hermite nodes; b the
+    candidate's recurrent gain, c1 and c2 the mean and mean square of r tanh', other the other
+    gates' paths' gain."""
+    xh, pi = np.polynomial.hermite_e.hermegauss(nodes)
+    pi = pi / pi.sum()
+    z = sigmoid(np.sqrt(v) * xh)
+    if rho > 0:
+        p = np.exp(-(xh[None, :] - rho * xh[:, None]) ** 2 / (2 * (1 - rho ** 2)) + xh[None, :] ** 2 / 2) * pi[None, :]
+        p /= p.sum(1, keepdims=True)
+    else:
+        p = np.tile(pi, (nodes, 1))
+    ez, e1z = (pi * z).sum(), (pi * (1 - z)).sum()
+    same, mix = ez ** 2 + b * c1 ** 2 * e1z ** 2, np.sqrt(b) * ez * c1 * e1z
+    w0, w, lg = pi.copy(), np.zeros(n + 3), 0.0
+    for _ in range(n):
+        jump = (w0 * (b * c2 * (1 - z) ** 2 + other)).sum()
+        new0 = (w0 * z ** 2) @ p + (jump + 2 * w[1] * mix) * pi
+        nw = np.zeros_like(w)
+        nw[1] = w[1] * same + (w0 * np.sqrt(b) * c1 * z * (1 - z)).sum() + w[2] * mix
+        nw[2:-1] = w[2:-1] * same + w[1:-2] * mix + w[3:] * mix
+        tot = new0.sum()
+        lg += np.log10(tot)
+        w0, w = new0 / tot, nw / tot
+    return 0.5 * lg
+
+
+def layers_report(depth, steps, width, kernel, recurrent, nets):
+    own = np.zeros((depth, 3))
+    stats = np.zeros((depth, 6))
+    acfs = np.zeros((depth, 6))
+    for seed in range(nets):
+        rng, layers, _ = network(depth, width, kernel, recurrent, seed)
+        prng = np.random.default_rng(1000 + seed)
+        ms = np.zeros((depth, 3, steps))
+        for _ in range(BATCHES):
+            inp = rng.standard_normal((steps, BATCH, FEATURES))
+            for k, (w, u) in enumerate(layers):
+                n = width
+                out, cache = forward(inp, w, u, n)
+                az = np.array([inp[t] @ w[:, :n] + cache[t][0] @ u[:, :n] for t in range(steps)])
+                z = sigmoid(az)
+                g = np.zeros((steps, BATCH, n))
+                g[-1] = rng.standard_normal((BATCH, n))
+                flat = z.reshape(steps, -1)
+                within = np.take_along_axis(flat, np.argsort(prng.random(flat.shape), axis=0), axis=0)
+                across = np.take_along_axis(flat, np.argsort(prng.random(flat.shape), axis=1), axis=1)
+                for j, zs in enumerate((z, within.reshape(z.shape), across.reshape(z.shape))):
+                    ms[k, j] += backward_gate(cache, w, u, n, g, zs)
+                # moments past the start-up, for the walk and the autocorrelation
+                sl = slice(steps // 4, None)
+                a = az[sl] - az[sl].mean(axis=(1, 2), keepdims=True)
+                v = (a ** 2).mean()
+                acf = np.array([(a[lag:] * a[:-lag]).mean() / v for lag in range(1, min(30, len(a) - 1))])
+                hp = np.array([c[0] for c in cache])[sl]
+                r = np.array([c[2] for c in cache])[sl]
+                inner = np.array([c[3] for c in cache])[sl]
+                hh = np.array([c[4] for c in cache])[sl]
+                zz = z[sl]
+                sl2 = 1 - hh ** 2
+                other = ((u[:, :n] ** 2).mean() * n * ((hp - hh) ** 2 * (zz * (1 - zz)) ** 2).mean()
+                         + (u[:, n:2 * n] ** 2).mean() * n * ((r * sl2 * (1 - zz) * inner * r * (1 - r)) ** 2).mean())
+                stats[k] += np.array([v, (u[:, 2 * n:] ** 2).mean() * n, (r * sl2).mean(), (r * r * sl2 * sl2).mean(),
+                                      other, 0]) / (nets * BATCHES)
+                acfs[k] += np.pad(acf[:6], (0, 6 - len(acf[:6]))) / (nets * BATCHES)
+                tau = 1 + 2 * sum(np.cumprod(acf >= 0.05) * acf)
+                stats[k, 5] += (tau - 1) / (tau + 1) / (nets * BATCHES)
+                inp = out
+        own += 0.5 * np.log10(ms[:, :, 0] / ms[:, :, -1]) / nets
+    for k in range(depth):
+        v, b, c1, c2, other, rho = stats[k]
+        print('layer %d own: gates as they are %.2f, permuted over the steps %.2f, from other units %.2f | '
+              'walk unrelated %.2f, AR(1) %.2f | pre-activation variance %.3f, acf %s, AR(1) equivalent %.2f'
+              % (k + 1, *own[k], walk(steps - 1, v, 0, b, c1, c2, other), walk(steps - 1, v, rho, b, c1, c2, other),
+                 v, np.round(acfs[k], 2), rho))
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith('--')]
     flags = {a for a in sys.argv[1:] if a.startswith('--')}
@@ -163,6 +271,9 @@ def main():
     parts = case.split('-')
     depth, steps, width = int(parts[2][1:]), int(parts[3][1:]), int(parts[4][1:])
     kernel, recurrent = parts[5], parts[6]
+    if '--layers' in flags:
+        layers_report(depth, steps, width, kernel, recurrent, nets)
+        return
     if '--shuffle-top' in flags:
         for shuffle in (False, True):
             v = np.array([top_own(depth, steps, width, kernel, recurrent, s, shuffle) for s in range(nets)])

@@ -24,21 +24,86 @@ import java.util.Arrays;
  * <p>The second moment is the weight at {@code d = 0}; the walk's weights are held relative to it,
  * and each step returns its gain. By symmetry {@code d} and {@code -d} weigh the same, and one
  * side is kept.
+ *
+ * <p>In a recurrent layer over another one's states the update gate's pre-activation at one unit is
+ * correlated from step to step (docs/theory.md section 8.9). Where {@code memory} is above zero the
+ * weight at {@code d = 0}, where both paths sit on one unit, is held over a grid of that unit's
+ * standardised pre-activation, carried from one step to the one before by a Gaussian AR(1) step
+ * of correlation {@code memory} while both paths stay, and started afresh (the stationary
+ * distribution) when both move to another unit.
  */
 final class PathPairs {
 
     /** Weights below this share of the total are dropped from the walk's far end. */
     private static final double NEGLIGIBLE = 1e-20;
 
+    /** The grid of the shared unit's standardised pre-activation: nodes from -6 to 6. */
+    private static final int NODES = 81;
+    private static final double SPAN = 6;
+
     private double[] w;
     private double[] next;
     private int hi;
     private int extent;
+    /** Where the steps' gates are correlated: the grid, its stationary weights, the AR(1) step and d = 0's weights. */
+    private final double[] xi;
+    private final double[] pi;
+    private final double[][] carry;
+    private double[] w0;
+    private double[] w0Next;
 
     PathPairs(int steps) {
+        this(steps, 0);
+    }
+
+    /**
+     * @param memory the update gate's pre-activation's correlation from one step to the next at
+     *               one unit (an AR(1) equivalent); 0 for gates drawn afresh at every step
+     */
+    PathPairs(int steps, double memory) {
         w = new double[Math.max(steps, 1) + 2];
         next = new double[w.length];
         w[0] = 1;
+        if (memory > 0) {
+            double rho = Math.min(memory, 0.99);
+            xi = new double[NODES];
+            pi = new double[NODES];
+            double sum = 0;
+            for (int k = 0; k < NODES; k++) {
+                xi[k] = -SPAN + 2 * SPAN * k / (NODES - 1);
+                pi[k] = Math.exp(-xi[k] * xi[k] / 2);
+                sum += pi[k];
+            }
+            for (int k = 0; k < NODES; k++) {
+                pi[k] /= sum;
+            }
+            carry = new double[NODES][NODES];
+            double var = 1 - rho * rho;
+            for (int k = 0; k < NODES; k++) {
+                double row = 0;
+                for (int j = 0; j < NODES; j++) {
+                    double e = xi[j] - rho * xi[k];
+                    carry[k][j] = Math.exp(-e * e / (2 * var));
+                    row += carry[k][j];
+                }
+                for (int j = 0; j < NODES; j++) {
+                    carry[k][j] /= row;
+                }
+            }
+            w0 = pi.clone();
+            w0Next = new double[NODES];
+        } else {
+            xi = new double[0];
+            pi = xi;
+            carry = new double[0][];
+            w0 = xi;
+            w0Next = xi;
+        }
+    }
+
+    /** Whether the update gate's correlation over the steps is followed. */
+    boolean remembers() {
+        return xi.length > 0;
     }
 
     /**
@@ -52,11 +117,66 @@ final class PathPairs {
      * @param mix   the same as {@code mix0} on different units ({@code sqrt(b) E[D] E[A]})
      */
     double step(double same0, double mix0, double same, double mix) {
+        return step(same0, mix0, same, mix, 0, 0, 0, 0);
+    }
+
+    /**
+     * One step back where the update gate's correlation over the steps is followed ({@link
+     * #remembers}); otherwise as {@link #step(double, double, double, double)}.
+     *
+     * @param stay the share of {@code same0} of both paths staying on their unit ({@code E[D^2]},
+     *             {@code D = 1 - s} with {@code s = sigmoid(mu + sd xi)} the candidate's weight)
+     * @param cand the share of both applying the matrix through the candidate ({@code b E[A^2]},
+     *             {@code A} holding {@code s}); the rest of {@code same0} does not depend on the gate
+     * @param mu   the gate's pre-activation's mean at this step
+     * @param sd   its deviation
+     */
+    double step(double same0, double mix0, double same, double mix, double stay, double cand, double mu, double sd) {
         int top = Math.min(hi + 1, w.length - 2);
-        next[0] = w[0] * same0 + 2 * w[1] * mix;
+        double out0 = w[0] * mix0;
+        if (xi.length > 0) {
+            // d = 0 over the shared unit's pre-activation: each node's factors in proportion to its
+            // gate, normalised to the step's moments, so that gates drawn afresh give the scalar walk
+            double d2 = 0;
+            double s2 = 0;
+            double ds = 0;
+            double[] s = new double[NODES];
+            for (int k = 0; k < NODES; k++) {
+                s[k] = 1 / (1 + Math.exp(-(mu + sd * xi[k])));
+                double d = 1 - s[k];
+                d2 += pi[k] * d * d;
+                s2 += pi[k] * s[k] * s[k];
+                ds += pi[k] * d * s[k];
+            }
+            double other = same0 - stay - cand;
+            double jump = 0;
+            out0 = 0;
+            Arrays.fill(w0Next, 0);
+            for (int k = 0; k < NODES; k++) {
+                double d = 1 - s[k];
+                double held = w0[k] * (d2 > 0 ? stay * d * d / d2 : 0);
+                jump += w0[k] * ((s2 > 0 ? cand * s[k] * s[k] / s2 : 0) + other);
+                out0 += w0[k] * (ds > 0 ? mix0 * d * s[k] / ds : 0);
+                if (held != 0) {
+                    double[] c = carry[k];
+                    for (int j = 0; j < NODES; j++) {
+                        w0Next[j] += held * c[j];
+                    }
+                }
+            }
+            double fresh = jump + 2 * w[1] * mix;
+            double sum0 = 0;
+            for (int j = 0; j < NODES; j++) {
+                w0Next[j] += fresh * pi[j];
+                sum0 += w0Next[j];
+            }
+            next[0] = sum0;
+        } else {
+            next[0] = w[0] * same0 + 2 * w[1] * mix;
+        }
         double total = next[0];
         for (int d = 1; d <= top; d++) {
-            next[d] = w[d] * same + (d == 1 ? w[0] * mix0 : w[d - 1] * mix) + w[d + 1] * mix;
+            next[d] = w[d] * same + (d == 1 ? out0 : w[d - 1] * mix) + w[d + 1] * mix;
             total += 2 * next[d];
         }
         // what lay beyond the new walk's end in this array (from two steps ago) is cleared, so that
@@ -75,6 +195,14 @@ final class PathPairs {
         }
         for (int d = 0; d <= hi; d++) {
             w[d] /= gain;
+        }
+        if (xi.length > 0) {
+            double[] swap0 = w0;
+            w0 = w0Next;
+            w0Next = swap0;
+            for (int k = 0; k < NODES; k++) {
+                w0[k] /= gain;
+            }
         }
         double far = NEGLIGIBLE * total / gain;
         while (hi > 0 && w[hi] < far) {
@@ -99,6 +227,11 @@ final class PathPairs {
             w[d] *= 1 - share;
         }
         w[0] += share;
+        if (xi.length > 0) {
+            for (int k = 0; k < NODES; k++) {
+                w0[k] = w0[k] * (1 - share) + share * pi[k];
+            }
+        }
     }
 
     private void reset() {
@@ -107,5 +240,8 @@ final class PathPairs {
         w[0] = 1;
         hi = 0;
         extent = 0;
+        if (xi.length > 0) {
+            w0 = pi.clone();
+        }
     }
 }

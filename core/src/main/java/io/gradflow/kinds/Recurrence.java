@@ -21,7 +21,32 @@ final class Recurrence {
                double[][] gate, double[] cellSecond, double[] cellSlope2, double[] cellOut2, double[] fMean,
                double[] fSecond, double[] oSecond, double[] iSecond, double[] gSecond,
                double[] rSecond, double[] coherent, double[] cross, double[] candMean, double[] cellMean,
-               double positions, IdentityRecurrence.@Nullable Paths paths) implements KindData { }
+               double positions, IdentityRecurrence.@Nullable Paths paths, @Nullable Memory memory)
+            implements KindData {
+
+        Run(int steps, double vW, double mW, double vR, double mR, Fans fans, Fans rfans, double[] slope2,
+            double[][] gate, double[] cellSecond, double[] cellSlope2, double[] cellOut2, double[] fMean,
+            double[] fSecond, double[] oSecond, double[] iSecond, double[] gSecond,
+            double[] rSecond, double[] coherent, double[] cross, double[] candMean, double[] cellMean,
+            double positions, IdentityRecurrence.@Nullable Paths paths) {
+            this(steps, vW, mW, vR, mR, fans, rfans, slope2, gate, cellSecond, cellSlope2, cellOut2, fMean, fSecond,
+                    oSecond, iSecond, gSecond, rSecond, coherent, cross, candMean, cellMean, positions, paths, null);
+        }
+    }
+
+    /**
+     * A GRU's steps seen as a stationary process (docs/theory.md section 8.9): its update gate's
+     * pre-activation's correlation from one step to the next at one unit ({@code rho}, an AR(1)
+     * equivalent), the pre-activation's mean and deviation per step, and the power spectrum of its
+     * state over {@link #FREQUENCIES} frequencies (mean 1), which a GRU above reads as its input's.
+     */
+    record Memory(double rho, double[] mu, double[] sd, double[] spectrum) { }
+
+    /** Frequencies of a state's power spectrum. */
+    static final int FREQUENCIES = 512;
+
+    /** The autocorrelation is summed over its lags while it stays above this. */
+    static final double CORRELATION_FLOOR = 0.05;
 
     /** The longest sequence whose steps' alignment (docs/theory.md section 8.8) is passed down. */
     static final int CORRELATED_STEPS = 1_000;
@@ -96,6 +121,11 @@ final class Recurrence {
         double[] cross = new double[gated ? t : 0];
         double[] candMean = new double[gated ? t : 0];
         double[] cellMean = new double[gated ? t : 0];
+        boolean gruRun = core.kind() == LayerKind.GRU;
+        double[] gateMu = new double[gruRun ? t : 0];
+        double[] gateSd = new double[gruRun ? t : 0];
+        // the last step's figures for the state's spectrum (section 8.9)
+        double[] last = new double[10];
         if (!gated && outer == core && positions == 1 && IdentityRecurrence.applies(core, t)) {
             return identity(outer, core, x, f, t, fans, rfans, w, act, b, slope2);
         }
@@ -173,6 +203,13 @@ final class Recurrence {
                 // step: a GRU's D is its update gate z and A holds 1 - z (E[z (1 - z)] / E[1 - z]),
                 // an LSTM's forget gate is independent of the candidate's factors (E[f])
                 cross[i] = gru ? Math.max(fMean - fSec, 0) / Math.max(gi.mean(), 1e-300) : fMean;
+                if (gru) {
+                    gateMu[i] = pi.mean();
+                    gateSd[i] = Math.sqrt(Math.max(pi.su() + pi.sx(), 0));
+                    last = new double[] {fromX.su() + fromX.sx(), fromH.su() + fromH.sx(), cellSecond[i], fMean, slope,
+                            gf.second(), gg.second() - gg.mean() * gg.mean(), gi.second() - gi.mean() * gi.mean(),
+                            gg.second(), 0};
+                }
             }
             sumMean += h.mean();
             sumUnit += h.su() + h.mean() * h.mean();
@@ -185,11 +222,85 @@ final class Recurrence {
             double mean = sumMean / t;
             out = new Moments(mean, Math.max(sumUnit / t - mean * mean, 0), sumWithin / t);
         }
+        Memory memory = gruRun && outer == core && positions == 1 && t > 1
+                ? memory(inputSpectrum(outer, f), last, gateMu, gateSd, t) : null;
         Run run = new Run(t, w[0], w[1], rw[0], rw[1], fans, rfans, slope2, gate, cellSecond, cellSlope2, cellOut2,
                 fMeans, fSecond, oSecond, iSecond, gSecond, rSecond, coherent, cross, candMean, cellMean, positions,
-                null);
+                null, memory);
         return new LayerState(x, out, x, Slopes.ONE, 1, new Weights(w[0], w[1], fans.initIn(), fans, false),
                 t * positions, 0, run);
+    }
+
+    /** The power spectrum of a GRU's state below (mean 1), or null for steps drawn afresh. */
+    private static double @Nullable [] inputSpectrum(Node outer, Forward f) {
+        if (outer.inputs().isEmpty()) {
+            return null;
+        }
+        LayerState below = f.state(outer.inputs().get(0));
+        if (below != null && below.own() instanceof Run r && r.memory() != null) {
+            return r.memory().spectrum();
+        }
+        return null;
+    }
+
+    /**
+     * A GRU's state and update gate as stationary processes over the steps (docs/theory.md section
+     * 8.9), linearised about the mean factors: the state keeps {@code E[z]} of itself and takes
+     * {@code E[1 - z]} of the candidate, whose pre-activation sums the input (of spectrum {@code in},
+     * white where null) and the reset gate times the kernel's share of the state; what the
+     * candidate's and the update gate's non-linear parts add is white. The update gate's
+     * pre-activation has the input's spectrum and the state's in proportion to their variances;
+     * its autocorrelation, summed over the lags while above {@link #CORRELATION_FLOOR}, gives an
+     * integrated time {@code tau} and the AR(1) correlation of the same time, {@code (tau - 1) /
+     * (tau + 1)}.
+     *
+     * @param last the last step's input and recurrent parts' variances, state's second moment, mean
+     *             update gate, mean candidate slope, {@code E[r^2]}, the candidate's variance, the
+     *             update gate's variance and the candidate's second moment
+     */
+    static Memory memory(double @Nullable [] in, double[] last, double[] mu, double[] sd, int t) {
+        double varX = last[0];
+        double varH = last[1];
+        double h2 = last[2];
+        double m = last[3];
+        double ts = last[4];
+        double r2 = last[5];
+        double noise = Math.max(last[6] - ts * ts * (varX + r2 * varH), 0);
+        double gateNoise = last[7] * (h2 + last[8]);
+        double feedback = h2 > 0 ? (1 - m) * (1 - m) * ts * ts * r2 * varH / h2 : 0;
+        int n = FREQUENCIES;
+        double[] state = new double[n];
+        double sum = 0;
+        for (int j = 0; j < n; j++) {
+            double sx = in == null || in.length != n ? 1 : in[j];
+            double w = 2 * Math.PI * j / n;
+            double den = Math.max(1 - 2 * m * Math.cos(w) + m * m - feedback, 1e-9);
+            state[j] = ((1 - m) * (1 - m) * (ts * ts * varX * sx + noise) + gateNoise) / den;
+            sum += state[j];
+        }
+        for (int j = 0; j < n; j++) {
+            state[j] = sum > 0 ? state[j] * n / sum : 1;
+        }
+        double[] gateSpec = new double[n];
+        double total = 0;
+        for (int j = 0; j < n; j++) {
+            double sx = in == null || in.length != n ? 1 : in[j];
+            gateSpec[j] = varX * sx + varH * state[j];
+            total += gateSpec[j];
+        }
+        double tau = 1;
+        for (int lag = 1; lag < Math.min(t, n / 2) && total > 0; lag++) {
+            double c = 0;
+            for (int j = 0; j < n; j++) {
+                c += gateSpec[j] * Math.cos(2 * Math.PI * j * lag / n);
+            }
+            c /= total;
+            if (c < CORRELATION_FLOOR) {
+                break;
+            }
+            tau += 2 * c;
+        }
+        return new Memory((tau - 1) / (tau + 1), mu, sd, state);
     }
 
     /**
@@ -263,8 +374,15 @@ final class Recurrence {
         double[][] passed = aligning ? new double[t][] : null;
         double[] pre = new double[1];
         // with nothing aligned above, the one pass gives the levels and this layer's alignment alike
-        double[] logIn = through(r, core, inject, pre, null, above == null ? passed : null);
+        // a GRU over another's states follows its update gate's correlation over the steps (section
+        // 8.9) in the figures through the steps only: the levels wait for the forward pass to see
+        // the same correlation, as they do for section 8.8's alignment
+        boolean remembers = r.memory() != null && r.memory().rho() > 0;
+        double[] logIn = through(r, core, inject, pre, null, above == null && !remembers ? passed : null, false);
         double[] timeLog = logIn;
+        if (above == null && remembers) {
+            timeLog = through(r, core, inject, new double[1], null, passed);
+        }
         if (above != null) {
             double[] alignedInject = inject;
             if (outer.returnSequences()) {
@@ -436,6 +554,15 @@ final class Recurrence {
      */
     static double[] through(Run r, Node core, double[] inject, double[] preSum, double @Nullable [][] aligned,
                             double @Nullable [][] passed) {
+        return through(r, core, inject, preSum, aligned, passed, true);
+    }
+
+    /**
+     * The same, the update gate's correlation over the steps (section 8.9) followed where {@code
+     * remember} and the run has it.
+     */
+    static double[] through(Run r, Node core, double[] inject, double[] preSum, double @Nullable [][] aligned,
+                            double @Nullable [][] passed, boolean remember) {
         int t = r.steps();
         // outputs each hidden value feeds per gate: the layer's units, times a convolution's taps
         int gates = gates(core);
@@ -460,7 +587,10 @@ final class Recurrence {
         // a GRU's pairs of paths back through the steps, the recurrent matrix the same at every
         // step; an LSTM's carried gradient's age in steps (weighted by where its energy entered)
         // and its last step's coherent gain (docs/theory.md section 8.5)
-        PathPairs pairs = core.kind() == LayerKind.GRU ? new PathPairs(t) : null;
+        Memory memory = remember ? r.memory() : null;
+        PathPairs pairs = core.kind() == LayerKind.GRU ? new PathPairs(t, memory == null ? 0 : memory.rho()) : null;
+        double muNext = 0;
+        double sdNext = 0;
         double age = 0;
         double gain = 0;
         double keep = 1;
@@ -485,7 +615,7 @@ final class Recurrence {
                 double coherent;
                 if (pairs != null) {
                     coherent = pairs.step(incoherent, Math.sqrt(tied) * crossNext, diag + tied,
-                            Math.sqrt(diag * tied));
+                            Math.sqrt(diag * tied), fNext, rec * p * candNext, muNext, sdNext);
                 } else {
                     double noise = Math.max(fNext - diag, 0) + hPath - tied;
                     gain = coherentGain(diag, tied, age, gain);
@@ -556,6 +686,10 @@ final class Recurrence {
                 oNext = r.cellOut2()[i] * r.gate()[2][i];
                 cohNext = r.coherent()[i];
                 crossNext = r.cross()[i];
+                if (memory != null) {
+                    muNext = memory.mu()[i];
+                    sdNext = memory.sd()[i];
+                }
                 preSum[0] += sum / 4 * Math.pow(10, Math.min(300, exp));
                 logIn[i] = log(wIn * inUnits * sum, exp);
                 if (align) {
