@@ -44,9 +44,10 @@ def forward(inp, w, u, b, n):
     return np.array(outs), cache
 
 
-def backward(cache, w, u, n, g_out):
+def backward(cache, w, u, n, g_out, das=None):
     """The gradient back through the steps, g_out (steps, batch, n) arriving at each step's output;
-    returns the gradient at the layer's input per step and its mean square per step."""
+    returns the gradient at the layer's input per step and its mean square per step (and, into das
+    (steps, batch, 4 n) when given, the gates' pre-activation gradients)."""
     steps = len(cache)
     dh = np.zeros_like(g_out[0])
     dc = np.zeros_like(dh)
@@ -58,12 +59,16 @@ def backward(cache, w, u, n, g_out):
         da = np.concatenate([dc * g * i * (1 - i), dc * cp * f * (1 - f), dc * i * (1 - g ** 2),
                              dh * tc * o * (1 - o)], axis=1)
         gx[t] = da @ w.T
+        if das is not None:
+            das[t] = da
         dh = da @ u.T
         dc = dc * f
     return gx, (gx ** 2).mean(axis=(1, 2))
 
 
-def through_time(depth, steps, width, kernel, recurrent, forget_bias, seed):
+def through_time(depth, steps, width, kernel, recurrent, forget_bias, seed, wg=None):
+    """The first layer's through-time decades; wg (depth), when given, gets each layer's input-kernel
+    gradient mean square added per batch (what the verifier's weight-gradient RMS reads)."""
     rng = np.random.default_rng(seed)
     layers, fan = [], FEATURES
     b = np.zeros(4 * width)
@@ -75,8 +80,9 @@ def through_time(depth, steps, width, kernel, recurrent, forget_bias, seed):
     ms = np.zeros(steps)
     for _ in range(BATCHES):
         inp = rng.standard_normal((steps, BATCH, FEATURES))
-        caches = []
+        caches, ins = [], []
         for w, u in layers:
+            ins.append(inp)
             inp, cache = forward(inp, w, u, b, width)
             caches.append(cache)
         logits = inp[-1] @ dense
@@ -86,7 +92,10 @@ def through_time(depth, steps, width, kernel, recurrent, forget_bias, seed):
         g = np.zeros((steps, BATCH, width))
         g[-1] = (p - y) @ dense.T / BATCH
         for i in range(depth - 1, -1, -1):
-            g, m = backward(caches[i], *layers[i], width, g)
+            das = None if wg is None else np.zeros((steps, BATCH, 4 * width))
+            g, m = backward(caches[i], *layers[i], width, g, das)
+            if wg is not None:
+                wg[i] += (np.einsum('tbi,tbj->ij', ins[i], das) ** 2).mean()
         ms += m
     with np.errstate(divide='ignore'):
         return 0.5 * np.log10(ms[0] / ms[-1])

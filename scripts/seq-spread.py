@@ -12,6 +12,10 @@ fixtures/accuracy/seq-spread.csv:
                               recurrent layer's through-time decades (finite figures only)
   time_nonfinite              how many networks gave no finite figure (a gradient that is 0 at the
                               first step, or 0 at the last); they are left out of mean and SD
+  ratio_mean, ratio_sd,       the same for the first-to-last figure: log10 of the first recurrent
+  ratio_nonfinite             layer's input-kernel gradient RMS over the last one's (the verifier's
+                              weight-gradient RMS: its input kernel W, not the recurrent kernel or
+                              bias; 0 for one layer)
 
 The stored DL4J measurement is the mean of the decades of two networks
 (SequenceEvaluation's gradflow.eval.seeds), so its standard error is time_sd / sqrt(2); the
@@ -45,18 +49,24 @@ lstm = load('lstm', 'lstm-through-time.py')
 
 
 def figure(case, seed):
-    """One network's through-time decades for a case id."""
+    """One network's through-time and first-to-last decades for a case id."""
     parts = case.split('-')
     act = parts[1]
     depth, steps, width = int(parts[2][1:]), int(parts[3][1:]), int(parts[4][1:])
     kernel, recurrent = parts[5], parts[6]
+    wg = np.zeros(depth)
     if parts[0] == 'simplernn':
-        return rnn.through_time(act, depth, steps, width, kernel, recurrent, seed)
-    if parts[0] == 'gru':
-        return gru.through_time(depth, steps, width, kernel, recurrent, seed)
-    if parts[0] == 'lstm':
-        return lstm.through_time(depth, steps, width, kernel, recurrent, 1.0 if parts[7] == 'fb1' else 0.0, seed)
-    raise ValueError(case)
+        time = rnn.through_time(act, depth, steps, width, kernel, recurrent, seed, wg=wg)
+    elif parts[0] == 'gru':
+        time = gru.through_time(depth, steps, width, kernel, recurrent, seed, wg=wg)
+    elif parts[0] == 'lstm':
+        time = lstm.through_time(depth, steps, width, kernel, recurrent, 1.0 if parts[7] == 'fb1' else 0.0, seed,
+                                 wg=wg)
+    else:
+        raise ValueError(case)
+    # the verifier's first to last: the first recurrent layer's input-kernel gradient RMS over the
+    # last's, each the root of the batches' mean of its mean square
+    return time, 0.5 * np.log10(wg[0] / wg[-1])
 
 
 FAMILIES = {'simplernn': 'SIMPLE_RNN', 'lstm': 'LSTM', 'gru': 'GRU'}
@@ -80,16 +90,21 @@ def main():
     for case in ids:
         t = time.time()
         with np.errstate(divide='ignore', invalid='ignore', over='ignore', under='ignore'):
-            v = np.array([figure(case, s) for s in range(nets)], dtype=float)
-        fin = v[np.isfinite(v)]
-        mean = fin.mean() if len(fin) else math.nan
-        sd = fin.std(ddof=1) if len(fin) > 1 else math.nan
-        rows.append([case, FAMILIES[case.split('-')[0]], nets, '%.4f' % mean, '%.4f' % sd, nets - len(fin)])
-        print('%-60s mean %+8.3f sd %6.3f non-finite %d  %.1f s' % (case, mean, sd, nets - len(fin), time.time() - t),
+            both = np.array([figure(case, s) for s in range(nets)], dtype=float)
+        row = [case, FAMILIES[case.split('-')[0]], nets]
+        for v in both.T:
+            fin = v[np.isfinite(v)]
+            mean = fin.mean() if len(fin) else math.nan
+            sd = fin.std(ddof=1) if len(fin) > 1 else math.nan
+            row += ['%.4f' % mean, '%.4f' % sd, nets - len(fin)]
+        rows.append(row)
+        print('%-60s time %+8.3f sd %6.3f non-finite %d  first to last %+6.3f sd %5.3f  %.1f s'
+              % (case, float(row[3]), float(row[4]), row[5], float(row[6]), float(row[7]), time.time() - t),
               file=sys.stderr)
     with open(out, 'w', newline='') as f:
         w = csv.writer(f, lineterminator='\n')
-        w.writerow(['id', 'family', 'networks', 'time_mean', 'time_sd', 'time_nonfinite'])
+        w.writerow(['id', 'family', 'networks', 'time_mean', 'time_sd', 'time_nonfinite', 'ratio_mean', 'ratio_sd',
+                    'ratio_nonfinite'])
         w.writerows(rows)
     print('%d cases, %d networks each, in %.0f s -> %s' % (len(rows), nets, time.time() - t0, out), file=sys.stderr)
 
