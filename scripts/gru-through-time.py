@@ -103,9 +103,10 @@ def forward(inp, w, u, n, stats=None):
     return np.array(outs), cache
 
 
-def backward(cache, w, u, n, g_out):
+def backward(cache, w, u, n, g_out, das=None):
     """The gradient back through the steps, g_out (steps, batch, n) arriving at each step's output;
-    returns the gradient at the layer's input per step and its mean square per step."""
+    returns the gradient at the layer's input per step and its mean square per step (and, into das
+    (steps, batch, 3 n) when given, the gates' pre-activation gradients)."""
     steps = len(cache)
     dh = np.zeros_like(g_out[0])
     gx = np.zeros((steps, g_out.shape[1], w.shape[0]))
@@ -117,6 +118,8 @@ def backward(cache, w, u, n, g_out):
         daz = dh * (hp - hh) * z * (1 - z)
         dar = dr * r * (1 - r)
         gx[t] = daz @ w[:, :n].T + dar @ w[:, n:2 * n].T + dah @ w[:, 2 * n:].T
+        if das is not None:
+            das[t] = np.concatenate([daz, dar, dah], axis=1)
         dh = dh * z + (dah * r) @ u[:, 2 * n:].T + daz @ u[:, :n].T + dar @ u[:, n:2 * n].T
     return gx, (gx ** 2).mean(axis=(1, 2))
 
@@ -130,13 +133,16 @@ def network(depth, width, kernel, recurrent, seed):
     return rng, layers, init('glorot_uniform', (width, CLASSES), rng)
 
 
-def through_time(depth, steps, width, kernel, recurrent, seed, stats=None):
+def through_time(depth, steps, width, kernel, recurrent, seed, stats=None, wg=None):
+    """The first layer's through-time decades; wg (depth), when given, gets each layer's input-kernel
+    gradient mean square added per batch (what the verifier's weight-gradient RMS reads)."""
     rng, layers, dense = network(depth, width, kernel, recurrent, seed)
     ms = np.zeros(steps)
     for _ in range(BATCHES):
         inp = rng.standard_normal((steps, BATCH, FEATURES))
-        caches = []
+        caches, ins = [], []
         for i, (w, u) in enumerate(layers):
+            ins.append(inp)
             inp, cache = forward(inp, w, u, width, stats if i == 0 else None)
             caches.append(cache)
         logits = inp[-1] @ dense
@@ -146,7 +152,10 @@ def through_time(depth, steps, width, kernel, recurrent, seed, stats=None):
         g = np.zeros((steps, BATCH, width))
         g[-1] = (p - y) @ dense.T / BATCH
         for i in range(depth - 1, -1, -1):
-            g, m = backward(caches[i], *layers[i], width, g)
+            das = None if wg is None else np.zeros((steps, BATCH, 3 * width))
+            g, m = backward(caches[i], *layers[i], width, g, das)
+            if wg is not None:
+                wg[i] += (np.einsum('tbi,tbj->ij', ins[i], das) ** 2).mean()
         ms += m
     return 0.5 * np.log10(ms[0] / ms[-1])
 

@@ -52,7 +52,7 @@ def forward(inp, w, u, act, stats=None):
     return np.array(outs), pre
 
 
-def backward(pre, w, u, act, g_out, stats=None):
+def backward(pre, w, u, act, g_out, stats=None, das=None):
     dh = np.zeros_like(g_out[0])
     gx = np.zeros((len(pre), g_out.shape[1], w.shape[0]))
     for t in range(len(pre) - 1, -1, -1):
@@ -60,11 +60,15 @@ def backward(pre, w, u, act, g_out, stats=None):
         if stats is not None:
             stats[t, 4] += (da * da).mean()
         gx[t] = da @ w.T
+        if das is not None:
+            das[t] = da
         dh = da @ u.T
     return gx, (gx ** 2).mean(axis=(1, 2))
 
 
-def through_time(act, depth, steps, width, kernel, recurrent, seed, stats=None):
+def through_time(act, depth, steps, width, kernel, recurrent, seed, stats=None, wg=None):
+    """The first layer's through-time decades; wg (depth), when given, gets each layer's input-kernel
+    gradient mean square added per batch (what the verifier's weight-gradient RMS reads)."""
     rng = np.random.default_rng(seed)
     layers, fan = [], FEATURES
     for _ in range(depth):
@@ -74,8 +78,9 @@ def through_time(act, depth, steps, width, kernel, recurrent, seed, stats=None):
     ms = np.zeros(steps)
     for _ in range(BATCHES):
         inp = rng.standard_normal((steps, BATCH, FEATURES))
-        pres = []
+        pres, ins = [], []
         for i, (w, u) in enumerate(layers):
+            ins.append(inp)
             inp, pre = forward(inp, w, u, act, stats if i == 0 else None)
             pres.append(pre)
         logits = inp[-1] @ dense
@@ -85,7 +90,10 @@ def through_time(act, depth, steps, width, kernel, recurrent, seed, stats=None):
         g = np.zeros((steps, BATCH, width))
         g[-1] = (p - y) @ dense.T / BATCH
         for i in range(depth - 1, -1, -1):
-            g, m = backward(pres[i], *layers[i], act, g, stats if i == 0 else None)
+            das = None if wg is None else np.zeros((steps, BATCH, width))
+            g, m = backward(pres[i], *layers[i], act, g, stats if i == 0 else None, das)
+            if wg is not None:
+                wg[i] += (np.einsum('tbi,tbj->ij', ins[i], das) ** 2).mean()
         ms += m
     return 0.5 * np.log10(ms[0] / ms[-1])
 

@@ -568,6 +568,103 @@ public final class SequenceEvaluation {
                 r.c().id(), r.predTime(), r.measTime()));
         rows.stream().filter(r -> r.error() != null).forEach(r -> out.println("  not measured: " + r.c().id()
                 + ": " + r.error()));
+        if (Files.exists(SPREAD)) {
+            try {
+                noise(rows, spread(SPREAD), out);
+            } catch (IOException | RuntimeException e) {
+                out.println("  " + SPREAD + " not read: " + e);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the measurement's own noise
+
+    /** Per-case NumPy runs of the recurrent cases (scripts/seq-spread.py), where the replay finds them. */
+    static final Path SPREAD = Path.of("fixtures", "accuracy", "seq-spread.csv");
+
+    /**
+     * How many networks the stored measurement (fixtures/accuracy/measured-seq.csv) averaged: the
+     * {@code gradflow.eval.seeds} it was run with, not this run's.
+     */
+    static final int STORED_NETWORKS = 2;
+
+    /**
+     * One case's through-time figure over {@code networks} NumPy networks of the same Keras stack:
+     * their mean and standard deviation (finite figures only; {@code nonFinite} left out).
+     */
+    record Spread(int networks, double mean, double sd, int nonFinite) {
+
+        /** The standard error of a measurement that averages {@code n} networks' decades. */
+        double se(int n) {
+            return sd / Math.sqrt(n);
+        }
+    }
+
+    static Map<String, Spread> spread(Path csv) throws IOException {
+        Map<String, Spread> out = new LinkedHashMap<>();
+        List<String> lines = Files.readAllLines(csv);
+        for (String l : lines.subList(1, lines.size())) {
+            String[] f = l.split(",", -1);
+            out.put(f[0], new Spread(Integer.parseInt(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]),
+                    Integer.parseInt(f[5])));
+        }
+        return out;
+    }
+
+    /**
+     * The through-time rows read with the stored measurement's own noise, per recurrent family: the
+     * median standard error of the stored figure (a network's SD over the NumPy networks / sqrt of
+     * the two networks it averages), how many cases the prediction misses by more than two of
+     * them, and, as a second reference beside the DL4J one (not in README's table), the
+     * prediction's error against the NumPy mean; then whether DL4J and NumPy agree within their
+     * joint standard error, and the misses beyond the noise.
+     */
+    static void noise(List<Row> rows, Map<String, Spread> spread, PrintStream out) {
+        out.printf(Locale.ROOT, "%nthrough time against the measurement's own noise (%s, NumPy networks; the "
+                + "stored figure is the mean of %d networks, SE = SD / sqrt(%d)):%n", SPREAD, STORED_NETWORKS,
+                STORED_NETWORKS);
+        List<Row> beyond = new ArrayList<>();
+        for (Family f : new Family[] {Family.SIMPLE_RNN, Family.LSTM, Family.GRU}) {
+            List<Row> sel = rows.stream().filter(r -> r.c().family() == f && r.timeMeasured()
+                    && spread.containsKey(r.c().id()) && Double.isFinite(spread.get(r.c().id()).mean())).toList();
+            if (sel.isEmpty()) {
+                continue;
+            }
+            double[] se = sel.stream().mapToDouble(r -> spread.get(r.c().id()).se(STORED_NETWORKS)).sorted().toArray();
+            List<Row> far = sel.stream().filter(r -> r.timeError() > 2 * spread.get(r.c().id()).se(STORED_NETWORKS))
+                    .toList();
+            beyond.addAll(far);
+            double[] dl4j = sel.stream().mapToDouble(Row::timeError).sorted().toArray();
+            double[] numpy = sel.stream().mapToDouble(r -> Math.abs(r.predTime() - spread.get(r.c().id()).mean()))
+                    .sorted().toArray();
+            // DL4J's two networks against NumPy's: the difference's SE is both means' together
+            int agree = (int) sel.stream().filter(r -> {
+                Spread s = spread.get(r.c().id());
+                return Math.abs(r.measTime() - s.mean()) <= 2 * Math.hypot(s.se(STORED_NETWORKS), s.se(s.networks()));
+            }).count();
+            int networks = sel.stream().mapToInt(r -> spread.get(r.c().id()).networks()).min().orElse(0);
+            out.printf(Locale.ROOT, "  %-22s %2d cases: stored figure's SE median %.3f (max %.2f); error > 2 SE in %d, "
+                            + "<= 2 SE in %d; vs DL4J median %.3f p90 %.3f | second reference, vs NumPy mean of %d "
+                            + "networks: median %.3f p90 %.3f; DL4J within 2 joint SE of NumPy in %d of %d%n",
+                    f.label + " through time", sel.size(), Evaluation.quantile(se, 0.5), se[se.length - 1], far.size(),
+                    sel.size() - far.size(), Evaluation.quantile(dl4j, 0.5), Evaluation.quantile(dl4j, 0.9), networks,
+                    Evaluation.quantile(numpy, 0.5), Evaluation.quantile(numpy, 0.9), agree, sel.size());
+        }
+        out.printf(Locale.ROOT, "%nthrough-time errors beyond two of the stored figure's standard errors: %d%n",
+                beyond.size());
+        beyond.stream().sorted(Comparator.comparingDouble((Row r) -> r.timeError()
+                        / spread.get(r.c().id()).se(STORED_NETWORKS)).reversed())
+                .forEach(r -> {
+                    Spread s = spread.get(r.c().id());
+                    out.printf(Locale.ROOT, "  %-58s predicted %+7.2f DL4J %+7.2f (SE %.2f, %4.1f SE) NumPy %+7.2f%n",
+                            r.c().id(), r.predTime(), r.measTime(), s.se(STORED_NETWORKS),
+                            r.timeError() / s.se(STORED_NETWORKS), s.mean());
+                });
+        List<Row> underflow = rows.stream().filter(r -> r.c().family().recurrent() && r.error() == null
+                && !Double.isFinite(r.measTime()) && spread.containsKey(r.c().id())).toList();
+        out.printf(Locale.ROOT, "%nno finite DL4J figure (float32 underflow), NumPy's instead: %d%n", underflow.size());
+        underflow.forEach(r -> out.printf(Locale.ROOT, "  %-58s predicted %+7.2f NumPy %+7.2f (SD %.2f)%n",
+                r.c().id(), r.predTime(), spread.get(r.c().id()).mean(), spread.get(r.c().id()).sd()));
     }
 
     // ---------------------------------------------------------------- the stored rows
