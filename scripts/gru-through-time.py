@@ -133,6 +133,19 @@ def network(depth, width, kernel, recurrent, seed):
     return rng, layers, init('glorot_uniform', (width, CLASSES), rng)
 
 
+def head_gradient(last, dense, rng, steps):
+    """The gradient the evaluation's head sends into the top layer: a softmax over the last step's
+    output against random labels, cross-entropy averaged over the batch, so only the last step gets
+    one. Shared by the SimpleRNN and LSTM copies (the labels are drawn here, in the same order)."""
+    logits = last @ dense
+    p = np.exp(logits - logits.max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    y = np.eye(CLASSES)[rng.integers(0, CLASSES, BATCH)]
+    g = np.zeros((steps, BATCH, dense.shape[0]))
+    g[-1] = (p - y) @ dense.T / BATCH
+    return g
+
+
 def through_time(depth, steps, width, kernel, recurrent, seed, stats=None, wg=None):
     """The first layer's through-time decades; wg (depth), when given, gets each layer's input-kernel
     gradient mean square added per batch (what the verifier's weight-gradient RMS reads)."""
@@ -145,12 +158,7 @@ def through_time(depth, steps, width, kernel, recurrent, seed, stats=None, wg=No
             ins.append(inp)
             inp, cache = forward(inp, w, u, width, stats if i == 0 else None)
             caches.append(cache)
-        logits = inp[-1] @ dense
-        p = np.exp(logits - logits.max(1, keepdims=True))
-        p /= p.sum(1, keepdims=True)
-        y = np.eye(CLASSES)[rng.integers(0, CLASSES, BATCH)]
-        g = np.zeros((steps, BATCH, width))
-        g[-1] = (p - y) @ dense.T / BATCH
+        g = head_gradient(inp[-1], dense, rng, steps)
         for i in range(depth - 1, -1, -1):
             das = None if wg is None else np.zeros((steps, BATCH, 3 * width))
             g, m = backward(caches[i], *layers[i], width, g, das)

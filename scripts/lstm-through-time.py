@@ -85,12 +85,7 @@ def through_time(depth, steps, width, kernel, recurrent, forget_bias, seed, wg=N
             ins.append(inp)
             inp, cache = forward(inp, w, u, b, width)
             caches.append(cache)
-        logits = inp[-1] @ dense
-        p = np.exp(logits - logits.max(1, keepdims=True))
-        p /= p.sum(1, keepdims=True)
-        y = np.eye(CLASSES)[rng.integers(0, CLASSES, BATCH)]
-        g = np.zeros((steps, BATCH, width))
-        g[-1] = (p - y) @ dense.T / BATCH
+        g = gru.head_gradient(inp[-1], dense, rng, steps)
         for i in range(depth - 1, -1, -1):
             das = None if wg is None else np.zeros((steps, BATCH, 4 * width))
             g, m = backward(caches[i], *layers[i], width, g, das)

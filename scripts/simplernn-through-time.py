@@ -83,12 +83,7 @@ def through_time(act, depth, steps, width, kernel, recurrent, seed, stats=None, 
             ins.append(inp)
             inp, pre = forward(inp, w, u, act, stats if i == 0 else None)
             pres.append(pre)
-        logits = inp[-1] @ dense
-        p = np.exp(logits - logits.max(1, keepdims=True))
-        p /= p.sum(1, keepdims=True)
-        y = np.eye(CLASSES)[rng.integers(0, CLASSES, BATCH)]
-        g = np.zeros((steps, BATCH, width))
-        g[-1] = (p - y) @ dense.T / BATCH
+        g = gru.head_gradient(inp[-1], dense, rng, steps)
         for i in range(depth - 1, -1, -1):
             das = None if wg is None else np.zeros((steps, BATCH, width))
             g, m = backward(pres[i], *layers[i], act, g, stats if i == 0 else None, das)
