@@ -51,6 +51,8 @@ final class PathPairs {
     private final double[][] carry;
     private double[] w0;
     private double[] w0Next;
+    /** Scratch: the candidate's weight at each grid node, this step. */
+    private final double[] gate;
 
     PathPairs(int steps) {
         this(steps, 0);
@@ -92,12 +94,14 @@ final class PathPairs {
             }
             w0 = pi.clone();
             w0Next = new double[NODES];
+            gate = new double[NODES];
         } else {
             xi = new double[0];
             pi = xi;
             carry = new double[0][];
             w0 = xi;
             w0Next = xi;
+            gate = xi;
         }
     }
 
@@ -140,7 +144,7 @@ final class PathPairs {
             double d2 = 0;
             double s2 = 0;
             double ds = 0;
-            double[] s = new double[NODES];
+            double[] s = gate;
             for (int k = 0; k < NODES; k++) {
                 s[k] = 1 / (1 + Math.exp(-(mu + sd * xi[k])));
                 double d = 1 - s[k];
