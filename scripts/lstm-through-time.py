@@ -174,15 +174,14 @@ def network(depth, width, kernel, recurrent, forget_bias, rng):
     return layers, b
 
 
-def backward_forget(cache, w, u, n, g_out, fs):
-    """backward()'s mean square per step with the forget gate replaced by fs (steps, batch, n)."""
-    steps = len(cache)
+def backward_factors(factors, steps, w, u, g_out):
+    """backward()'s mean square per step with each step's factors (the cell before the step, the
+    input, forget, candidate and output gates, tanh(c)) as factors(t) gives them."""
     dh = np.zeros_like(g_out[0])
     dc = np.zeros_like(dh)
     ms = np.zeros(steps)
     for t in range(steps - 1, -1, -1):
-        cp, i, _, g, o, tc = cache[t]
-        f = fs[t]
+        cp, i, f, g, o, tc = factors(t)
         dh = dh + g_out[t]
         dc = dc + dh * o * (1 - tc ** 2)
         da = np.concatenate([dc * g * i * (1 - i), dc * cp * f * (1 - f), dc * i * (1 - g ** 2),
@@ -191,6 +190,14 @@ def backward_forget(cache, w, u, n, g_out, fs):
         dh = da @ u.T
         dc = dc * f
     return ms
+
+
+def backward_forget(cache, w, u, n, g_out, fs):
+    """backward()'s mean square per step with the forget gate replaced by fs (steps, batch, n)."""
+    def factors(t):
+        cp, i, _, g, o, tc = cache[t]
+        return cp, i, fs[t], g, o, tc
+    return backward_factors(factors, len(cache), w, u, g_out)
 
 
 def backward_permuted(cache, w, u, n, g_out, idx):
@@ -199,20 +206,7 @@ def backward_permuted(cache, w, u, n, g_out, idx):
     same permutation of the steps for all of them, which keeps their joint moments at a step and
     breaks their order."""
     arrs = [np.take_along_axis(np.array([c[k] for c in cache]), idx, axis=0) for k in range(6)]
-    steps = len(cache)
-    dh = np.zeros_like(g_out[0])
-    dc = np.zeros_like(dh)
-    ms = np.zeros(steps)
-    for t in range(steps - 1, -1, -1):
-        cp, i, f, g, o, tc = (a[t] for a in arrs)
-        dh = dh + g_out[t]
-        dc = dc + dh * o * (1 - tc ** 2)
-        da = np.concatenate([dc * g * i * (1 - i), dc * cp * f * (1 - f), dc * i * (1 - g ** 2),
-                             dh * tc * o * (1 - o)], axis=1)
-        ms[t] = ((da @ w.T) ** 2).mean()
-        dh = da @ u.T
-        dc = dc * f
-    return ms
+    return backward_factors(lambda t: tuple(a[t] for a in arrs), len(cache), w, u, g_out)
 
 
 def layers_report(depth, steps, width, kernel, recurrent, forget_bias, nets, shuffle=False):
