@@ -73,9 +73,9 @@ class HostileProcessIT {
         }
     }
 
-    private record Result(int code, String out) { }
+    record Result(int code, String out) { }
 
-    private static Result run(Map<String, String> env, String... cmd) throws IOException, InterruptedException {
+    static Result run(Map<String, String> env, String... cmd) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(List.of(cmd)).redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p = pb.start();
