@@ -42,6 +42,15 @@ final class Recurrence {
      */
     record Memory(double rho, double[] mu, double[] sd, double[] spectrum) { }
 
+    /**
+     * What drives a GRU's state at its last step (section 8.9): the variances of the candidate's
+     * input and recurrent parts, the state's second moment, the mean update gate {@code E[z]}, the
+     * candidate's mean slope, {@code E[r^2]}, the candidate's variance and second moment, and the
+     * update gate's variance.
+     */
+    record Drive(double inputVar, double recurrentVar, double stateSecond, double update, double slope,
+                 double resetSecond, double candidateVar, double gateVar, double candidateSecond) { }
+
     /** Frequencies of a state's power spectrum. */
     static final int FREQUENCIES = 512;
 
@@ -121,11 +130,11 @@ final class Recurrence {
         double[] cross = new double[gated ? t : 0];
         double[] candMean = new double[gated ? t : 0];
         double[] cellMean = new double[gated ? t : 0];
-        boolean gruRun = core.kind() == LayerKind.GRU;
-        double[] gateMu = new double[gruRun ? t : 0];
-        double[] gateSd = new double[gruRun ? t : 0];
+        boolean gru = core.kind() == LayerKind.GRU;
+        double[] gateMu = new double[gru ? t : 0];
+        double[] gateSd = new double[gru ? t : 0];
         // the last step's figures for the state's spectrum (section 8.9)
-        double[] last = new double[10];
+        Drive last = null;
         if (!gated && outer == core && positions == 1 && IdentityRecurrence.applies(core, t)) {
             return identity(outer, core, x, f, t, fans, rfans, w, act, b, slope2);
         }
@@ -143,7 +152,6 @@ final class Recurrence {
                 slope2[i] = math.slopeSquare(act, pre);
                 h = math.apply(act, pre);
             } else {
-                boolean gru = core.kind() == LayerKind.GRU;
                 Moments pi = new Moments(pre.mean() + b, pre.su(), pre.sx());
                 // an LSTM's forget gate starts at its own bias (1 by default); a GRU's second gate
                 // is its reset gate, which has no such bias: it starts at the layer's bias like the
@@ -206,9 +214,11 @@ final class Recurrence {
                 if (gru) {
                     gateMu[i] = pi.mean();
                     gateSd[i] = Math.sqrt(Math.max(pi.su() + pi.sx(), 0));
-                    last = new double[] {fromX.su() + fromX.sx(), fromH.su() + fromH.sx(), cellSecond[i], fMean, slope,
-                            gf.second(), gg.second() - gg.mean() * gg.mean(), gi.second() - gi.mean() * gi.mean(),
-                            gg.second(), 0};
+                    if (i == t - 1) {
+                        last = new Drive(fromX.su() + fromX.sx(), fromH.su() + fromH.sx(), cellSecond[i], fMean, slope,
+                                gf.second(), gg.second() - gg.mean() * gg.mean(), gi.second() - gi.mean() * gi.mean(),
+                                gg.second());
+                    }
                 }
             }
             sumMean += h.mean();
@@ -222,7 +232,7 @@ final class Recurrence {
             double mean = sumMean / t;
             out = new Moments(mean, Math.max(sumUnit / t - mean * mean, 0), sumWithin / t);
         }
-        Memory memory = gruRun && outer == core && positions == 1 && t > 1
+        Memory memory = last != null && outer == core && positions == 1 && t > 1
                 ? memory(inputSpectrum(outer, f), last, gateMu, gateSd, t) : null;
         Run run = new Run(t, w[0], w[1], rw[0], rw[1], fans, rfans, slope2, gate, cellSecond, cellSlope2, cellOut2,
                 fMeans, fSecond, oSecond, iSecond, gSecond, rSecond, coherent, cross, candMean, cellMean, positions,
@@ -254,19 +264,17 @@ final class Recurrence {
      * integrated time {@code tau} and the AR(1) correlation of the same time, {@code (tau - 1) /
      * (tau + 1)}.
      *
-     * @param last the last step's input and recurrent parts' variances, state's second moment, mean
-     *             update gate, mean candidate slope, {@code E[r^2]}, the candidate's variance, the
-     *             update gate's variance and the candidate's second moment
+     * @param last what drives the state at the last step
      */
-    static Memory memory(double @Nullable [] in, double[] last, double[] mu, double[] sd, int t) {
-        double varX = last[0];
-        double varH = last[1];
-        double h2 = last[2];
-        double m = last[3];
-        double ts = last[4];
-        double r2 = last[5];
-        double noise = Math.max(last[6] - ts * ts * (varX + r2 * varH), 0);
-        double gateNoise = last[7] * (h2 + last[8]);
+    static Memory memory(double @Nullable [] in, Drive last, double[] mu, double[] sd, int t) {
+        double varX = last.inputVar();
+        double varH = last.recurrentVar();
+        double h2 = last.stateSecond();
+        double m = last.update();
+        double ts = last.slope();
+        double r2 = last.resetSecond();
+        double noise = Math.max(last.candidateVar() - ts * ts * (varX + r2 * varH), 0);
+        double gateNoise = last.gateVar() * (h2 + last.candidateSecond());
         double feedback = h2 > 0 ? (1 - m) * (1 - m) * ts * ts * r2 * varH / h2 : 0;
         int n = FREQUENCIES;
         double[] state = new double[n];
@@ -410,16 +418,9 @@ final class Recurrence {
         } else {
             decades = 0.5 * (timeLog[0] - timeLog[t - 1]);
         }
-        double top = Double.NEGATIVE_INFINITY;
-        for (double l : logIn) {
-            top = Math.max(top, l);
-        }
+        double top = top(logIn);
         double[] spread = shape(logIn);
-        double mean = 0;
-        for (int i = 0; i < t; i++) {
-            mean += (top == Double.NEGATIVE_INFINITY ? 1 : Math.pow(10, logIn[i] - top)) / t;
-        }
-        double gIn = top == Double.NEGATIVE_INFINITY ? 0 : mean * Math.pow(10, Math.min(top, 300));
+        double gIn = top == Double.NEGATIVE_INFINITY ? 0 : relativeMean(logIn, top) * Math.pow(10, Math.min(top, 300));
         double directions = bidirectional ? 2 : 1;
         double gPre = pre[0] / (t * directions);
         // the input weights' gradient sums the steps' incoherent products and is averaged over
@@ -451,20 +452,36 @@ final class Recurrence {
 
     /** Second moments per step (log10) relative to their mean over the steps; all 1 where none is positive. */
     private static double[] shape(double[] log) {
+        double top = top(log);
+        double mean = relativeMean(log, top);
+        double[] spread = new double[log.length];
+        for (int i = 0; i < log.length; i++) {
+            spread[i] = relative(log[i], top) / mean;
+        }
+        return spread;
+    }
+
+    /** The largest of the log10 second moments ({@code -infinity} where there are none). */
+    private static double top(double[] log) {
         double top = Double.NEGATIVE_INFINITY;
         for (double l : log) {
             top = Math.max(top, l);
         }
-        double[] spread = new double[log.length];
+        return top;
+    }
+
+    /** The mean over the steps of the second moments relative to the largest, {@code top}. */
+    private static double relativeMean(double[] log, double top) {
         double mean = 0;
-        for (int i = 0; i < log.length; i++) {
-            spread[i] = top == Double.NEGATIVE_INFINITY ? 1 : Math.pow(10, log[i] - top);
-            mean += spread[i] / log.length;
+        for (double l : log) {
+            mean += relative(l, top) / log.length;
         }
-        for (int i = 0; i < log.length; i++) {
-            spread[i] /= mean;
-        }
-        return spread;
+        return mean;
+    }
+
+    /** One step's second moment relative to the largest (1 where none is positive). */
+    private static double relative(double log, double top) {
+        return top == Double.NEGATIVE_INFINITY ? 1 : Math.pow(10, log - top);
     }
 
     /**

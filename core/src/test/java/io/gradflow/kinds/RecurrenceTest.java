@@ -368,7 +368,7 @@ class RecurrenceTest {
     void theUpdateGatesCorrelationComesFromTheStateBelow() {
         // input variance 1, recurrent part 0.1, state 0.3, E[z] 0.5, E[tanh'] 0.6, E[r^2] 0.27,
         // the candidate's variance 0.3, the gate's 0.04, the candidate's second moment 0.3
-        double[] last = {1, 0.1, 0.3, 0.5, 0.6, 0.27, 0.3, 0.04, 0.3, 0};
+        Recurrence.Drive last = new Recurrence.Drive(1, 0.1, 0.3, 0.5, 0.6, 0.27, 0.3, 0.04, 0.3);
         double[] none = new double[200];
         Recurrence.Memory fresh = Recurrence.memory(null, last, none, none, 200);
         assertThat(fresh.rho()).isLessThan(0.1);
