@@ -12,6 +12,16 @@ public record Thresholds(double vanishingDecades, double explodingDecades, doubl
     /** AUTOTRAINER's 10^-3 / 10^3 for gradients, the same 10^3 for the forward signal. */
     public static final Thresholds DEFAULT = new Thresholds(3, 3, 3);
 
+    /**
+     * Whether these are {@link #DEFAULT}'s, compared component by component here beside the
+     * components: a record's {@code equals} links a method handle on its first call (milliseconds
+     * of a one-file lint's start-up, where this is asked).
+     */
+    public boolean isDefault() {
+        return vanishingDecades == DEFAULT.vanishingDecades && explodingDecades == DEFAULT.explodingDecades
+                && signalDecades == DEFAULT.signalDecades;
+    }
+
     public Verdict verdict(double firstToLastDecades, double signal) {
         return verdict(firstToLastDecades, signal, Trainability.NONE);
     }

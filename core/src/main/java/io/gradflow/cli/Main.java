@@ -199,6 +199,10 @@ public final class Main {
             if (lint) {
                 length = lintTinyModel(keras ? "warmup-keras.h5" : "warmup-dl4j.json");
             }
+            if (fetch != null) {
+                // the format thread started above pays for the formatter
+                return;
+            }
             IntSupplier lambda = () -> 1;
             length += String.format("%s %d %+.2f %.3g %5s", "a", lambda.getAsInt(), 1.0, 1.0, "b").length()
                     + String.format(Locale.ROOT, "%s %d %+.2f %.3g", "a", 1, 1.0, 1.0).length();

@@ -117,11 +117,7 @@ public final class Prefetch {
         if (p.thrown != null || p.graph == null) {
             return null;
         }
-        Thresholds d = Thresholds.DEFAULT;
-        // field by field: a record's equals links a method handle the first time (milliseconds)
-        boolean sameOptions = thresholds.vanishingDecades() == d.vanishingDecades()
-                && thresholds.explodingDecades() == d.explodingDecades() && thresholds.signalDecades() == d.signalDecades()
-                && batch == SignalPropagation.Options.DEFAULT.batch();
+        boolean sameOptions = thresholds.isDefault() && batch == SignalPropagation.Options.DEFAULT.batch();
         return new Taken(p.graph, sameOptions ? p.analysis : null);
     }
 
