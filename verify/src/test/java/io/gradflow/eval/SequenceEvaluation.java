@@ -70,8 +70,11 @@ public final class SequenceEvaluation {
             this.stream = stream;
         }
 
+        /** The recurrent families, in the table's order. */
+        static final List<Family> RECURRENT = List.of(SIMPLE_RNN, LSTM, GRU);
+
         boolean recurrent() {
-            return this == SIMPLE_RNN || this == LSTM || this == GRU;
+            return RECURRENT.contains(this);
         }
     }
 
@@ -141,7 +144,7 @@ public final class SequenceEvaluation {
         int[] depths = {1, 2, 3, 4, 6};
         int[] lengths = {10, 25, 50, 100, 200};
         int[] widths = {32, 64};
-        for (Family f : new Family[] {Family.SIMPLE_RNN, Family.LSTM, Family.GRU}) {
+        for (Family f : Family.RECURRENT) {
             // a stream per family: more cases of one family leave the others' cases as they are
             Random r = new Random(seed * 31 + f.stream);
             for (int i = 0; i < recurrent; i++) {
@@ -542,7 +545,7 @@ public final class SequenceEvaluation {
         for (Family f : Family.values()) {
             Evaluation.line(out, f.label, summarize(rows, r -> r.c().family() == f));
         }
-        for (Family f : new Family[] {Family.SIMPLE_RNN, Family.LSTM, Family.GRU}) {
+        for (Family f : Family.RECURRENT) {
             Evaluation.line(out, f.label + " through time", summarizeTime(rows, r -> r.c().family() == f));
         }
     }
@@ -624,7 +627,7 @@ public final class SequenceEvaluation {
                 + "stored figure is the mean of %d networks, SE = SD / sqrt(%d)):%n", SPREAD, STORED_NETWORKS,
                 STORED_NETWORKS);
         List<Row> beyond = new ArrayList<>();
-        for (Family f : new Family[] {Family.SIMPLE_RNN, Family.LSTM, Family.GRU}) {
+        for (Family f : Family.RECURRENT) {
             List<Row> sel = rows.stream().filter(r -> r.c().family() == f && r.timeMeasured()
                     && spread.containsKey(r.c().id()) && Double.isFinite(spread.get(r.c().id()).mean())).toList();
             if (sel.isEmpty()) {
