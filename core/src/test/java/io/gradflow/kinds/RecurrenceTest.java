@@ -65,16 +65,8 @@ class RecurrenceTest {
         double[] logSim = new double[steps + 1];
         int draws = 6;
         for (int draw = 0; draw < draws; draw++) {
-            double[][] r = new double[n][n];
-            for (double[] row : r) {
-                for (int j = 0; j < n; j++) {
-                    row[j] = gauss(rnd) * Math.sqrt(rho2 / n);
-                }
-            }
-            double[] v = new double[n];
-            for (int i = 0; i < n; i++) {
-                v[i] = gauss(rnd);
-            }
+            double[][] r = gaussianMatrix(rnd, n, rho2 / n);
+            double[] v = gaussianVector(rnd, n);
             double start = norm2(v);
             for (int k = 1; k <= steps; k++) {
                 double[] next = new double[n];
@@ -176,16 +168,8 @@ class RecurrenceTest {
         double logSim = 0;
         int draws = 4;
         for (int draw = 0; draw < draws; draw++) {
-            double[][] r = new double[n][n];
-            for (double[] row : r) {
-                for (int j = 0; j < n; j++) {
-                    row[j] = gauss(rnd) * Math.sqrt(b / n);
-                }
-            }
-            double[] v = new double[n];
-            for (int i = 0; i < n; i++) {
-                v[i] = gauss(rnd);
-            }
+            double[][] r = gaussianMatrix(rnd, n, b / n);
+            double[] v = gaussianVector(rnd, n);
             double start = norm2(v);
             double scale = 0;
             for (int k = 0; k < steps; k++) {
@@ -411,6 +395,26 @@ class RecurrenceTest {
         double[][] gate = {zeros, zeros, zeros, ones};
         return new Recurrence.Run(t, 1.0 / 8, 0, 0, 0, Fans.dense(8, 24), Fans.dense(8, 24), ones, gate, zeros, ones, ones, f, f2,
                 ones, cand, ones, ones, zeros, f, candMean, ones, 1, null);
+    }
+
+    /** An n x n matrix of independent N(0, variance) entries, drawn row by row. */
+    private static double[][] gaussianMatrix(SplittableRandom rnd, int n, double variance) {
+        double[][] r = new double[n][n];
+        for (double[] row : r) {
+            for (int j = 0; j < n; j++) {
+                row[j] = gauss(rnd) * Math.sqrt(variance);
+            }
+        }
+        return r;
+    }
+
+    /** n independent N(0, 1) draws. */
+    private static double[] gaussianVector(SplittableRandom rnd, int n) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = gauss(rnd);
+        }
+        return v;
     }
 
     private static double norm2(double[] v) {
