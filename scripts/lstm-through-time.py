@@ -138,12 +138,7 @@ def through_time(depth, steps, width, kernel, recurrent, forget_bias, seed, wg=N
     """The first layer's through-time decades; wg (depth), when given, gets each layer's input-kernel
     gradient mean square added per batch (what the verifier's weight-gradient RMS reads)."""
     rng = np.random.default_rng(seed)
-    layers, fan = [], FEATURES
-    b = np.zeros(4 * width)
-    b[width:2 * width] = forget_bias
-    for _ in range(depth):
-        layers.append((gru.init(kernel, (fan, 4 * width), rng), gru.init(recurrent, (width, 4 * width), rng)))
-        fan = width
+    layers, b = network(depth, width, kernel, recurrent, forget_bias, rng)
     dense = gru.init('glorot_uniform', (width, CLASSES), rng)
     ms = np.zeros(steps)
     for _ in range(BATCHES):
@@ -165,6 +160,7 @@ def through_time(depth, steps, width, kernel, recurrent, forget_bias, seed, wg=N
 
 
 def network(depth, width, kernel, recurrent, forget_bias, rng):
+    """The stack's input and recurrent kernels (drawn in Keras's order) and the gates' bias."""
     layers, fan = [], FEATURES
     b = np.zeros(4 * width)
     b[width:2 * width] = forget_bias
