@@ -17,7 +17,10 @@ first step (a stored -Infinity), this still gives a finite figure.
                     candidate, tanh(c)) permuted over its steps together; each layer's per-step moments (E[f], E[f^2], the
                     input and output gates, the candidate's second moment and slope, the candidate's
                     pre-activation, the cell's second moment before the step, tanh'(c)^2, tanh(c)^2,
-                    the previous state's); the forget gate pre-activation's autocorrelation, lags 1-4
+                    the previous state's); the forget gate pre-activation's autocorrelation, lags 1-4;
+                    the own figure without the recurrent kernel in the backward pass (forget gate as it
+                    is and permuted); the frozen-gate estimate of the order's worth (edge())
+  --frozen-toy      edge() against a 1,024-wide simulation of a frozen diagonal plus a tied Gaussian matrix
   --shuffle-inputs  with --layers: each layer above the first reads its input's steps permuted per
                     example (every step's moments kept, as the analysis's forward pass assumes)
 
@@ -70,7 +73,27 @@ the same spectrum, the candidate's factors independent of the gate) moved the up
 figures by -0.1 to -0.2 where NumPy's forget-gate order is worth +0.7 to +1.1 (0.126 / 1.303 /
 2.92), so both wait for a model of the whole cell path's correlation over the steps.
 
+Where the order is worth something (issue 19, round 8; --layers, 2 networks): only through the
+recurrent kernel. With the kernel left out of the backward pass (each unit's own cell and gates
+alone) the forget gate's order is worth 0.00-0.10 decades in every layer of four stacks (first case
+-21.73 / -21.76, -19.65 / -19.70, -18.78 / -18.84 in layers 2-4), against 0.72 / 1.12 / 0.97 with
+it. So it is not the second moment of one unit's product of gates (which is what section 8.9's walk
+holds at d = 0, and why that walk with the forget gate's memory did nothing for an LSTM), but the
+paths that keep a unit between two applications of the tied kernel, and a pair of paths meeting the
+same unit at different steps. In the frozen limit (each unit keeps its gate d) the sum over pairs
+of paths closes as b E[1 / (z - d)^2] = 1 (the edge of the spectrum of diag(d) + a Ginibre matrix
+of radius sqrt(b), Brown measure; constant d gives section 8.5's E[f] + sqrt(b)). edge() solves it
+with the unit-examples' persistent forget gate and b from the permuted figure's step gain: in the
+first case it gives 0.35 / 0.31 / 0.70 / 0.77 decades for layers 1-4 where the order is worth 0.35
+/ 0.72 / 1.12 / 0.97; in the fb0 case 0.18 / 0.21 / 0.16 / 0.07 against -0.54 / 0.74 / 0.48 / 0.19;
+in d3 He/orthogonal 0.18 / 0.21 / 0.31 against -0.02 / 0.14 / 0.17; in d6 LeCun/N(0, 0.01), whose
+recurrent path is small and whose gain above E[f] is not the kernel's, 0.6-1.4 against -0.16-0.40.
+Right in direction and size for the He/N(0, 0.1) stacks' upper layers, not yet a model: the
+persistence between tied-kernel applications (finite rho) and b from the analysis's own moments
+are left.
+
 Usage: scripts/lstm-through-time.py CASE-ID [NETWORKS] [--layers [--shuffle-inputs]]
+       scripts/lstm-through-time.py --frozen-toy
        (CASE-ID as in fixtures/accuracy/measured-seq.csv, e.g. lstm-tanh-d1-t10-w32-glorot_uniform-glorot_uniform-fb1-17)
 """
 import importlib.util
@@ -211,14 +234,15 @@ def layers_report(depth, steps, width, kernel, recurrent, forget_bias, nets, shu
     examples (with shuffle, each layer above the first reads its input's steps permuted per
     example, which keeps every step's moments: the forward pass mean field assumes); each layer's per-step moments (printed at a few steps) and the forget gate's
     pre-activation autocorrelation at lags 1-4 past the start-up."""
-    own = np.zeros((depth, 4))
+    own = np.zeros((depth, 6))
     stats = np.zeros((depth, steps, len(STATS)))
     acfs = np.zeros((depth, 4))
+    frozen = [[] for _ in range(depth)]
     for seed in range(nets):
         rng = np.random.default_rng(seed)
         layers, b = network(depth, width, kernel, recurrent, forget_bias, rng)
         prng = np.random.default_rng(1000 + seed)
-        ms = np.zeros((depth, 4, steps))
+        ms = np.zeros((depth, 6, steps))
         for _ in range(BATCHES):
             inp = rng.standard_normal((steps, BATCH, FEATURES))
             for k, (w, u) in enumerate(layers):
@@ -238,19 +262,84 @@ def layers_report(depth, steps, width, kernel, recurrent, forget_bias, nets, shu
                 for j, fs in enumerate((f, within.reshape(f.shape), across.reshape(f.shape))):
                     ms[k, j] += backward_forget(cache, w, u, n, g, fs)
                 ms[k, 3] += backward_permuted(cache, w, u, n, g, np.argsort(prng.random(f.shape), axis=0))
+                # without the recurrent kernel in the backward pass: one unit's own path only
+                ms[k, 4] += backward_forget(cache, w, 0 * u, n, g, f)
+                ms[k, 5] += backward_forget(cache, w, 0 * u, n, g, within.reshape(f.shape))
                 sl = slice(steps // 4, None)
                 a = af[sl] - af[sl].mean(axis=(1, 2), keepdims=True)
                 v = (a ** 2).mean()
                 acfs[k] += np.array([(a[lag:] * a[:-lag]).mean() / v for lag in range(1, 5)]) / (nets * BATCHES)
+                # the forget gate's part that persists over the steps at one unit and example: each
+                # one's mean over the second half, scaled to the covariance of its two quarters' means
+                # (what stays from one quarter to the next, without the sampling noise of the mean)
+                fq = f[steps // 2:]
+                h2 = fq.shape[0] // 2
+                fa, fb_ = fq[:h2].mean(axis=0).ravel(), fq[h2:].mean(axis=0).ravel()
+                fbar = fq.mean(axis=0).ravel()
+                cov = ((fa - fa.mean()) * (fb_ - fb_.mean())).mean()
+                scale = np.sqrt(max(cov, 0) / max(fbar.var(), 1e-300))
+                frozen[k].append(fq.mean() + (fbar - fbar.mean()) * scale)
                 inp = out
         own += 0.5 * np.log10(ms[:, :, 0] / ms[:, :, -1]) / nets
     stats /= nets * BATCHES
     for k in range(depth):
         print('layer %d own: forget gate as it is %.2f, permuted over the steps %.2f, from other units %.2f, '
-              'every factor permuted over the steps %.2f | '
+              'every factor permuted over the steps %.2f; without the recurrent kernel back: forget gate '
+              'as it is %.2f, permuted %.2f | '
               'forget pre-activation acf %s' % (k + 1, *own[k], np.round(acfs[k], 2)))
+        d = np.concatenate(frozen[k])
+        z0, z = edge(own[k, 1], d, steps)
+        print('  frozen forget gate: spread over unit-examples %.3f; with the permuted figure\'s step gain %.4f the '
+              'tied kernel\'s edge is %.4f, a lift of %.2f decades (the order measured above: %.2f)'
+              % (d.std(), z0, z, (steps - 1) * np.log10(z / z0), own[k, 0] - own[k, 1]))
         for t in sorted({0, 1, 5, steps // 2, steps - 1}):
             print('  step %3d  ' % t + '  '.join('%s %.4f' % (nm, x) for nm, x in zip(STATS, stats[k, t])))
+
+
+def edge(permuted, d, steps):
+    """The step gain z0 of a layer's figure with its forget gate permuted over the steps (docs/theory.md
+    8.8), and the largest real z with b E[1 / (z - d)^2] = 1, b = (z0 - mean d)^2: the edge of the
+    spectrum of diag(d) + a tied random matrix of radius sqrt(b) (Brown measure of a diagonal plus a
+    Ginibre matrix), the step gain when each unit keeps its forget gate d over the steps."""
+    z0 = 10 ** (permuted / (steps - 1))
+    sb2 = max(z0 - d.mean(), 0) ** 2
+    lo = d.max()
+
+    def excess(z):
+        return sb2 * np.mean(1 / (z - d) ** 2) - 1
+    if sb2 == 0 or excess(lo + 1e-12) <= 0:
+        return z0, max(lo, z0)
+    a, c = lo + 1e-12, lo + 10
+    for _ in range(200):
+        m = 0.5 * (a + c)
+        a, c = (m, c) if excess(m) > 0 else (a, m)
+    return z0, 0.5 * (a + c)
+
+
+def frozen_toy(width=1024, steps=150, nets=3):
+    """edge() against a simulation: v <- d v + R v, d = sigmoid(1 + s xi) drawn once per unit and kept
+    over the steps, R Gaussian of radius sqrt(b), the amplitude's gain per step over the second half."""
+    for s, b in ((0.5, 0.04), (1.0, 0.04), (1.0, 0.01), (2.0, 0.02)):
+        rates = []
+        for seed in range(nets):
+            rng = np.random.default_rng(seed)
+            d = sigmoid(1 + s * rng.standard_normal(width))
+            r = rng.standard_normal((width, width)) * np.sqrt(b / width)
+            v = rng.standard_normal(width)
+            total = half = 0.0
+            for t in range(steps):
+                v = d * v + r @ v
+                n = v @ v
+                total += 0.5 * np.log10(n)
+                v /= np.sqrt(n)
+                if t == steps // 2 - 1:
+                    half = total
+            rates.append((total - half) / (steps - steps // 2))
+        dd = sigmoid(1 + s * np.random.default_rng(99).standard_normal(200_000))
+        z0 = dd.mean() + np.sqrt(b)
+        print('pre-activation sd %.1f, b %.2f: simulated %+.4f decades a step, edge %+.4f, constant diagonal E[d] + '
+              'sqrt(b) %+.4f' % (s, b, np.mean(rates), np.log10(edge(np.log10(z0) * (steps - 1), dd, steps)[1]),
+                                 np.log10(z0)))
 
 
 def parse(case):
@@ -260,6 +349,9 @@ def parse(case):
 
 
 def main():
+    if '--frozen-toy' in sys.argv[1:]:
+        frozen_toy()
+        return
     args = [a for a in sys.argv[1:] if not a.startswith('--')]
     case = args[0]
     nets = int(args[1]) if len(args) > 1 else 8
