@@ -294,7 +294,7 @@ public final class Main {
                 || named instanceof ExplainCommand) {
             String[] rest = Arrays.copyOfRange(args, 1, args.length);
             Args plain = named instanceof LintCommand
-                    ? Args.plain(named.name(), rest, LintCommand.PLAIN_FLAGS, LintCommand.PLAIN_VALUED, raw) : null;
+                    ? Args.plain(named.name(), rest, LintCommand.FLAG_NAMES, LintCommand.ONE_VALUE_NAMES, raw) : null;
             if (plain != null) {
                 return named.run(plain, io);
             }

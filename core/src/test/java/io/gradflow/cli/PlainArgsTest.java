@@ -15,7 +15,7 @@ class PlainArgsTest {
     private static final CommandSpec LINT = new LintCommand().spec();
 
     private static Args plain(String... words) {
-        return Args.plain("lint", words, LintCommand.PLAIN_FLAGS, LintCommand.PLAIN_VALUED, RawPaths.none());
+        return Args.plain("lint", words, LintCommand.FLAG_NAMES, LintCommand.ONE_VALUE_NAMES, RawPaths.none());
     }
 
     private static Args picocli(String... words) {
@@ -33,9 +33,9 @@ class PlainArgsTest {
             }
             (o.arity().max() == 0 ? flags : valued).add(List.of(o.names()));
         }
-        assertThat(LintCommand.PLAIN_FLAGS).containsExactlyInAnyOrderElementsOf(flags);
-        assertThat(LintCommand.PLAIN_VALUED).containsExactlyInAnyOrderElementsOf(valued);
-        for (List<String> g : LintCommand.PLAIN_VALUED) {
+        assertThat(LintCommand.FLAG_NAMES).containsExactlyInAnyOrderElementsOf(flags);
+        assertThat(LintCommand.ONE_VALUE_NAMES).containsExactlyInAnyOrderElementsOf(valued);
+        for (List<String> g : LintCommand.ONE_VALUE_NAMES) {
             assertThat(LINT.findOption(g.get(0)).arity().min()).isEqualTo(1);
         }
     }
