@@ -72,6 +72,22 @@ public final class LintCommand implements Subcommand {
         }
     }
 
+    /**
+     * lint's flags, each as the alias group its spec gives it, for {@link Args#plain}: a command
+     * line of these, {@link #ONE_VALUE_NAMES} and paths is read without building the spec. -h is
+     * not here (picocli prints the help), nor are the list options. Held to {@link #spec} by a test.
+     */
+    static final List<List<String>> FLAG_NAMES = List.of(List.of("--exit-zero"), List.of("--profile"),
+            List.of("--fixes"), List.of("--statistics"), List.of("-q", "--quiet"), List.of("-v", "--verbose"),
+            List.of("--no-config"), List.of("--show-settings"), List.of("--force-exclude"),
+            List.of("--no-respect-gitignore"), List.of("--add-noqa"), List.of("--skip-non-models"), List.of("--fix"),
+            List.of("--unsafe-fixes"), List.of("--diff"));
+
+    /** lint's options that take one value, as {@link #FLAG_NAMES} lists its flags. */
+    static final List<List<String>> ONE_VALUE_NAMES = List.of(List.of("-f", "--format", "--output-format"),
+            List.of("--fail-on"), List.of("--color"), List.of("-o", "--output"), List.of("--config"),
+            List.of("--baseline"), List.of("--write-baseline"), List.of("--timeout"), List.of("-j", "--jobs"));
+
     @Override
     public String name() {
         return "lint";

@@ -288,12 +288,17 @@ public final class Main {
         // `gradflow lint ...` parses with lint's spec alone: every command's spec and command line,
         // and the search for plugins, would cost each run milliseconds of start-up. The root
         // command, with every command, answers help, completion, verify and mistakes (which
-        // suggest the closest commands).
+        // suggest the closest commands). A plain lint command line skips picocli altogether (Args.plain).
         Subcommand named = args.length == 0 ? null : find(commands(false), args[0]);
         if (named instanceof LintCommand || named instanceof ConvertCommand || named instanceof RulesCommand
                 || named instanceof ExplainCommand) {
-            CommandLine line = new CommandLine(named.spec());
             String[] rest = Arrays.copyOfRange(args, 1, args.length);
+            Args plain = named instanceof LintCommand
+                    ? Args.plain(named.name(), rest, LintCommand.FLAG_NAMES, LintCommand.ONE_VALUE_NAMES, raw) : null;
+            if (plain != null) {
+                return named.run(plain, io);
+            }
+            CommandLine line = new CommandLine(named.spec());
             ParseResult parsed;
             try {
                 parsed = line.parseArgs(rest);
