@@ -234,6 +234,11 @@ public final class LintCommand implements Subcommand {
         if (fixing && cl.has("--add-noqa")) {
             throw new UsageException("lint: --add-noqa suppresses today's findings and --fix removes them; give one");
         }
+        // the JSON report's models rendered beside the lint when files are linted side by side; not
+        // under a baseline, which would take findings from them afterwards
+        JsonReporter.Parts parts = format.equals("json") && !cl.has("--statistics") && baselineFile == null
+                && writeBaseline == null && !cl.has("--add-noqa") && jobs > 1 && inputs.size() > 1
+                ? new JsonReporter.Parts() : null;
         LintReport report;
         if (fixing) {
             PrintWriter diffOut = output != null && diff ? new PrintWriter(new OutputStreamWriter(
@@ -253,8 +258,8 @@ public final class LintCommand implements Subcommand {
             }
             report = fixed.report();
         } else {
-            report = new Linter(file -> perFile.getOrDefault(file, RuleConfig.DEFAULT), timeout, jobs)
-                    .lintInputs(inputs);
+            report = new Linter(file -> perFile.getOrDefault(file, RuleConfig.DEFAULT), timeout, jobs,
+                    parts == null ? null : parts::render).lintInputs(inputs);
         }
         if (cl.has("--verbose")) {
             for (Skipped s : report.skipped()) {
@@ -287,7 +292,7 @@ public final class LintCommand implements Subcommand {
         }
         Reporter reporter = cl.has("--statistics") ? new StatisticsReporter(format.equals("json"), quiet)
                 : switch (format) {
-                    case "json" -> new JsonReporter(Version.get());
+                    case "json" -> new JsonReporter(Version.get(), parts);
                     case "json-lines" -> new JsonLinesReporter();
                     case "sarif" -> new SarifReporter(Version.get(), Version.url(), Version.rulesUrl(), cwd);
                     case "github" -> new GithubReporter(cwd, stepSummary());

@@ -21,13 +21,14 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The lint over a list of paths: each file through the {@link Pipeline} on a worker thread of its
- * own with its own deadline, up to {@code jobs} files at once, errors collected, one report in the
- * order of the inputs whatever order the files finish in. A file that runs past its time budget
+ * The lint over a list of paths: each file through the {@link Pipeline} on one of up to
+ * {@code jobs} worker threads with its own deadline, errors collected, one report in the order of
+ * the inputs whatever order the files finish in. A file that runs past its time budget
  * or out of memory is one error line for that file; the others are still linted.
  */
 public final class Linter {
@@ -40,6 +41,7 @@ public final class Linter {
     private final Function<Path, RuleConfig> configs;
     private final Duration timeout;
     private final int jobs;
+    private final @Nullable Consumer<ModelResult> eachModel;
 
     /** Every file gets {@code config}. */
     public Linter(RuleConfig config) {
@@ -61,12 +63,23 @@ public final class Linter {
 
     /** As above, with at most {@code jobs} (at least 1) files linted at once. */
     public Linter(Function<Path, RuleConfig> configs, Duration timeout, int jobs) {
+        this(configs, timeout, jobs, null);
+    }
+
+    /**
+     * As above; {@code eachModel} is given every model's result on the thread that linted it, as
+     * part of the file's work (the report's rendering: {@link io.gradflow.report.JsonReporter.Parts}).
+     * What it throws is ignored: the result stands, and the report renders the model itself.
+     */
+    public Linter(Function<Path, RuleConfig> configs, Duration timeout, int jobs,
+                  @Nullable Consumer<ModelResult> eachModel) {
         if (jobs < 1) {
             throw new IllegalArgumentException("jobs must be at least 1, not " + jobs);
         }
         this.configs = configs;
         this.timeout = timeout;
         this.jobs = jobs;
+        this.eachModel = eachModel;
     }
 
     /** The files linted at once when not told: one per processor the JVM may use. */
@@ -115,10 +128,14 @@ public final class Linter {
     }
 
     /**
-     * Lints {@code inputs} with at most {@code width} workers alive (one abandoned past its grace
-     * time no longer counts) and returns each file's outcome at its index. Workers share nothing
-     * but the queue they report to, which is sized for every file so that reporting never waits
-     * or allocates (a worker that has just run out of memory can still report).
+     * Lints {@code inputs} with at most {@code width} workers busy (one abandoned past its grace
+     * time no longer counts, and a new worker takes its place) and returns each file's outcome at
+     * its index. The workers live for the whole run and are handed one file at a time by this
+     * thread, which alone decides when a file starts and so when its time runs out: starting a
+     * thread per file had cost this thread, the only one that hands out files, a sixth of a
+     * millisecond a file (issue 17). Workers share nothing but the queue they report to, which is
+     * sized for every file so that reporting never waits or allocates (a worker that has just run
+     * out of memory can still report).
      */
     private Outcome[] run(List<FileWalker.Input> inputs, int width) {
         int n = inputs.size();
@@ -130,76 +147,94 @@ public final class Linter {
         int simulationThreads = n == 1 ? Math.min(width, Runtime.getRuntime().availableProcessors()) : 1;
         BlockingQueue<Job> finished = new ArrayBlockingQueue<>(Math.max(1, n));
         List<Job> running = new ArrayList<>(width);
+        List<Worker> idle = new ArrayList<>(width);
+        List<Worker> all = new ArrayList<>(width);
         boolean limited = !(timeout.isZero() || timeout.isNegative());
         int[] order = width > 1 && n < 1 << INDEX_BITS ? largestFirst(inputs) : null;
         int next = 0;
         int done = 0;
-        while (done < n) {
-            while (running.size() < width && next < n) {
-                int index = order == null ? next : order[next];
-                FileWalker.Input in = inputs.get(index);
-                if (in.unreadable() != null) {
-                    outcomes[index] = Outcome.error(new InputError(in.display(), 0, 0, "", in.unreadable()));
-                    done++;
-                } else {
-                    Job job = new Job(index, in, configs.apply(in.path()), simulationThreads, finished);
-                    job.deadline = limited ? System.nanoTime() + timeout.toNanos() : Long.MAX_VALUE;
-                    job.thread.start();
-                    running.add(job);
-                }
-                next++;
-            }
-            if (running.isEmpty()) {
-                continue;
-            }
-            long wake = Long.MAX_VALUE;
-            for (Job j : running) {
-                wake = Math.min(wake, j.deadline);
-            }
-            Job j;
-            try {
-                j = wake == Long.MAX_VALUE ? finished.take()
-                        : finished.poll(Math.max(0, wake - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                // the lint itself was interrupted: stop every worker, and every file not done says so
-                Thread.currentThread().interrupt();
-                for (Job r : running) {
-                    r.thread.interrupt();
-                }
-                for (int i = 0; i < n; i++) {
-                    if (outcomes[i] == null) {
-                        outcomes[i] = Outcome.failure(inputs.get(i), "interrupted");
+        try {
+            while (done < n) {
+                while (running.size() < width && next < n) {
+                    int index = order == null ? next : order[next];
+                    FileWalker.Input in = inputs.get(index);
+                    if (in.unreadable() != null) {
+                        outcomes[index] = Outcome.error(new InputError(in.display(), 0, 0, "", in.unreadable()));
+                        done++;
+                    } else {
+                        Worker w;
+                        if (idle.isEmpty()) {
+                            w = new Worker(all.size(), finished);
+                            all.add(w);
+                        } else {
+                            w = idle.remove(idle.size() - 1);
+                        }
+                        Job job = new Job(index, in, configs.apply(in.path()), simulationThreads, eachModel, w);
+                        job.deadline = limited ? System.nanoTime() + timeout.toNanos() : Long.MAX_VALUE;
+                        w.hand(job);
+                        running.add(job);
                     }
+                    next++;
                 }
-                return outcomes;
-            }
-            if (j != null) {
-                // a worker abandoned past its grace time may still report; it is no longer running
-                if (running.remove(j)) {
-                    outcomes[j.index] = j.stopped ? Outcome.failure(j.in, overBudget()) : j.outcome();
-                    done++;
-                }
-                continue;
-            }
-            long now = System.nanoTime();
-            for (int k = running.size() - 1; k >= 0; k--) {
-                Job r = running.get(k);
-                if (now < r.deadline) {
+                if (running.isEmpty()) {
                     continue;
                 }
-                if (!r.stopped) {
-                    r.stopped = true;
-                    r.thread.interrupt();
-                    r.deadline = now + TimeUnit.MILLISECONDS.toNanos(GRACE_MILLIS);
-                } else {
-                    // still running after its grace time: the lint goes on without it (a daemon thread)
-                    running.remove(k);
-                    outcomes[r.index] = Outcome.failure(r.in, overBudget());
-                    done++;
+                long wake = Long.MAX_VALUE;
+                for (Job j : running) {
+                    wake = Math.min(wake, j.deadline);
+                }
+                Job j;
+                try {
+                    j = wake == Long.MAX_VALUE ? finished.take()
+                            : finished.poll(Math.max(0, wake - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    // the lint itself was interrupted: stop every worker, and every file not done says so
+                    Thread.currentThread().interrupt();
+                    for (Job r : running) {
+                        r.interrupt();
+                    }
+                    for (int i = 0; i < n; i++) {
+                        if (outcomes[i] == null) {
+                            outcomes[i] = Outcome.failure(inputs.get(i), "interrupted");
+                        }
+                    }
+                    return outcomes;
+                }
+                if (j != null) {
+                    // a worker abandoned past its grace time may still report; it is no longer running
+                    if (running.remove(j)) {
+                        outcomes[j.index] = j.stopped ? Outcome.failure(j.in, overBudget()) : j.outcome();
+                        idle.add(j.worker);
+                        done++;
+                    }
+                    continue;
+                }
+                long now = System.nanoTime();
+                for (int k = running.size() - 1; k >= 0; k--) {
+                    Job r = running.get(k);
+                    if (now < r.deadline) {
+                        continue;
+                    }
+                    if (!r.stopped) {
+                        r.stopped = true;
+                        r.interrupt();
+                        r.deadline = now + TimeUnit.MILLISECONDS.toNanos(GRACE_MILLIS);
+                    } else {
+                        // still running after its grace time: the lint goes on without it (a daemon
+                        // thread that ends when it is done with the file) and a new worker takes its place
+                        running.remove(k);
+                        outcomes[r.index] = Outcome.failure(r.in, overBudget());
+                        done++;
+                    }
                 }
             }
+            return outcomes;
+        } finally {
+            // every worker ends once its file is done (an idle one at once); none is reused after the run
+            for (Worker w : all) {
+                w.retire();
+            }
         }
-        return outcomes;
     }
 
     /**
@@ -239,39 +274,54 @@ public final class Linter {
                 seconds(timeout), Limits.DEFAULT_TIMEOUT.toSeconds());
     }
 
-    /** One file on its worker thread; the coordinator alone reads and writes its deadline and flag. */
-    private static final class Job implements Runnable {
+    /**
+     * One file handed to a worker; the coordinator alone reads and writes its deadline and flag.
+     * The result and the throwable are written by the worker before it offers the job to the
+     * queue, and read after the coordinator takes it.
+     */
+    private static final class Job {
         final int index;
         final FileWalker.Input in;
         final RuleConfig config;
         final int simulationThreads;
-        final Thread thread;
-        private final BlockingQueue<Job> finished;
+        private final @Nullable Consumer<ModelResult> eachModel;
+        final Worker worker;
         long deadline;
         boolean stopped;
-        // written by the worker before it offers itself to the queue, read after the coordinator takes it
+        /** Set before the worker is interrupted for this file: an interrupt the worker has not started the file under yet. */
+        private volatile boolean cancelled;
         private @Nullable ModelResult result;
         private @Nullable Throwable thrown;
 
-        Job(int index, FileWalker.Input in, RuleConfig config, int simulationThreads, BlockingQueue<Job> finished) {
+        Job(int index, FileWalker.Input in, RuleConfig config, int simulationThreads,
+            @Nullable Consumer<ModelResult> eachModel, Worker worker) {
             this.index = index;
             this.in = in;
             this.config = config;
             this.simulationThreads = simulationThreads;
-            this.finished = finished;
-            this.thread = new Thread(null, this, "gradflow-lint-" + index, WORKER_STACK_BYTES);
-            // a worker that never answers its interrupt must not keep the JVM alive after the report
-            thread.setDaemon(true);
+            this.eachModel = eachModel;
+            this.worker = worker;
         }
 
-        @Override
-        public void run() {
+        /** Interrupts the worker on this file, as the file's own thread had been interrupted. */
+        void interrupt() {
+            cancelled = true;
+            worker.thread.interrupt();
+        }
+
+        void run() {
             try {
                 result = Pipeline.lint(in.path(), in.display(), config, simulationThreads);
             } catch (Throwable t) {
                 thrown = t;
-            } finally {
-                finished.offer(this);
+                return;
+            }
+            if (eachModel != null && result != null) {
+                try {
+                    eachModel.accept(result);
+                } catch (Throwable t) {
+                    // the result stands; what eachModel would have prepared is done later without it
+                }
             }
         }
 
@@ -305,6 +355,65 @@ public final class Linter {
             }
             return Outcome.failure(in, "gradflow could not analyse this file (internal error: " + thrown
                     + "); please report it");
+        }
+    }
+
+    /**
+     * A long-lived lint thread with the deep stack, handed one file at a time. An interrupt meant
+     * for a file it has finished (the coordinator may stop a file just as it reports) is cleared
+     * before its next file; one meant for a file not yet started is kept for it.
+     */
+    private static final class Worker implements Runnable {
+        /** Ends the worker: handed instead of a file. */
+        private static final Object RETIRE = new Object();
+
+        final Thread thread;
+        // two places: a file just handed that the worker has not taken yet, and the order to retire
+        private final BlockingQueue<Object> hand = new ArrayBlockingQueue<>(2);
+        private final BlockingQueue<Job> finished;
+
+        Worker(int number, BlockingQueue<Job> finished) {
+            this.finished = finished;
+            this.thread = new Thread(null, this, "gradflow-lint-" + number, WORKER_STACK_BYTES);
+            // a worker that never answers its interrupt must not keep the JVM alive after the report
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** Gives the worker its next file; it is idle, so there is room. */
+        void hand(Job job) {
+            hand.add(job);
+        }
+
+        /** The worker ends when it is done with what it has been handed. */
+        void retire() {
+            hand.offer(RETIRE);
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Object next;
+                try {
+                    next = hand.take();
+                } catch (InterruptedException e) {
+                    // meant for a file this worker has reported already
+                    continue;
+                }
+                if (next == RETIRE) {
+                    return;
+                }
+                Job job = (Job) next;
+                Thread.interrupted();
+                if (job.cancelled) {
+                    Thread.currentThread().interrupt();
+                }
+                try {
+                    job.run();
+                } finally {
+                    finished.offer(job);
+                }
+            }
         }
     }
 

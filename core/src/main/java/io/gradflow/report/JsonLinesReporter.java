@@ -2,12 +2,14 @@ package io.gradflow.report;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import com.google.gson.stream.JsonWriter;
 import io.gradflow.rules.Finding;
+import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.Map;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 
 /**
  * JSON Lines ({@code --format json-lines}, ruff's name): one compact JSON object per line, per
@@ -36,17 +38,19 @@ public final class JsonLinesReporter implements Reporter {
         }
         for (ModelResult m : report.models()) {
             for (Finding f : m.findings()) {
-                out.println(Printable.json(GSON.toJson(finding(f))));
+                out.println(Printable.json(finding(f)));
             }
         }
     }
 
-    static JsonObject finding(Finding f) {
-        JsonObject j = new JsonObject();
-        j.addProperty("source", f.source());
-        for (Map.Entry<String, JsonElement> e : JsonReporter.finding(f).entrySet()) {
-            j.add(e.getKey(), e.getValue());
+    /** A finding on one line: its source, then the fields the JSON report gives it. */
+    static String finding(Finding f) {
+        StringWriter s = new StringWriter();
+        try {
+            JsonReporter.finding(f, f.source(), new JsonWriter(s));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return j;
+        return s.toString();
     }
 }

@@ -1,8 +1,12 @@
 package io.gradflow.report;
 
+import com.google.gson.FormattingStyle;
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
+import com.google.gson.stream.JsonWriter;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.Locale;
 
@@ -90,6 +94,40 @@ public final class Printable {
         gson.toJson(tree, w);
         w.drain();
         out.println();
+    }
+
+    /** What a report writes to a Gson {@link JsonWriter}. */
+    @FunctionalInterface
+    interface JsonBody {
+        void write(JsonWriter w) throws IOException;
+    }
+
+    /**
+     * Writes what {@code body} writes to a JsonWriter set as {@link #printJson(Gson, JsonElement,
+     * PrintWriter)}'s Gson sets it (pretty-printed, nulls kept, no HTML escapes), then a line end:
+     * a report streamed field by field prints as its tree would.
+     */
+    static void printJson(PrintWriter out, JsonBody body) {
+        JsonEscaping e = new JsonEscaping(out);
+        JsonWriter w = jsonWriter(e);
+        try {
+            body.write(w);
+            w.flush();
+        } catch (IOException x) {
+            // JsonEscaping writes to a PrintWriter, which never throws
+            throw new UncheckedIOException(x);
+        }
+        e.drain();
+        out.println();
+    }
+
+    /** A JsonWriter that writes as the reports' Gson does: pretty-printed, nulls kept, no HTML escapes. */
+    static JsonWriter jsonWriter(Writer out) {
+        JsonWriter w = new JsonWriter(out);
+        w.setFormattingStyle(FormattingStyle.PRETTY);
+        w.setHtmlSafe(false);
+        w.setSerializeNulls(true);
+        return w;
     }
 
     /**

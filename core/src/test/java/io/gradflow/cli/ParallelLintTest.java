@@ -3,14 +3,22 @@ package io.gradflow.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gradflow.bench.ScaleModels;
+import io.gradflow.ingest.Limits;
+import io.gradflow.report.LintReport;
+import io.gradflow.report.ModelResult;
+import io.gradflow.rules.RuleConfig;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,6 +136,30 @@ class ParallelLintTest {
         assertThat(r.out()).contains(slow + ": error: gradflow stopped after 1 s, this file's time budget");
         // the files beside it were linted: both healthy models are in the summary
         assertThat(r.out()).contains("2 models (2 healthy)");
+    }
+
+    @Test
+    void eachModelIsGivenEveryResultOnceAndWhatItThrowsLeavesTheReportAsItWas() throws IOException {
+        List<String> paths = List.of("fixtures/examples", "fixtures/rules");
+        Linter plain = new Linter(file -> RuleConfig.DEFAULT, Limits.DEFAULT_TIMEOUT, 2);
+        LintReport expected = plain.lint(paths);
+        Set<ModelResult> seen = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        LintReport report = new Linter(file -> RuleConfig.DEFAULT, Limits.DEFAULT_TIMEOUT, 2, m -> {
+            assertThat(seen.add(m)).as("once: %s", m.model().source()).isTrue();
+            threads.add(Thread.currentThread().getName());
+        }).lint(paths);
+        assertThat(seen).hasSameSizeAs(report.models());
+        assertThat(report.models()).allMatch(seen::contains);
+        assertThat(threads).isNotEmpty().allMatch(t -> t.startsWith("gradflow-lint-"));
+        LintReport thrown = new Linter(file -> RuleConfig.DEFAULT, Limits.DEFAULT_TIMEOUT, 2, m -> {
+            throw new IllegalStateException("boom");
+        }).lint(paths);
+        assertThat(thrown.errors()).isEqualTo(expected.errors());
+        assertThat(thrown.models()).hasSameSizeAs(expected.models());
+        for (int i = 0; i < expected.models().size(); i++) {
+            assertThat(thrown.models().get(i).findings()).isEqualTo(expected.models().get(i).findings());
+        }
     }
 
     @Test
