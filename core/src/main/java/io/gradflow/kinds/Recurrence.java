@@ -413,6 +413,13 @@ final class Recurrence {
         double[] alone = through(r, core, last, new double[1], null, null);
         // a gradient entering at one end reaches the far end through one direction alone
         double own = 0.5 * (alone[0] - alone[t - 1]);
+        // one batch's sample of the products of gates that a gradient entering at the last step
+        // alone meets falls short of their expectation (section 8.10)
+        FiniteSample.Diagonal diagonal = r.diagonal();
+        double shortfall = bidirectional || diagonal == null ? 0
+                : 0.5 * FiniteSample.shortfall(diagonal, FiniteSample.jumps(r, core), t,
+                        (double) core.nOut() * Math.max(1, b.batch())) / Math.log(10);
+        own += shortfall;
         double decades;
         if (bidirectional) {
             // the backward direction's step i is the sequence's step t - 1 - i; it returns its own
@@ -424,12 +431,8 @@ final class Recurrence {
             decades = 0.5 * (logIn[(t - 1) / 2] - Math.max(logIn[0], logIn[t - 1]));
         } else {
             decades = 0.5 * (timeLog[0] - timeLog[t - 1]);
-            // a gradient entering at the last step only: one batch's sample of products of gates
-            // falls short of their expectation (section 8.10)
-            FiniteSample.Diagonal diagonal = r.diagonal();
-            if (!outer.returnSequences() && diagonal != null) {
-                decades += 0.5 * FiniteSample.shortfall(diagonal, FiniteSample.jumps(r, core), t,
-                        (double) core.nOut() * Math.max(1, b.batch())) / Math.log(10);
+            if (!outer.returnSequences()) {
+                decades += shortfall;
             }
         }
         double top = top(logIn);
