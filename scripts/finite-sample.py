@@ -54,6 +54,20 @@ Other cases, N 128 / 2048 / 32768 (batch 1 / 16 / 256):
     networks -47.39): -48.32 / -47.89 / -46.75, rising towards the analysis as the GRU does; the
     renewal model (a crude LSTM jump gain) gives only 0.5 of it (-52.81 / -52.25 / -52.01 against
     its expectation -51.73)
+Every single recurrent layer of the evaluation, renewal minus its expectation at the network's
+n = units x 32 (decades; beside it the same with the gate's pre-activation taken as one Gaussian
+of the pooled mean and variance, as the analysis does, docs/theory.md 8.10):
+  gru  t50  w32 glorot/glorot -12          +0.00 / +0.00   (analysis -9.78,  DL4J -9.74)
+  gru  t100 w64 he/normal0.01 -2           -2.10 / -2.15   (analysis -24.56, DL4J -27.64)
+  gru  t100 w64 lecun/normal0.1 -11        -0.01 / -0.01   (analysis -19.89, DL4J -19.45)
+  lstm t10  w32 glorot/glorot fb1 -17      +0.00 / +0.00;  t10 w64 he/orthogonal fb1 -13  -0.00 / +0.00
+  lstm t50  w64 glorot/normal0.01 fb0 -18  -0.00 / +0.00;  t100 w64 glorot/glorot fb0 -19 +0.00 / +0.00
+  lstm t200 w64 lecun/orthogonal fb0 -3    -0.52 / -0.53   (analysis -45.78, NumPy -47.39)
+The first layers of the stacks taken alone (gradient at the last step only): 0.00-0.03 except the
+GRUs He/N(0, 0.01) t50 -0.89, LeCun/N(0, 0.01) t50 -0.28, He/orthogonal t200 -0.62, He/N(0, 0.1)
+t100 -0.28, LeCun/orthogonal t200 -0.16 and the LSTMs t100 LeCun/orthogonal -0.25, t200 He/N(0, 0.1)
+-0.18 / -0.52, t200 N(0, 0.01) -3.84 / -5.48 / -0.87; in a stack the gradient enters at every step
+and the GRUs' predictions are already below the measurement, so the analysis leaves them.
 """
 import importlib.util
 import os

@@ -21,7 +21,8 @@ final class Recurrence {
                double[][] gate, double[] cellSecond, double[] cellSlope2, double[] cellOut2, double[] fMean,
                double[] fSecond, double[] oSecond, double[] iSecond, double[] gSecond,
                double[] rSecond, double[] coherent, double[] cross, double[] candMean, double[] cellMean,
-               double positions, IdentityRecurrence.@Nullable Paths paths, @Nullable Memory memory)
+               double positions, IdentityRecurrence.@Nullable Paths paths, @Nullable Memory memory,
+               FiniteSample.@Nullable Diagonal diagonal)
             implements KindData {
 
         Run(int steps, double vW, double mW, double vR, double mR, Fans fans, Fans rfans, double[] slope2,
@@ -30,7 +31,8 @@ final class Recurrence {
             double[] rSecond, double[] coherent, double[] cross, double[] candMean, double[] cellMean,
             double positions, IdentityRecurrence.@Nullable Paths paths) {
             this(steps, vW, mW, vR, mR, fans, rfans, slope2, gate, cellSecond, cellSlope2, cellOut2, fMean, fSecond,
-                    oSecond, iSecond, gSecond, rSecond, coherent, cross, candMean, cellMean, positions, paths, null);
+                    oSecond, iSecond, gSecond, rSecond, coherent, cross, candMean, cellMean, positions, paths, null,
+                    null);
         }
     }
 
@@ -133,6 +135,9 @@ final class Recurrence {
         boolean gru = core.kind() == LayerKind.GRU;
         double[] gateMu = new double[gru ? t : 0];
         double[] gateSd = new double[gru ? t : 0];
+        // the diagonal's pre-activation per step, for the finite sample's figure (section 8.10)
+        double[] diagMu = new double[gated ? t : 0];
+        double[] diagVar = new double[gated ? t : 0];
         // the last step's figures for the state's spectrum (section 8.9)
         Drive last = null;
         if (!gated && outer == core && positions == 1 && IdentityRecurrence.applies(core, t)) {
@@ -211,6 +216,8 @@ final class Recurrence {
                 // step: a GRU's D is its update gate z and A holds 1 - z (E[z (1 - z)] / E[1 - z]),
                 // an LSTM's forget gate is independent of the candidate's factors (E[f])
                 cross[i] = gru ? Math.max(fMean - fSec, 0) / Math.max(gi.mean(), 1e-300) : fMean;
+                diagMu[i] = gru ? pi.mean() : pf.mean();
+                diagVar[i] = pi.su() + pi.sx();
                 if (gru) {
                     gateMu[i] = pi.mean();
                     gateSd[i] = Math.sqrt(Math.max(pi.su() + pi.sx(), 0));
@@ -236,7 +243,7 @@ final class Recurrence {
                 ? memory(inputSpectrum(outer, f), last, gateMu, gateSd, t) : null;
         Run run = new Run(t, w[0], w[1], rw[0], rw[1], fans, rfans, slope2, gate, cellSecond, cellSlope2, cellOut2,
                 fMeans, fSecond, oSecond, iSecond, gSecond, rSecond, coherent, cross, candMean, cellMean, positions,
-                null, memory);
+                null, memory, gated ? new FiniteSample.Diagonal(diagMu, diagVar, gateAct, gru) : null);
         return new LayerState(x, out, x, Slopes.ONE, 1, new Weights(w[0], w[1], fans.initIn(), fans, false),
                 t * positions, 0, run);
     }
@@ -406,6 +413,13 @@ final class Recurrence {
         double[] alone = through(r, core, last, new double[1], null, null);
         // a gradient entering at one end reaches the far end through one direction alone
         double own = 0.5 * (alone[0] - alone[t - 1]);
+        // one batch's sample of the products of gates that a gradient entering at the last step
+        // alone meets falls short of their expectation (section 8.10)
+        FiniteSample.Diagonal diagonal = r.diagonal();
+        double shortfall = bidirectional || diagonal == null ? 0
+                : 0.5 * FiniteSample.shortfall(diagonal, FiniteSample.jumps(r, core), t,
+                        (double) core.nOut() * Math.max(1, b.batch())) / Math.log(10);
+        own += shortfall;
         double decades;
         if (bidirectional) {
             // the backward direction's step i is the sequence's step t - 1 - i; it returns its own
@@ -417,6 +431,9 @@ final class Recurrence {
             decades = 0.5 * (logIn[(t - 1) / 2] - Math.max(logIn[0], logIn[t - 1]));
         } else {
             decades = 0.5 * (timeLog[0] - timeLog[t - 1]);
+            if (!outer.returnSequences()) {
+                decades += shortfall;
+            }
         }
         double top = top(logIn);
         double[] spread = shape(logIn);

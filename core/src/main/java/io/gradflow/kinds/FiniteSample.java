@@ -1,0 +1,148 @@
+package io.gradflow.kinds;
+
+import io.gradflow.math.Hermite;
+import io.gradflow.model.Activation;
+import io.gradflow.model.Node;
+
+/**
+ * The through-time figure of a gated layer as one batch measures it (docs/theory.md section
+ * 8.10): the root mean square, over {@code n} = units x examples paths, of products of ~T gates.
+ *
+ * <p>Between two applications of the recurrent kernel (a jump, which sums over the units and so
+ * averages) a path stays on one unit and is multiplied by that unit's diagonal gate at every step.
+ * The mean of n such products of k gates is, to leading order in large deviations, {@code min over
+ * 0 < θ <= 1 of (ln n + k Λ(θ)) / θ - ln n} with {@code Λ(θ) = ln E[D^(2θ)]} the gate's cumulant
+ * function: the expectation ({@code θ = 1}) while the sample is rich enough, less when it is not.
+ * The stretches are renewed at every jump, whose gain per step is mean field's for the recurrent
+ * paths, and the sum over the jump times is set against mean field's expectation of the same
+ * renewal: the ratio is the shortfall the analysis's through-time figure is lowered by.
+ */
+final class FiniteSample {
+
+    /** The diagonal's pre-activation per step: {@code D = act(a)}, or {@code 1 - act(a)} (a GRU). */
+    record Diagonal(double[] mean, double[] var, Activation act, boolean complement) { }
+
+    private static final Hermite RULE = new Hermite(64);
+
+    /** Points on 0 < θ <= 1 the minimum is taken over. */
+    private static final int THETAS = 50;
+
+    /** Longest renewal summed step by step; a longer one is extrapolated at its stationary rate. */
+    static final int MAX_STEPS = 2048;
+
+    private FiniteSample() {
+    }
+
+    /**
+     * Natural log of the sample's mean over its expectation (at most 0) for a gradient that enters
+     * at the last of {@code steps} steps, the diagonal's moments and the jumps' gain per step taken
+     * as their means over the steps past the first quarter (the layer settled).
+     *
+     * @param jump  mean field's gain per step of the paths through the recurrent kernel
+     * @param paths units x examples the figure's mean square pools
+     */
+    static double shortfall(Diagonal d, double[] jump, int steps, double paths) {
+        if (steps < 2 || paths < 1) {
+            return 0;
+        }
+        int from = steps / 4;
+        double mu = 0;
+        double var = 0;
+        double gain = 0;
+        for (int i = from; i < steps; i++) {
+            mu += d.mean()[i];
+            var += d.var()[i];
+        }
+        // the last step has no step after it to jump from
+        for (int i = from; i < steps - 1; i++) {
+            gain += jump[i];
+        }
+        int k = steps - from;
+        double[] cgf = cumulants(mu / k, var / k, d.act(), d.complement());
+        return renewal(cgf, k > 1 ? gain / (k - 1) : 0, steps, paths);
+    }
+
+    /**
+     * Mean field's gain per step of the paths through the recurrent kernel, from step {@code i + 1}
+     * back to step {@code i}, as {@link Recurrence#through} counts it beside the diagonal's {@code
+     * E[D^2]} (the output gate and the cell's slope at step {@code i}, the gates' slopes at {@code
+     * i + 1}); 0 at the last step.
+     */
+    static double[] jumps(Recurrence.Run r, Node core) {
+        int t = r.steps();
+        double units = Math.max(r.rfans().connOut() / Recurrence.gates(core), 1);
+        double rec = (r.vR() + r.mR() * r.mR()) * units;
+        double[] jump = new double[t];
+        for (int i = 0; i < t - 1; i++) {
+            int n = i + 1;
+            double q = r.gSecond()[n] * r.gate()[0][n] + r.cellSecond()[n] * r.gate()[1][n]
+                    + r.iSecond()[n] * r.gate()[3][n] * r.rSecond()[n];
+            jump[i] = rec * (r.oSecond()[i] * r.cellSlope2()[i] * q + r.cellOut2()[n] * r.gate()[2][n]);
+        }
+        return jump;
+    }
+
+    /** {@code ln E[D^(2θ)]} at θ = (j + 1) / THETAS for a pre-activation N(mean, var), by quadrature. */
+    static double[] cumulants(double mean, double var, Activation act, boolean complement) {
+        double sd = Math.sqrt(Math.max(var, 0));
+        double[] ln = new double[RULE.size()];
+        for (int i = 0; i < ln.length; i++) {
+            double g = act.phi(mean + sd * RULE.node(i));
+            ln[i] = 2 * Math.log(complement ? 1 - g : g);
+        }
+        double[] cgf = new double[THETAS];
+        for (int j = 0; j < THETAS; j++) {
+            double theta = theta(j);
+            double top = Double.NEGATIVE_INFINITY;
+            for (double l : ln) {
+                top = Math.max(top, theta * l);
+            }
+            double s = 0;
+            for (int i = 0; i < ln.length; i++) {
+                s += RULE.weight(i) * Math.exp(theta * ln[i] - top);
+            }
+            cgf[j] = top + Math.log(s);
+        }
+        return cgf;
+    }
+
+    /**
+     * The renewal over {@code steps} steps: stretches on one unit REM-limited by {@code paths},
+     * joined by jumps of gain {@code jump}; its log against mean field's {@code (steps - 1) ln(E[D^2]
+     * + jump)}.
+     */
+    static double renewal(double[] cgf, double jump, int steps, double paths) {
+        int t = Math.min(steps, MAX_STEPS);
+        double lnN = Math.log(paths);
+        double lnJump = jump > 0 ? Math.log(jump) : Double.NEGATIVE_INFINITY;
+        double[] stretch = new double[t];
+        for (int len = 1; len < t; len++) {
+            double best = Double.POSITIVE_INFINITY;
+            for (int j = 0; j < THETAS; j++) {
+                best = Math.min(best, (len * cgf[j] + lnN) / theta(j));
+            }
+            stretch[len] = best - lnN;
+        }
+        double[] g = new double[t];
+        for (int s = 1; s < t; s++) {
+            double top = stretch[s];
+            for (int k = 0; k < s; k++) {
+                top = Math.max(top, g[k] + lnJump + stretch[s - 1 - k]);
+            }
+            double sum = Math.exp(stretch[s] - top);
+            if (lnJump > Double.NEGATIVE_INFINITY) {
+                for (int k = 0; k < s; k++) {
+                    sum += Math.exp(g[k] + lnJump + stretch[s - 1 - k] - top);
+                }
+            }
+            g[s] = top + Math.log(sum);
+        }
+        double perStep = Math.log(Math.exp(cgf[THETAS - 1]) + Math.max(jump, 0));
+        double ratio = Math.min(g[t - 1] - (t - 1) * perStep, 0);
+        return t == steps ? ratio : ratio * (steps - 1) / (t - 1);
+    }
+
+    private static double theta(int j) {
+        return (j + 1.0) / THETAS;
+    }
+}
