@@ -1,5 +1,7 @@
 package io.gradflow.report;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.google.gson.stream.JsonWriter;
 import io.gradflow.analysis.GradientAnalysis;
 import io.gradflow.analysis.LayerProfile;
@@ -86,6 +88,22 @@ public final class JsonReporter implements Reporter {
     @Override
     public void write(LintReport report, PrintWriter out) {
         Printable.printJson(out, w -> write(report, w));
+    }
+
+    /**
+     * The report as a Gson tree, for a caller that adds to it (verify's report): the streamed
+     * report read back, so that the tree holds the very numbers and strings {@link #write} prints.
+     */
+    public JsonObject toJson(LintReport report) {
+        StringWriter s = new StringWriter();
+        try {
+            JsonWriter w = Printable.jsonWriter(s);
+            write(report, w);
+            w.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return JsonParser.parseString(s.toString()).getAsJsonObject();
     }
 
     private void write(LintReport report, JsonWriter w) throws IOException {
