@@ -56,7 +56,7 @@ Other cases, N 128 / 2048 / 32768 (batch 1 / 16 / 256):
     its expectation -51.73)
 Every single recurrent layer of the evaluation, renewal minus its expectation at the network's
 n = units x 32 (decades; beside it the same with the gate's pre-activation taken as one Gaussian
-of the pooled mean and variance, as the analysis does, docs/theory.md 8.10):
+of the pooled mean and variance, as the analysis does, docs/theory.md 8.11):
   gru  t50  w32 glorot/glorot -12          +0.00 / +0.00   (analysis -9.78,  DL4J -9.74)
   gru  t100 w64 he/normal0.01 -2           -2.10 / -2.15   (analysis -24.56, DL4J -27.64)
   gru  t100 w64 lecun/normal0.1 -11        -0.01 / -0.01   (analysis -19.89, DL4J -19.45)

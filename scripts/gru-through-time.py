@@ -19,6 +19,14 @@ networks per case; this prints each network's figure, so the seed spread shows.
   --shuffle-top  the top layer's own figure (gradient entering its last step only) with its input
                  sequence as the layers below give it and with the steps of that input shuffled
                  per example: what the input's correlation from step to step is worth
+  --states       every layer's forward moments past the first quarter of the steps: the state's
+                 second moment E[h^2] and its lag-one correlation, the update gate's E[z], E[z^2],
+                 the reset gate's E[r^2], the update gate's pre-activation variance and its input
+                 and recurrent parts', the candidate's pre-activation variance and its input and
+                 recurrent (r U_h h) parts', E[tanh'] and E[tanh'^2]: to set beside the analysis's
+                 (docs/theory.md 8.10)
+  --weights      every layer's input-kernel gradient RMS (log10, the mean over networks) and its
+                 difference from the first layer's (docs/theory.md 8.10)
   --layers       every layer's own figure (gradient entering its last step only) with its update
                  gate as the network has it, permuted over each unit's steps, and taken at each step
                  from other units and examples (every step's moments kept: what mean field assumes);
@@ -43,7 +51,7 @@ walk AR(1): d2-t200 He/orthogonal -36.1 / -40.6 / -41.9 / -43.3 / -38.7; d6-t100
 -39.3. The order of the gates over the steps is worth 5.7, 6.8 and 2.0 decades; the walk's
 correlation gives 4.6, 8.1 and 0.5 (docs/theory.md 8.9).
 
-Usage: scripts/gru-through-time.py CASE-ID [NETWORKS] [--stats | --shuffle-top | --layers]
+Usage: scripts/gru-through-time.py CASE-ID [NETWORKS] [--stats | --states | --weights | --shuffle-top | --layers]
        (CASE-ID as in fixtures/accuracy/measured-seq.csv, e.g. gru-tanh-d1-t50-w32-glorot_uniform-glorot_uniform-12)
 """
 import sys
@@ -280,6 +288,39 @@ def layers_report(depth, steps, width, kernel, recurrent, nets):
                  v, np.round(acfs[k], 2), rho))
 
 
+def states_report(depth, steps, width, kernel, recurrent, nets):
+    names = ['E[h^2]', 'rho_h', 'E[z]', 'E[z^2]', 'E[r^2]', 'var a_z', '(in', 'rec)', 'var a_h', '(in', 'rec)',
+             "E[tanh']", "E[tanh'^2]", 'E[x^2]']
+    acc = np.zeros((depth, len(names)))
+    for seed in range(nets):
+        rng, layers, _ = network(depth, width, kernel, recurrent, seed)
+        for _ in range(BATCHES):
+            inp = rng.standard_normal((steps, BATCH, FEATURES))
+            for k, (w, u) in enumerate(layers):
+                n = width
+                out, cache = forward(inp, w, u, n)
+                sl = slice(steps // 4, None)
+                hp = np.array([c[0] for c in cache])[sl]
+                z = np.array([c[1] for c in cache])[sl]
+                r = np.array([c[2] for c in cache])[sl]
+                inner = np.array([c[3] for c in cache])[sl]
+                hh = np.array([c[4] for c in cache])[sl]
+                x = inp[sl]
+                zx, zh = x @ w[:, :n], hp @ u[:, :n]
+                cx, ch = x @ w[:, 2 * n:], r * inner
+                h = out[sl]
+                hc = h - h.mean(axis=0, keepdims=True)
+                rho = (hc[1:] * hc[:-1]).mean() / (hc ** 2).mean()
+                s = 1 - hh ** 2
+                acc[k] += np.array([(h ** 2).mean(), rho, z.mean(), (z * z).mean(), (r * r).mean(),
+                                    ((zx + zh) ** 2).mean(), (zx ** 2).mean(), (zh ** 2).mean(),
+                                    ((cx + ch) ** 2).mean(), (cx ** 2).mean(), (ch ** 2).mean(),
+                                    s.mean(), (s * s).mean(), (x ** 2).mean()]) / (nets * BATCHES)
+                inp = out
+    for k in range(depth):
+        print('layer %d  ' % (k + 1) + '  '.join('%s %.4f' % (nm, v) for nm, v in zip(names, acc[k])))
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith('--')]
     flags = {a for a in sys.argv[1:] if a.startswith('--')}
@@ -288,6 +329,18 @@ def main():
     parts = case.split('-')
     depth, steps, width = int(parts[2][1:]), int(parts[3][1:]), int(parts[4][1:])
     kernel, recurrent = parts[5], parts[6]
+    if '--weights' in flags:
+        acc = np.zeros(depth)
+        for s in range(nets):
+            wg = np.zeros(depth)
+            through_time(depth, steps, width, kernel, recurrent, s, None, wg)
+            acc += 0.5 * np.log10(wg / BATCHES) / nets
+        print('%s weight gradient RMS per layer (log10) %s, against the first layer %s'
+              % (case, np.round(acc, 3), np.round(acc - acc[0], 3)))
+        return
+    if '--states' in flags:
+        states_report(depth, steps, width, kernel, recurrent, nets)
+        return
     if '--layers' in flags:
         layers_report(depth, steps, width, kernel, recurrent, nets)
         return

@@ -6,7 +6,7 @@ import io.gradflow.model.Node;
 
 /**
  * The through-time figure of a gated layer as one batch measures it (docs/theory.md section
- * 8.10): the root mean square, over {@code n} = units x examples paths, of products of ~T gates.
+ * 8.11): the root mean square, over {@code n} = units x examples paths, of products of ~T gates.
  *
  * <p>Between two applications of the recurrent kernel (a jump, which sums over the units and so
  * averages) a path stays on one unit and is multiplied by that unit's diagonal gate at every step.

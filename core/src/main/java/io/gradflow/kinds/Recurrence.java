@@ -42,7 +42,7 @@ final class Recurrence {
      * equivalent), the pre-activation's mean and deviation per step, and the power spectrum of its
      * state over {@link #FREQUENCIES} frequencies (mean 1), which a GRU above reads as its input's.
      */
-    record Memory(double rho, double[] mu, double[] sd, double[] spectrum) { }
+    record Memory(double rho, double[] mu, double[] sd, double[] spectrum, double @Nullable [] input) { }
 
     /**
      * What drives a GRU's state at its last step (section 8.9): the variances of the candidate's
@@ -135,7 +135,7 @@ final class Recurrence {
         boolean gru = core.kind() == LayerKind.GRU;
         double[] gateMu = new double[gru ? t : 0];
         double[] gateSd = new double[gru ? t : 0];
-        // the diagonal's pre-activation per step, for the finite sample's figure (section 8.10)
+        // the diagonal's pre-activation per step, for the finite sample's figure (section 8.11)
         double[] diagMu = new double[gated ? t : 0];
         double[] diagVar = new double[gated ? t : 0];
         // the last step's figures for the state's spectrum (section 8.9)
@@ -143,6 +143,11 @@ final class Recurrence {
         if (!gated && outer == core && positions == 1 && IdentityRecurrence.applies(core, t)) {
             return identity(outer, core, x, f, t, fans, rfans, w, act, b, slope2);
         }
+        // a GRU over another GRU's states: its input's correlation from one step to the next
+        // (section 8.10), and per step the candidate's linear response to it and its weight
+        double[] inCorr = gru ? lagCorrelations(inputSpectrum(outer, f), t) : null;
+        double[] candLin = new double[inCorr != null ? t : 0];
+        double[] candWeight = new double[candLin.length];
         Moments h = new Moments(0, 0, 0);
         double sumMean = 0;
         double sumUnit = 0;
@@ -171,6 +176,11 @@ final class Recurrence {
                 double cMean = fMean * c.mean() + gi.mean() * gg.mean();
                 double cSec = fSec * c.second() + gi.second() * gg.second()
                         + 2 * fMean * c.mean() * gi.mean() * gg.mean();
+                if (inCorr != null) {
+                    candLin[i] = math.slopeMean(act, pi) * Math.sqrt(Math.max(fromX.su() + fromX.sx(), 0));
+                    candWeight[i] = gi.mean();
+                    cSec += 2 * Math.max(fMean - fSec, 0) * stateCandidate(inCorr, candLin, candWeight, fMeans, i);
+                }
                 fMeans[i] = fMean;
                 fSecond[i] = fSec;
                 iSecond[i] = gi.second();
@@ -248,6 +258,52 @@ final class Recurrence {
                 t * positions, 0, run);
     }
 
+    /**
+     * The correlation at lags 0 to {@code t - 1} of a process of power spectrum {@code spectrum}
+     * (mean 1 over {@link #FREQUENCIES} frequencies), or null where there is none (steps drawn
+     * afresh, uncorrelated).
+     */
+    static double @Nullable [] lagCorrelations(double @Nullable [] spectrum, int t) {
+        if (spectrum == null || spectrum.length != FREQUENCIES) {
+            return null;
+        }
+        int n = FREQUENCIES;
+        double[] rho = new double[Math.min(t, n / 2)];
+        for (int lag = 0; lag < rho.length; lag++) {
+            double c = 0;
+            for (int j = 0; j < n; j++) {
+                c += spectrum[j] * Math.cos(2 * Math.PI * j * lag / n);
+            }
+            rho[lag] = c / n;
+        }
+        return rho;
+    }
+
+    /**
+     * {@code E[h_(i-1) hh_i]}, a GRU's state before step {@code i} against that step's candidate
+     * when the input is correlated over the steps (docs/theory.md section 8.10): the state is the
+     * earlier candidates, each weighted by its {@code E[1 - z]} and the later steps' {@code E[z]},
+     * and two candidates {@code k} steps apart share their linear responses times the input's
+     * correlation at lag {@code k}.
+     *
+     * @param corr       the input's correlation per lag
+     * @param candLin    per step, the candidate's mean slope times its input part's deviation
+     * @param candWeight per step, the candidate's mean weight {@code E[1 - z]}
+     * @param keep       per step, the state's mean weight {@code E[z]}
+     */
+    static double stateCandidate(double[] corr, double[] candLin, double[] candWeight, double[] keep, int i) {
+        double sum = 0;
+        double carry = 1;
+        for (int k = 1; k <= i && k < corr.length; k++) {
+            sum += carry * candWeight[i - k] * candLin[i - k] * candLin[i] * corr[k];
+            carry *= keep[i - k];
+            if (carry < 1e-12) {
+                break;
+            }
+        }
+        return sum;
+    }
+
     /** The power spectrum of a GRU's state below (mean 1), or null for steps drawn afresh. */
     private static double @Nullable [] inputSpectrum(Node outer, Forward f) {
         if (outer.inputs().isEmpty()) {
@@ -315,7 +371,7 @@ final class Recurrence {
             }
             tau += 2 * c;
         }
-        return new Memory((tau - 1) / (tau + 1), mu, sd, state);
+        return new Memory((tau - 1) / (tau + 1), mu, sd, state, lagCorrelations(in, t));
     }
 
     /**
@@ -379,8 +435,8 @@ final class Recurrence {
         double[] inject = inject(outer, t, gOut, b);
         // counting the input kernels as the same matrices at every step (section 8.8): the
         // arriving gradient's steps aligned as the recurrent layer above says, and this layer's
-        // own alignment passed down; it gives the figures through the steps, while the gradients'
-        // levels stay as the pass without the alignment above gives them
+        // own alignment passed down; it gives the figures through the steps (and a GRU's levels,
+        // below)
         boolean aligning = !bidirectional && t <= CORRELATED_STEPS && core.kind() != LayerKind.SIMPLE_RNN;
         Back.Aligned above = aligning ? b.stepAlignment(outer) : null;
         if (above != null && (above.shape().length != t || above.correlation().length != t)) {
@@ -388,15 +444,23 @@ final class Recurrence {
         }
         double[][] passed = aligning ? new double[t][] : null;
         double[] pre = new double[1];
-        // with nothing aligned above, the one pass gives the levels and this layer's alignment alike
+        // with nothing aligned above, the one pass gives the levels and this layer's alignment alike;
         // a GRU over another's states follows its update gate's correlation over the steps (section
-        // 8.9) in the figures through the steps only: the levels wait for the forward pass to see
-        // the same correlation, as they do for section 8.8's alignment
+        // 8.9). A GRU's forward pass sees its input's correlation over the steps (section 8.10), so
+        // its levels take the same pass as its figures through the steps and its input weights'
+        // gradient sums the steps with both correlations; an LSTM's levels wait for its forward
+        // pass to see the same correlation, and stay as the pass without alignment or memory gives
         boolean remembers = r.memory() != null && r.memory().rho() > 0;
+        boolean levels = core.kind() == LayerKind.GRU;
         double[] logIn = through(r, core, inject, pre, null, above == null && !remembers ? passed : null, false);
         double[] timeLog = logIn;
         if (above == null && remembers) {
-            timeLog = through(r, core, inject, new double[1], null, passed);
+            double[] pre2 = new double[1];
+            timeLog = through(r, core, inject, pre2, null, passed);
+            if (levels) {
+                logIn = timeLog;
+                pre[0] = pre2[0];
+            }
         }
         if (above != null) {
             double[] alignedInject = inject;
@@ -406,7 +470,12 @@ final class Recurrence {
                     alignedInject[i] = gOut * above.shape()[i];
                 }
             }
-            timeLog = through(r, core, alignedInject, new double[1], above.correlation(), passed);
+            double[] pre2 = new double[1];
+            timeLog = through(r, core, alignedInject, pre2, above.correlation(), passed);
+            if (levels) {
+                logIn = timeLog;
+                pre[0] = pre2[0];
+            }
         }
         double[] last = new double[t];
         last[t - 1] = 1;
@@ -414,7 +483,7 @@ final class Recurrence {
         // a gradient entering at one end reaches the far end through one direction alone
         double own = 0.5 * (alone[0] - alone[t - 1]);
         // one batch's sample of the products of gates that a gradient entering at the last step
-        // alone meets falls short of their expectation (section 8.10)
+        // alone meets falls short of their expectation (section 8.11)
         FiniteSample.Diagonal diagonal = r.diagonal();
         double shortfall = bidirectional || diagonal == null ? 0
                 : 0.5 * FiniteSample.shortfall(diagonal, FiniteSample.jumps(r, core), t,
@@ -444,6 +513,9 @@ final class Recurrence {
         // the batch, as a dense layer's is over its positions
         Moments in = Objects.requireNonNull(s.in(), "forward keeps a recurrent layer's input");
         double wg = MeanField.weightGradient(t * r.positions(), in, new Grad(gPre, 0, 0, 0), b.batch());
+        if (levels && r.memory() != null && r.memory().input() != null && passed != null) {
+            wg *= stepCoherence(timeLog, passed, r.memory().input());
+        }
         return new Back(new Grad(gIn, 0, 0, 0), gPre, wg, null,
                 new Back.Steps(spread, t, nanToZero(decades), nanToZero(own),
                         passed == null ? null : new Back.Aligned(shape(timeLog), passed)));
@@ -550,6 +622,39 @@ final class Recurrence {
         // batch add incoherently
         return new Back(new Grad(toInput * mean, 0, 0, 0), mean, wg / Math.max(b.batch(), 1), null,
                 new Back.Steps(spread, t, nanToZero(decades), nanToZero(ownDecades), down));
+    }
+
+    /**
+     * How much more an input weight's gradient, summed over the steps, holds than the sum of the
+     * steps' energies when the input and the gates' gradients are both correlated over the steps
+     * (docs/theory.md section 8.10): {@code sum over i, s of sqrt(S_i S_s) rho_x(|i - s|) P(i, s)}
+     * over {@code sum of S_i}, with {@code S_i} the gates' gradient energy at step {@code i} (log10
+     * in {@code log}), {@code P} their correlation ({@code passed[i][s - i - 1]}) and {@code rho_x}
+     * the input's correlation per lag.
+     */
+    static double stepCoherence(double[] log, double[][] passed, double[] inputCorrelation) {
+        int t = log.length;
+        double top = top(log);
+        if (top == Double.NEGATIVE_INFINITY) {
+            return 1;
+        }
+        double[] amp = new double[t];
+        double diag = 0;
+        for (int i = 0; i < t; i++) {
+            amp[i] = Math.pow(10, 0.5 * (log[i] - top));
+            diag += amp[i] * amp[i];
+        }
+        double off = 0;
+        for (int i = 0; i < t; i++) {
+            double[] row = passed[i];
+            if (row == null || amp[i] == 0) {
+                continue;
+            }
+            for (int s = i + 1; s < t && s - i < inputCorrelation.length && s - i - 1 < row.length; s++) {
+                off += 2 * amp[i] * amp[s] * row[s - i - 1] * inputCorrelation[s - i];
+            }
+        }
+        return diag > 0 ? Math.max(1 + off / diag, 0) : 1;
     }
 
     /** -infinity minus -infinity (no gradient at either end) is no change. */

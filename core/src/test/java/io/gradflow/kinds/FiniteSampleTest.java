@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** One batch's sample of products of gates against their expectation (docs/theory.md section 8.10). */
+/** One batch's sample of products of gates against their expectation (docs/theory.md section 8.11). */
 class FiniteSampleTest {
 
     private static final String HE = "{\"class_name\": \"HeNormal\", \"config\": {\"seed\": null}}";

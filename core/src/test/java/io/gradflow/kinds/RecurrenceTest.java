@@ -362,6 +362,76 @@ class RecurrenceTest {
         assertThat(third.rho()).isGreaterThan(second.rho() + 0.05);
     }
 
+    /**
+     * A GRU over another GRU's states sums candidates that are partly one value (docs/theory.md
+     * section 8.10). gru-tanh-d6-t100-w32-he_normal-normal0.1-3 in NumPy ({@code
+     * scripts/gru-through-time.py CASE 4 --states}): the second to fifth layers' state second
+     * moments 0.159, 0.151, 0.164, 0.181, where the step-by-step moments, unrelated over the steps,
+     * said 0.108, 0.059, 0.036, 0.024; and the input weights' gradient RMS relative to the first
+     * layer's falls up the stack, -0.13, -0.14, -0.17, -0.19, -0.20 decades (4 networks), where the
+     * forward correlation alone, without the levels taking the steps' correlations, had it rise
+     * to +0.32.
+     */
+    @Test
+    void stackedGruStatesAndWeightGradientsFollowTheInputsCorrelation() throws Exception {
+        StringBuilder layers = new StringBuilder();
+        for (int i = 0; i < 6; i++) {
+            layers.append("""
+                    {"class_name": "GRU", "config": {"name": "gru%d", "units": 32, "activation": "tanh",
+                     "recurrent_activation": "sigmoid", "return_sequences": %b, "use_bias": true,
+                     "reset_after": true, "kernel_initializer": {"class_name": "HeNormal", "config": {"seed": null}},
+                     "recurrent_initializer": {"class_name": "RandomNormal", "config": {"mean": 0.0, "stddev": 0.1}},
+                     "bias_initializer": {"class_name": "Zeros", "config": {}}}},
+                    """.formatted(i + 1, i < 5));
+        }
+        String json = """
+                {"class_name": "Sequential", "keras_version": "2.12.0", "backend": "tensorflow",
+                 "config": {"name": "m", "layers": [
+                  {"class_name": "InputLayer", "config": {"name": "in", "batch_input_shape": [null, 100, 16]}},
+                  %s
+                  {"class_name": "Dense", "config": {"name": "out", "units": 5, "activation": "softmax"}}]}}""".formatted(layers);
+        ModelGraph g = ModelLoader.loadJson("m.json", json.getBytes(StandardCharsets.UTF_8));
+        GradientAnalysis a = SignalPropagation.analyse(g, SignalPropagation.Options.DEFAULT.withBatch(16));
+        double[] state = {0.159, 0.151, 0.164, 0.181};
+        for (int i = 0; i < state.length; i++) {
+            String name = "gru" + (i + 2);
+            double rms = a.layers().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow().activationRms();
+            assertThat(rms * rms).as(name + "'s state second moment").isCloseTo(state[i], within(0.15 * state[i]));
+        }
+        double first = Math.log10(a.layers().stream().filter(p -> p.name().equals("gru1")).findFirst().orElseThrow()
+                .weightGradientRms());
+        double[] relative = {-0.13, -0.14, -0.17, -0.19, -0.20};
+        for (int i = 0; i < relative.length; i++) {
+            String name = "gru" + (i + 2);
+            double wg = Math.log10(a.layers().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow()
+                    .weightGradientRms());
+            assertThat(wg - first).as(name + "'s weight gradient against the first layer's, decades")
+                    .isCloseTo(relative[i], within(0.07));
+        }
+    }
+
+    /**
+     * Over an input that does not change from step to step, the state before a step carries that
+     * step's candidate whole: the earlier candidates' weights, {@code E[1 - z] E[z]^(k - 1)}, sum
+     * to one (section 8.10); over an input drawn afresh at every step, nothing.
+     */
+    @Test
+    void theStateCarriesTheNextCandidateAsMuchAsTheInputRepeats() {
+        int t = 400;
+        double[] candLin = new double[t];
+        double[] weight = new double[t];
+        double[] keep = new double[t];
+        Arrays.fill(candLin, 0.5);
+        Arrays.fill(weight, 0.4);
+        Arrays.fill(keep, 0.6);
+        double[] same = new double[t];
+        Arrays.fill(same, 1);
+        double[] fresh = new double[t];
+        fresh[0] = 1;
+        assertThat(Recurrence.stateCandidate(same, candLin, weight, keep, t - 1)).isCloseTo(0.25, within(1e-9));
+        assertThat(Recurrence.stateCandidate(fresh, candLin, weight, keep, t - 1)).isZero();
+    }
+
     /** The through-time decades of one Keras GRU (reset_after) over {@code steps} steps of 16 features into a softmax. */
     private static double gruThroughTime(int units, int steps, String kernel, String recurrent) throws Exception {
         String json = """
