@@ -5,6 +5,7 @@ import io.gradflow.model.Activation;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.Node;
 import io.gradflow.model.WeightInit;
+import io.gradflow.model.init.Draw;
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
 
@@ -30,17 +31,65 @@ final class IdentityRecurrence {
     private static final int MIN_PATHS = 128;
     /** A sum over more inputs than this is drawn as this many terms of the same total variance. */
     private static final int MAX_TERMS = 256;
-    /** Network-sized samples of units (width units, each over the batch's examples) drawn per layer. */
-    static final int NETWORKS = 8;
+    /**
+     * Network-sized samples of units (width units, each over the batch's examples) drawn per
+     * layer, within the budget: a single 100-step tanh layer's figure varies by 2.6 decades from
+     * network to network, so 8 samples left the analysis itself about a decade of noise.
+     */
+    static final int NETWORKS = 32;
     /** Longer sequences are left to the mean-field recursion. */
     static final int MAX_STEPS = 2000;
 
     /**
      * What the forward pass leaves for the backward one and for a recurrence above: the paths'
      * inputs (one input unit each, as the weight gradient pairs them), slopes and outputs (paths
-     * by steps; no outputs when the layer returns its last step), the recurrent gain.
+     * by steps; no outputs when the layer returns its last step), the recurrent gain, the input
+     * weights' shape (the backward pass sends the gradient down through the same kernel).
      */
-    record Paths(double gain, double[][] inputs, double[][] slopes, double @Nullable [][] outputs, int examples) { }
+    record Paths(double gain, double[][] inputs, double[][] slopes, double @Nullable [][] outputs, int examples,
+                 Tails tails) { }
+
+    /**
+     * The shape of one input weight, at unit variance: a unit's figure through the steps is set
+     * by its input weights' norm, and a tanh layer's by its few units with the smallest norms, so
+     * how much the norm varies from unit to unit (a sum of squared weights varies less for a
+     * uniform than for a normal, and less for a normal cut at two deviations) moves the layer's
+     * figure by decades (docs/theory.md 8.7, *The weights' shape*).
+     */
+    enum Tails {
+        NORMAL, TRUNCATED, UNIFORM;
+
+        /** The shape {@code init} draws its weights in; a normal where it is not one of the others. */
+        static Tails of(@Nullable WeightInit init) {
+            if (init == null) {
+                return NORMAL;
+            }
+            if (init.family() == WeightInit.Family.FAN_SCALED && init.shape() != null) {
+                return switch (init.shape()) {
+                    case UNIFORM -> UNIFORM;
+                    case TRUNCATED, TRUNCATED_EXACT -> TRUNCATED;
+                    case NORMAL -> NORMAL;
+                };
+            }
+            if (init.family() == WeightInit.Family.DISTRIBUTION && init.dist() != null && init.mean() == 0) {
+                return switch (init.dist().kind()) {
+                    case UNIFORM -> UNIFORM;
+                    case TRUNCATED_NORMAL -> TRUNCATED;
+                    default -> NORMAL;
+                };
+            }
+            return NORMAL;
+        }
+
+        /** One weight of this shape, mean 0 and variance 1. */
+        double draw(SplittableRandom r) {
+            return switch (this) {
+                case NORMAL -> gaussian(r);
+                case TRUNCATED -> Draw.truncated(r) * Draw.TRUNCATION_WIDENING;
+                case UNIFORM -> Math.sqrt(3) * (2 * r.nextDouble() - 1);
+            };
+        }
+    }
 
     private IdentityRecurrence() {
     }
@@ -100,16 +149,16 @@ final class IdentityRecurrence {
 
     /**
      * Runs the paths forward: each path's input is {@code conn} of the {@code inputs} paths
-     * through weights of variance {@code v} ({@link #MAX_TERMS} of them at most, of the same total
-     * variance), {@code b} the bias. Fills {@code stepMean} and {@code stepSecond} with the
+     * through weights of variance {@code v} and shape {@code tails} ({@link #MAX_TERMS} of them at
+     * most, of the same total variance), {@code b} the bias. Fills {@code stepMean} and {@code stepSecond} with the
      * output's moments at each step.
      */
-    static Paths forward(double[][] inputs, double v, double conn, double b, double gain, Activation act,
+    static Paths forward(double[][] inputs, double v, double conn, Tails tails, double b, double gain, Activation act,
                          boolean sequenceOut, double[] stepMean, double[] stepSecond, int examples) {
         int t = inputs[0].length;
         int m = inputs.length;
         SplittableRandom rnd = new SplittableRandom(0x1D3A7L + t);
-        double[][] u = mix(inputs, m, v, conn, rnd, examples);
+        double[][] u = mix(inputs, m, v, conn, tails, rnd, examples);
         double[][] slopes = new double[m][t];
         double[][] hs = sequenceOut ? new double[m][t] : null;
         for (int p = 0; p < m; p++) {
@@ -125,23 +174,18 @@ final class IdentityRecurrence {
                 }
             }
         }
-        return new Paths(gain, inputs, slopes, hs, examples);
+        return new Paths(gain, inputs, slopes, hs, examples, tails);
     }
 
     /**
-     * {@code m} sums of {@code conn} randomly chosen rows of {@code rows} through Gaussian weights
-     * of variance {@code v}: what one unit of a layer receives from the units of the next.
+     * {@code m} sums of {@code conn} randomly chosen rows of {@code rows} through weights of
+     * variance {@code v} and shape {@code tails}: what one unit of a layer receives from the units
+     * of the next. The paths come in blocks of {@code examples}, one unit's over the examples: a
+     * unit's weights are the same for all its examples, and its example {@code e} sums the chosen
+     * input units' example {@code e} ({@code rows} in the same layout).
      */
-    static double[][] mix(double[][] rows, int m, double v, double conn, SplittableRandom rnd) {
-        return mix(rows, m, v, conn, rnd, 1);
-    }
-
-    /**
-     * The same with the paths in blocks of {@code examples}, one unit's over the examples: a
-     * unit's weights are the same for all its examples, and its example {@code e} sums the
-     * chosen input units' example {@code e} ({@code rows} in the same layout).
-     */
-    static double[][] mix(double[][] rows, int m, double v, double conn, SplittableRandom rnd, int examples) {
+    static double[][] mix(double[][] rows, int m, double v, double conn, Tails tails, SplittableRandom rnd,
+                          int examples) {
         int t = rows[0].length;
         int k = terms(conn);
         double sd = Math.sqrt(v * conn / k);
@@ -150,7 +194,7 @@ final class IdentityRecurrence {
         double[][] out = new double[m][t];
         for (int q = 0; q < m; q += e) {
             for (int j = 0; j < k; j++) {
-                double w = sd * gaussian(rnd);
+                double w = sd * tails.draw(rnd);
                 int from = rnd.nextInt(units) * e;
                 for (int x = 0; x < e; x++) {
                     double[] o = out[q + x];

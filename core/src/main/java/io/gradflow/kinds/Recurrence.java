@@ -386,7 +386,8 @@ final class Recurrence {
                 IdentityRecurrence.paths(t, fans.connIn(), (int) core.nOut(), examples));
         double[] mean = new double[t];
         double[] second = new double[t];
-        IdentityRecurrence.Paths p = IdentityRecurrence.forward(in, w[0] + w[1] * w[1], fans.connIn(), b, gain, act,
+        IdentityRecurrence.Paths p = IdentityRecurrence.forward(in, w[0] + w[1] * w[1], fans.connIn(),
+                IdentityRecurrence.Tails.of(core.weightInit()), b, gain, act,
                 outer.returnSequences(), mean, second, examples);
         for (int i = 0; i < t; i++) {
             double s = 0;
@@ -611,7 +612,7 @@ final class Recurrence {
         double[][] down = null;
         if (mean > 0 && Double.isFinite(mean)) {
             down = IdentityRecurrence.mix(d, m, (r.vW() + r.mW() * r.mW()) / (toInput * mean), r.fans().connOut(),
-                    new SplittableRandom(0xD0A7L + t), p.examples());
+                    p.tails(), new SplittableRandom(0xD0A7L + t), p.examples());
         }
         double[] own = IdentityRecurrence.lastOnly(p, t);
         // a network's figure: the mean over network-sized samples of units, not the pooled paths'
