@@ -16,6 +16,7 @@ import io.gradflow.report.JsonLinesReporter;
 import io.gradflow.report.JsonReporter;
 import io.gradflow.report.JunitReporter;
 import io.gradflow.report.LintReport;
+import io.gradflow.report.ModelResult;
 import io.gradflow.report.RdjsonReporter;
 import io.gradflow.report.ReportFile;
 import io.gradflow.report.Reporter;
@@ -236,9 +237,14 @@ public final class LintCommand implements Subcommand {
         }
         // the JSON report's models rendered beside the lint when files are linted side by side; not
         // under a baseline, which would take findings from them afterwards
-        JsonReporter.Parts parts = format.equals("json") && !cl.has("--statistics") && baselineFile == null
-                && writeBaseline == null && !cl.has("--add-noqa") && jobs > 1 && inputs.size() > 1
-                ? new JsonReporter.Parts() : null;
+        boolean ahead = !cl.has("--statistics") && baselineFile == null && writeBaseline == null
+                && !cl.has("--add-noqa") && jobs > 1 && inputs.size() > 1;
+        JsonReporter.Parts parts = ahead && format.equals("json") ? new JsonReporter.Parts() : null;
+        // SARIF's results likewise (and its rules' descriptors, made once)
+        SarifReporter sarif = format.equals("sarif")
+                ? new SarifReporter(Version.get(), Version.url(), Version.rulesUrl(), cwd, ahead) : null;
+        SarifReporter.Parts sarifParts = sarif == null ? null : sarif.parts();
+        Consumer<ModelResult> eachModel = parts != null ? parts::render : sarifParts != null ? sarifParts::render : null;
         LintReport report;
         if (fixing) {
             PrintWriter diffOut = output != null && diff ? new PrintWriter(new OutputStreamWriter(
@@ -259,7 +265,7 @@ public final class LintCommand implements Subcommand {
             report = fixed.report();
         } else {
             report = new Linter(file -> perFile.getOrDefault(file, RuleConfig.DEFAULT), timeout, jobs,
-                    parts == null ? null : parts::render).lintInputs(inputs);
+                    eachModel).lintInputs(inputs);
         }
         if (cl.has("--verbose")) {
             for (Skipped s : report.skipped()) {
@@ -294,7 +300,7 @@ public final class LintCommand implements Subcommand {
                 : switch (format) {
                     case "json" -> new JsonReporter(Version.get(), parts);
                     case "json-lines" -> new JsonLinesReporter();
-                    case "sarif" -> new SarifReporter(Version.get(), Version.url(), Version.rulesUrl(), cwd);
+                    case "sarif" -> Objects.requireNonNull(sarif, "made before the lint");
                     case "github" -> new GithubReporter(cwd, stepSummary());
                     case "gitlab" -> new GitlabReporter(cwd);
                     case "junit" -> new JunitReporter(cwd);
