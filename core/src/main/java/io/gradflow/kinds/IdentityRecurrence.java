@@ -325,30 +325,35 @@ final class IdentityRecurrence {
         int m = p.slopes().length;
         int t = inject.length;
         double[][] ds = new double[m][t];
-        boolean passed = above != null && above.length > 0 && above[0].length == t;
-        double g = Math.sqrt(gOut);
-        SplittableRandom rnd = passed ? null : new SplittableRandom(0xB4C7L + t);
         double[] j = new double[t];
-        for (int q = 0; q < m; q++) {
-            if (passed) {
+        if (above != null && above.length > 0 && above[0].length == t) {
+            double g = Math.sqrt(gOut);
+            for (int q = 0; q < m; q++) {
                 double[] a = above[q % above.length];
                 for (int i = 0; i < t; i++) {
                     j[i] = g * a[i];
                 }
-            } else {
+                back(p.slopes()[q], j, p.gain(), ds[q]);
+            }
+        } else {
+            SplittableRandom rnd = new SplittableRandom(0xB4C7L + t);
+            for (int q = 0; q < m; q++) {
                 for (int i = 0; i < t; i++) {
                     j[i] = inject[i] > 0 ? Math.sqrt(inject[i]) * gaussian(rnd) : 0;
                 }
-            }
-            double d = 0;
-            double[] s = p.slopes()[q];
-            double[] dq = ds[q];
-            for (int i = t - 1; i >= 0; i--) {
-                d = s[i] * (j[i] + p.gain() * d);
-                dq[i] = d;
+                back(p.slopes()[q], j, p.gain(), ds[q]);
             }
         }
         return ds;
+    }
+
+    /** One path's gradient back through the steps: {@code s} its slopes, {@code j} what arrives, into {@code ds}. */
+    private static void back(double[] s, double[] j, double gain, double[] ds) {
+        double d = 0;
+        for (int i = s.length - 1; i >= 0; i--) {
+            d = s[i] * (j[i] + gain * d);
+            ds[i] = d;
+        }
     }
 
     /** The second moment at each step of a gradient entering at the last step only (its own memory). */
