@@ -6,6 +6,7 @@ import io.gradflow.model.LayerKind;
 import io.gradflow.model.Node;
 import io.gradflow.model.WeightInit;
 import io.gradflow.model.init.Draw;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
 
@@ -158,19 +159,32 @@ final class IdentityRecurrence {
         int t = inputs[0].length;
         int m = inputs.length;
         SplittableRandom rnd = new SplittableRandom(0x1D3A7L + t);
-        double[][] u = mix(inputs, m, v, conn, tails, rnd, examples);
+        // each unit's inputs are mixed as its paths need them, not held for all paths at once
+        int k = terms(conn);
+        double sd = Math.sqrt(v * conn / k);
+        int e = block(inputs, m, examples);
+        double[] w = new double[k];
+        int[] from = new int[k];
+        double[] u = new double[t];
         double[][] slopes = new double[m][t];
         double[][] hs = sequenceOut ? new double[m][t] : null;
-        for (int p = 0; p < m; p++) {
-            double h = 0;
-            for (int i = 0; i < t; i++) {
-                double a = gain * h + u[p][i] + b;
-                h = act.phi(a);
-                slopes[p][i] = act.slope(a);
-                stepMean[i] += h / m;
-                stepSecond[i] += h * h / m;
-                if (hs != null) {
-                    hs[p][i] = h;
+        for (int q = 0; q < m; q += e) {
+            drawTerms(rnd, tails, sd, inputs.length / e, e, w, from);
+            for (int x = 0; x < e; x++) {
+                int p = q + x;
+                Arrays.fill(u, 0);
+                accumulate(u, inputs, x, w, from, t);
+                double[] slope = slopes[p];
+                double h = 0;
+                for (int i = 0; i < t; i++) {
+                    double a = gain * h + u[i] + b;
+                    h = act.phi(a);
+                    slope[i] = act.slope(a, h);
+                    stepMean[i] += h / m;
+                    stepSecond[i] += h * h / m;
+                    if (hs != null) {
+                        hs[p][i] = h;
+                    }
                 }
             }
         }
@@ -189,23 +203,84 @@ final class IdentityRecurrence {
         int t = rows[0].length;
         int k = terms(conn);
         double sd = Math.sqrt(v * conn / k);
-        int e = examples > 0 && m % examples == 0 && rows.length % examples == 0 ? examples : 1;
-        int units = rows.length / e;
+        int e = block(rows, m, examples);
         double[][] out = new double[m][t];
+        double[] w = new double[k];
+        int[] from = new int[k];
         for (int q = 0; q < m; q += e) {
-            for (int j = 0; j < k; j++) {
-                double w = sd * tails.draw(rnd);
-                int from = rnd.nextInt(units) * e;
-                for (int x = 0; x < e; x++) {
-                    double[] o = out[q + x];
-                    double[] r = rows[from + x];
-                    for (int i = 0; i < t; i++) {
-                        o[i] += w * r[i];
-                    }
-                }
+            drawTerms(rnd, tails, sd, rows.length / e, e, w, from);
+            for (int x = 0; x < e; x++) {
+                accumulate(out[q + x], rows, x, w, from, t);
             }
         }
         return out;
+    }
+
+    /** How many paths make one unit's block: {@code examples} where both sides split into such blocks, else 1. */
+    private static int block(double[][] rows, int m, int examples) {
+        return examples > 0 && m % examples == 0 && rows.length % examples == 0 ? examples : 1;
+    }
+
+    /** One unit's terms, in the order the draws were always taken: each weight, then its input unit. */
+    private static void drawTerms(SplittableRandom rnd, Tails tails, double sd, int units, int e, double[] w,
+                                  int[] from) {
+        for (int j = 0; j < w.length; j++) {
+            w[j] = sd * tails.draw(rnd);
+            from[j] = rnd.nextInt(units) * e;
+        }
+    }
+
+    /**
+     * {@code o[i] += w[j] * rows[from[j] + x][i]} for every term {@code j} in order: eight terms a
+     * pass (then four, then one), each element adding them one after another as a pass per term
+     * would, so that the sums are the same to the last bit (the lint runs on the quick compiler, which neither unrolls nor
+     * vectorises, and one pass per term spent most of its time loading and storing {@code o}).
+     */
+    private static void accumulate(double[] o, double[][] rows, int x, double[] w, int[] from, int t) {
+        int k = w.length;
+        int j = 0;
+        for (; j + 8 <= k; j += 8) {
+            double w0 = w[j];
+            double w1 = w[j + 1];
+            double w2 = w[j + 2];
+            double w3 = w[j + 3];
+            double w4 = w[j + 4];
+            double w5 = w[j + 5];
+            double w6 = w[j + 6];
+            double w7 = w[j + 7];
+            double[] r0 = rows[from[j] + x];
+            double[] r1 = rows[from[j + 1] + x];
+            double[] r2 = rows[from[j + 2] + x];
+            double[] r3 = rows[from[j + 3] + x];
+            double[] r4 = rows[from[j + 4] + x];
+            double[] r5 = rows[from[j + 5] + x];
+            double[] r6 = rows[from[j + 6] + x];
+            double[] r7 = rows[from[j + 7] + x];
+            for (int i = 0; i < t; i++) {
+                o[i] = o[i] + w0 * r0[i] + w1 * r1[i] + w2 * r2[i] + w3 * r3[i] + w4 * r4[i] + w5 * r5[i]
+                        + w6 * r6[i] + w7 * r7[i];
+            }
+        }
+        for (; j + 4 <= k; j += 4) {
+            double w0 = w[j];
+            double w1 = w[j + 1];
+            double w2 = w[j + 2];
+            double w3 = w[j + 3];
+            double[] r0 = rows[from[j] + x];
+            double[] r1 = rows[from[j + 1] + x];
+            double[] r2 = rows[from[j + 2] + x];
+            double[] r3 = rows[from[j + 3] + x];
+            for (int i = 0; i < t; i++) {
+                o[i] = o[i] + w0 * r0[i] + w1 * r1[i] + w2 * r2[i] + w3 * r3[i];
+            }
+        }
+        for (; j < k; j++) {
+            double w0 = w[j];
+            double[] r0 = rows[from[j] + x];
+            for (int i = 0; i < t; i++) {
+                o[i] += w0 * r0[i];
+            }
+        }
     }
 
     /** How many network-sized groups of paths {@code m} paths make; 1 where they do not make two. */
@@ -240,50 +315,45 @@ final class IdentityRecurrence {
     }
 
     /**
-     * The gradient back along the paths, {@code inject} what arrives at each path's output at
-     * each step; returns the gradient at the pre-activation, paths by steps.
+     * The gradient back along the paths, given what arrives at each path's output at each step:
+     * the gradient paths passed down by an identity recurrence above (relative to their mean second
+     * moment, times {@code gOut}), else independent draws of the second moment {@code inject} gives
+     * each step. Returns the gradient at the pre-activation, paths by steps. A path's injection is
+     * made as the path needs it, in the order the draws were always taken.
      */
-    static double[][] backward(Paths p, double[][] inject) {
+    static double[][] backward(Paths p, double[] inject, double gOut, double @Nullable [][] above) {
         int m = p.slopes().length;
-        int t = inject[0].length;
+        int t = inject.length;
         double[][] ds = new double[m][t];
-        for (int q = 0; q < m; q++) {
-            double d = 0;
-            double[] s = p.slopes()[q];
-            double[] j = inject[q % inject.length];
-            for (int i = t - 1; i >= 0; i--) {
-                d = s[i] * (j[i] + p.gain() * d);
-                ds[q][i] = d;
+        double[] j = new double[t];
+        if (above != null && above.length > 0 && above[0].length == t) {
+            double g = Math.sqrt(gOut);
+            for (int q = 0; q < m; q++) {
+                double[] a = above[q % above.length];
+                for (int i = 0; i < t; i++) {
+                    j[i] = g * a[i];
+                }
+                back(p.slopes()[q], j, p.gain(), ds[q]);
+            }
+        } else {
+            SplittableRandom rnd = new SplittableRandom(0xB4C7L + t);
+            for (int q = 0; q < m; q++) {
+                for (int i = 0; i < t; i++) {
+                    j[i] = inject[i] > 0 ? Math.sqrt(inject[i]) * gaussian(rnd) : 0;
+                }
+                back(p.slopes()[q], j, p.gain(), ds[q]);
             }
         }
         return ds;
     }
 
-    /**
-     * What arrives at the paths' outputs: the gradient paths passed down by an identity recurrence
-     * above (relative to their mean second moment, times {@code gOut}), else independent draws of
-     * the second moment {@code inject} gives each step.
-     */
-    static double[][] injection(double[] inject, double gOut, double @Nullable [][] above, int m) {
-        int t = inject.length;
-        double[][] out = new double[m][t];
-        if (above != null && above.length > 0 && above[0].length == t) {
-            double g = Math.sqrt(gOut);
-            for (int p = 0; p < m; p++) {
-                double[] a = above[p % above.length];
-                for (int i = 0; i < t; i++) {
-                    out[p][i] = g * a[i];
-                }
-            }
-            return out;
+    /** One path's gradient back through the steps: {@code s} its slopes, {@code j} what arrives, into {@code ds}. */
+    private static void back(double[] s, double[] j, double gain, double[] ds) {
+        double d = 0;
+        for (int i = s.length - 1; i >= 0; i--) {
+            d = s[i] * (j[i] + gain * d);
+            ds[i] = d;
         }
-        SplittableRandom rnd = new SplittableRandom(0xB4C7L + t);
-        for (double[] row : out) {
-            for (int i = 0; i < t; i++) {
-                row[i] = inject[i] > 0 ? Math.sqrt(inject[i]) * gaussian(rnd) : 0;
-            }
-        }
-        return out;
     }
 
     /** The second moment at each step of a gradient entering at the last step only (its own memory). */

@@ -585,7 +585,7 @@ final class Recurrence {
         double[] inject = inject(outer, t, gOut, b);
         double[][] above = outer.returnSequences() ? b.stepPaths(outer) : null;
         int m = p.slopes().length;
-        double[][] d = IdentityRecurrence.backward(p, IdentityRecurrence.injection(inject, gOut, above, m));
+        double[][] d = IdentityRecurrence.backward(p, inject, gOut, above);
         double[] diag = new double[t];
         double mean = 0;
         double wg = 0;

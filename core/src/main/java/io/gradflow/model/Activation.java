@@ -49,6 +49,11 @@ public record Activation(ActivationFunction fn, double alpha, double beta, @Null
         return fn.slope(x, alpha, beta);
     }
 
+    /** {@link #slope(double)} given {@code y = phi(x)}: the same number, cheaper where the slope follows from the value. */
+    public double slope(double x, double y) {
+        return fn.slope(x, y, alpha, beta);
+    }
+
     /** E[phi(h)] for h ~ N(mean, var) in closed form; NaN where the function has none. */
     public double gaussianMean(double mean, double var) {
         return fn.gaussianMean(mean, var, alpha, beta);

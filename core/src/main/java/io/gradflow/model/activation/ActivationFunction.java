@@ -54,6 +54,15 @@ public abstract class ActivationFunction {
     /** phi'(x) as DL4J's backward pass applies it. */
     public abstract double slope(double x, double alpha, double beta);
 
+    /**
+     * {@link #slope(double, double, double)} at {@code x}, given {@code y = phi(x)} already computed:
+     * a function whose slope is a function of its value (tanh) overrides it to spare a second
+     * evaluation, with the very same result.
+     */
+    public double slope(double x, double y, double alpha, double beta) {
+        return slope(x, alpha, beta);
+    }
+
     /** ln |phi(x)|, finite where phi(x) itself would overflow a double (e^x, x^3 of a huge x). */
     public double logAbsPhi(double x, double alpha, double beta) {
         return Math.log(Math.abs(phi(x, alpha, beta)));

@@ -21,6 +21,11 @@ public final class Sigmoid extends ActivationFunction {
     }
 
     @Override
+    public double slope(double x, double y, double alpha, double beta) {
+        return y * (1 - y);
+    }
+
+    @Override
     public boolean saturating() {
         return true;
     }

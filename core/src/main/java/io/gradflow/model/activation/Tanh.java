@@ -21,6 +21,11 @@ public final class Tanh extends ActivationFunction {
     }
 
     @Override
+    public double slope(double x, double y, double alpha, double beta) {
+        return 1 - y * y;
+    }
+
+    @Override
     public boolean saturating() {
         return true;
     }
