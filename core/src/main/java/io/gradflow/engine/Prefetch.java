@@ -32,6 +32,7 @@ public final class Prefetch {
 
     private final Path path;
     private final String display;
+    private final @Nullable Runnable whileWaiting;
     private final CountDownLatch done = new CountDownLatch(1);
     // written by the fetching thread before done counts down, read by the taker after it
     private @Nullable Thread thread;
@@ -40,9 +41,10 @@ public final class Prefetch {
     private @Nullable GradientAnalysis analysis;
     private @Nullable Throwable thrown;
 
-    private Prefetch(Path path, String display) {
+    private Prefetch(Path path, String display, @Nullable Runnable whileWaiting) {
         this.path = path;
         this.display = display;
+        this.whileWaiting = whileWaiting;
     }
 
     /**
@@ -51,7 +53,18 @@ public final class Prefetch {
      * announced and waits rather than reading the file a second time. Replaces an earlier one.
      */
     public static Prefetch announce(Path path, String display) {
-        Prefetch p = new Prefetch(path, display);
+        return announce(path, display, null);
+    }
+
+    /**
+     * As above; {@code whileWaiting} is run once by the lint's thread when it comes for the file
+     * before the fetch is done, before it waits (what it throws is the caller's to ignore). The
+     * lint's thread would otherwise idle there while the fetching thread has the analysis and the
+     * rules still ahead of it: a warm-up that loads and links their classes first (the tiny model
+     * {@code Main} lints) takes that work off the fetching thread's path.
+     */
+    public static Prefetch announce(Path path, String display, @Nullable Runnable whileWaiting) {
+        Prefetch p = new Prefetch(path, display, whileWaiting);
         PENDING.set(p);
         return p;
     }
@@ -96,6 +109,10 @@ public final class Prefetch {
         Prefetch p = PENDING.get();
         if (p == null || !p.path.equals(path) || !p.display.equals(display) || !PENDING.compareAndSet(p, null)) {
             return null;
+        }
+        Runnable warm = p.whileWaiting;
+        if (warm != null && p.done.getCount() > 0) {
+            warm.run();
         }
         try {
             p.done.await();

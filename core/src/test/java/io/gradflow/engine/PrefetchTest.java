@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,6 +121,41 @@ class PrefetchTest {
         ModelResult r = Pipeline.lint(f, "m.json", RuleConfig.DEFAULT);
         t.join();
         assertThat(r.analysis().verdict()).isEqualTo(Verdict.VANISHING);
+    }
+
+    @Test
+    void aLintThatArrivesFirstWarmsUpOnceAndThenTakesTheFetch() throws Exception {
+        Path f = copy(SIGMOID, "m.json");
+        AtomicInteger warmed = new AtomicInteger();
+        CountDownLatch started = new CountDownLatch(1);
+        Prefetch p = Prefetch.announce(f, "m.json", () -> {
+            warmed.incrementAndGet();
+            started.countDown();
+        });
+        // the fetch starts only once the lint has begun its warm-up, so the lint is first
+        Thread t = new Thread(() -> {
+            try {
+                started.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            p.fetch();
+        });
+        t.start();
+        Prefetch.Taken taken = Prefetch.take(f, "m.json", Thresholds.DEFAULT, 32);
+        t.join();
+        assertThat(warmed).hasValue(1);
+        assertThat(taken).isNotNull();
+        assertThat(taken.analysis()).isNotNull();
+    }
+
+    @Test
+    void aLintThatFindsTheFetchDoneDoesNotWarmUp() throws Exception {
+        Path f = copy(SIGMOID, "m.json");
+        AtomicInteger warmed = new AtomicInteger();
+        Prefetch.announce(f, "m.json", warmed::incrementAndGet).fetch();
+        assertThat(Prefetch.take(f, "m.json", Thresholds.DEFAULT, 32)).isNotNull();
+        assertThat(warmed).hasValue(0);
     }
 
     private Path copy(Path from, String name) throws IOException {
