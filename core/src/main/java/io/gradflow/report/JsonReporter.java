@@ -95,15 +95,7 @@ public final class JsonReporter implements Reporter {
      * report read back, so that the tree holds the very numbers and strings {@link #write} prints.
      */
     public JsonObject toJson(LintReport report) {
-        StringWriter s = new StringWriter();
-        try {
-            JsonWriter w = Printable.jsonWriter(s);
-            write(report, w);
-            w.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return JsonParser.parseString(s.toString()).getAsJsonObject();
+        return Printable.readBack(w -> write(report, w));
     }
 
     private void write(LintReport report, JsonWriter w) throws IOException {

@@ -3,9 +3,12 @@ package io.gradflow.report;
 import com.google.gson.FormattingStyle;
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.Locale;
@@ -119,6 +122,19 @@ public final class Printable {
         }
         e.drain();
         out.println();
+    }
+
+    /** What {@code body} writes, read back as a Gson tree (for a caller that adds to a report). */
+    static JsonObject readBack(JsonBody body) {
+        StringWriter s = new StringWriter();
+        try {
+            JsonWriter w = jsonWriter(s);
+            body.write(w);
+            w.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return JsonParser.parseString(s.toString()).getAsJsonObject();
     }
 
     /** A JsonWriter that writes as the reports' Gson does: pretty-printed, nulls kept, no HTML escapes. */

@@ -149,15 +149,7 @@ public final class SarifReporter implements Reporter {
 
     /** The log as a Gson tree: the streamed log read back. */
     public JsonObject toJson(LintReport report) {
-        StringWriter s = new StringWriter();
-        try {
-            JsonWriter w = Printable.jsonWriter(s);
-            write(report, w);
-            w.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return JsonParser.parseString(s.toString()).getAsJsonObject();
+        return Printable.readBack(w -> write(report, w));
     }
 
     private void write(LintReport report, JsonWriter w) throws IOException {
