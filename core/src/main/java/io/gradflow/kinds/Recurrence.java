@@ -47,11 +47,20 @@ final class Recurrence {
     /**
      * What drives a GRU's state at its last step (section 8.9): the variances of the candidate's
      * input and recurrent parts, the state's second moment, the mean update gate {@code E[z]}, the
-     * candidate's mean slope, {@code E[r^2]}, the candidate's variance and second moment, and the
-     * update gate's variance.
+     * candidate's mean slope, {@code E[r^2]}, the candidate's variance and second moment, the
+     * update gate's variance, and the state's product with the next candidate {@code E[h_(t-1) hh_t]}
+     * (section 8.10; nil over inputs drawn afresh at every step).
      */
     record Drive(double inputVar, double recurrentVar, double stateSecond, double update, double slope,
-                 double resetSecond, double candidateVar, double gateVar, double candidateSecond) { }
+                 double resetSecond, double candidateVar, double gateVar, double candidateSecond,
+                 double stateCandidate) {
+        /** Inputs drawn afresh at every step: the state and the next candidate unrelated. */
+        Drive(double inputVar, double recurrentVar, double stateSecond, double update, double slope,
+              double resetSecond, double candidateVar, double gateVar, double candidateSecond) {
+            this(inputVar, recurrentVar, stateSecond, update, slope, resetSecond, candidateVar, gateVar,
+                    candidateSecond, 0);
+        }
+    }
 
     /** Frequencies of a state's power spectrum. */
     static final int FREQUENCIES = 512;
@@ -140,6 +149,7 @@ final class Recurrence {
         double[] diagVar = new double[gated ? t : 0];
         // the last step's figures for the state's spectrum (section 8.9)
         Drive last = null;
+        double lastCross = 0;
         if (!gated && outer == core && positions == 1 && IdentityRecurrence.applies(core, t)) {
             return identity(outer, core, x, f, t, fans, rfans, w, act, b, slope2);
         }
@@ -179,7 +189,8 @@ final class Recurrence {
                 if (inCorr != null) {
                     candLin[i] = math.slopeMean(act, pi) * Math.sqrt(Math.max(fromX.su() + fromX.sx(), 0));
                     candWeight[i] = gi.mean();
-                    cSec += 2 * Math.max(fMean - fSec, 0) * stateCandidate(inCorr, candLin, candWeight, fMeans, i);
+                    lastCross = stateCandidate(inCorr, candLin, candWeight, fMeans, i);
+                    cSec += 2 * Math.max(fMean - fSec, 0) * lastCross;
                 }
                 fMeans[i] = fMean;
                 fSecond[i] = fSec;
@@ -234,7 +245,7 @@ final class Recurrence {
                     if (i == t - 1) {
                         last = new Drive(fromX.su() + fromX.sx(), fromH.su() + fromH.sx(), cellSecond[i], fMean, slope,
                                 gf.second(), gg.second() - gg.mean() * gg.mean(), gi.second() - gi.mean() * gi.mean(),
-                                gg.second());
+                                gg.second(), lastCross);
                     }
                 }
             }
@@ -337,7 +348,9 @@ final class Recurrence {
         double ts = last.slope();
         double r2 = last.resetSecond();
         double noise = Math.max(last.candidateVar() - ts * ts * (varX + r2 * varH), 0);
-        double gateNoise = last.gateVar() * (h2 + last.candidateSecond());
+        // the update gate's fluctuation times what it moves the state by, h_(t-1) - hh_t, whose
+        // second moment takes off the state's product with the candidate (section 8.10)
+        double gateNoise = last.gateVar() * Math.max(h2 + last.candidateSecond() - 2 * last.stateCandidate(), 0);
         double feedback = h2 > 0 ? (1 - m) * (1 - m) * ts * ts * r2 * varH / h2 : 0;
         int n = FREQUENCIES;
         double[] state = new double[n];

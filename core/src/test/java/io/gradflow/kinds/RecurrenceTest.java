@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.gradflow.analysis.GradientAnalysis;
 import io.gradflow.analysis.SignalPropagation;
 import io.gradflow.ingest.ModelLoader;
+import io.gradflow.model.Activation;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
@@ -360,6 +361,40 @@ class RecurrenceTest {
         assertThat(second.rho()).isBetween(0.4, 0.65);
         Recurrence.Memory third = Recurrence.memory(second.spectrum(), last, none, none, 200);
         assertThat(third.rho()).isGreaterThan(second.rho() + 0.05);
+    }
+
+    /**
+     * The update gate's fluctuation moves the state by {@code h_(t-1) - hh_t}, whose second moment
+     * takes off twice the state's product with the next candidate (docs/theory.md section 8.9):
+     * over a slow input the two are much the same value and the gate's white part shrinks, so a
+     * stack keeps its state longer (NumPy's six-layer He / N(0, 0.1) stack: lag-one correlations
+     * 0.77, 0.89, 0.94, 0.955, 0.964 in the second to sixth layers).
+     */
+    @Test
+    void theUpdateGatesNoiseIsWhatItMovesTheStateBy() {
+        double[] none = new double[100];
+        Recurrence.Drive fresh = new Recurrence.Drive(0.3, 0.05, 0.16, 0.5, 0.75, 0.27, 0.22, 0.02, 0.22);
+        Recurrence.Drive unrelated = new Recurrence.Drive(0.3, 0.05, 0.16, 0.5, 0.75, 0.27, 0.22, 0.02, 0.22, 0);
+        Recurrence.Drive related = new Recurrence.Drive(0.3, 0.05, 0.16, 0.5, 0.75, 0.27, 0.22, 0.02, 0.22, 0.12);
+        Recurrence.Drive same = new Recurrence.Drive(0.3, 0.05, 0.16, 0.5, 0.75, 0.27, 0.22, 0.02, 0.22, 0.19);
+        Recurrence.Drive still = new Recurrence.Drive(0.3, 0.05, 0.16, 0.5, 0.75, 0.27, 0.22, 0, 0.22, 0);
+        assertThat(Recurrence.memory(null, fresh, none, none, 100).spectrum())
+                .containsExactly(Recurrence.memory(null, unrelated, none, none, 100).spectrum());
+        // a product past the two second moments' mean leaves no gate noise, not a negative one
+        assertThat(Recurrence.memory(null, same, none, none, 100).spectrum())
+                .containsExactly(Recurrence.memory(null, still, none, none, 100).spectrum());
+        Recurrence.Memory apart = Recurrence.memory(null, unrelated, none, none, 100);
+        Recurrence.Memory along = apart;
+        for (int layer = 2; layer <= 6; layer++) {
+            apart = Recurrence.memory(apart.spectrum(), unrelated, none, none, 100);
+            along = Recurrence.memory(along.spectrum(), related, none, none, 100);
+        }
+        double[] slow = Recurrence.lagCorrelations(along.spectrum(), 2);
+        double[] fast = Recurrence.lagCorrelations(apart.spectrum(), 2);
+        assertThat(slow).isNotNull();
+        assertThat(fast).isNotNull();
+        assertThat(slow[1] / slow[0]).isGreaterThan(fast[1] / fast[0] + 0.01);
+        assertThat(along.rho()).isGreaterThan(apart.rho());
     }
 
     /**
