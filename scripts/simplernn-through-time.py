@@ -75,15 +75,21 @@ def backward(pre, w, u, act, g_out, stats=None, das=None):
     return gx, (gx ** 2).mean(axis=(1, 2))
 
 
-def through_time(act, depth, steps, width, kernel, recurrent, seed, stats=None, wg=None):
-    """The first layer's through-time decades; wg (depth), when given, gets each layer's input-kernel
-    gradient mean square added per batch (what the verifier's weight-gradient RMS reads)."""
-    rng = np.random.default_rng(seed)
+def network(depth, width, kernel, recurrent, rng):
+    """The stack's (input kernel, recurrent kernel) per layer and the output Dense's kernel, drawn
+    from rng in the order the evaluation draws them."""
     layers, fan = [], FEATURES
     for _ in range(depth):
         layers.append((init(kernel, (fan, width), rng), init(recurrent, (width, width), rng)))
         fan = width
-    dense = init('glorot_uniform', (width, CLASSES), rng)
+    return layers, init('glorot_uniform', (width, CLASSES), rng)
+
+
+def through_time(act, depth, steps, width, kernel, recurrent, seed, stats=None, wg=None):
+    """The first layer's through-time decades; wg (depth), when given, gets each layer's input-kernel
+    gradient mean square added per batch (what the verifier's weight-gradient RMS reads)."""
+    rng = np.random.default_rng(seed)
+    layers, dense = network(depth, width, kernel, recurrent, rng)
     ms = np.zeros(steps)
     for _ in range(BATCHES):
         inp = rng.standard_normal((steps, BATCH, FEATURES))
@@ -129,11 +135,7 @@ def layers_report(act, depth, steps, width, kernel, recurrent, nets):
     rows = np.zeros((depth, 8))
     for seed in range(nets):
         rng = np.random.default_rng(seed)
-        layers, fan = [], FEATURES
-        for _ in range(depth):
-            layers.append((init(kernel, (fan, width), rng), init(recurrent, (width, width), rng)))
-            fan = width
-        dense = init('glorot_uniform', (width, CLASSES), rng)
+        layers, dense = network(depth, width, kernel, recurrent, rng)
         prng = np.random.default_rng(1000 + seed)
         ms = np.zeros((depth, steps))
         for _ in range(BATCHES):
