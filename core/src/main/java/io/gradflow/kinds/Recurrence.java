@@ -142,9 +142,8 @@ final class Recurrence {
         double[] candMean = new double[gated ? t : 0];
         double[] cellMean = new double[gated ? t : 0];
         boolean gru = core.kind() == LayerKind.GRU;
-        double[] gateMu = new double[gru ? t : 0];
-        double[] gateSd = new double[gru ? t : 0];
-        // the diagonal's pre-activation per step, for the finite sample's figure (section 8.11)
+        // the diagonal's pre-activation per step: a GRU's update gate for its memory (section 8.9),
+        // any gated layer's for the finite sample's figure (section 8.11)
         double[] diagMu = new double[gated ? t : 0];
         double[] diagVar = new double[gated ? t : 0];
         // the last step's figures for the state's spectrum (section 8.9)
@@ -155,7 +154,8 @@ final class Recurrence {
         }
         // a GRU over another GRU's states: its input's correlation from one step to the next
         // (section 8.10), and per step the candidate's linear response to it and its weight
-        double[] inCorr = gru ? lagCorrelations(inputSpectrum(outer, f), t) : null;
+        double[] inSpectrum = gru ? inputSpectrum(outer, f) : null;
+        double[] inCorr = lagCorrelations(inSpectrum, t);
         double[] candLin = new double[inCorr != null ? t : 0];
         double[] candWeight = new double[candLin.length];
         Moments h = new Moments(0, 0, 0);
@@ -240,8 +240,6 @@ final class Recurrence {
                 diagMu[i] = gru ? pi.mean() : pf.mean();
                 diagVar[i] = pi.su() + pi.sx();
                 if (gru) {
-                    gateMu[i] = pi.mean();
-                    gateSd[i] = Math.sqrt(Math.max(pi.su() + pi.sx(), 0));
                     if (i == t - 1) {
                         last = new Drive(fromX.su() + fromX.sx(), fromH.su() + fromH.sx(), cellSecond[i], fMean, slope,
                                 gf.second(), gg.second() - gg.mean() * gg.mean(), gi.second() - gi.mean() * gi.mean(),
@@ -260,8 +258,14 @@ final class Recurrence {
             double mean = sumMean / t;
             out = new Moments(mean, Math.max(sumUnit / t - mean * mean, 0), sumWithin / t);
         }
-        Memory memory = last != null && outer == core && positions == 1 && t > 1
-                ? memory(inputSpectrum(outer, f), last, gateMu, gateSd, t) : null;
+        Memory memory = null;
+        if (last != null && outer == core && positions == 1 && t > 1) {
+            double[] gateSd = new double[t];
+            for (int i = 0; i < t; i++) {
+                gateSd[i] = Math.sqrt(Math.max(diagVar[i], 0));
+            }
+            memory = memory(inSpectrum, inCorr, last, diagMu, gateSd, t);
+        }
         Run run = new Run(t, w[0], w[1], rw[0], rw[1], fans, rfans, slope2, gate, cellSecond, cellSlope2, cellOut2,
                 fMeans, fSecond, oSecond, iSecond, gSecond, rSecond, coherent, cross, candMean, cellMean, positions,
                 null, memory, gated ? new FiniteSample.Diagonal(diagMu, diagVar, gateAct, gru) : null);
@@ -338,9 +342,12 @@ final class Recurrence {
      * integrated time {@code tau} and the AR(1) correlation of the same time, {@code (tau - 1) /
      * (tau + 1)}.
      *
+     * @param inCorrelation the input's correlation per lag ({@link #lagCorrelations} of {@code in}),
+     *                      kept in the memory for the input weights' gradient
      * @param last what drives the state at the last step
      */
-    static Memory memory(double @Nullable [] in, Drive last, double[] mu, double[] sd, int t) {
+    static Memory memory(double @Nullable [] in, double @Nullable [] inCorrelation, Drive last, double[] mu,
+                         double[] sd, int t) {
         double varX = last.inputVar();
         double varH = last.recurrentVar();
         double h2 = last.stateSecond();
@@ -384,7 +391,7 @@ final class Recurrence {
             }
             tau += 2 * c;
         }
-        return new Memory((tau - 1) / (tau + 1), mu, sd, state, lagCorrelations(in, t));
+        return new Memory((tau - 1) / (tau + 1), mu, sd, state, inCorrelation);
     }
 
     /**
@@ -468,13 +475,9 @@ final class Recurrence {
         boolean levels = core.kind() == LayerKind.GRU;
         double[] logIn = through(r, core, inject, pre, null, above == null && !remembers ? passed : null, false);
         double[] timeLog = logIn;
+        double[] timePre = new double[1];
         if (above == null && remembers) {
-            double[] pre2 = new double[1];
-            timeLog = through(r, core, inject, pre2, null, passed);
-            if (levels) {
-                logIn = timeLog;
-                pre[0] = pre2[0];
-            }
+            timeLog = through(r, core, inject, timePre, null, passed);
         }
         if (above != null) {
             double[] alignedInject = inject;
@@ -484,12 +487,12 @@ final class Recurrence {
                     alignedInject[i] = gOut * above.shape()[i];
                 }
             }
-            double[] pre2 = new double[1];
-            timeLog = through(r, core, alignedInject, pre2, above.correlation(), passed);
-            if (levels) {
-                logIn = timeLog;
-                pre[0] = pre2[0];
-            }
+            timeLog = through(r, core, alignedInject, timePre, above.correlation(), passed);
+        }
+        // a GRU's levels are the figures' pass where it is another pass than the first
+        if (levels && timeLog != logIn) {
+            logIn = timeLog;
+            pre[0] = timePre[0];
         }
         double[] last = new double[t];
         last[t - 1] = 1;

@@ -355,11 +355,11 @@ class RecurrenceTest {
         // the candidate's variance 0.3, the gate's 0.04, the candidate's second moment 0.3
         Recurrence.Drive last = new Recurrence.Drive(1, 0.1, 0.3, 0.5, 0.6, 0.27, 0.3, 0.04, 0.3);
         double[] none = new double[200];
-        Recurrence.Memory fresh = Recurrence.memory(null, last, none, none, 200);
+        Recurrence.Memory fresh = Recurrence.memory(null, null, last, none, none, 200);
         assertThat(fresh.rho()).isLessThan(0.1);
-        Recurrence.Memory second = Recurrence.memory(fresh.spectrum(), last, none, none, 200);
+        Recurrence.Memory second = Recurrence.memory(fresh.spectrum(), null, last, none, none, 200);
         assertThat(second.rho()).isBetween(0.4, 0.65);
-        Recurrence.Memory third = Recurrence.memory(second.spectrum(), last, none, none, 200);
+        Recurrence.Memory third = Recurrence.memory(second.spectrum(), null, last, none, none, 200);
         assertThat(third.rho()).isGreaterThan(second.rho() + 0.05);
     }
 
@@ -378,16 +378,16 @@ class RecurrenceTest {
         Recurrence.Drive related = new Recurrence.Drive(0.3, 0.05, 0.16, 0.5, 0.75, 0.27, 0.22, 0.02, 0.22, 0.12);
         Recurrence.Drive same = new Recurrence.Drive(0.3, 0.05, 0.16, 0.5, 0.75, 0.27, 0.22, 0.02, 0.22, 0.19);
         Recurrence.Drive still = new Recurrence.Drive(0.3, 0.05, 0.16, 0.5, 0.75, 0.27, 0.22, 0, 0.22, 0);
-        assertThat(Recurrence.memory(null, fresh, none, none, 100).spectrum())
-                .containsExactly(Recurrence.memory(null, unrelated, none, none, 100).spectrum());
+        assertThat(Recurrence.memory(null, null, fresh, none, none, 100).spectrum())
+                .containsExactly(Recurrence.memory(null, null, unrelated, none, none, 100).spectrum());
         // a product past the two second moments' mean leaves no gate noise, not a negative one
-        assertThat(Recurrence.memory(null, same, none, none, 100).spectrum())
-                .containsExactly(Recurrence.memory(null, still, none, none, 100).spectrum());
-        Recurrence.Memory apart = Recurrence.memory(null, unrelated, none, none, 100);
+        assertThat(Recurrence.memory(null, null, same, none, none, 100).spectrum())
+                .containsExactly(Recurrence.memory(null, null, still, none, none, 100).spectrum());
+        Recurrence.Memory apart = Recurrence.memory(null, null, unrelated, none, none, 100);
         Recurrence.Memory along = apart;
         for (int layer = 2; layer <= 6; layer++) {
-            apart = Recurrence.memory(apart.spectrum(), unrelated, none, none, 100);
-            along = Recurrence.memory(along.spectrum(), related, none, none, 100);
+            apart = Recurrence.memory(apart.spectrum(), null, unrelated, none, none, 100);
+            along = Recurrence.memory(along.spectrum(), null, related, none, none, 100);
         }
         double[] slow = Recurrence.lagCorrelations(along.spectrum(), 2);
         double[] fast = Recurrence.lagCorrelations(apart.spectrum(), 2);
