@@ -11,8 +11,6 @@ import io.gradflow.model.NumberFormat;
 import io.gradflow.rules.Finding;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -70,14 +68,7 @@ public final class JsonReporter implements Reporter {
             if (m.model().layerCount() > MOST_LAYERS) {
                 return;
             }
-            StringWriter s = new StringWriter();
-            try {
-                model(m, Printable.jsonWriter(s));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            // rendered at the top level, indented to its place: JSON strings hold no raw line ends
-            rendered.put(m, s.toString().replace("\n", "\n" + INDENT));
+            rendered.put(m, Printable.rendered(w -> model(m, w), INDENT));
         }
 
         @Nullable String get(ModelResult m) {

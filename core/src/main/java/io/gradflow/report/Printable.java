@@ -126,6 +126,15 @@ public final class Printable {
 
     /** What {@code body} writes, read back as a Gson tree (for a caller that adds to a report). */
     static JsonObject readBack(JsonBody body) {
+        return JsonParser.parseString(rendered(body, "")).getAsJsonObject();
+    }
+
+    /**
+     * What {@code body} writes as a value of its own, with every line after the first indented by
+     * {@code indent}, to be copied into a report where a value at that depth goes (a part made
+     * ahead on a lint worker): JSON strings hold no raw line ends.
+     */
+    static String rendered(JsonBody body, String indent) {
         StringWriter s = new StringWriter();
         try {
             JsonWriter w = jsonWriter(s);
@@ -134,7 +143,7 @@ public final class Printable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return JsonParser.parseString(s.toString()).getAsJsonObject();
+        return indent.isEmpty() ? s.toString() : s.toString().replace("\n", "\n" + indent);
     }
 
     /** A JsonWriter that writes as the reports' Gson does: pretty-printed, nulls kept, no HTML escapes. */

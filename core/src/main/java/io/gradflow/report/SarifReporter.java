@@ -11,8 +11,6 @@ import io.gradflow.rules.RulePages;
 import io.gradflow.rules.Severity;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -114,7 +112,7 @@ public final class SarifReporter implements Reporter {
                 String key = key(f, rel);
                 int occurrence = occurrences.merge(key, 1, Integer::sum);
                 keys[i] = key;
-                results[i] = indented(w -> result(f, rel, key, occurrence, w), RESULT_INDENT);
+                results[i] = Printable.rendered(w -> result(f, rel, key, occurrence, w), RESULT_INDENT);
             }
             rendered.put(m, new Part(results, keys));
         }
@@ -228,30 +226,13 @@ public final class SarifReporter implements Reporter {
     }
 
     private String renderRules() {
-        return indented(w -> {
+        return Printable.rendered(w -> {
             w.beginArray();
             for (Rule r : BuiltInRules.all()) {
                 descriptor(r.info(), w);
             }
             w.endArray();
         }, RULES_INDENT);
-    }
-
-    /**
-     * What {@code body} writes as a value of its own, with every line after the first indented by
-     * {@code indent}, to be copied into the log where a value at that depth goes: JSON strings hold
-     * no raw line ends.
-     */
-    private static String indented(Printable.JsonBody body, String indent) {
-        StringWriter s = new StringWriter();
-        try {
-            JsonWriter w = Printable.jsonWriter(s);
-            body.write(w);
-            w.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return s.toString().replace("\n", "\n" + indent);
     }
 
     private void descriptor(RuleInfo info, JsonWriter w) throws IOException {
