@@ -106,21 +106,21 @@ public record MemoryEstimate(double parameters, double activationsPerExample, in
             v /= 1024;
             u++;
         }
-        return u == 0 ? String.format(Locale.ROOT, "%.0f %s", v, units[u])
-                : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        return u == 0 ? String.format(Locale.US, "%.0f %s", v, units[u])
+                : String.format(Locale.US, "%.1f %s", v, units[u]);
     }
 
     /** A count in words: 980, 12.3 thousand, 4.5 million, 2.7 billion. */
     public static String count(double n) {
         if (n < 1e4) {
-            return String.format(Locale.ROOT, "%.0f", n);
+            return String.format(Locale.US, "%.0f", n);
         }
         if (n < 1e6) {
-            return String.format(Locale.ROOT, "%.1f thousand", n / 1e3);
+            return String.format(Locale.US, "%.1f thousand", n / 1e3);
         }
         if (n < 1e9) {
-            return String.format(Locale.ROOT, "%.1f million", n / 1e6);
+            return String.format(Locale.US, "%.1f million", n / 1e6);
         }
-        return String.format(Locale.ROOT, "%.1f billion", n / 1e9);
+        return String.format(Locale.US, "%.1f billion", n / 1e9);
     }
 }

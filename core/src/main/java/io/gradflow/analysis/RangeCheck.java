@@ -130,7 +130,7 @@ final class RangeCheck {
     /** The assumption behind the absolute figures, for the report's list. */
     static String assumption(ModelGraph g, NumericRange range, SignalPropagation.Options opts) {
         NumberFormat f = g.numberFormat();
-        return String.format(Locale.ROOT, "numbers in %s%s; the input has RMS %s; the loss gradient at the output "
+        return String.format(Locale.US, "numbers in %s%s; the input has RMS %s; the loss gradient at the output "
                         + "has RMS %.2g per example, %s over a batch of %d",
                 f.describe(), f.declared() == null ? " (the file does not say)" : "",
                 trim(opts.input().rms()), Math.pow(10, range.outputGradientLog10()),
@@ -139,7 +139,7 @@ final class RangeCheck {
     }
 
     private static String trim(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.3g", v);
+        return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.US, "%.3g", v);
     }
 
     /**

@@ -269,7 +269,7 @@ public final class Linter {
     private static final long MAX_SIZE = (1L << 40) - 1;
 
     private String overBudget() {
-        return String.format(Locale.ROOT, "gradflow stopped after %s, this file's time budget "
+        return String.format(Locale.US, "gradflow stopped after %s, this file's time budget "
                 + "(--timeout; the default is %d s): the model is larger or slower than gradflow handles",
                 seconds(timeout), Limits.DEFAULT_TIMEOUT.toSeconds());
     }
@@ -436,7 +436,7 @@ public final class Linter {
 
     private static String seconds(Duration d) {
         long ms = d.toMillis();
-        return ms % 1000 == 0 ? ms / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+        return ms % 1000 == 0 ? ms / 1000 + " s" : String.format(Locale.US, "%.1f s", ms / 1000.0);
     }
 
     /** Analysis and rules for one model already read, with the configuration for its source. */

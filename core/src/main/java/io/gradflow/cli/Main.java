@@ -222,8 +222,8 @@ public final class Main {
                 return;
             }
             IntSupplier lambda = () -> 1;
-            length += String.format("%s %d %+.2f %.3g %5s", "a", lambda.getAsInt(), 1.0, 1.0, "b").length()
-                    + String.format(Locale.ROOT, "%s %d %+.2f %.3g", "a", 1, 1.0, 1.0).length();
+            length += String.format(Locale.US, "%s %d %+.2f %.3g %5s", "a", lambda.getAsInt(), 1.0, 1.0, "b").length()
+                    + String.format(Locale.US, "%s %d %+.2f %.3g", "a", 1, 1.0, 1.0).length();
         }
 
         /**

@@ -146,7 +146,7 @@ final class RawPaths {
             out.clear();
             if (result.isError()) {
                 for (int i = 0; i < result.length(); i++) {
-                    b.append(String.format(Locale.ROOT, "\\x%02x", in.get() & 0xff));
+                    b.append(String.format(Locale.US, "\\x%02x", in.get() & 0xff));
                 }
             } else if (result.isUnderflow()) {
                 break;

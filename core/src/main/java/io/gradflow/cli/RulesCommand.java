@@ -60,10 +60,10 @@ final class RulesCommand implements Subcommand {
             category = Math.max(category, r.info().category().id().length());
         }
         String row = "%-6s %-" + name + "s  %-8s  %-" + category + "s  %s%n";
-        out.printf(Locale.ROOT, row, "ID", "NAME", "DEFAULT", "CATEGORY", "SUMMARY");
+        out.printf(Locale.US, row, "ID", "NAME", "DEFAULT", "CATEGORY", "SUMMARY");
         for (Rule r : rules) {
             RuleInfo i = r.info();
-            out.printf(Locale.ROOT, row, i.id(), i.name(), i.severity().id(), i.category().id(), i.summary());
+            out.printf(Locale.US, row, i.id(), i.name(), i.severity().id(), i.category().id(), i.summary());
         }
     }
 

@@ -48,10 +48,10 @@ final class Settings {
             RuleConfig rc = configs.forFile(file);
             io.out().println("  rules:");
             for (Rule r : BuiltInRules.all()) {
-                io.out().println(String.format(Locale.ROOT, "    %-6s %-28s %s", r.info().id(), r.info().name(),
+                io.out().println(String.format(Locale.US, "    %-6s %-28s %s", r.info().id(), r.info().name(),
                         state(rc, r.info())).stripTrailing());
             }
-            io.out().println(String.format(Locale.ROOT, "  thresholds: vanishingDecades %s, explodingDecades %s, "
+            io.out().println(String.format(Locale.US, "  thresholds: vanishingDecades %s, explodingDecades %s, "
                     + "signalDecades %s", num(rc.thresholds().vanishingDecades()),
                     num(rc.thresholds().explodingDecades()), num(rc.thresholds().signalDecades())));
         }

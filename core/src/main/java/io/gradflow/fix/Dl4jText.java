@@ -390,7 +390,7 @@ final class Dl4jText extends ModelText {
 
     /** Four significant digits: enough for a scale, and readable in a diff. */
     static double round(double d) {
-        return Double.parseDouble(String.format(Locale.ROOT, "%.4g", d));
+        return Double.parseDouble(String.format(Locale.US, "%.4g", d));
     }
 
     /** A number as DL4J writes doubles. */

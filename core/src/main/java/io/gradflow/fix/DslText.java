@@ -149,7 +149,7 @@ final class DslText extends ModelText {
         WeightInit w = layer.weightInit();
         if (w != null && w.family() == WeightInit.Family.ORTHOGONAL) {
             // an orthogonal initialiser stays orthogonal, with the gain the nonlinearity needs
-            String gain = "orthogonal(" + String.format(Locale.ROOT, "%.4g", Math.sqrt(scheme.scale())) + ")";
+            String gain = "orthogonal(" + String.format(Locale.US, "%.4g", Math.sqrt(scheme.scale())) + ")";
             return new InitChange(List.of(opt == null ? append(l, "init " + gain) : replace(opt.call(), gain)), true);
         }
         if (opt == null) {

@@ -203,7 +203,7 @@ public final class Fixer {
             return null;
         }
         List<Edit> edits = text.forgetBias(n);
-        return edits == null || edits.isEmpty() ? null : new Fix(FixKind.FORGET_BIAS, String.format(Locale.ROOT,
+        return edits == null || edits.isEmpty() ? null : new Fix(FixKind.FORGET_BIAS, String.format(Locale.US,
                 "start the forget-gate bias of layer '%s' at 1 instead of %.3g", n.name(), n.core().forgetGateBias()),
                 f.rule(), f.layer(), edits);
     }

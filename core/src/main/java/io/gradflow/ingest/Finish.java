@@ -142,7 +142,7 @@ public final class Finish {
         }
         volume *= Math.max(s.time(), 1);
         if (what == null && volume > Limits.MAX_VOLUME) {
-            what = String.format(Locale.ROOT, "%.3g values per example, over the limit of %s", volume,
+            what = String.format(Locale.US, "%.3g values per example, over the limit of %s", volume,
                     Limits.count(Limits.MAX_VOLUME));
         }
         if (what != null) {

@@ -176,6 +176,6 @@ public final class Limits {
 
     /** A count in words with thousands separators, for messages. */
     public static String count(long n) {
-        return String.format(Locale.ROOT, "%,d", n);
+        return String.format(Locale.US, "%,d", n);
     }
 }

@@ -492,7 +492,7 @@ public final class GradflowServer implements LanguageServer, LanguageClientAware
                 p -> Figures.rms(p.logWeightGradient()));
         row(b, "gain (decades)", a.profile(first.name()), a.profile(last.name()), nodes.size() > 1,
                 p -> Double.isFinite(p.gainDecades()) ? Figures.decades(p.gainDecades()) : "-");
-        b.append(String.format(Locale.ROOT, "%nModel: **%s** (%s, %s). Gain: the decades by which the gradient "
+        b.append(String.format(Locale.US, "%nModel: **%s** (%s, %s). Gain: the decades by which the gradient "
                 + "changes passing back through the layer.", a.verdict().id(), Figures.reason(a), a.method()));
         Range range = new Range(new Position(at.getLine(), 0), new Position(at.getLine(),
                 l.lines().lineEnd(at.getLine()) - l.lines().offset(new Position(at.getLine(), 0))));

@@ -64,6 +64,6 @@ public record Distribution(Kind kind, double a, double b) {
         if (v == Math.rint(v) && Math.abs(v) < 1e9) {
             return Long.toString((long) v);
         }
-        return String.format(Locale.ROOT, "%.4g", v).replaceAll("\\.?0+($|e)", "$1");
+        return String.format(Locale.US, "%.4g", v).replaceAll("\\.?0+($|e)", "$1");
     }
 }

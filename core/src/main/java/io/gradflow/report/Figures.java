@@ -28,7 +28,7 @@ public final class Figures {
             return "overflow";
         }
         if (log10 > -300 && log10 < 300) {
-            return String.format(Locale.ROOT, "%.3g", Math.pow(10, log10));
+            return String.format(Locale.US, "%.3g", Math.pow(10, log10));
         }
         double e = Math.floor(log10);
         double m = Math.pow(10, log10 - e);
@@ -36,12 +36,12 @@ public final class Figures {
             m /= 10;
             e += 1;
         }
-        return String.format(Locale.ROOT, "%.2fe%+d", m, (long) e);
+        return String.format(Locale.US, "%.2fe%+d", m, (long) e);
     }
 
     /** Signed decades with two decimals. */
     public static String decades(double d) {
-        return String.format(Locale.ROOT, "%+.2f", d);
+        return String.format(Locale.US, "%+.2f", d);
     }
 
     /**
@@ -52,7 +52,7 @@ public final class Figures {
         NumericRange r = a.range();
         if (r != null && r.forward() != null) {
             NumericRange.Event e = r.forward();
-            return String.format(Locale.ROOT, "the activation %s %s at '%s': RMS %s", e.direction() == NumericRange
+            return String.format(Locale.US, "the activation %s %s at '%s': RMS %s", e.direction() == NumericRange
                             .Direction.OVERFLOW ? "overflows" : "rounds to zero in", e.precision().id(), e.layer(),
                     power(e.log10Rms()));
         }
@@ -92,7 +92,7 @@ public final class Figures {
         }
         if (r != null && !r.gradients().isEmpty()) {
             NumericRange.Event e = r.gradients().get(0);
-            b.append(String.format(Locale.ROOT, "; the %s '%s' %s %s", e.quantity().words()
+            b.append(String.format(Locale.US, "; the %s '%s' %s %s", e.quantity().words()
                             + (e.quantity() == NumericRange.Quantity.WEIGHT_GRADIENT ? " of" : ""), e.layer(),
                     e.direction() == NumericRange.Direction.OVERFLOW ? "overflows" : "rounds to zero in",
                     e.precision().id()));
@@ -108,19 +108,19 @@ public final class Figures {
     public static String time(LayerProfile p) {
         LayerProfile.Time t = Objects.requireNonNull(p.time(), "a recurrent layer's profile has its steps");
         boolean bi = p.node().kind() == LayerKind.BIDIRECTIONAL;
-        String where = bi ? String.format(Locale.ROOT, "the middle step (%d)", (t.steps() - 1) / 2 + 1)
+        String where = bi ? String.format(Locale.US, "the middle step (%d)", (t.steps() - 1) / 2 + 1)
                 : "step 1";
         String ends = bi ? "the ends" : "step " + t.steps();
-        return String.format(Locale.ROOT, "'%s', %d steps: the gradient reaching %s is %s of the one reaching %s "
+        return String.format(Locale.US, "'%s', %d steps: the gradient reaching %s is %s of the one reaching %s "
                         + "(the recurrence alone: %s decades per step)", p.name(), t.steps(), where,
-                power(t.decades()), ends, String.format(Locale.ROOT, "%+.3f", t.perStep()));
+                power(t.decades()), ends, String.format(Locale.US, "%+.3f", t.perStep()));
     }
 
     /** 10^x with one decimal, or in scientific form when x itself is huge. */
     public static String power(double log10) {
         if (Math.abs(log10) < 1e6) {
-            return String.format(Locale.ROOT, "10^%.1f", log10);
+            return String.format(Locale.US, "10^%.1f", log10);
         }
-        return String.format(Locale.ROOT, "10^(%.2g)", log10);
+        return String.format(Locale.US, "10^(%.2g)", log10);
     }
 }

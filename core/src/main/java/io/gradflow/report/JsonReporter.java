@@ -271,7 +271,7 @@ public final class JsonReporter implements Reporter {
             return d;
         }
         if (!Double.isFinite(d)) {
-            return Double.parseDouble(String.format(Locale.ROOT, "%.6g", d));
+            return Double.parseDouble(String.format(Locale.US, "%.6g", d));
         }
         return new BigDecimal(Double.toString(d)).round(SIX_DIGITS).doubleValue();
     }

@@ -46,7 +46,7 @@ public final class Printable {
             } else if (c < 0x100) {
                 b.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));
             } else {
-                b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                b.append(String.format(Locale.US, "\\u%04x", (int) c));
             }
         }
         return b.toString();
@@ -84,7 +84,7 @@ public final class Printable {
     }
 
     private static String escape(int c) {
-        return String.format(Locale.ROOT, "\\u%04x", c);
+        return String.format(Locale.US, "\\u%04x", c);
     }
 
     /**

@@ -57,7 +57,7 @@ public final class StatisticsReporter implements Reporter {
             return;
         }
         for (Row r : sorted) {
-            out.println(String.format(Locale.ROOT, "%5d  %-16s %-8s %s", r.count(), r.rule(), r.severity(), r.name())
+            out.println(String.format(Locale.US, "%5d  %-16s %-8s %s", r.count(), r.rule(), r.severity(), r.name())
                     .stripTrailing());
         }
         if (!quiet) {

@@ -119,7 +119,7 @@ public final class TextReporter implements Reporter {
 
     private void profile(ModelResult m, PrintWriter out) {
         GradientAnalysis a = m.analysis();
-        out.printf(Locale.ROOT, "%s: verdict %s (%s%s)%n",
+        out.printf(Locale.US, "%s: verdict %s (%s%s)%n",
                 Printable.text(m.model().source()), a.verdict().id(), Printable.text(Figures.reason(a)),
                 GradientAnalysis.FINITE_WIDTH.equals(a.method())
                         ? "; finite-width model: the median of networks simulated at these widths" : "");
@@ -135,11 +135,11 @@ public final class TextReporter implements Reporter {
         }
         boolean drawn = bars && Double.isFinite(lo);
         MemoryEstimate mem = MemoryEstimate.of(m.model());
-        out.printf(Locale.ROOT, "  memory: %s parameters (%s as %s), %s%s values per example in the layers' outputs%n",
+        out.printf(Locale.US, "  memory: %s parameters (%s as %s), %s%s values per example in the layers' outputs%n",
                 MemoryEstimate.count(mem.parameters()), MemoryEstimate.bytes(mem.parameters() * mem.bytesPerValue()),
                 mem.bytesPerValue() == 8 ? "double" : mem.bytesPerValue() == 2 ? "half" : "float",
                 mem.complete() ? "" : "at least ", MemoryEstimate.count(mem.activationsPerExample()));
-        out.printf(Locale.ROOT, "  %-24s %6s  %-14s %10s %10s %10s %7s%s%n", "layer", "line", "kind", "act.rms",
+        out.printf(Locale.US, "  %-24s %6s  %-14s %10s %10s %10s %7s%s%n", "layer", "line", "kind", "act.rms",
                 "grad.rms", "wgrad.rms", "gain", drawn ? "  grad" : "");
         for (LayerProfile p : a.layers()) {
             if (p.node().kind() == LayerKind.INPUT) {
@@ -149,7 +149,7 @@ public final class TextReporter implements Reporter {
             String name = full.length() > 24 ? full.substring(0, 23) + "~" : full;
             String act = p.logs().range() == NumericRange.Direction.OVERFLOW ? "overflow"
                     : Figures.rms(p.logActivation());
-            out.printf(Locale.ROOT, "  %-24s %6s  %-14s %10s %10s %10s %7s%s%s%n", name,
+            out.printf(Locale.US, "  %-24s %6s  %-14s %10s %10s %10s %7s%s%s%n", name,
                     p.node().pos().line() > 0 ? Integer.toString(p.node().pos().line()) : "-",
                     p.node().kind().name().toLowerCase(Locale.ROOT), act, Figures.rms(p.logGradient()),
                     Figures.rms(p.logWeightGradient()),
@@ -157,7 +157,7 @@ public final class TextReporter implements Reporter {
                     drawn ? "  " + bar(p.logGradient(), lo, hi) : "", p.certain() ? "" : "  ?");
         }
         if (drawn) {
-            out.printf(Locale.ROOT, "  grad: the gradient RMS on a log scale, %s at 1e%+.0f to %s at 1e%+.0f; gain: "
+            out.printf(Locale.US, "  grad: the gradient RMS on a log scale, %s at 1e%+.0f to %s at 1e%+.0f; gain: "
                     + "decades it changes passing back through the layer%n", BARS.charAt(0), Math.floor(lo),
                     BARS.charAt(BARS.length() - 1), Math.ceil(hi));
         }
@@ -202,7 +202,7 @@ public final class TextReporter implements Reporter {
         int skipped = r.skipped().size();
         errors += skipped == 0 ? "" : ", " + skipped + (skipped == 1 ? " other file" : " other files")
                 + " skipped (not models)";
-        return String.format(Locale.ROOT, "gradflow: %s%s: %d %s, %d %s, %d info%s", models, errors,
+        return String.format(Locale.US, "gradflow: %s%s: %d %s, %d %s, %d info%s", models, errors,
                 e, e == 1 ? "error" : "errors", w, w == 1 ? "warning" : "warnings", i,
                 r.baselined() > 0 ? ", " + r.baselined() + " baselined" : "");
     }

@@ -191,7 +191,7 @@ public final class Blocks {
             NumericRange.Event e = r.forward();
             boolean over = e.direction() == NumericRange.Direction.OVERFLOW;
             return new Drift(grad, signal, over ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY,
-                    String.format(Locale.ROOT, "the activation RMS %s %s at layer '%s' (%s)",
+                    String.format(Locale.US, "the activation RMS %s %s at layer '%s' (%s)",
                             over ? "overflows" : "rounds to zero in", e.precision().id(), e.layer(),
                             over ? "the loss and every gradient are then not numbers" : "the output no longer depends on "
                                     + "the input"));
@@ -201,7 +201,7 @@ public final class Blocks {
             return new Drift(grad, signal, grad, reaching(first, last, grad));
         }
         if (Double.isFinite(signal)) {
-            return new Drift(grad, signal, signal, String.format(Locale.ROOT,
+            return new Drift(grad, signal, signal, String.format(Locale.US,
                     "the activation RMS %s %s decades across them", signal < 0 ? "falls" : "grows", dec(signal)));
         }
         return new Drift(grad, signal, 0, "");
@@ -209,7 +209,7 @@ public final class Blocks {
 
     /** "the gradient reaching 'a' is 2.10 decades smaller than the one reaching 'b'". */
     public static String reaching(Node first, Node last, double decades) {
-        return String.format(Locale.ROOT, "the gradient reaching '%s' is %s decades %s than the one reaching '%s'",
+        return String.format(Locale.US, "the gradient reaching '%s' is %s decades %s than the one reaching '%s'",
                 first.name(), dec(decades), decades < 0 ? "smaller" : "larger", last.name());
     }
 
@@ -223,7 +223,7 @@ public final class Blocks {
         if (!Double.isFinite(u) || dec(u).equals(dec(a.firstToLastDecades())) && (u < 0) == (a.firstToLastDecades() < 0)) {
             return "";
         }
-        return String.format(Locale.ROOT, "; relative to their weights (what one learning rate does to each), 10^%s%s",
+        return String.format(Locale.US, "; relative to their weights (what one learning rate does to each), 10^%s%s",
                 u < 0 ? "-" : "", dec(u));
     }
 
@@ -234,12 +234,12 @@ public final class Blocks {
 
     /** Formats the size of a change in decades with two decimals, as the verdict line does. */
     public static String dec(double d) {
-        return String.format(Locale.ROOT, "%.2f", Math.abs(d));
+        return String.format(Locale.US, "%.2f", Math.abs(d));
     }
 
     /** Formats a change in decades with its sign and two decimals. */
     public static String signed(double d) {
-        return String.format(Locale.ROOT, "%+.2f", d);
+        return String.format(Locale.US, "%+.2f", d);
     }
 
     /** Plural helper. */

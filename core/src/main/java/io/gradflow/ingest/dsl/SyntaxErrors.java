@@ -211,7 +211,7 @@ final class SyntaxErrors extends BaseErrorListener {
             String usage = USAGE.get(c.getClass());
             if (usage != null) {
                 if (c instanceof RecurrentContext r) {
-                    usage = String.format(Locale.ROOT, usage, r.kind.getText(), r.kind.getText());
+                    usage = String.format(Locale.US, usage, r.kind.getText(), r.kind.getText());
                 }
                 return usage + "; found " + describe(token);
             }

@@ -215,7 +215,7 @@ final class KerasNames {
         if (v == Math.rint(v) && Math.abs(v) < 1e9) {
             return Long.toString((long) v);
         }
-        return String.format(Locale.ROOT, "%.4g", v).replaceAll("\\.?0+($|e)", "$1");
+        return String.format(Locale.US, "%.4g", v).replaceAll("\\.?0+($|e)", "$1");
     }
 
     private static double num(@Nullable JsonValue cfg, String key, double dflt) {

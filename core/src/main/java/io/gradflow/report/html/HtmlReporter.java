@@ -493,7 +493,7 @@ public final class HtmlReporter implements Reporter {
             }
             if (flushed) {
                 b.append("<td>").append(ml == null || Double.isNaN(ml.flushed()) ? "&ndash;"
-                        : String.format(Locale.ROOT, "%.1f%%", 100 * ml.flushed())).append("</td>");
+                        : String.format(Locale.US, "%.1f%%", 100 * ml.flushed())).append("</td>");
             }
             b.append("<td>").append(dec(p.gainDecades())).append("</td></tr>\n");
         }
@@ -521,10 +521,10 @@ public final class HtmlReporter implements Reporter {
                         b.append(' ');
                     } else if (c >= 0x7f && c <= 0x9f) {
                         // DEL and C1 (0x9b is a terminal's CSI), shown as the text report shows them
-                        b.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
+                        b.append(String.format(Locale.US, "\\x%02x", (int) c));
                     } else if (c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069) {
                         // bidirectional overrides would reorder what the reader sees
-                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                        b.append(String.format(Locale.US, "\\u%04x", (int) c));
                     } else {
                         b.append(c);
                     }
@@ -535,19 +535,19 @@ public final class HtmlReporter implements Reporter {
     }
 
     private static String sci(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3g", v) : "n/a";
+        return Double.isFinite(v) ? String.format(Locale.US, "%.3g", v) : "n/a";
     }
 
     private static String dec(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%+.2f", v).replace("-", "\u2212") : "n/a";
+        return Double.isFinite(v) ? String.format(Locale.US, "%+.2f", v).replace("-", "\u2212") : "n/a";
     }
 
     private static String num(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2g", v);
+        return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.US, "%.2g", v);
     }
 
     private static String f1(double v) {
-        return String.format(Locale.ROOT, "%.1f", v);
+        return String.format(Locale.US, "%.1f", v);
     }
 
     private static String resource(String name) {

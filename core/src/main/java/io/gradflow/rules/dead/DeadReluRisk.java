@@ -17,6 +17,7 @@ import io.gradflow.rules.RuleOption;
 import io.gradflow.rules.Severity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -58,7 +59,8 @@ public final class DeadReluRisk implements Rule {
             Node n = b.layer();
             String cause = n.hasBias() && n.biasInit() < 0 ? "bias init " + n.biasInit()
                     : pre.mean() < 0 ? "a negative mean pre-activation" : "the threshold";
-            String msg = String.format("layer '%s': %.0f%% of its %s units are inactive for a typical input at "
+            String msg = String.format(Locale.US,
+                    "layer '%s': %.0f%% of its %s units are inactive for a typical input at "
                             + "initialisation (%s against a pre-activation spread of %.2g); inactive units pass "
                             + "no gradient", n.name(), 100 * inactive, a.label(), cause, Math.sqrt(pre.q()));
             out.add(ctx.finding(INFO, inactive >= errorFraction ? Severity.ERROR : Severity.WARNING, n, msg,

@@ -12,6 +12,7 @@ import io.gradflow.rules.RuleContext;
 import io.gradflow.rules.RuleInfo;
 import io.gradflow.rules.Severity;
 import java.util.List;
+import java.util.Locale;
 
 /** The model's predicted verdict is exploding and no more specific rule has said why. */
 public final class ExplodingGradient implements Rule {
@@ -37,9 +38,11 @@ public final class ExplodingGradient implements Rule {
         double update = a.firstToLastUpdateDecades();
         if (update > t) {
             Segments.Segment seg = Segments.worstSegment(ctx, false);
-            String where = seg == null ? "" : String.format("; the gradient reaching the layers grows most across "
+            String where = seg == null ? "" : String.format(Locale.US,
+                    "; the gradient reaching the layers grows most across "
                     + "%s (%s decades)", Blocks.span(seg.from(), seg.to()), Blocks.dec(seg.decades()));
-            String msg = String.format("the predicted weight gradient of the first hidden layer '%s' is 10^%s "
+            String msg = String.format(Locale.US,
+                    "the predicted weight gradient of the first hidden layer '%s' is 10^%s "
                             + "times the last hidden layer's '%s'%s (threshold 10^%s)%s", a.firstHidden(),
                     Blocks.dec(a.firstToLastDecades()), a.lastHidden(), Blocks.relativeUpdate(a),
                     Blocks.dec(t), where);
@@ -51,7 +54,8 @@ public final class ExplodingGradient implements Rule {
             }
             return List.of(ctx.finding(INFO, Severity.ERROR, seg.from(), seg.to(), seg.decades(), msg, fix));
         }
-        String msg = String.format("the activation RMS grows %s decades between the input and the last hidden "
+        String msg = String.format(Locale.US,
+                "the activation RMS grows %s decades between the input and the last hidden "
                         + "layer '%s' (threshold %s)%s", Blocks.dec(a.signalDecades()), a.lastHidden(),
                 Blocks.dec(ctx.config().thresholds().signalDecades()),
                 hasResidual(ctx) ? ": every unnormalised residual block adds its branch's variance" : "");

@@ -18,6 +18,7 @@ import io.gradflow.rules.RuleOption;
 import io.gradflow.rules.Severity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -112,7 +113,7 @@ public final class InitActivationMismatch implements Rule {
             WeightInit init = Objects.requireNonNull(first.layer().weightInit(), "mismatched() read it");
             double r = InitScale.nominal(init) / InitScale.ideal(first.activation());
             String what = drift.phrase().isEmpty() ? "the drift compounds layer by layer" : drift.phrase();
-            String msg = String.format("%s: %s %s under %s, which %s the pre-activation variance "
+            String msg = String.format(Locale.US, "%s: %s %s under %s, which %s the pre-activation variance "
                             + "%.2gx per layer instead of keeping it; %s",
                     Blocks.span(first.layer(), last.layer()),
                     chain.size() == 1 ? "uses" : "all " + chain.size() + " use",

@@ -16,6 +16,7 @@ import io.gradflow.rules.RuleOption;
 import io.gradflow.rules.Severity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -70,7 +71,7 @@ public final class UnscaledInit implements Rule {
             if (worst == drift.gradient() && worst > 0 && first.activation().saturating()) {
                 effect += " (chaotic regime: the activations look bounded but the gradient explodes)";
             }
-            String msg = String.format("%s: %s weights ignore the fan-in (%d): the pre-activation "
+            String msg = String.format(Locale.US, "%s: %s weights ignore the fan-in (%d): the pre-activation "
                             + "variance is %.3gx what %s needs; %s",
                     Blocks.span(first.layer(), last.layer()),
                     Objects.requireNonNull(first.layer().weightInit(), "unscaled() read it").label(),

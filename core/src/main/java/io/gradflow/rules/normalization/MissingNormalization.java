@@ -45,10 +45,10 @@ public final class MissingNormalization implements Rule {
                 continue;
             }
             String change = Double.isFinite(grad) && Double.isFinite(signal)
-                    ? String.format(Locale.ROOT, "%s, and the activation RMS changes %s decades across them",
+                    ? String.format(Locale.US, "%s, and the activation RMS changes %s decades across them",
                     Blocks.reaching(first.layer(), last.layer(), grad), Blocks.signed(signal))
                     : drift.phrase();
-            String msg = String.format("%s: %d layers in a row with no batch or layer normalisation; %s",
+            String msg = String.format(Locale.US, "%s: %d layers in a row with no batch or layer normalisation; %s",
                     Blocks.span(first.layer(), last.layer()), chain.size(), change);
             out.add(ctx.finding(INFO, Severity.WARNING, first.layer(), last.layer(), drift.spanDecades(), msg,
                     "add batch normalisation (or layer normalisation) between the layers, before each nonlinearity"));

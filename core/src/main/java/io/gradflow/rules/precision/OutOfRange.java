@@ -63,7 +63,7 @@ public final class OutOfRange implements Rule {
         String msg;
         String fix;
         if (e.direction() == Direction.OVERFLOW) {
-            msg = String.format(Locale.ROOT, "layer '%s': the predicted activation RMS is %s, past %s's largest "
+            msg = String.format(Locale.US, "layer '%s': the predicted activation RMS is %s, past %s's largest "
                             + "value (%s) by %s decades: the forward pass overflows to infinity, the loss is not a "
                             + "number and so is every gradient",
                     n.name(), power(e.log10Rms()), p.id(), num(p.max()), decades(e.decades()));
@@ -71,7 +71,7 @@ public final class OutOfRange implements Rule {
                     + "the rest) or normalise the layers before it"
                     + (p == Precision.FLOAT16 ? "; or compute this part of the model in float32" : "");
         } else {
-            msg = String.format(Locale.ROOT, "layer '%s': the predicted activation RMS is %s, under %s's smallest "
+            msg = String.format(Locale.US, "layer '%s': the predicted activation RMS is %s, under %s's smallest "
                             + "value (%s): %s of its entries round to zero and the output no longer depends on "
                             + "the input",
                     n.name(), power(e.log10Rms()), p.id(), num(p.minSubnormal()), percent(e.flushed()));
@@ -155,16 +155,16 @@ public final class OutOfRange implements Rule {
         String rms = power(lo).equals(power(hi)) ? "RMS " + power(lo) : "RMS " + power(lo) + " to " + power(hi);
         String msg;
         if (d == Direction.UNDERFLOW) {
-            msg = String.format(Locale.ROOT, "%s: %s (%s) round to zero in %s, whose smallest value is %s",
+            msg = String.format(Locale.US, "%s: %s (%s) round to zero in %s, whose smallest value is %s",
                     Blocks.span(first, last), what, rms, p.id(), num(p.minSubnormal()));
             if (weights) {
                 msg += percent(fLo).equals(percent(fHi))
-                        ? String.format(Locale.ROOT, ": %s of the entries are zero at initialisation", percent(fHi))
-                        : String.format(Locale.ROOT, ": %s to %s of the entries are zero at initialisation",
+                        ? String.format(Locale.US, ": %s of the entries are zero at initialisation", percent(fHi))
+                        : String.format(Locale.US, ": %s to %s of the entries are zero at initialisation",
                         percent(fLo), percent(fHi));
             }
         } else {
-            msg = String.format(Locale.ROOT, "%s: %s (%s) overflow %s, whose largest value is %s",
+            msg = String.format(Locale.US, "%s: %s (%s) overflow %s, whose largest value is %s",
                     Blocks.span(first, last), what, rms, p.id(), num(p.max()));
         }
         LossScale s = range.lossScale();
@@ -178,14 +178,14 @@ public final class OutOfRange implements Rule {
                     ? "fix the architecture that makes the gradient vanish (the other findings say where)"
                     : "fix the architecture that makes the gradient explode (the other findings say where)";
         } else if (!s.fits()) {
-            msg += String.format(Locale.ROOT, "; no loss scale brings every gradient into range: lifting the "
+            msg += String.format(Locale.US, "; no loss scale brings every gradient into range: lifting the "
                             + "smallest to %s's normal range takes 2^%d, and the largest allows at most 2^%d",
                     p.id(), s.minLog2(), s.maxLog2());
             fix = "compute in float32 or bfloat16 (its range is float32's), or fix the architecture that spreads the "
                     + "gradients over so many decades";
         } else {
             int k = s.advisedLog2();
-            msg += String.format(Locale.ROOT, "; a loss scale of 2^%d (%s) brings every weight gradient and gradient "
+            msg += String.format(Locale.US, "; a loss scale of 2^%d (%s) brings every weight gradient and gradient "
                     + "into %s's range", k, num(Math.pow(2, k)), p.id());
             if (s.dynamicReaches()) {
                 sev = Severity.INFO;
@@ -194,7 +194,7 @@ public final class OutOfRange implements Rule {
                 fix = "nothing to do while dynamic loss scaling is on; with a fixed loss scale, use 2^" + k;
             } else if (s.dynamic()) {
                 sev = Severity.WARNING;
-                msg += String.format(Locale.ROOT, ", which dynamic loss scaling reaches only after about %d steps "
+                msg += String.format(Locale.US, ", which dynamic loss scaling reaches only after about %d steps "
                         + "(it starts at 2^%d and doubles every 2000)", (k - LossScale.DYNAMIC_START) * 2000,
                         LossScale.DYNAMIC_START);
                 fix = "start dynamic loss scaling at 2^" + k + " (Keras: LossScaleOptimizer(optimizer, "
@@ -211,20 +211,20 @@ public final class OutOfRange implements Rule {
     /** 10^x with one decimal, or in scientific form when x itself is huge. */
     static String power(double log10) {
         if (Math.abs(log10) < 1e6) {
-            return String.format(Locale.ROOT, "10^%.1f", log10);
+            return String.format(Locale.US, "10^%.1f", log10);
         }
-        return String.format(Locale.ROOT, "10^(%.2g)", log10);
+        return String.format(Locale.US, "10^(%.2g)", log10);
     }
 
     static String decades(double d) {
-        return Math.abs(d) < 1e6 ? String.format(Locale.ROOT, "%.1f", d) : String.format(Locale.ROOT, "%.2g", d);
+        return Math.abs(d) < 1e6 ? String.format(Locale.US, "%.1f", d) : String.format(Locale.US, "%.2g", d);
     }
 
     static String num(double v) {
-        return v >= 1 && v < 1e6 && v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2g", v);
+        return v >= 1 && v < 1e6 && v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.US, "%.2g", v);
     }
 
     static String percent(double f) {
-        return f >= 0.995 && f < 1 ? ">99%" : String.format(Locale.ROOT, "%.0f%%", 100 * f);
+        return f >= 0.995 && f < 1 ? ">99%" : String.format(Locale.US, "%.0f%%", 100 * f);
     }
 }

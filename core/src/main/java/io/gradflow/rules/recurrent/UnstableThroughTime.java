@@ -54,17 +54,17 @@ public final class UnstableThroughTime implements Rule {
             Node n = p.node();
             double threshold = vanishes ? vanish : explode;
             String where = n.kind() == LayerKind.BIDIRECTIONAL
-                    ? String.format(Locale.ROOT, "the gradient reaching its middle step is 10^%s of the one reaching "
+                    ? String.format(Locale.US, "the gradient reaching its middle step is 10^%s of the one reaching "
                     + "its ends", signed(t.decades()))
-                    : String.format(Locale.ROOT, "the gradient reaching step 1 is 10^%s of the one reaching step %d",
+                    : String.format(Locale.US, "the gradient reaching step 1 is 10^%s of the one reaching step %d",
                     signed(t.decades()), t.steps());
             String within = t.perStep() != 0 && Math.signum(t.perStep()) == Math.signum(t.decades())
-                    ? String.format(Locale.ROOT, ", so it %s 10^%s within %d steps", vanishes ? "falls" : "grows",
+                    ? String.format(Locale.US, ", so it %s 10^%s within %d steps", vanishes ? "falls" : "grows",
                     Blocks.dec(threshold), (int) Math.ceil(threshold / Math.abs(t.perStep())))
                     : "";
-            String msg = String.format(Locale.ROOT, "layer '%s' (%s): over its %d steps, %s (threshold 10^%s%s): "
+            String msg = String.format(Locale.US, "layer '%s' (%s): over its %d steps, %s (threshold 10^%s%s): "
                             + "each step back multiplies it by 10^%s (%s)%s", n.name(), n.type(), t.steps(), where,
-                    vanishes ? "-" : "", Blocks.dec(threshold), String.format(Locale.ROOT, "%+.3f", t.perStep()),
+                    vanishes ? "-" : "", Blocks.dec(threshold), String.format(Locale.US, "%+.3f", t.perStep()),
                     cause(n), within);
             // the span's decades are the change through the steps: its sign tells a fix which way it goes
             out.add(ctx.finding(INFO, Severity.ERROR, n, n, t.decades(), msg, fix(n, vanishes)));
@@ -73,7 +73,7 @@ public final class UnstableThroughTime implements Rule {
     }
 
     private static String signed(double d) {
-        return String.format(Locale.ROOT, "%.2f", d);
+        return String.format(Locale.US, "%.2f", d);
     }
 
     /** What sets the per-step factor, in the file's words. */
@@ -83,7 +83,7 @@ public final class UnstableThroughTime implements Rule {
         WeightInit rec = n.recurrentInit() != null ? n.recurrentInit() : n.weightInit();
         String r = "recurrent " + (rec == null ? "weights" : rec.label()) + ", " + act.label();
         if (n.kind() == LayerKind.LSTM) {
-            return r + String.format(Locale.ROOT, ", forget-gate bias %.3g", n.forgetGateBias());
+            return r + String.format(Locale.US, ", forget-gate bias %.3g", n.forgetGateBias());
         }
         return r;
     }

@@ -37,10 +37,11 @@ public final class MissingSkipConnections implements Rule {
             Block first = chain.get(0);
             Block last = chain.get(chain.size() - 1);
             double grad = Blocks.gradientDecades(ctx, first.layer(), last.layer());
-            String msg = String.format("%s: %d layers in a row with no skip connection; the gradient reaching '%s' "
+            String msg = String.format(Locale.US,
+                    "%s: %d layers in a row with no skip connection; the gradient reaching '%s' "
                             + "has passed back through all of them%s",
                     Blocks.span(first.layer(), last.layer()), chain.size(), first.layer().name(),
-                    Double.isFinite(grad) ? String.format(Locale.ROOT, " and is %s decades %s than the one "
+                    Double.isFinite(grad) ? String.format(Locale.US, " and is %s decades %s than the one "
                             + "reaching '%s'", Blocks.dec(grad), grad < 0 ? "smaller" : "larger", last.layer().name())
                             : "");
             Severity sev = Math.abs(grad) >= ctx.option(INFO, "warnDecades", 1.0) ? Severity.WARNING : Severity.INFO;

@@ -101,7 +101,7 @@ public final class PostLnDepth implements Rule {
         }
         Node first = norms.get(0);
         Node last = norms.get(norms.size() - 1);
-        String msg = String.format(Locale.ROOT, "layers '%s'..'%s': %d residual additions each followed by a layer "
+        String msg = String.format(Locale.US, "layers '%s'..'%s': %d residual additions each followed by a layer "
                         + "norm (post-LN, %d or more): at initialisation the weight gradients near the output of "
                         + "such a stack are large, and without a learning-rate warm-up its first updates can "
                         + "diverge (Xiong et al. 2020); pre-LN stacks do not need one",

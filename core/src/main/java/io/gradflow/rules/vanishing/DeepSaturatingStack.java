@@ -14,6 +14,7 @@ import io.gradflow.rules.RuleOption;
 import io.gradflow.rules.Severity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Stacks of sigmoid/tanh-family layers with no normalisation between them lose the gradient. */
 public final class DeepSaturatingStack implements Rule {
@@ -53,7 +54,7 @@ public final class DeepSaturatingStack implements Rule {
             boolean error = decades <= -errorDecades && ctx.analysis().verdict() != Verdict.UNKNOWN;
             Activation a = first.activation();
             String init = first.layer().weightInit() == null ? "default init" : first.layer().weightInit().label();
-            String msg = String.format("%s: %d stacked %s layers with no normalisation between them; "
+            String msg = String.format(Locale.US, "%s: %d stacked %s layers with no normalisation between them; "
                             + "%s (%s, %s)",
                     Blocks.span(first.layer(), last.layer()), saturating, a.label(),
                     Blocks.reaching(first.layer(), last.layer(), decades), a.label(), init);

@@ -13,6 +13,7 @@ import io.gradflow.rules.RuleContext;
 import io.gradflow.rules.RuleInfo;
 import io.gradflow.rules.Severity;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -42,7 +43,8 @@ public final class VanishingGradient implements Rule {
             Node last = Objects.requireNonNull(
                     ctx.model().node(a.lastHidden() != null ? a.lastHidden() : a.signalLayer()),
                     "a dead signal is found at a layer");
-            String msg = String.format("the predicted activation RMS of the last hidden layer '%s' is zero (or below "
+            String msg = String.format(Locale.US,
+                    "the predicted activation RMS of the last hidden layer '%s' is zero (or below "
                     + "what a double holds): the network's output does not depend on its input, and no gradient "
                     + "reaches the first layers", last.name());
             return List.of(ctx.finding(INFO, Severity.ERROR, last, msg, "scale the initialisers to the nonlinearity "
@@ -50,7 +52,7 @@ public final class VanishingGradient implements Rule {
         }
         if (a.signalDecades() < -t) {
             Node where = firstBelow(ctx, -t);
-            String msg = String.format("the activation RMS falls %s decades between the input and the last "
+            String msg = String.format(Locale.US, "the activation RMS falls %s decades between the input and the last "
                             + "hidden layer '%s' (threshold %s): the network's output barely depends on its "
                             + "input%s", Blocks.dec(a.signalDecades()), a.lastHidden(), Blocks.dec(t),
                     where == null ? "" : "; it is past the threshold from layer '" + where.name() + "' on");
@@ -59,9 +61,11 @@ public final class VanishingGradient implements Rule {
                             + "batch normalisation"));
         }
         Segments.Segment seg = Segments.worstSegment(ctx, true);
-        String where = seg == null ? "" : String.format("; the gradient reaching the layers shrinks most across "
+        String where = seg == null ? "" : String.format(Locale.US,
+                "; the gradient reaching the layers shrinks most across "
                 + "%s (%s decades)", Blocks.span(seg.from(), seg.to()), Blocks.dec(seg.decades()));
-        String msg = String.format("the predicted weight gradient of the first hidden layer '%s' is 10^-%s of the "
+        String msg = String.format(Locale.US,
+                "the predicted weight gradient of the first hidden layer '%s' is 10^-%s of the "
                         + "last hidden layer's '%s'%s (threshold 10^-%s)%s", a.firstHidden(),
                 Blocks.dec(a.firstToLastDecades()), a.lastHidden(), Blocks.relativeUpdate(a),
                 Blocks.dec(ctx.config().thresholds().vanishingDecades()), where);
