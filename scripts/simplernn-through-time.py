@@ -19,7 +19,10 @@ its input's first step over its last. `identity` / `identityG` is Keras's Identi
             fresh one, the slopes' order nothing; on the identity stack -19 the departure from the
             analysis is the first layer alone (docs/theory.md 8.7, *The weights' shape*).
 
-Usage: scripts/simplernn-through-time.py CASE-ID [NETWORKS] [--stats | --layers]
+  --fresh   every layer's recurrent kernel drawn afresh at every step of the backward pass (the
+            forward pass as built): what mean field assumes, the tying isolated
+
+Usage: scripts/simplernn-through-time.py CASE-ID [NETWORKS] [--stats | --layers | --fresh]
 """
 import importlib.util
 import os
@@ -61,7 +64,9 @@ def forward(inp, w, u, act, stats=None):
     return np.array(outs), pre
 
 
-def backward(pre, w, u, act, g_out, stats=None, das=None):
+def backward(pre, w, u, act, g_out, stats=None, das=None, fresh=None):
+    """The exact backward pass; with `fresh` (a generator) the recurrent kernel is drawn afresh, at
+    its own RMS, at every step back (mean field's assumption), the forward pass left as it was."""
     dh = np.zeros_like(g_out[0])
     gx = np.zeros((len(pre), g_out.shape[1], w.shape[0]))
     for t in range(len(pre) - 1, -1, -1):
@@ -71,7 +76,8 @@ def backward(pre, w, u, act, g_out, stats=None, das=None):
         gx[t] = da @ w.T
         if das is not None:
             das[t] = da
-        dh = da @ u.T
+        k = u if fresh is None else fresh.standard_normal(u.shape) * np.sqrt((u ** 2).mean())
+        dh = da @ k.T
     return gx, (gx ** 2).mean(axis=(1, 2))
 
 
@@ -85,10 +91,12 @@ def network(depth, width, kernel, recurrent, rng):
     return layers, init('glorot_uniform', (width, CLASSES), rng)
 
 
-def through_time(act, depth, steps, width, kernel, recurrent, seed, stats=None, wg=None):
+def through_time(act, depth, steps, width, kernel, recurrent, seed, stats=None, wg=None, fresh=False):
     """The first layer's through-time decades; wg (depth), when given, gets each layer's input-kernel
-    gradient mean square added per batch (what the verifier's weight-gradient RMS reads)."""
+    gradient mean square added per batch (what the verifier's weight-gradient RMS reads); fresh: every
+    layer's recurrent kernel drawn afresh at every step of the backward pass."""
     rng = np.random.default_rng(seed)
+    frng = np.random.default_rng(3000 + seed) if fresh else None
     layers, dense = network(depth, width, kernel, recurrent, rng)
     ms = np.zeros(steps)
     for _ in range(BATCHES):
@@ -101,7 +109,7 @@ def through_time(act, depth, steps, width, kernel, recurrent, seed, stats=None, 
         g = gru.head_gradient(inp[-1], dense, rng, steps)
         for i in range(depth - 1, -1, -1):
             das = None if wg is None else np.zeros((steps, BATCH, width))
-            g, m = backward(pres[i], *layers[i], act, g, stats if i == 0 else None, das)
+            g, m = backward(pres[i], *layers[i], act, g, stats if i == 0 else None, das, frng)
             if wg is not None:
                 wg[i] += (np.einsum('tbi,tbj->ij', ins[i], das) ** 2).mean()
         ms += m
@@ -185,7 +193,8 @@ def main():
         layers_report(act, depth, steps, width, kernel, recurrent, nets)
         return
     stats = np.zeros((steps, 5)) if '--stats' in flags else None
-    v = np.array([through_time(act, depth, steps, width, kernel, recurrent, s, stats) for s in range(nets)])
+    v = np.array([through_time(act, depth, steps, width, kernel, recurrent, s, stats, fresh='--fresh' in flags)
+                  for s in range(nets)])
     print('%s networks %s mean %.2f sd %.2f' % (case, np.round(v, 2), v.mean(), v.std()))
     if stats is not None:
         stats /= nets * BATCHES
