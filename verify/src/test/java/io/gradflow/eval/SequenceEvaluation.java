@@ -646,12 +646,16 @@ public final class SequenceEvaluation {
                 return Math.abs(r.measTime() - s.mean()) <= 2 * Math.hypot(s.se(STORED_NETWORKS), s.se(s.networks()));
             }).count();
             int networks = sel.stream().mapToInt(r -> spread.get(r.c().id()).networks()).min().orElse(0);
+            double[] floor = floor(sel.stream().mapToDouble(r -> spread.get(r.c().id()).se(STORED_NETWORKS)).toArray());
             out.printf(Locale.ROOT, "  %-22s %2d cases: stored figure's SE median %.3f (max %.2f); error > 2 SE in %d, "
                             + "<= 2 SE in %d; vs DL4J median %.3f p90 %.3f | second reference, vs NumPy mean of %d "
                             + "networks: median %.3f p90 %.3f; DL4J within 2 joint SE of NumPy in %d of %d%n",
                     f.label + " through time", sel.size(), Evaluation.quantile(se, 0.5), se[se.length - 1], far.size(),
                     sel.size() - far.size(), Evaluation.quantile(dl4j, 0.5), Evaluation.quantile(dl4j, 0.9), networks,
                     Evaluation.quantile(numpy, 0.5), Evaluation.quantile(numpy, 0.9), agree, sel.size());
+            out.printf(Locale.ROOT, "  %-22s the noise floor: a prediction equal to each case's mean over all networks "
+                            + "would score p90 %.2f (5-95%%: %.2f-%.2f) against the stored figures, <= %.1f in %.0f%% "
+                            + "of draws%n", "", floor[0], floor[1], floor[2], P90_TARGET, 100 * floor[3]);
         }
         out.printf(Locale.ROOT, "%nthrough-time errors beyond two of the stored figure's standard errors: %d%n",
                 beyond.size());
@@ -668,6 +672,35 @@ public final class SequenceEvaluation {
         out.printf(Locale.ROOT, "%nno finite DL4J figure (float32 underflow), NumPy's instead: %d%n", underflow.size());
         underflow.forEach(r -> out.printf(Locale.ROOT, "  %-58s predicted %+7.2f NumPy %+7.2f (SD %.2f)%n",
                 r.c().id(), r.predTime(), spread.get(r.c().id()).mean(), spread.get(r.c().id()).sd()));
+    }
+
+    /** The through-time rows' target for the 90th percentile of the absolute error, in decades (issue 19). */
+    static final double P90_TARGET = 0.5;
+
+    /**
+     * What the stored figures' own noise allows: the 90th percentile of |error| that a prediction
+     * equal to each case's true mean would score, when each stored figure is off that mean by a
+     * normal error of its standard error {@code se[i]}. Over 4,000 seeded draws: the median p90,
+     * its 5th and 95th percentiles, and the share of draws at or below {@link #P90_TARGET}.
+     */
+    static double[] floor(double[] se) {
+        Random r = new Random(19);
+        int draws = 4000;
+        double[] p90 = new double[draws];
+        double[] err = new double[se.length];
+        int within = 0;
+        for (int k = 0; k < draws; k++) {
+            for (int i = 0; i < se.length; i++) {
+                err[i] = Math.abs(r.nextGaussian() * se[i]);
+            }
+            double[] sorted = err.clone();
+            Arrays.sort(sorted);
+            p90[k] = Evaluation.quantile(sorted, 0.9);
+            within += p90[k] <= P90_TARGET ? 1 : 0;
+        }
+        Arrays.sort(p90);
+        return new double[] {Evaluation.quantile(p90, 0.5), Evaluation.quantile(p90, 0.05),
+            Evaluation.quantile(p90, 0.95), within / (double) draws};
     }
 
     // ---------------------------------------------------------------- the stored rows
