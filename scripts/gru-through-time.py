@@ -408,7 +408,8 @@ def lags_report(depth, steps, width, kernel, recurrent, nets):
                 for j, s in enumerate((x, cx + ch, cx, ch, hh, out[sl], zx + zh, zx, zh, z)):
                     a = s - s.mean(axis=(1, 2), keepdims=True)
                     v = (a ** 2).mean()
-                    acc[k, j] += np.array([(a[lag:] * a[:-lag]).mean() / v for lag in LAGS]) / (nets * BATCHES)
+                    acc[k, j] += np.array([(a[lag:] * a[:-lag]).mean() / v if lag < len(a) else np.nan
+                                           for lag in LAGS]) / (nets * BATCHES)
                 inp = out
     print('lags %s' % (LAGS,))
     for k in range(depth):
