@@ -32,7 +32,12 @@ networks per case; this prints each network's figure, so the seed spread shows.
                  from other units and examples (every step's moments kept: what mean field assumes);
                  the gate pre-activation's autocorrelation, its AR(1) equivalent (integrated time
                  over the lags above 0.05) and section 8.9's walk fed the layer's own moments, with
-                 gates unrelated over the steps and with that AR(1) correlation (docs/theory.md 8.9)
+                 gates unrelated over the steps and with that AR(1) correlation (docs/theory.md 8.9);
+                 with --static also the static share of the gate (each unit's own mean over the examples
+                 and steps), the AR(1) equivalent of the rest, and the walk with both (docs/theory.md 8.10)
+  --lags         every layer's correlation from step to step at lags 1-20 of its input, the candidate's
+                 pre-activation (and its input and recurrent parts), the candidate, the state, the update
+                 gate's pre-activation (and its parts) and the gate (docs/theory.md 8.10)
 
 What it showed (docs/theory.md 8.5): the analysis gave a GRU's reset gate an LSTM's forget-gate
 bias of 1 (E[r^2] 0.53 where the network has 0.27-0.32). Single layers, 8 networks each:
@@ -51,9 +56,10 @@ walk AR(1): d2-t200 He/orthogonal -36.1 / -40.6 / -41.9 / -43.3 / -38.7; d6-t100
 -39.3. The order of the gates over the steps is worth 5.7, 6.8 and 2.0 decades; the walk's
 correlation gives 4.6, 8.1 and 0.5 (docs/theory.md 8.9).
 
-Usage: scripts/gru-through-time.py CASE-ID [NETWORKS] [--stats | --states | --weights | --shuffle-top | --layers]
+Usage: scripts/gru-through-time.py CASE-ID [NETWORKS] [--stats | --states | --weights | --shuffle-top | --layers [--static] | --lags]
        (CASE-ID as in fixtures/accuracy/measured-seq.csv, e.g. gru-tanh-d1-t50-w32-glorot_uniform-glorot_uniform-12)
 """
+import math
 import sys
 
 import numpy as np
@@ -238,9 +244,50 @@ def walk(n, v, rho, b, c1, c2, other, nodes=24):
     return 0.5 * lg
 
 
+def walk_static(n, v, rho, still, units, b, c1, c2, other, nodes=24):
+    """walk() with a share `still` of the gate's pre-activation a static offset of its unit, the same
+    at every step and for every example: the layer's `units` offsets at the normal's expected order
+    statistics (Blom); both paths staying on a unit keep its offset, a move to another unit draws one
+    afresh. rho is the AR(1) correlation of the rest (docs/theory.md 8.10)."""
+    xh, pw = np.polynomial.hermite_e.hermegauss(nodes)
+    pw = pw / pw.sum()
+    if still > 0:
+        q = (np.arange(units) + 1 - 0.375) / (units + 0.25)
+        # the normal quantile by bisection (no SciPy)
+        lo, hi = np.full(units, -10.0), np.full(units, 10.0)
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            below = 0.5 * (1 + np.vectorize(math.erf)(mid / math.sqrt(2))) < q
+            lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+        u = (lo + hi) / 2
+    else:
+        u = np.zeros(1)
+    pu = np.ones(len(u)) / len(u)
+    z = sigmoid(np.sqrt(v) * (np.sqrt(still) * u[:, None] + np.sqrt(1 - still) * xh[None, :]))
+    if rho > 0:
+        p = np.exp(-(xh[None, :] - rho * xh[:, None]) ** 2 / (2 * (1 - rho ** 2)) + xh[None, :] ** 2 / 2) * pw[None, :]
+        p /= p.sum(1, keepdims=True)
+    else:
+        p = np.tile(pw, (nodes, 1))
+    pi = pu[:, None] * pw[None, :]
+    ez, e1z = (pi * z).sum(), (pi * (1 - z)).sum()
+    same, mix = ez ** 2 + b * c1 ** 2 * e1z ** 2, np.sqrt(b) * ez * c1 * e1z
+    w0, w, lg = pi.copy(), np.zeros(n + 3), 0.0
+    for _ in range(n):
+        jump = (w0 * (b * c2 * (1 - z) ** 2 + other)).sum()
+        new0 = (w0 * z ** 2) @ p + (jump + 2 * w[1] * mix) * pi
+        nw = np.zeros_like(w)
+        nw[1] = w[1] * same + (w0 * np.sqrt(b) * c1 * z * (1 - z)).sum() + w[2] * mix
+        nw[2:-1] = w[2:-1] * same + w[1:-2] * mix + w[3:] * mix
+        tot = new0.sum()
+        lg += np.log10(tot)
+        w0, w = new0 / tot, nw / tot
+    return 0.5 * lg
+
+
 def layers_report(depth, steps, width, kernel, recurrent, nets):
     own = np.zeros((depth, 3))
-    stats = np.zeros((depth, 6))
+    stats = np.zeros((depth, 8))
     acfs = np.zeros((depth, 6))
     for seed in range(nets):
         rng, layers, _ = network(depth, width, kernel, recurrent, seed)
@@ -274,18 +321,29 @@ def layers_report(depth, steps, width, kernel, recurrent, nets):
                 other = ((u[:, :n] ** 2).mean() * n * ((hp - hh) ** 2 * (zz * (1 - zz)) ** 2).mean()
                          + (u[:, n:2 * n] ** 2).mean() * n * ((r * sl2 * (1 - zz) * inner * r * (1 - r)) ** 2).mean())
                 stats[k] += np.array([v, (u[:, 2 * n:] ** 2).mean() * n, (r * sl2).mean(), (r * r * sl2 * sl2).mean(),
-                                      other, 0]) / (nets * BATCHES)
+                                      other, 0, 0, 0]) / (nets * BATCHES)
                 acfs[k] += np.pad(acf[:6], (0, 6 - len(acf[:6]))) / (nets * BATCHES)
                 tau = 1 + 2 * sum(np.cumprod(acf >= 0.05) * acf)
                 stats[k, 5] += (tau - 1) / (tau + 1) / (nets * BATCHES)
+                # each unit's static offset (its mean over the examples and steps) and the rest's AR(1)
+                um = a.mean(axis=(0, 1))
+                d = a - um
+                vd = (d ** 2).mean()
+                acfd = np.array([(d[lag:] * d[:-lag]).mean() / vd for lag in range(1, min(30, len(d) - 1))])
+                taud = 1 + 2 * sum(np.cumprod(acfd >= 0.05) * acfd)
+                stats[k, 6] += (um ** 2).mean() / v / (nets * BATCHES)
+                stats[k, 7] += (taud - 1) / (taud + 1) / (nets * BATCHES)
                 inp = out
         own += 0.5 * np.log10(ms[:, :, 0] / ms[:, :, -1]) / nets
     for k in range(depth):
-        v, b, c1, c2, other, rho = stats[k]
+        v, b, c1, c2, other, rho, still, rhod = stats[k]
         print('layer %d own: gates as they are %.2f, permuted over the steps %.2f, from other units %.2f | '
               'walk unrelated %.2f, AR(1) %.2f | pre-activation variance %.3f, acf %s, AR(1) equivalent %.2f'
               % (k + 1, *own[k], walk(steps - 1, v, 0, b, c1, c2, other), walk(steps - 1, v, rho, b, c1, c2, other),
                  v, np.round(acfs[k], 2), rho))
+        if '--static' in sys.argv:
+            print('         static share %.3f, the rest\'s AR(1) equivalent %.2f | walk with the static offsets on the %d '
+                  'units %.2f' % (still, rhod, width, walk_static(steps - 1, v, rhod, still, width, b, c1, c2, other)))
 
 
 def states_report(depth, steps, width, kernel, recurrent, nets):
@@ -321,6 +379,45 @@ def states_report(depth, steps, width, kernel, recurrent, nets):
         print('layer %d  ' % (k + 1) + '  '.join('%s %.4f' % (nm, v) for nm, v in zip(names, acc[k])))
 
 
+LAGS = (1, 2, 3, 4, 5, 6, 8, 10, 15, 20)
+
+
+def lags_report(depth, steps, width, kernel, recurrent, nets):
+    """Every layer's correlation from one step to another at one unit (one example), at the lags
+    LAGS, past the first quarter of the steps, of: its input (the state below), the candidate's
+    pre-activation and its input and recurrent (r U_h h) parts, the candidate, the state, the update
+    gate's pre-activation and its input and recurrent parts, and the update gate itself."""
+    names = ['x', 'a_h', '(in', 'rec)', 'hh', 'h', 'a_z', '(in', 'rec)', 'z']
+    acc = np.zeros((depth, len(names), len(LAGS)))
+    for seed in range(nets):
+        rng, layers, _ = network(depth, width, kernel, recurrent, seed)
+        for _ in range(BATCHES):
+            inp = rng.standard_normal((steps, BATCH, FEATURES))
+            for k, (w, u) in enumerate(layers):
+                n = width
+                out, cache = forward(inp, w, u, n)
+                sl = slice(steps // 4, None)
+                hp = np.array([c[0] for c in cache])[sl]
+                z = np.array([c[1] for c in cache])[sl]
+                r = np.array([c[2] for c in cache])[sl]
+                inner = np.array([c[3] for c in cache])[sl]
+                hh = np.array([c[4] for c in cache])[sl]
+                x = inp[sl]
+                zx, zh = x @ w[:, :n], hp @ u[:, :n]
+                cx, ch = x @ w[:, 2 * n:], r * inner
+                for j, s in enumerate((x, cx + ch, cx, ch, hh, out[sl], zx + zh, zx, zh, z)):
+                    a = s - s.mean(axis=(1, 2), keepdims=True)
+                    v = (a ** 2).mean()
+                    acc[k, j] += np.array([(a[lag:] * a[:-lag]).mean() / v if lag < len(a) else np.nan
+                                           for lag in LAGS]) / (nets * BATCHES)
+                inp = out
+    print('lags %s' % (LAGS,))
+    for k in range(depth):
+        print('layer %d' % (k + 1))
+        for j, nm in enumerate(names):
+            print('  %-5s %s' % (nm, ' '.join('%.3f' % c for c in acc[k, j])))
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith('--')]
     flags = {a for a in sys.argv[1:] if a.startswith('--')}
@@ -340,6 +437,9 @@ def main():
         return
     if '--states' in flags:
         states_report(depth, steps, width, kernel, recurrent, nets)
+        return
+    if '--lags' in flags:
+        lags_report(depth, steps, width, kernel, recurrent, nets)
         return
     if '--layers' in flags:
         layers_report(depth, steps, width, kernel, recurrent, nets)
