@@ -17,9 +17,9 @@ fixtures/accuracy/seq-spread.csv:
                               weight-gradient RMS: its input kernel W, not the recurrent kernel or
                               bias; 0 for one layer)
 
-The stored DL4J measurement is the mean of the decades of two networks
-(SequenceEvaluation's gradflow.eval.seeds), so its standard error is time_sd / sqrt(2); the
-replay (scripts/accuracy-replay.sh) prints both figures when this file is present.
+The stored DL4J measurement is the mean of the decades of 16 networks
+(SequenceEvaluation's gradflow.eval.seeds; two before round 9), so its standard error is
+time_sd / 4; the replay (scripts/accuracy-replay.sh) prints both figures when this file is present.
 
 Usage: scripts/seq-spread.py [NETWORKS] [--filter SUBSTRING] [--out CSV]
 """

@@ -48,7 +48,7 @@ public final class SequenceEvaluation {
     /** The family's seed: the same seed writes the same models. */
     static final long SEED = 19;
     /** Measurement protocol: networks per case (the mean of their decades), probe batches, batch size. */
-    static final int SEEDS = Integer.getInteger("gradflow.eval.seeds", 2);
+    static final int SEEDS = Integer.getInteger("gradflow.eval.seeds", 16);
     static final int BATCHES = 2;
     static final int BATCH = 16;
     /** Input features of the recurrent cases. */
@@ -589,7 +589,7 @@ public final class SequenceEvaluation {
      * How many networks the stored measurement (fixtures/accuracy/measured-seq.csv) averaged: the
      * {@code gradflow.eval.seeds} it was run with, not this run's.
      */
-    static final int STORED_NETWORKS = 2;
+    static final int STORED_NETWORKS = 16;
 
     /**
      * One case's through-time figure over {@code networks} NumPy networks of the same Keras stack:
@@ -617,7 +617,7 @@ public final class SequenceEvaluation {
     /**
      * The through-time rows read with the stored measurement's own noise, per recurrent family: the
      * median standard error of the stored figure (a network's SD over the NumPy networks / sqrt of
-     * the two networks it averages), how many cases the prediction misses by more than two of
+     * the networks it averages), how many cases the prediction misses by more than two of
      * them, and, as a second reference beside the DL4J one (not in README's table), the
      * prediction's error against the NumPy mean; then whether DL4J and NumPy agree within their
      * joint standard error, and the misses beyond the noise.
@@ -640,7 +640,7 @@ public final class SequenceEvaluation {
             double[] dl4j = sel.stream().mapToDouble(Row::timeError).sorted().toArray();
             double[] numpy = sel.stream().mapToDouble(r -> Math.abs(r.predTime() - spread.get(r.c().id()).mean()))
                     .sorted().toArray();
-            // DL4J's two networks against NumPy's: the difference's SE is both means' together
+            // DL4J's networks against NumPy's: the difference's SE is both means' together
             int agree = (int) sel.stream().filter(r -> {
                 Spread s = spread.get(r.c().id());
                 return Math.abs(r.measTime() - s.mean()) <= 2 * Math.hypot(s.se(STORED_NETWORKS), s.se(s.networks()));
