@@ -3,7 +3,7 @@
 # tf.keras models, predicts them, measures each at initialisation with the verifier's DL4J network
 # and appends a row per case to target/accuracy-seq.csv (a stopped run resumes where it stopped).
 # Store a full run as fixtures/accuracy/measured-seq.csv; scripts/accuracy-replay.sh replays it.
-# Usage: scripts/accuracy-seq.sh [ID-FILTER] [CSV]   (about an hour of CPU for the whole family)
+# Usage: scripts/accuracy-seq.sh [ID-FILTER] [CSV]   (about an hour and a half of CPU for the whole family: 16 networks per recurrent case)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # a sourced file without arguments sees this script's: give it none, or Maven reads them as goals
