@@ -346,10 +346,10 @@ def layers_report(depth, steps, width, kernel, recurrent, nets):
                   'units %.2f' % (still, rhod, width, walk_static(steps - 1, v, rhod, still, width, b, c1, c2, other)))
 
 
-def states_report(depth, steps, width, kernel, recurrent, nets):
-    names = ['E[h^2]', 'rho_h', 'E[z]', 'E[z^2]', 'E[r^2]', 'var a_z', '(in', 'rec)', 'var a_h', '(in', 'rec)',
-             "E[tanh']", "E[tanh'^2]", 'E[x^2]']
-    acc = np.zeros((depth, len(names)))
+def layer_series(depth, steps, width, kernel, recurrent, nets):
+    """Each network's and batch's layers, forward, past the first quarter of the steps: yields the
+    layer's index, its input, its state, the gates z and r, the candidate, and the input and
+    recurrent parts of the update gate's (zx, zh) and the candidate's (cx, ch) pre-activations."""
     for seed in range(nets):
         rng, layers, _ = network(depth, width, kernel, recurrent, seed)
         for _ in range(BATCHES):
@@ -364,17 +364,22 @@ def states_report(depth, steps, width, kernel, recurrent, nets):
                 inner = np.array([c[3] for c in cache])[sl]
                 hh = np.array([c[4] for c in cache])[sl]
                 x = inp[sl]
-                zx, zh = x @ w[:, :n], hp @ u[:, :n]
-                cx, ch = x @ w[:, 2 * n:], r * inner
-                h = out[sl]
-                hc = h - h.mean(axis=0, keepdims=True)
-                rho = (hc[1:] * hc[:-1]).mean() / (hc ** 2).mean()
-                s = 1 - hh ** 2
-                acc[k] += np.array([(h ** 2).mean(), rho, z.mean(), (z * z).mean(), (r * r).mean(),
-                                    ((zx + zh) ** 2).mean(), (zx ** 2).mean(), (zh ** 2).mean(),
-                                    ((cx + ch) ** 2).mean(), (cx ** 2).mean(), (ch ** 2).mean(),
-                                    s.mean(), (s * s).mean(), (x ** 2).mean()]) / (nets * BATCHES)
+                yield k, x, out[sl], z, r, hh, x @ w[:, :n], hp @ u[:, :n], x @ w[:, 2 * n:], r * inner
                 inp = out
+
+
+def states_report(depth, steps, width, kernel, recurrent, nets):
+    names = ['E[h^2]', 'rho_h', 'E[z]', 'E[z^2]', 'E[r^2]', 'var a_z', '(in', 'rec)', 'var a_h', '(in', 'rec)',
+             "E[tanh']", "E[tanh'^2]", 'E[x^2]']
+    acc = np.zeros((depth, len(names)))
+    for k, x, h, z, r, hh, zx, zh, cx, ch in layer_series(depth, steps, width, kernel, recurrent, nets):
+        hc = h - h.mean(axis=0, keepdims=True)
+        rho = (hc[1:] * hc[:-1]).mean() / (hc ** 2).mean()
+        s = 1 - hh ** 2
+        acc[k] += np.array([(h ** 2).mean(), rho, z.mean(), (z * z).mean(), (r * r).mean(),
+                            ((zx + zh) ** 2).mean(), (zx ** 2).mean(), (zh ** 2).mean(),
+                            ((cx + ch) ** 2).mean(), (cx ** 2).mean(), (ch ** 2).mean(),
+                            s.mean(), (s * s).mean(), (x ** 2).mean()]) / (nets * BATCHES)
     for k in range(depth):
         print('layer %d  ' % (k + 1) + '  '.join('%s %.4f' % (nm, v) for nm, v in zip(names, acc[k])))
 
@@ -389,28 +394,12 @@ def lags_report(depth, steps, width, kernel, recurrent, nets):
     gate's pre-activation and its input and recurrent parts, and the update gate itself."""
     names = ['x', 'a_h', '(in', 'rec)', 'hh', 'h', 'a_z', '(in', 'rec)', 'z']
     acc = np.zeros((depth, len(names), len(LAGS)))
-    for seed in range(nets):
-        rng, layers, _ = network(depth, width, kernel, recurrent, seed)
-        for _ in range(BATCHES):
-            inp = rng.standard_normal((steps, BATCH, FEATURES))
-            for k, (w, u) in enumerate(layers):
-                n = width
-                out, cache = forward(inp, w, u, n)
-                sl = slice(steps // 4, None)
-                hp = np.array([c[0] for c in cache])[sl]
-                z = np.array([c[1] for c in cache])[sl]
-                r = np.array([c[2] for c in cache])[sl]
-                inner = np.array([c[3] for c in cache])[sl]
-                hh = np.array([c[4] for c in cache])[sl]
-                x = inp[sl]
-                zx, zh = x @ w[:, :n], hp @ u[:, :n]
-                cx, ch = x @ w[:, 2 * n:], r * inner
-                for j, s in enumerate((x, cx + ch, cx, ch, hh, out[sl], zx + zh, zx, zh, z)):
-                    a = s - s.mean(axis=(1, 2), keepdims=True)
-                    v = (a ** 2).mean()
-                    acc[k, j] += np.array([(a[lag:] * a[:-lag]).mean() / v if lag < len(a) else np.nan
-                                           for lag in LAGS]) / (nets * BATCHES)
-                inp = out
+    for k, x, h, z, r, hh, zx, zh, cx, ch in layer_series(depth, steps, width, kernel, recurrent, nets):
+        for j, s in enumerate((x, cx + ch, cx, ch, hh, h, zx + zh, zx, zh, z)):
+            a = s - s.mean(axis=(1, 2), keepdims=True)
+            v = (a ** 2).mean()
+            acc[k, j] += np.array([(a[lag:] * a[:-lag]).mean() / v if lag < len(a) else np.nan
+                                   for lag in LAGS]) / (nets * BATCHES)
     print('lags %s' % (LAGS,))
     for k in range(depth):
         print('layer %d' % (k + 1))
