@@ -216,19 +216,10 @@ def backward_gate(cache, w, u, n, g_out, zs):
     return ms
 
 
-def walk(n, v, rho, b, c1, c2, other, nodes=24):
-    """Section 8.9's walk over pairs of paths for n steps (log10 of the RMS), the update gate's
-    pre-activation N(0, v) and, at d = 0, an AR(1) of correlation rho over Hermite nodes; b the
-    candidate's recurrent gain, c1 and c2 the mean and mean square of r tanh', other the other
-    gates' paths' gain."""
-    xh, pi = np.polynomial.hermite_e.hermegauss(nodes)
-    pi = pi / pi.sum()
-    z = sigmoid(np.sqrt(v) * xh)
-    if rho > 0:
-        p = np.exp(-(xh[None, :] - rho * xh[:, None]) ** 2 / (2 * (1 - rho ** 2)) + xh[None, :] ** 2 / 2) * pi[None, :]
-        p /= p.sum(1, keepdims=True)
-    else:
-        p = np.tile(pi, (nodes, 1))
+def walk_steps(n, z, p, pi, b, c1, c2, other):
+    """The walk's n steps back from the gate values z at the nodes (weights pi; p the pre-activation's
+    transition from one step to the next over the nodes), its weight at d = 0 over the nodes and its
+    weights away from it by d: log10 of the second moment's growth over the n steps, halved."""
     ez, e1z = (pi * z).sum(), (pi * (1 - z)).sum()
     same, mix = ez ** 2 + b * c1 ** 2 * e1z ** 2, np.sqrt(b) * ez * c1 * e1z
     w0, w, lg = pi.copy(), np.zeros(n + 3), 0.0
@@ -242,6 +233,22 @@ def walk(n, v, rho, b, c1, c2, other, nodes=24):
         lg += np.log10(tot)
         w0, w = new0 / tot, nw / tot
     return 0.5 * lg
+
+
+def walk(n, v, rho, b, c1, c2, other, nodes=24):
+    """Section 8.9's walk over pairs of paths for n steps (log10 of the RMS), the update gate's
+    pre-activation N(0, v) and, at d = 0, an AR(1) of correlation rho over Hermite nodes; b the
+    candidate's recurrent gain, c1 and c2 the mean and mean square of r tanh', other the other
+    gates' paths' gain."""
+    xh, pi = np.polynomial.hermite_e.hermegauss(nodes)
+    pi = pi / pi.sum()
+    z = sigmoid(np.sqrt(v) * xh)
+    if rho > 0:
+        p = np.exp(-(xh[None, :] - rho * xh[:, None]) ** 2 / (2 * (1 - rho ** 2)) + xh[None, :] ** 2 / 2) * pi[None, :]
+        p /= p.sum(1, keepdims=True)
+    else:
+        p = np.tile(pi, (nodes, 1))
+    return walk_steps(n, z, p, pi, b, c1, c2, other)
 
 
 def walk_static(n, v, rho, still, units, b, c1, c2, other, nodes=24):
@@ -270,19 +277,7 @@ def walk_static(n, v, rho, still, units, b, c1, c2, other, nodes=24):
     else:
         p = np.tile(pw, (nodes, 1))
     pi = pu[:, None] * pw[None, :]
-    ez, e1z = (pi * z).sum(), (pi * (1 - z)).sum()
-    same, mix = ez ** 2 + b * c1 ** 2 * e1z ** 2, np.sqrt(b) * ez * c1 * e1z
-    w0, w, lg = pi.copy(), np.zeros(n + 3), 0.0
-    for _ in range(n):
-        jump = (w0 * (b * c2 * (1 - z) ** 2 + other)).sum()
-        new0 = (w0 * z ** 2) @ p + (jump + 2 * w[1] * mix) * pi
-        nw = np.zeros_like(w)
-        nw[1] = w[1] * same + (w0 * np.sqrt(b) * c1 * z * (1 - z)).sum() + w[2] * mix
-        nw[2:-1] = w[2:-1] * same + w[1:-2] * mix + w[3:] * mix
-        tot = new0.sum()
-        lg += np.log10(tot)
-        w0, w = new0 / tot, nw / tot
-    return 0.5 * lg
+    return walk_steps(n, z, p, pi, b, c1, c2, other)
 
 
 def layers_report(depth, steps, width, kernel, recurrent, nets):
