@@ -3,11 +3,11 @@ package io.gradflow.cli;
 import io.gradflow.config.ConfigException;
 import io.gradflow.engine.Pipeline;
 import io.gradflow.engine.Prefetch;
-import io.gradflow.json.JsonParser;
-import io.gradflow.json.JsonSyntaxException;
 import io.gradflow.ingest.Limits;
 import io.gradflow.ingest.ModelLoader;
 import io.gradflow.ingest.ReadException;
+import io.gradflow.json.JsonParser;
+import io.gradflow.json.JsonSyntaxException;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.report.ReportFile;
 import io.gradflow.rules.RuleConfig;
@@ -190,8 +190,10 @@ public final class Main {
     }
 
     static final class Prewarm implements Runnable {
-        private static final byte[] WARM_JSON = "{\"layer\": {\"nOut\": 16, \"rate\": -1.5e-3, \"on\": true, \"x\": [null]}}"
-                .getBytes(StandardCharsets.UTF_8);
+        /** A tiny document with every kind of JSON value, for Jackson's warm-up. */
+        private static final byte[] WARM_JSON =
+                "{\"layer\": {\"name\": \"d\", \"nOut\": 16, \"rate\": -1.5e-3, \"on\": true, \"x\": [null]}}"
+                        .getBytes(StandardCharsets.UTF_8);
         private final boolean lint;
         private final boolean keras;
         private final @Nullable Prefetch fetch;
