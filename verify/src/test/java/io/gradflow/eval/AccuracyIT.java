@@ -41,8 +41,10 @@ class AccuracyIT {
                 .map(r -> r.c().id() + " predicted " + r.pred() + " measured " + r.meas()).toList();
         assertThat(disagree).as("clear cases whose verdicts differ, beyond the README's known misses")
                 .allSatisfy(d -> assertThat(knownMisses()).contains(d.substring(0, d.indexOf(' '))));
-        assertThat(s.median()).as("median first-to-last error (decades)").isLessThanOrEqualTo(0.15);
-        assertThat(s.p90()).as("90th percentile first-to-last error (decades)").isLessThanOrEqualTo(0.5);
+        assertThat(s.median()).as("median first-to-last error (decades)")
+                .isLessThanOrEqualTo(Evaluation.MEDIAN_TARGET);
+        assertThat(s.p90()).as("90th percentile first-to-last error (decades)")
+                .isLessThanOrEqualTo(Evaluation.P90_TARGET);
     }
 
     /**
@@ -60,8 +62,8 @@ class AccuracyIT {
         List<String> disagree = rows.stream().filter(r -> r.clear(Thresholds.DEFAULT) && r.pred() != r.meas())
                 .map(r -> r.c().id()).toList();
         assertThat(disagree).containsExactlyInAnyOrderElementsOf(knownMisses());
-        assertThat(s.median()).isLessThanOrEqualTo(0.15);
-        assertThat(s.p90()).isLessThanOrEqualTo(0.5);
+        assertThat(s.median()).isLessThanOrEqualTo(Evaluation.MEDIAN_TARGET);
+        assertThat(s.p90()).isLessThanOrEqualTo(Evaluation.P90_TARGET);
     }
 
     /**

@@ -216,6 +216,10 @@ public final class Evaluation {
                 err.length == 0 ? Double.NaN : err[err.length - 1]);
     }
 
+    /** Every family's accuracy targets: the absolute error's median and 90th percentile, in decades. */
+    static final double MEDIAN_TARGET = 0.15;
+    static final double P90_TARGET = 0.5;
+
     static double quantile(double[] sorted, double q) {
         if (sorted.length == 0) {
             return Double.NaN;

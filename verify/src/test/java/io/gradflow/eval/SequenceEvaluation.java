@@ -655,7 +655,7 @@ public final class SequenceEvaluation {
                     Evaluation.quantile(numpy, 0.5), Evaluation.quantile(numpy, 0.9), agree, sel.size());
             out.printf(Locale.ROOT, "  %-22s the noise floor: a prediction equal to each case's mean over all networks "
                             + "would score p90 %.2f (5-95%%: %.2f-%.2f) against the stored figures, <= %.1f in %.0f%% "
-                            + "of draws%n", "", floor[0], floor[1], floor[2], P90_TARGET, 100 * floor[3]);
+                            + "of draws%n", "", floor[0], floor[1], floor[2], Evaluation.P90_TARGET, 100 * floor[3]);
         }
         out.printf(Locale.ROOT, "%nthrough-time errors beyond two of the stored figure's standard errors: %d%n",
                 beyond.size());
@@ -674,14 +674,11 @@ public final class SequenceEvaluation {
                 r.c().id(), r.predTime(), spread.get(r.c().id()).mean(), spread.get(r.c().id()).sd()));
     }
 
-    /** The through-time rows' target for the 90th percentile of the absolute error, in decades (issue 19). */
-    static final double P90_TARGET = 0.5;
-
     /**
      * What the stored figures' own noise allows: the 90th percentile of |error| that a prediction
      * equal to each case's true mean would score, when each stored figure is off that mean by a
      * normal error of its standard error {@code se[i]}. Over 4,000 seeded draws: the median p90,
-     * its 5th and 95th percentiles, and the share of draws at or below {@link #P90_TARGET}.
+     * its 5th and 95th percentiles, and the share of draws at or below {@link Evaluation#P90_TARGET}.
      */
     static double[] floor(double[] se) {
         Random r = new Random(19);
@@ -696,7 +693,7 @@ public final class SequenceEvaluation {
             double[] sorted = err.clone();
             Arrays.sort(sorted);
             p90[k] = Evaluation.quantile(sorted, 0.9);
-            within += p90[k] <= P90_TARGET ? 1 : 0;
+            within += p90[k] <= Evaluation.P90_TARGET ? 1 : 0;
         }
         Arrays.sort(p90);
         return new double[] {Evaluation.quantile(p90, 0.5), Evaluation.quantile(p90, 0.05),
