@@ -114,7 +114,8 @@ public final class Main {
      * Start-up work a daemon thread does on the second core while the main thread parses the
      * command line (issue 2: start-up is the product): for {@code lint}, a tiny model read,
      * analysed and checked (see {@link Prewarm#lintTinyModel}); then the first String.format of the
-     * JVM, about 25 ms (the formatter and the locale's number symbols), which every report needs.
+     * JVM (the formatter's classes and its parse of a format: 8-12 ms under {@code Locale.US}, the
+     * messages' locale), which every report needs.
      */
     static void prewarm(String[] args) {
         prewarm(args, RawPaths.none());
@@ -197,13 +198,20 @@ public final class Main {
         private final boolean lint;
         private final boolean keras;
         private final @Nullable Prefetch fetch;
+        /** Whether to parse {@link #WARM_JSON} too: only the formatter's thread beside a prefetch. */
+        private final boolean parser;
         /** What the warm-up formatted and found: kept so that the work is a result, not dead code. */
         int length;
 
         Prewarm(boolean lint, boolean keras, @Nullable Prefetch fetch) {
+            this(lint, keras, fetch, false);
+        }
+
+        private Prewarm(boolean lint, boolean keras, @Nullable Prefetch fetch, boolean parser) {
             this.lint = lint;
             this.keras = keras;
             this.fetch = fetch;
+            this.parser = parser;
         }
 
         @Override
@@ -213,7 +221,7 @@ public final class Main {
             if (fetch != null) {
                 // the fetched file's reading and analysis are now the critical path: the first
                 // String.format goes on a thread of its own (the main one idles after the parse)
-                Thread format = new Thread(new Prewarm(false, false, null), "gradflow-prewarm-format");
+                Thread format = new Thread(new Prewarm(false, false, null, true), "gradflow-prewarm-format");
                 format.setDaemon(true);
                 format.start();
                 if (fetch.fetch()) {
@@ -230,11 +238,14 @@ public final class Main {
             }
             // Jackson's factory for models' limits and its parser's classes, which the prefetch
             // thread needs as soon as it has the file's bytes (the factory alone was a tenth of a
-            // DL4J configuration's cold read)
-            try {
-                length += JsonParser.parse(WARM_JSON, Limits.JSON).isNull() ? 0 : 1;
-            } catch (JsonSyntaxException e) {
-                length = -1;
+            // DL4J configuration's cold read); a lint without a prefetch reads the tiny model
+            // above, and other commands parse no model
+            if (parser) {
+                try {
+                    length += JsonParser.parse(WARM_JSON, Limits.JSON).isNull() ? 0 : 1;
+                } catch (JsonSyntaxException e) {
+                    length = -1;
+                }
             }
             IntSupplier lambda = () -> 1;
             length += String.format(Locale.US, "%s %d %+.2f %.3g %5s", "a", lambda.getAsInt(), 1.0, 1.0, "b").length()
