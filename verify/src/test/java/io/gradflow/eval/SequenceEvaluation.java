@@ -47,8 +47,16 @@ public final class SequenceEvaluation {
 
     /** The family's seed: the same seed writes the same models. */
     static final long SEED = 19;
-    /** Measurement protocol: networks per case (the mean of their decades), probe batches, batch size. */
-    static final int SEEDS = Integer.getInteger("gradflow.eval.seeds", 16);
+    /**
+     * How many networks the stored measurement (fixtures/accuracy/measured-seq.csv) averaged: the
+     * {@code gradflow.eval.seeds} it was run with, not this run's.
+     */
+    static final int STORED_NETWORKS = 16;
+    /**
+     * Measurement protocol: networks per case (the mean of their decades; by default the stored
+     * run's), probe batches, batch size.
+     */
+    static final int SEEDS = Integer.getInteger("gradflow.eval.seeds", STORED_NETWORKS);
     static final int BATCHES = 2;
     static final int BATCH = 16;
     /** Input features of the recurrent cases. */
@@ -586,12 +594,6 @@ public final class SequenceEvaluation {
     static final Path SPREAD = Path.of("fixtures", "accuracy", "seq-spread.csv");
 
     /**
-     * How many networks the stored measurement (fixtures/accuracy/measured-seq.csv) averaged: the
-     * {@code gradflow.eval.seeds} it was run with, not this run's.
-     */
-    static final int STORED_NETWORKS = 16;
-
-    /**
      * One case's through-time figure over {@code networks} NumPy networks of the same Keras stack:
      * their mean and standard deviation (finite figures only; {@code nonFinite} left out).
      */
@@ -633,7 +635,10 @@ public final class SequenceEvaluation {
             if (sel.isEmpty()) {
                 continue;
             }
-            double[] se = sel.stream().mapToDouble(r -> spread.get(r.c().id()).se(STORED_NETWORKS)).sorted().toArray();
+            // each case's standard error in the cases' order (the noise floor's draws follow it), and sorted
+            double[] caseSe = sel.stream().mapToDouble(r -> spread.get(r.c().id()).se(STORED_NETWORKS)).toArray();
+            double[] se = caseSe.clone();
+            Arrays.sort(se);
             List<Row> far = sel.stream().filter(r -> r.timeError() > 2 * spread.get(r.c().id()).se(STORED_NETWORKS))
                     .toList();
             beyond.addAll(far);
@@ -646,7 +651,7 @@ public final class SequenceEvaluation {
                 return Math.abs(r.measTime() - s.mean()) <= 2 * Math.hypot(s.se(STORED_NETWORKS), s.se(s.networks()));
             }).count();
             int networks = sel.stream().mapToInt(r -> spread.get(r.c().id()).networks()).min().orElse(0);
-            double[] floor = floor(sel.stream().mapToDouble(r -> spread.get(r.c().id()).se(STORED_NETWORKS)).toArray());
+            double[] floor = floor(caseSe);
             out.printf(Locale.ROOT, "  %-22s %2d cases: stored figure's SE median %.3f (max %.2f); error > 2 SE in %d, "
                             + "<= 2 SE in %d; vs DL4J median %.3f p90 %.3f | second reference, vs NumPy mean of %d "
                             + "networks: median %.3f p90 %.3f; DL4J within 2 joint SE of NumPy in %d of %d%n",
@@ -690,9 +695,8 @@ public final class SequenceEvaluation {
             for (int i = 0; i < se.length; i++) {
                 err[i] = Math.abs(r.nextGaussian() * se[i]);
             }
-            double[] sorted = err.clone();
-            Arrays.sort(sorted);
-            p90[k] = Evaluation.quantile(sorted, 0.9);
+            Arrays.sort(err);
+            p90[k] = Evaluation.quantile(err, 0.9);
             within += p90[k] <= Evaluation.P90_TARGET ? 1 : 0;
         }
         Arrays.sort(p90);
