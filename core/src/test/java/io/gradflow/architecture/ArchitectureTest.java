@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -115,22 +116,9 @@ class ArchitectureTest {
     @Test
     void sourcesNameJavaUtilTypesByImportNotInline() throws IOException {
         Pattern inline = Pattern.compile("\\bjava\\.util\\.(?:function\\.|concurrent\\.|regex\\.|stream\\.)?[A-Z]\\w*");
-        List<String> offending = new ArrayList<>();
-        for (Path root : List.of(Path.of("core/src/main/java"), Path.of("verify/src/main/java"))) {
-            try (Stream<Path> files = Files.walk(root)) {
-                for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                    List<String> lines = Files.readAllLines(f);
-                    for (int i = 0; i < lines.size(); i++) {
-                        String l = lines.get(i).trim();
-                        if (!l.startsWith("import ") && !l.startsWith("*") && !l.startsWith("//")
-                                && inline.matcher(l).find()) {
-                            offending.add(f + ":" + (i + 1) + ": " + l);
-                        }
-                    }
-                }
-            }
-        }
-        assertThat(offending).isEmpty();
+        assertThat(sourceLines(List.of(Path.of("core/src/main/java"), Path.of("verify/src/main/java")),
+                l -> !l.startsWith("import ") && !l.startsWith("*") && !l.startsWith("//") && inline.matcher(l).find()))
+                .isEmpty();
     }
 
     /**
@@ -148,17 +136,25 @@ class ArchitectureTest {
                 .because("the default locale's symbols differ from machine to machine")
                 .check(classes);
         Pattern root = Pattern.compile("\\b(?:format|printf)\\(Locale\\.ROOT\\b");
+        assertThat(sourceLines(List.of(Path.of("core/src/main/java")), l -> root.matcher(l).find())).isEmpty();
+    }
+
+    /** The Java sources' lines under {@code roots} (trimmed) that {@code bad} picks, as "file:line: text". */
+    private static List<String> sourceLines(List<Path> roots, Predicate<String> bad) throws IOException {
         List<String> offending = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(Path.of("core/src/main/java"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                List<String> lines = Files.readAllLines(f);
-                for (int i = 0; i < lines.size(); i++) {
-                    if (root.matcher(lines.get(i)).find()) {
-                        offending.add(f + ":" + (i + 1) + ": " + lines.get(i).trim());
+        for (Path root : roots) {
+            try (Stream<Path> files = Files.walk(root)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    List<String> lines = Files.readAllLines(f);
+                    for (int i = 0; i < lines.size(); i++) {
+                        String l = lines.get(i).trim();
+                        if (bad.test(l)) {
+                            offending.add(f + ":" + (i + 1) + ": " + l);
+                        }
                     }
                 }
             }
         }
-        assertThat(offending).isEmpty();
+        return offending;
     }
 }
