@@ -44,8 +44,13 @@ final class PathPairs {
     /** Weights below this share of the total are dropped from the walk's far end. */
     private static final double NEGLIGIBLE = 1e-20;
 
-    /** The grid of the shared unit's standardised pre-activation: nodes from -6 to 6. */
-    private static final int NODES = 81;
+    /**
+     * The grid of the shared unit's standardised pre-activation: nodes from -6 to 6, spaced by the
+     * AR(1) step's own deviation {@code sqrt(1 - memory^2)} (finer changes nothing the walk shows:
+     * within 0.001 decades of 81 nodes in scripts/gru-through-time.py's walk), between 21 and 81.
+     */
+    private static final int MIN_NODES = 21;
+    private static final int MAX_NODES = 81;
     private static final double SPAN = 6;
     /** The quadrature's nodes over the units' static offsets. */
     static final int OFFSETS = 5;
@@ -57,6 +62,7 @@ final class PathPairs {
     private int hi;
     private int extent;
     /** Where the steps' gates are correlated: the grid, its stationary weights, the AR(1) step and d = 0's weights. */
+    private final int nodes;
     private final double[] xi;
     private final double[] pi;
     private final double[][] carry;
@@ -71,6 +77,9 @@ final class PathPairs {
     private double[] w0Next;
     /** Scratch: the candidate's weight at each grid node, this step. */
     private final double[] gate;
+    /** Away from d = 0: the distribution of a path's own unit over the grid, and scratch for the next. */
+    private double[] unit;
+    private double[] unitNext;
 
     PathPairs(int steps) {
         this(steps, 0);
@@ -95,30 +104,32 @@ final class PathPairs {
         w[0] = 1;
         if (memory > 0) {
             double rho = Math.min(memory, 0.99);
-            xi = new double[NODES];
-            pi = new double[NODES];
+            int n = (int) Math.ceil(2 * SPAN / Math.sqrt(1 - rho * rho)) + 1;
+            nodes = Math.max(MIN_NODES, Math.min(MAX_NODES, n % 2 == 0 ? n + 1 : n));
+            xi = new double[nodes];
+            pi = new double[nodes];
             double sum = 0;
-            for (int k = 0; k < NODES; k++) {
-                xi[k] = -SPAN + 2 * SPAN * k / (NODES - 1);
+            for (int k = 0; k < nodes; k++) {
+                xi[k] = -SPAN + 2 * SPAN * k / (nodes - 1);
                 pi[k] = Math.exp(-xi[k] * xi[k] / 2);
                 sum += pi[k];
             }
-            for (int k = 0; k < NODES; k++) {
+            for (int k = 0; k < nodes; k++) {
                 pi[k] /= sum;
             }
-            carry = new double[NODES][NODES];
-            from = new int[NODES];
-            to = new int[NODES];
+            carry = new double[nodes][nodes];
+            from = new int[nodes];
+            to = new int[nodes];
             double var = 1 - rho * rho;
-            for (int k = 0; k < NODES; k++) {
+            for (int k = 0; k < nodes; k++) {
                 double row = 0;
-                for (int j = 0; j < NODES; j++) {
+                for (int j = 0; j < nodes; j++) {
                     double e = xi[j] - rho * xi[k];
                     carry[k][j] = Math.exp(-e * e / (2 * var));
                     row += carry[k][j];
                 }
-                from[k] = NODES;
-                for (int j = 0; j < NODES; j++) {
+                from[k] = nodes;
+                for (int j = 0; j < nodes; j++) {
                     carry[k][j] /= row;
                     if (carry[k][j] > CARRIED) {
                         from[k] = Math.min(from[k], j);
@@ -139,7 +150,10 @@ final class PathPairs {
             w0 = stationary();
             w0Next = new double[w0.length];
             gate = new double[w0.length];
+            unit = stationary();
+            unitNext = new double[w0.length];
         } else {
+            nodes = 0;
             xi = new double[0];
             pi = xi;
             carry = new double[0][];
@@ -151,15 +165,68 @@ final class PathPairs {
             w0 = xi;
             w0Next = xi;
             gate = xi;
+            unit = xi;
+            unitNext = xi;
+        }
+    }
+
+    /**
+     * The distribution of a path's own unit away from d = 0, one step back: of the pairs there
+     * (weight {@code sum w[d]}), both staying ({@code stayBoth} of {@code same}) keep two paths on
+     * their units, tilted by the diagonal; both moving start two afresh; one moving ({@code mix},
+     * to either side) keeps one and starts one; and the pairs leaving d = 0 ({@code out0}) keep the
+     * shared unit, tilted by {@code D s} ({@code lead} its sum), and start one afresh.
+     */
+    private void awayStep(double same, double mix, double stayBoth, double fd, double out0, double lead, double[] s) {
+        double sum = 0;
+        for (int d = 1; d <= hi; d++) {
+            sum += w[d];
+        }
+        double both = sum * stayBoth;
+        double moved = sum * Math.max(same - stayBoth, 0);
+        double one = sum * 2 * mix;
+        double kept = fd > 0 ? (2 * both + one) / fd : 0;
+        double led = lead > 0 ? out0 / lead : 0;
+        Arrays.fill(unitNext, 0);
+        for (int o = 0; o < offset.length; o++) {
+            int base = o * nodes;
+            for (int k = 0; k < nodes; k++) {
+                int ok = base + k;
+                double d = 1 - s[ok];
+                double held = kept * unit[ok] * d + led * w0[ok] * d * s[ok];
+                if (held != 0) {
+                    double[] c = carry[k];
+                    for (int j = from[k]; j < to[k]; j++) {
+                        unitNext[base + j] += held * c[j];
+                    }
+                }
+            }
+        }
+        double fresh = 2 * moved + one + out0;
+        double total = 0;
+        for (int o = 0; o < offset.length; o++) {
+            for (int j = 0; j < nodes; j++) {
+                int oj = o * nodes + j;
+                unitNext[oj] += fresh * offsetWeight[o] * pi[j];
+                total += unitNext[oj];
+            }
+        }
+        if (total > 0 && Double.isFinite(total)) {
+            double[] swap = unit;
+            unit = unitNext;
+            unitNext = swap;
+            for (int k = 0; k < unit.length; k++) {
+                unit[k] /= total;
+            }
         }
     }
 
     /** d = 0's weights at the stationary distribution: each offset's weight times the grid's. */
     private double[] stationary() {
-        double[] s = new double[offset.length * NODES];
+        double[] s = new double[offset.length * nodes];
         for (int o = 0; o < offset.length; o++) {
-            for (int k = 0; k < NODES; k++) {
-                s[o * NODES + k] = offsetWeight[o] * pi[k];
+            for (int k = 0; k < nodes; k++) {
+                s[o * nodes + k] = offsetWeight[o] * pi[k];
             }
         }
         return s;
@@ -294,6 +361,18 @@ final class PathPairs {
      * @param sd   its deviation
      */
     double step(double same0, double mix0, double same, double mix, double stay, double cand, double mu, double sd) {
+        return step(same0, mix0, same, mix, stay, cand, mu, sd, -1);
+    }
+
+    /**
+     * The same; where {@code diag} (the diagonal's mean squared, {@code E[D]^2}, the share of
+     * {@code same} of both paths staying) is not negative, the paths away from d = 0 keep their
+     * own units' gates as well: each path's unit is held over the grid by one distribution shared
+     * by every {@code d != 0}, carried while the path stays and started afresh when it moves; a path
+     * that catches up (d = 1 to 0) lands on the other's unit, at that distribution.
+     */
+    double step(double same0, double mix0, double same, double mix, double stay, double cand, double mu, double sd,
+                double diag) {
         int top = Math.min(hi + 1, w.length - 2);
         double out0 = w[0] * mix0;
         if (xi.length > 0) {
@@ -306,8 +385,8 @@ final class PathPairs {
             double rest = sd * Math.sqrt(1 - still);
             for (int o = 0; o < offset.length; o++) {
                 double at = mu + sd * Math.sqrt(still) * offset[o];
-                for (int k = 0; k < NODES; k++) {
-                    int ok = o * NODES + k;
+                for (int k = 0; k < nodes; k++) {
+                    int ok = o * nodes + k;
                     s[ok] = 1 / (1 + Math.exp(-(at + rest * xi[k])));
                     double d = 1 - s[ok];
                     double p = offsetWeight[o] * pi[k];
@@ -319,15 +398,45 @@ final class PathPairs {
             double other = same0 - stay - cand;
             double jump = 0;
             out0 = 0;
+            // away from d = 0: the paths' own units' mean diagonal and candidate weight against the
+            // stationary ones, and the step's weights there
+            boolean away = diag >= 0;
+            double rd = 1;
+            double rs = 1;
+            double fd = 0;
+            if (away) {
+                double md = 0;
+                double ms = 0;
+                double fs = 0;
+                for (int o = 0; o < offset.length; o++) {
+                    for (int k = 0; k < nodes; k++) {
+                        int ok = o * nodes + k;
+                        double p = offsetWeight[o] * pi[k];
+                        md += p * (1 - s[ok]);
+                        ms += p * s[ok];
+                        fd += unit[ok] * (1 - s[ok]);
+                        fs += unit[ok] * s[ok];
+                    }
+                }
+                rd = md > 0 ? fd / md : 1;
+                rs = ms > 0 ? fs / ms : 1;
+                double tied = Math.max(same - diag, 0);
+                same = diag * rd * rd + tied * rs * rs;
+                mix *= rd * rs;
+            }
+            // what catches up lands on the staying path's unit, tilted by its diagonal
+            double back = away && fd > 0 ? 2 * w[1] * mix / fd : 0;
+            double lead = 0;
             Arrays.fill(w0Next, 0);
             for (int o = 0; o < offset.length; o++) {
-                int base = o * NODES;
-                for (int k = 0; k < NODES; k++) {
+                int base = o * nodes;
+                for (int k = 0; k < nodes; k++) {
                     int ok = base + k;
                     double d = 1 - s[ok];
-                    double held = w0[ok] * (d2 > 0 ? stay * d * d / d2 : 0);
+                    double held = w0[ok] * (d2 > 0 ? stay * d * d / d2 : 0) + back * unit[ok] * d;
                     jump += w0[ok] * ((s2 > 0 ? cand * s[ok] * s[ok] / s2 : 0) + other);
                     out0 += w0[ok] * (ds > 0 ? mix0 * d * s[ok] / ds : 0);
+                    lead += w0[ok] * d * s[ok];
                     if (held != 0) {
                         double[] c = carry[k];
                         for (int j = from[k]; j < to[k]; j++) {
@@ -336,11 +445,14 @@ final class PathPairs {
                     }
                 }
             }
-            double fresh = jump + 2 * w[1] * mix;
+            if (away) {
+                awayStep(same, mix, diag * rd * rd, fd, out0, lead, s);
+            }
+            double fresh = jump + (away ? 0 : 2 * w[1] * mix);
             double sum0 = 0;
             for (int o = 0; o < offset.length; o++) {
-                for (int j = 0; j < NODES; j++) {
-                    int oj = o * NODES + j;
+                for (int j = 0; j < nodes; j++) {
+                    int oj = o * nodes + j;
                     w0Next[oj] += fresh * offsetWeight[o] * pi[j];
                     sum0 += w0Next[oj];
                 }
@@ -404,8 +516,8 @@ final class PathPairs {
         w[0] += share;
         if (xi.length > 0) {
             for (int o = 0; o < offset.length; o++) {
-                for (int k = 0; k < NODES; k++) {
-                    int ok = o * NODES + k;
+                for (int k = 0; k < nodes; k++) {
+                    int ok = o * nodes + k;
                     w0[ok] = w0[ok] * (1 - share) + share * offsetWeight[o] * pi[k];
                 }
             }
@@ -420,6 +532,7 @@ final class PathPairs {
         extent = 0;
         if (xi.length > 0) {
             w0 = stationary();
+            unit = stationary();
         }
     }
 }

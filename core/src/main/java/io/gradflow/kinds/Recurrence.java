@@ -832,7 +832,7 @@ final class Recurrence {
                 double coherent;
                 if (pairs != null) {
                     coherent = pairs.step(incoherent, Math.sqrt(tied) * crossNext, diag + tied,
-                            Math.sqrt(diag * tied), fNext, rec * p * candNext, muNext, sdNext);
+                            Math.sqrt(diag * tied), fNext, rec * p * candNext, muNext, sdNext, diag);
                 } else {
                     double noise = Math.max(fNext - diag, 0) + hPath - tied;
                     gain = coherentGain(diag, tied, age, gain);
