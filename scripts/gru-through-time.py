@@ -38,6 +38,9 @@ networks per case; this prints each network's figure, so the seed spread shows.
   --still        every layer's static offsets: the share of the state's second moment and of the update
                  gate's pre-activation variance that is each unit's own mean, as the network has them
                  and as the analysis derives them from the layer's moments (docs/theory.md 8.10)
+  --quadrature   (no case) the walk over the units' static offsets averaged over all of them, by their
+                 own Gauss quadrature and by Gauss-Hermite over the normal, and its grid's spacing
+                 (docs/theory.md 8.10)
   --lags         every layer's correlation from step to step at lags 1-20 of its input, the candidate's
                  pre-activation (and its input and recurrent parts), the candidate, the state, the update
                  gate's pre-activation (and its parts) and the gate (docs/theory.md 8.10)
@@ -60,6 +63,7 @@ walk AR(1): d2-t200 He/orthogonal -36.1 / -40.6 / -41.9 / -43.3 / -38.7; d6-t100
 correlation gives 4.6, 8.1 and 0.5 (docs/theory.md 8.9).
 
 Usage: scripts/gru-through-time.py CASE-ID [NETWORKS] [--stats | --states | --weights | --shuffle-top | --layers [--static] | --lags | --still]
+       scripts/gru-through-time.py --quadrature
        (CASE-ID as in fixtures/accuracy/measured-seq.csv, e.g. gru-tanh-d1-t50-w32-glorot_uniform-glorot_uniform-12)
 """
 import math
@@ -457,9 +461,80 @@ def still_report(depth, steps, width, kernel, recurrent, nets):
               'chained %.4f)' % (k + 1, sh, out[0][0], out[1][0], sg, out[0][1], out[1][1]))
 
 
+def blom(units):
+    """The normal's expected order statistics of `units` draws (Blom's positions), no SciPy."""
+    q = (np.arange(units) + 1 - 0.375) / (units + 0.25)
+    lo, hi = np.full(units, -10.0), np.full(units, 10.0)
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        below = 0.5 * (1 + np.vectorize(math.erf)(mid / math.sqrt(2))) < q
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    return (lo + hi) / 2
+
+
+def gauss_discrete(points, k):
+    """The k-node Gauss quadrature of the uniform measure on `points` (Stieltjes, Golub-Welsch)."""
+    w = np.ones(len(points)) / len(points)
+    prev, cur, a, b, norm_prev = np.zeros(len(points)), np.ones(len(points)), [], [], 1.0
+    for j in range(k):
+        norm = (w * cur * cur).sum()
+        a.append((w * points * cur * cur).sum() / norm)
+        b.append(norm / norm_prev if j > 0 else 0.0)
+        prev, cur, norm_prev = cur, (points - a[-1]) * cur - (b[-1] * prev if j > 0 else 0), norm
+    x, v = np.linalg.eigh(np.diag(a) + np.diag(np.sqrt(b[1:]), 1) + np.diag(np.sqrt(b[1:]), -1))
+    return x, v[0] ** 2
+
+
+def walk_grid(n, v, rho, still, u, pu, b, c1, c2, other, away, grid=None):
+    """walk_static() with the offsets u (weights pu) given and, where grid is a node count, the
+    analysis's uniform grid over +-6 (PathPairs) in place of Gauss-Hermite nodes."""
+    if grid is None:
+        xh, pw = np.polynomial.hermite_e.hermegauss(24)
+        pw = pw / pw.sum()
+        p = np.exp(-(xh[None, :] - rho * xh[:, None]) ** 2 / (2 * (1 - rho ** 2)) + xh[None, :] ** 2 / 2) * pw[None, :]
+    else:
+        xh = np.linspace(-6, 6, grid)
+        pw = np.exp(-xh ** 2 / 2)
+        pw /= pw.sum()
+        p = np.exp(-(xh[None, :] - rho * xh[:, None]) ** 2 / (2 * (1 - rho ** 2)))
+    p /= p.sum(1, keepdims=True)
+    z = sigmoid(np.sqrt(v) * (np.sqrt(still) * u[:, None] + np.sqrt(1 - still) * xh[None, :]))
+    return walk_steps(n, z, p, pu[:, None] * pw[None, :], b, c1, c2, other, away)
+
+
+def quadrature_report():
+    """The walk (candidate path's factors c1 0.5, c2 0.3, other gates 0.02) in six settings of steps,
+    units, gate variance, the rest's AR(1) correlation, static share and kernel gain: over all the
+    units' offsets, their 5- and 7-node Gauss quadratures, and Gauss-Hermite's 7 nodes over the
+    normal; then the analysis's grid of 81 nodes against one spaced by the AR(1) step's deviation
+    (docs/theory.md 8.10, *The units' own gates in the walk*)."""
+    settings = [(99, 32, 0.53, 0.51, 0.034, 0.3), (99, 32, 0.44, 0.83, 0.108, 0.3), (49, 32, 2.0, 0.5, 0.05, 0.001),
+                (199, 32, 0.5, 0.6, 0.05, 1.0), (199, 64, 0.18, 0.6, 0.08, 1.0), (99, 32, 0.4, 0.8, 0.1, 0.05)]
+    print('steps units var rho still b | all units, Gauss 5, Gauss 7, Hermite 7 over the normal')
+    for n, units, v, rho, still, b in settings:
+        u = blom(units)
+        row = [walk_grid(n, v, rho, still, u, np.ones(units) / units, b, 0.5, 0.3, 0.02, False)]
+        for k in (5, 7):
+            row.append(walk_grid(n, v, rho, still, *gauss_discrete(u, k), b, 0.5, 0.3, 0.02, False))
+        xh, ph = np.polynomial.hermite_e.hermegauss(7)
+        row.append(walk_grid(n, v, rho, still, xh, ph / ph.sum(), b, 0.5, 0.3, 0.02, False))
+        print('%3d %3d %.2f %.2f %.3f %.3f | %s' % (n, units, v, rho, still, b, ' '.join('%.2f' % r for r in row)))
+    print('with the paths away from d = 0: grid of 81 nodes against nodes spaced by sqrt(1 - rho^2)')
+    for n, units, v, rho, still, b in settings + [(99, 32, 0.4, 0.9, 0.1, 0.05), (99, 32, 0.4, 0.95, 0.1, 0.05)]:
+        u, pu = gauss_discrete(blom(units), 5)
+        m = int(math.ceil(12 / math.sqrt(1 - rho ** 2))) + 1
+        m = max(21, min(81, m + (m % 2 == 0)))
+        print('%3d %3d %.2f %.2f %.3f %.3f | %.3f %.3f (%d nodes)' % (
+            n, units, v, rho, still, b, walk_grid(n, v, rho, still, u, pu, b, 0.5, 0.3, 0.02, True, 81),
+            walk_grid(n, v, rho, still, u, pu, b, 0.5, 0.3, 0.02, True, m), m))
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith('--')]
     flags = {a for a in sys.argv[1:] if a.startswith('--')}
+    if '--quadrature' in flags:
+        quadrature_report()
+        return
     case = args[0]
     nets = int(args[1]) if len(args) > 1 else 8
     parts = case.split('-')
