@@ -35,6 +35,12 @@ networks per case; this prints each network's figure, so the seed spread shows.
                  gates unrelated over the steps and with that AR(1) correlation (docs/theory.md 8.9);
                  with --static also the static share of the gate (each unit's own mean over the examples
                  and steps), the AR(1) equivalent of the rest, and the walk with both (docs/theory.md 8.10)
+  --still        every layer's static offsets: the share of the state's second moment and of the update
+                 gate's pre-activation variance that is each unit's own mean, as the network has them
+                 and as the analysis derives them from the layer's moments (docs/theory.md 8.10)
+  --quadrature   (no case) the walk over the units' static offsets averaged over all of them, by their
+                 own Gauss quadrature and by Gauss-Hermite over the normal, and its grid's spacing
+                 (docs/theory.md 8.10)
   --lags         every layer's correlation from step to step at lags 1-20 of its input, the candidate's
                  pre-activation (and its input and recurrent parts), the candidate, the state, the update
                  gate's pre-activation (and its parts) and the gate (docs/theory.md 8.10)
@@ -56,7 +62,8 @@ walk AR(1): d2-t200 He/orthogonal -36.1 / -40.6 / -41.9 / -43.3 / -38.7; d6-t100
 -39.3. The order of the gates over the steps is worth 5.7, 6.8 and 2.0 decades; the walk's
 correlation gives 4.6, 8.1 and 0.5 (docs/theory.md 8.9).
 
-Usage: scripts/gru-through-time.py CASE-ID [NETWORKS] [--stats | --states | --weights | --shuffle-top | --layers [--static] | --lags]
+Usage: scripts/gru-through-time.py CASE-ID [NETWORKS] [--stats | --states | --weights | --shuffle-top | --layers [--static] | --lags | --still]
+       scripts/gru-through-time.py --quadrature
        (CASE-ID as in fixtures/accuracy/measured-seq.csv, e.g. gru-tanh-d1-t50-w32-glorot_uniform-glorot_uniform-12)
 """
 import math
@@ -216,18 +223,35 @@ def backward_gate(cache, w, u, n, g_out, zs):
     return ms
 
 
-def walk_steps(n, z, p, pi, b, c1, c2, other):
+def walk_steps(n, z, p, pi, b, c1, c2, other, away=False):
     """The walk's n steps back from the gate values z at the nodes (weights pi; p the pre-activation's
     transition from one step to the next over the nodes), its weight at d = 0 over the nodes and its
-    weights away from it by d: log10 of the second moment's growth over the n steps, halved."""
+    weights away from it by d: log10 of the second moment's growth over the n steps, halved. With
+    away, the paths away from d = 0 keep their units' gates too: each path's unit is held over the
+    nodes by one distribution f shared by all d != 0 (carried while the path stays, started afresh
+    when it moves), and a path that catches up (d = 1 to 0) lands on the other's unit, at f."""
     ez, e1z = (pi * z).sum(), (pi * (1 - z)).sum()
     same, mix = ez ** 2 + b * c1 ** 2 * e1z ** 2, np.sqrt(b) * ez * c1 * e1z
     w0, w, lg = pi.copy(), np.zeros(n + 3), 0.0
+    f = pi.copy()
     for _ in range(n):
+        if away:
+            ez, e1z = (f * z).sum(), (f * (1 - z)).sum()
+            same, mix = ez ** 2 + b * c1 ** 2 * e1z ** 2, np.sqrt(b) * ez * c1 * e1z
         jump = (w0 * (b * c2 * (1 - z) ** 2 + other)).sum()
-        new0 = (w0 * z ** 2) @ p + (jump + 2 * w[1] * mix) * pi
+        out0 = (w0 * np.sqrt(b) * c1 * z * (1 - z)).sum()
+        if away:
+            stayer = f * z / ez
+            new0 = (w0 * z ** 2 + 2 * w[1] * mix * stayer) @ p + jump * pi
+            wss, wjj, wmx = w[1:].sum() * ez ** 2, w[1:].sum() * b * c1 ** 2 * e1z ** 2, w[1:].sum() * 2 * mix
+            lead = w0 * z * (1 - z)
+            pre = (2 * wss + wmx) * stayer + (out0 * lead / lead.sum() if lead.sum() > 0 else 0)
+            fn = pre @ p + (2 * wjj + wmx + out0) * pi
+            f = fn / fn.sum()
+        else:
+            new0 = (w0 * z ** 2) @ p + (jump + 2 * w[1] * mix) * pi
         nw = np.zeros_like(w)
-        nw[1] = w[1] * same + (w0 * np.sqrt(b) * c1 * z * (1 - z)).sum() + w[2] * mix
+        nw[1] = w[1] * same + out0 + w[2] * mix
         nw[2:-1] = w[2:-1] * same + w[1:-2] * mix + w[3:] * mix
         tot = new0.sum()
         lg += np.log10(tot)
@@ -251,7 +275,7 @@ def walk(n, v, rho, b, c1, c2, other, nodes=24):
     return walk_steps(n, z, p, pi, b, c1, c2, other)
 
 
-def walk_static(n, v, rho, still, units, b, c1, c2, other, nodes=24):
+def walk_static(n, v, rho, still, units, b, c1, c2, other, nodes=24, away=False):
     """walk() with a share `still` of the gate's pre-activation a static offset of its unit, the same
     at every step and for every example: the layer's `units` offsets at the normal's expected order
     statistics (Blom); both paths staying on a unit keep its offset, a move to another unit draws one
@@ -277,7 +301,7 @@ def walk_static(n, v, rho, still, units, b, c1, c2, other, nodes=24):
     else:
         p = np.tile(pw, (nodes, 1))
     pi = pu[:, None] * pw[None, :]
-    return walk_steps(n, z, p, pi, b, c1, c2, other)
+    return walk_steps(n, z, p, pi, b, c1, c2, other, away)
 
 
 def layers_report(depth, steps, width, kernel, recurrent, nets):
@@ -338,7 +362,10 @@ def layers_report(depth, steps, width, kernel, recurrent, nets):
                  v, np.round(acfs[k], 2), rho))
         if '--static' in sys.argv:
             print('         static share %.3f, the rest\'s AR(1) equivalent %.2f | walk with the static offsets on the %d '
-                  'units %.2f' % (still, rhod, width, walk_static(steps - 1, v, rhod, still, width, b, c1, c2, other)))
+                  'units %.2f, and away from d = 0 %.2f' % (still, rhod, width,
+                                                            walk_static(steps - 1, v, rhod, still, width, b, c1, c2, other),
+                                                            walk_static(steps - 1, v, rhod, still, width, b, c1, c2,
+                                                                        other, away=True)))
 
 
 def layer_series(depth, steps, width, kernel, recurrent, nets):
@@ -402,9 +429,112 @@ def lags_report(depth, steps, width, kernel, recurrent, nets):
             print('  %-5s %s' % (nm, ' '.join('%.3f' % c for c in acc[k, j])))
 
 
+def still_report(depth, steps, width, kernel, recurrent, nets):
+    """Each layer's static offsets (docs/theory.md 8.10): the share of the state's second moment and
+    of the update gate's pre-activation variance that is each unit's own mean over the examples and
+    steps, as the network has them, and as the analysis derives them from the layer's moments: the
+    state's own part (E[sigmoid'] E[tanh'] / E[1 - z])^2 v_x'^2 / n_x (v_x' the gate's input part
+    less its static share), the part passed up E[tanh']^2 v_x s_x (s_x the input's static share),
+    both over 1 minus the feedback E[tanh']^2 E[r]^2 v_h / E[h^2]; the gate's (v_x s_x + v_h s_h) /
+    (v_x + v_h). 'fed' takes s_x as measured, 'chained' the derivation's own from the layer below."""
+    acc = np.zeros((depth, 11))
+    for k, x, h, z, r, hh, zx, zh, cx, ch in layer_series(depth, steps, width, kernel, recurrent, nets):
+        az = zx + zh
+        a = az - az.mean()
+        sh = (h.mean(axis=(0, 1)) ** 2).mean() / (h ** 2).mean()
+        sg = ((a.mean(axis=(0, 1))) ** 2).mean() / (a ** 2).mean()
+        sx = (x.mean(axis=(0, 1)) ** 2).mean() / (x ** 2).mean() if k > 0 else 0.0
+        sg1 = sigmoid(az)
+        acc[k] += np.array([sh, sg, sx, (sg1 * (1 - sg1)).mean(), (1 - hh ** 2).mean(), (1 - z).mean(),
+                            (zx ** 2).mean(), (zh ** 2).mean(), (h ** 2).mean(), r.mean(), x.shape[2]]) / (nets * BATCHES)
+    chained = 0.0
+    for k in range(depth):
+        sh, sg, sx, gs, ts, cw, vx, vh, h2, rm, nx = acc[k]
+        out = []
+        for s_in in (sx, chained):
+            own = (gs * ts / cw) ** 2 * (vx * (1 - s_in)) ** 2 / nx
+            fb = ts ** 2 * rm ** 2 * vh / h2
+            state = (own + ts ** 2 * vx * s_in) / (1 - fb) / h2
+            out.append((state, (vx * s_in + vh * state) / (vx + vh)))
+        chained = out[1][0]
+        print('layer %d static share of the state %.4f (fed %.4f, chained %.4f), of the gate %.4f (fed %.4f, '
+              'chained %.4f)' % (k + 1, sh, out[0][0], out[1][0], sg, out[0][1], out[1][1]))
+
+
+def blom(units):
+    """The normal's expected order statistics of `units` draws (Blom's positions), no SciPy."""
+    q = (np.arange(units) + 1 - 0.375) / (units + 0.25)
+    lo, hi = np.full(units, -10.0), np.full(units, 10.0)
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        below = 0.5 * (1 + np.vectorize(math.erf)(mid / math.sqrt(2))) < q
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    return (lo + hi) / 2
+
+
+def gauss_discrete(points, k):
+    """The k-node Gauss quadrature of the uniform measure on `points` (Stieltjes, Golub-Welsch)."""
+    w = np.ones(len(points)) / len(points)
+    prev, cur, a, b, norm_prev = np.zeros(len(points)), np.ones(len(points)), [], [], 1.0
+    for j in range(k):
+        norm = (w * cur * cur).sum()
+        a.append((w * points * cur * cur).sum() / norm)
+        b.append(norm / norm_prev if j > 0 else 0.0)
+        prev, cur, norm_prev = cur, (points - a[-1]) * cur - (b[-1] * prev if j > 0 else 0), norm
+    x, v = np.linalg.eigh(np.diag(a) + np.diag(np.sqrt(b[1:]), 1) + np.diag(np.sqrt(b[1:]), -1))
+    return x, v[0] ** 2
+
+
+def walk_grid(n, v, rho, still, u, pu, b, c1, c2, other, away, grid=None):
+    """walk_static() with the offsets u (weights pu) given and, where grid is a node count, the
+    analysis's uniform grid over +-6 (PathPairs) in place of Gauss-Hermite nodes."""
+    if grid is None:
+        xh, pw = np.polynomial.hermite_e.hermegauss(24)
+        pw = pw / pw.sum()
+        p = np.exp(-(xh[None, :] - rho * xh[:, None]) ** 2 / (2 * (1 - rho ** 2)) + xh[None, :] ** 2 / 2) * pw[None, :]
+    else:
+        xh = np.linspace(-6, 6, grid)
+        pw = np.exp(-xh ** 2 / 2)
+        pw /= pw.sum()
+        p = np.exp(-(xh[None, :] - rho * xh[:, None]) ** 2 / (2 * (1 - rho ** 2)))
+    p /= p.sum(1, keepdims=True)
+    z = sigmoid(np.sqrt(v) * (np.sqrt(still) * u[:, None] + np.sqrt(1 - still) * xh[None, :]))
+    return walk_steps(n, z, p, pu[:, None] * pw[None, :], b, c1, c2, other, away)
+
+
+def quadrature_report():
+    """The walk (candidate path's factors c1 0.5, c2 0.3, other gates 0.02) in six settings of steps,
+    units, gate variance, the rest's AR(1) correlation, static share and kernel gain: over all the
+    units' offsets, their 5- and 7-node Gauss quadratures, and Gauss-Hermite's 7 nodes over the
+    normal; then the analysis's grid of 81 nodes against one spaced by the AR(1) step's deviation
+    (docs/theory.md 8.10, *The units' own gates in the walk*)."""
+    settings = [(99, 32, 0.53, 0.51, 0.034, 0.3), (99, 32, 0.44, 0.83, 0.108, 0.3), (49, 32, 2.0, 0.5, 0.05, 0.001),
+                (199, 32, 0.5, 0.6, 0.05, 1.0), (199, 64, 0.18, 0.6, 0.08, 1.0), (99, 32, 0.4, 0.8, 0.1, 0.05)]
+    print('steps units var rho still b | all units, Gauss 5, Gauss 7, Hermite 7 over the normal')
+    for n, units, v, rho, still, b in settings:
+        u = blom(units)
+        row = [walk_grid(n, v, rho, still, u, np.ones(units) / units, b, 0.5, 0.3, 0.02, False)]
+        for k in (5, 7):
+            row.append(walk_grid(n, v, rho, still, *gauss_discrete(u, k), b, 0.5, 0.3, 0.02, False))
+        xh, ph = np.polynomial.hermite_e.hermegauss(7)
+        row.append(walk_grid(n, v, rho, still, xh, ph / ph.sum(), b, 0.5, 0.3, 0.02, False))
+        print('%3d %3d %.2f %.2f %.3f %.3f | %s' % (n, units, v, rho, still, b, ' '.join('%.2f' % r for r in row)))
+    print('with the paths away from d = 0: grid of 81 nodes against nodes spaced by sqrt(1 - rho^2)')
+    for n, units, v, rho, still, b in settings + [(99, 32, 0.4, 0.9, 0.1, 0.05), (99, 32, 0.4, 0.95, 0.1, 0.05)]:
+        u, pu = gauss_discrete(blom(units), 5)
+        m = int(math.ceil(12 / math.sqrt(1 - rho ** 2))) + 1
+        m = max(21, min(81, m + (m % 2 == 0)))
+        print('%3d %3d %.2f %.2f %.3f %.3f | %.3f %.3f (%d nodes)' % (
+            n, units, v, rho, still, b, walk_grid(n, v, rho, still, u, pu, b, 0.5, 0.3, 0.02, True, 81),
+            walk_grid(n, v, rho, still, u, pu, b, 0.5, 0.3, 0.02, True, m), m))
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith('--')]
     flags = {a for a in sys.argv[1:] if a.startswith('--')}
+    if '--quadrature' in flags:
+        quadrature_report()
+        return
     case = args[0]
     nets = int(args[1]) if len(args) > 1 else 8
     parts = case.split('-')
@@ -421,6 +551,9 @@ def main():
         return
     if '--states' in flags:
         states_report(depth, steps, width, kernel, recurrent, nets)
+        return
+    if '--still' in flags:
+        still_report(depth, steps, width, kernel, recurrent, nets)
         return
     if '--lags' in flags:
         lags_report(depth, steps, width, kernel, recurrent, nets)

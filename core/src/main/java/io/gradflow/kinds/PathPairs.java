@@ -31,28 +31,55 @@ import java.util.Arrays;
  * standardised pre-activation, carried from one step to the one before by a Gaussian AR(1) step
  * of correlation {@code memory} while both paths stay, and started afresh (the stationary
  * distribution) when both move to another unit.
+ *
+ * <p>Each unit's gate also has a pre-activation offset of its own, the same at every step and for
+ * every example (docs/theory.md section 8.10): where {@code still} is above zero that share of the
+ * pre-activation's variance is the offset, held beside the rest's grid while both paths stay and
+ * drawn afresh on a move. The layer has {@code units} such offsets, at the normal's expected order
+ * statistics; they are averaged over by the Gauss quadrature of {@link #OFFSETS} nodes of those
+ * points (the quadrature exact for polynomials of degree 9 in the offset over the layer's units).
  */
 final class PathPairs {
 
     /** Weights below this share of the total are dropped from the walk's far end. */
     private static final double NEGLIGIBLE = 1e-20;
 
-    /** The grid of the shared unit's standardised pre-activation: nodes from -6 to 6. */
-    private static final int NODES = 81;
+    /**
+     * The grid of the shared unit's standardised pre-activation: nodes from -6 to 6, spaced by the
+     * AR(1) step's own deviation {@code sqrt(1 - memory^2)} (finer changes nothing the walk shows:
+     * within 0.001 decades of 81 nodes in scripts/gru-through-time.py's walk), between 21 and 81.
+     */
+    private static final int MIN_NODES = 21;
+    private static final int MAX_NODES = 81;
     private static final double SPAN = 6;
+    /** The quadrature's nodes over the units' static offsets. */
+    static final int OFFSETS = 5;
+    /** Transition weights below this share of their row are not carried. */
+    private static final double CARRIED = 1e-17;
 
     private double[] w;
     private double[] next;
     private int hi;
     private int extent;
     /** Where the steps' gates are correlated: the grid, its stationary weights, the AR(1) step and d = 0's weights. */
+    private final int nodes;
     private final double[] xi;
     private final double[] pi;
     private final double[][] carry;
+    /** Each grid row's carried range, [from, to). */
+    private final int[] from;
+    private final int[] to;
+    /** The static offsets' standardised nodes and weights, and the rest's share of the deviation. */
+    private final double[] offset;
+    private final double[] offsetWeight;
+    private final double still;
     private double[] w0;
     private double[] w0Next;
     /** Scratch: the candidate's weight at each grid node, this step. */
     private final double[] gate;
+    /** Away from d = 0: the distribution of a path's own unit over the grid, and scratch for the next. */
+    private double[] unit;
+    private double[] unitNext;
 
     PathPairs(int steps) {
         this(steps, 0);
@@ -63,46 +90,244 @@ final class PathPairs {
      *               one unit (an AR(1) equivalent); 0 for gates drawn afresh at every step
      */
     PathPairs(int steps, double memory) {
+        this(steps, memory, 0, 0);
+    }
+
+    /**
+     * @param memory the rest's correlation from one step to the next (an AR(1) equivalent)
+     * @param still  the share of the gate's pre-activation variance that is each unit's static offset
+     * @param units  the layer's units, whose offsets are the normal's expected order statistics
+     */
+    PathPairs(int steps, double memory, double still, int units) {
         w = new double[Math.max(steps, 1) + 2];
         next = new double[w.length];
         w[0] = 1;
         if (memory > 0) {
             double rho = Math.min(memory, 0.99);
-            xi = new double[NODES];
-            pi = new double[NODES];
+            int n = (int) Math.ceil(2 * SPAN / Math.sqrt(1 - rho * rho)) + 1;
+            nodes = Math.max(MIN_NODES, Math.min(MAX_NODES, n % 2 == 0 ? n + 1 : n));
+            xi = new double[nodes];
+            pi = new double[nodes];
             double sum = 0;
-            for (int k = 0; k < NODES; k++) {
-                xi[k] = -SPAN + 2 * SPAN * k / (NODES - 1);
+            for (int k = 0; k < nodes; k++) {
+                xi[k] = -SPAN + 2 * SPAN * k / (nodes - 1);
                 pi[k] = Math.exp(-xi[k] * xi[k] / 2);
                 sum += pi[k];
             }
-            for (int k = 0; k < NODES; k++) {
+            for (int k = 0; k < nodes; k++) {
                 pi[k] /= sum;
             }
-            carry = new double[NODES][NODES];
+            carry = new double[nodes][nodes];
+            from = new int[nodes];
+            to = new int[nodes];
             double var = 1 - rho * rho;
-            for (int k = 0; k < NODES; k++) {
+            for (int k = 0; k < nodes; k++) {
                 double row = 0;
-                for (int j = 0; j < NODES; j++) {
+                for (int j = 0; j < nodes; j++) {
                     double e = xi[j] - rho * xi[k];
                     carry[k][j] = Math.exp(-e * e / (2 * var));
                     row += carry[k][j];
                 }
-                for (int j = 0; j < NODES; j++) {
+                from[k] = nodes;
+                for (int j = 0; j < nodes; j++) {
                     carry[k][j] /= row;
+                    if (carry[k][j] > CARRIED) {
+                        from[k] = Math.min(from[k], j);
+                        to[k] = j + 1;
+                    }
                 }
             }
-            w0 = pi.clone();
-            w0Next = new double[NODES];
-            gate = new double[NODES];
+            if (still > 0 && units > 1) {
+                double[][] q = unitOffsets(units, OFFSETS);
+                offset = q[0];
+                offsetWeight = q[1];
+                this.still = Math.min(still, 1);
+            } else {
+                offset = new double[] {0};
+                offsetWeight = new double[] {1};
+                this.still = 0;
+            }
+            w0 = stationary();
+            w0Next = new double[w0.length];
+            gate = new double[w0.length];
+            unit = stationary();
+            unitNext = new double[w0.length];
         } else {
+            nodes = 0;
             xi = new double[0];
             pi = xi;
             carry = new double[0][];
+            from = new int[0];
+            to = from;
+            offset = xi;
+            offsetWeight = xi;
+            this.still = 0;
             w0 = xi;
             w0Next = xi;
             gate = xi;
+            unit = xi;
+            unitNext = xi;
         }
+    }
+
+    /**
+     * The distribution of a path's own unit away from d = 0, one step back: of the pairs there
+     * (weight {@code sum w[d]}), both staying ({@code stayBoth} of {@code same}) keep two paths on
+     * their units, tilted by the diagonal; both moving start two afresh; one moving ({@code mix},
+     * to either side) keeps one and starts one; and the pairs leaving d = 0 ({@code out0}) keep the
+     * shared unit, tilted by {@code D s} ({@code lead} its sum), and start one afresh.
+     */
+    private void awayStep(double same, double mix, double stayBoth, double fd, double out0, double lead, double[] s) {
+        double sum = 0;
+        for (int d = 1; d <= hi; d++) {
+            sum += w[d];
+        }
+        double both = sum * stayBoth;
+        double moved = sum * Math.max(same - stayBoth, 0);
+        double one = sum * 2 * mix;
+        double kept = fd > 0 ? (2 * both + one) / fd : 0;
+        double led = lead > 0 ? out0 / lead : 0;
+        Arrays.fill(unitNext, 0);
+        for (int o = 0; o < offset.length; o++) {
+            int base = o * nodes;
+            for (int k = 0; k < nodes; k++) {
+                int ok = base + k;
+                double d = 1 - s[ok];
+                double held = kept * unit[ok] * d + led * w0[ok] * d * s[ok];
+                if (held != 0) {
+                    double[] c = carry[k];
+                    for (int j = from[k]; j < to[k]; j++) {
+                        unitNext[base + j] += held * c[j];
+                    }
+                }
+            }
+        }
+        double fresh = 2 * moved + one + out0;
+        double total = 0;
+        for (int o = 0; o < offset.length; o++) {
+            for (int j = 0; j < nodes; j++) {
+                int oj = o * nodes + j;
+                unitNext[oj] += fresh * offsetWeight[o] * pi[j];
+                total += unitNext[oj];
+            }
+        }
+        if (total > 0 && Double.isFinite(total)) {
+            double[] swap = unit;
+            unit = unitNext;
+            unitNext = swap;
+            for (int k = 0; k < unit.length; k++) {
+                unit[k] /= total;
+            }
+        }
+    }
+
+    /** d = 0's weights at the stationary distribution: each offset's weight times the grid's. */
+    private double[] stationary() {
+        double[] s = new double[offset.length * nodes];
+        for (int o = 0; o < offset.length; o++) {
+            for (int k = 0; k < nodes; k++) {
+                s[o * nodes + k] = offsetWeight[o] * pi[k];
+            }
+        }
+        return s;
+    }
+
+    /**
+     * The Gauss quadrature of {@code nodes} points for the mean over {@code units} values at the
+     * standard normal's expected order statistics (Blom's positions (i - 3/8) / (n + 1/4)): the
+     * orthogonal polynomials of that discrete measure by Stieltjes's procedure, their highest's
+     * roots by bisection, the weights by Christoffel's formula. Returns the nodes and the weights
+     * (summing to 1); the points themselves where there are no more of them than nodes.
+     */
+    static double[][] unitOffsets(int units, int nodes) {
+        int n = Math.max(units, 1);
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = SoftmaxAverage.quantile((i + 1 - 0.375) / (n + 0.25));
+        }
+        if (n <= nodes) {
+            double[] wt = new double[n];
+            Arrays.fill(wt, 1.0 / n);
+            return new double[][] {x, wt};
+        }
+        // three-term recurrence p_(k+1) = (x - a_k) p_k - b_k p_(k-1) over the points, p_0 = 1
+        double[] a = new double[nodes];
+        double[] b = new double[nodes];
+        double[] norm = new double[nodes];
+        double[] prev = new double[n];
+        double[] cur = new double[n];
+        Arrays.fill(cur, 1);
+        for (int k = 0; k < nodes; k++) {
+            double nk = 0;
+            double xk = 0;
+            for (int i = 0; i < n; i++) {
+                nk += cur[i] * cur[i] / n;
+                xk += x[i] * cur[i] * cur[i] / n;
+            }
+            norm[k] = nk;
+            a[k] = xk / nk;
+            b[k] = k == 0 ? 0 : nk / norm[k - 1];
+            double[] next = new double[n];
+            for (int i = 0; i < n; i++) {
+                next[i] = (x[i] - a[k]) * cur[i] - b[k] * prev[i];
+            }
+            prev = cur;
+            cur = next;
+        }
+        // the roots of p_nodes lie strictly between the smallest and the largest point, one in each
+        // interval of a fine enough scan
+        double[] root = new double[nodes];
+        int found = 0;
+        int scan = 4000;
+        double lo = x[0];
+        double hi = x[n - 1];
+        double left = lo;
+        double fl = poly(a, b, nodes, left)[nodes];
+        for (int s = 1; s <= scan && found < nodes; s++) {
+            double right = lo + (hi - lo) * s / scan;
+            double fr = poly(a, b, nodes, right)[nodes];
+            if (fl == 0 || fl * fr < 0) {
+                double l = left;
+                double r = right;
+                for (int it = 0; it < 100 && fl != 0; it++) {
+                    double m = 0.5 * (l + r);
+                    double fm = poly(a, b, nodes, m)[nodes];
+                    if (fm * poly(a, b, nodes, l)[nodes] <= 0) {
+                        r = m;
+                    } else {
+                        l = m;
+                    }
+                }
+                root[found++] = fl == 0 ? left : 0.5 * (l + r);
+            }
+            left = right;
+            fl = fr;
+        }
+        double[] wt = new double[found];
+        double total = 0;
+        for (int j = 0; j < found; j++) {
+            double[] p = poly(a, b, nodes, root[j]);
+            double sum = 0;
+            for (int k = 0; k < nodes; k++) {
+                sum += p[k] * p[k] / norm[k];
+            }
+            wt[j] = 1 / sum;
+            total += wt[j];
+        }
+        for (int j = 0; j < found; j++) {
+            wt[j] /= total;
+        }
+        return new double[][] {Arrays.copyOf(root, found), wt};
+    }
+
+    /** The monic orthogonal polynomials p_0 .. p_k at {@code v}. */
+    private static double[] poly(double[] a, double[] b, int k, double v) {
+        double[] p = new double[k + 1];
+        p[0] = 1;
+        for (int j = 0; j < k; j++) {
+            p[j + 1] = (v - a[j]) * p[j] - (j == 0 ? 0 : b[j] * p[j - 1]);
+        }
+        return p;
     }
 
     /** Whether the update gate's correlation over the steps is followed. */
@@ -136,6 +361,18 @@ final class PathPairs {
      * @param sd   its deviation
      */
     double step(double same0, double mix0, double same, double mix, double stay, double cand, double mu, double sd) {
+        return step(same0, mix0, same, mix, stay, cand, mu, sd, -1);
+    }
+
+    /**
+     * The same; where {@code diag} (the diagonal's mean squared, {@code E[D]^2}, the share of
+     * {@code same} of both paths staying) is not negative, the paths away from d = 0 keep their
+     * own units' gates as well: each path's unit is held over the grid by one distribution shared
+     * by every {@code d != 0}, carried while the path stays and started afresh when it moves; a path
+     * that catches up (d = 1 to 0) lands on the other's unit, at that distribution.
+     */
+    double step(double same0, double mix0, double same, double mix, double stay, double cand, double mu, double sd,
+                double diag) {
         int top = Math.min(hi + 1, w.length - 2);
         double out0 = w[0] * mix0;
         if (xi.length > 0) {
@@ -145,34 +382,80 @@ final class PathPairs {
             double s2 = 0;
             double ds = 0;
             double[] s = gate;
-            for (int k = 0; k < NODES; k++) {
-                s[k] = 1 / (1 + Math.exp(-(mu + sd * xi[k])));
-                double d = 1 - s[k];
-                d2 += pi[k] * d * d;
-                s2 += pi[k] * s[k] * s[k];
-                ds += pi[k] * d * s[k];
+            double rest = sd * Math.sqrt(1 - still);
+            for (int o = 0; o < offset.length; o++) {
+                double at = mu + sd * Math.sqrt(still) * offset[o];
+                for (int k = 0; k < nodes; k++) {
+                    int ok = o * nodes + k;
+                    s[ok] = 1 / (1 + Math.exp(-(at + rest * xi[k])));
+                    double d = 1 - s[ok];
+                    double p = offsetWeight[o] * pi[k];
+                    d2 += p * d * d;
+                    s2 += p * s[ok] * s[ok];
+                    ds += p * d * s[ok];
+                }
             }
             double other = same0 - stay - cand;
             double jump = 0;
             out0 = 0;
+            // away from d = 0: the paths' own units' mean diagonal and candidate weight against the
+            // stationary ones, and the step's weights there
+            boolean away = diag >= 0;
+            double rd = 1;
+            double rs = 1;
+            double fd = 0;
+            if (away) {
+                double md = 0;
+                double ms = 0;
+                double fs = 0;
+                for (int o = 0; o < offset.length; o++) {
+                    for (int k = 0; k < nodes; k++) {
+                        int ok = o * nodes + k;
+                        double p = offsetWeight[o] * pi[k];
+                        md += p * (1 - s[ok]);
+                        ms += p * s[ok];
+                        fd += unit[ok] * (1 - s[ok]);
+                        fs += unit[ok] * s[ok];
+                    }
+                }
+                rd = md > 0 ? fd / md : 1;
+                rs = ms > 0 ? fs / ms : 1;
+                double tied = Math.max(same - diag, 0);
+                same = diag * rd * rd + tied * rs * rs;
+                mix *= rd * rs;
+            }
+            // what catches up lands on the staying path's unit, tilted by its diagonal
+            double back = away && fd > 0 ? 2 * w[1] * mix / fd : 0;
+            double lead = 0;
             Arrays.fill(w0Next, 0);
-            for (int k = 0; k < NODES; k++) {
-                double d = 1 - s[k];
-                double held = w0[k] * (d2 > 0 ? stay * d * d / d2 : 0);
-                jump += w0[k] * ((s2 > 0 ? cand * s[k] * s[k] / s2 : 0) + other);
-                out0 += w0[k] * (ds > 0 ? mix0 * d * s[k] / ds : 0);
-                if (held != 0) {
-                    double[] c = carry[k];
-                    for (int j = 0; j < NODES; j++) {
-                        w0Next[j] += held * c[j];
+            for (int o = 0; o < offset.length; o++) {
+                int base = o * nodes;
+                for (int k = 0; k < nodes; k++) {
+                    int ok = base + k;
+                    double d = 1 - s[ok];
+                    double held = w0[ok] * (d2 > 0 ? stay * d * d / d2 : 0) + back * unit[ok] * d;
+                    jump += w0[ok] * ((s2 > 0 ? cand * s[ok] * s[ok] / s2 : 0) + other);
+                    out0 += w0[ok] * (ds > 0 ? mix0 * d * s[ok] / ds : 0);
+                    lead += w0[ok] * d * s[ok];
+                    if (held != 0) {
+                        double[] c = carry[k];
+                        for (int j = from[k]; j < to[k]; j++) {
+                            w0Next[base + j] += held * c[j];
+                        }
                     }
                 }
             }
-            double fresh = jump + 2 * w[1] * mix;
+            if (away) {
+                awayStep(same, mix, diag * rd * rd, fd, out0, lead, s);
+            }
+            double fresh = jump + (away ? 0 : 2 * w[1] * mix);
             double sum0 = 0;
-            for (int j = 0; j < NODES; j++) {
-                w0Next[j] += fresh * pi[j];
-                sum0 += w0Next[j];
+            for (int o = 0; o < offset.length; o++) {
+                for (int j = 0; j < nodes; j++) {
+                    int oj = o * nodes + j;
+                    w0Next[oj] += fresh * offsetWeight[o] * pi[j];
+                    sum0 += w0Next[oj];
+                }
             }
             next[0] = sum0;
         } else {
@@ -204,7 +487,7 @@ final class PathPairs {
             double[] swap0 = w0;
             w0 = w0Next;
             w0Next = swap0;
-            for (int k = 0; k < NODES; k++) {
+            for (int k = 0; k < w0.length; k++) {
                 w0[k] /= gain;
             }
         }
@@ -232,8 +515,11 @@ final class PathPairs {
         }
         w[0] += share;
         if (xi.length > 0) {
-            for (int k = 0; k < NODES; k++) {
-                w0[k] = w0[k] * (1 - share) + share * pi[k];
+            for (int o = 0; o < offset.length; o++) {
+                for (int k = 0; k < nodes; k++) {
+                    int ok = o * nodes + k;
+                    w0[ok] = w0[ok] * (1 - share) + share * offsetWeight[o] * pi[k];
+                }
             }
         }
     }
@@ -245,7 +531,8 @@ final class PathPairs {
         hi = 0;
         extent = 0;
         if (xi.length > 0) {
-            w0 = pi.clone();
+            w0 = stationary();
+            unit = stationary();
         }
     }
 }

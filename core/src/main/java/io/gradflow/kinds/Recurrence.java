@@ -42,7 +42,18 @@ final class Recurrence {
      * equivalent), the pre-activation's mean and deviation per step, and the power spectrum of its
      * state over {@link #FREQUENCIES} frequencies (mean 1), which a GRU above reads as its input's.
      */
-    record Memory(double rho, double[] mu, double[] sd, double[] spectrum, double @Nullable [] input) { }
+    record Memory(double rho, double[] mu, double[] sd, double[] spectrum, double @Nullable [] input,
+                  double gateStill, double stateStill, int units) {
+        /** Without the units' static offsets. */
+        Memory(double rho, double[] mu, double[] sd, double[] spectrum, double @Nullable [] input) {
+            this(rho, mu, sd, spectrum, input, 0, 0, 0);
+        }
+
+        /** The same with the units' static offsets: {@code still[0]} of the gate's variance, {@code still[1]} of the state's second moment. */
+        Memory withStill(double[] still, int n) {
+            return new Memory(rho, mu, sd, spectrum, input, still[0], still[1], n);
+        }
+    }
 
     /**
      * What drives a GRU's state at its last step (section 8.9): the variances of the candidate's
@@ -149,6 +160,8 @@ final class Recurrence {
         // the last step's figures for the state's spectrum (section 8.9)
         Drive last = null;
         double lastCross = 0;
+        double lastGateSlope = 0;
+        double lastResetMean = 0;
         if (!gated && outer == core && positions == 1 && IdentityRecurrence.applies(core, t)) {
             return identity(outer, core, x, f, t, fans, rfans, w, act, b, slope2);
         }
@@ -241,6 +254,8 @@ final class Recurrence {
                 diagVar[i] = pi.su() + pi.sx();
                 if (gru) {
                     if (i == t - 1) {
+                        lastGateSlope = math.slopeMean(gateAct, pi);
+                        lastResetMean = gf.mean();
                         last = new Drive(fromX.su() + fromX.sx(), fromH.su() + fromH.sx(), cellSecond[i], fMean, slope,
                                 gf.second(), gg.second() - gg.mean() * gg.mean(), gi.second() - gi.mean() * gi.mean(),
                                 gg.second(), lastCross);
@@ -264,7 +279,8 @@ final class Recurrence {
             for (int i = 0; i < t; i++) {
                 gateSd[i] = Math.sqrt(Math.max(diagVar[i], 0));
             }
-            memory = memory(inSpectrum, inCorr, last, diagMu, gateSd, t);
+            memory = memory(inSpectrum, inCorr, last, diagMu, gateSd, t).withStill(
+                    still(last, lastGateSlope, lastResetMean, inputStill(outer, f), fans.connIn()), (int) core.nOut());
         }
         Run run = new Run(t, w[0], w[1], rw[0], rw[1], fans, rfans, slope2, gate, cellSecond, cellSlope2, cellOut2,
                 fMeans, fSecond, oSecond, iSecond, gSecond, rSecond, coherent, cross, candMean, cellMean, positions,
@@ -317,6 +333,50 @@ final class Recurrence {
             }
         }
         return sum;
+    }
+
+    /**
+     * Each unit's static offsets (docs/theory.md section 8.10): the share of the update gate's
+     * pre-activation variance and of the state's second moment that is a unit's own mean, the same
+     * for every example and step. The state settles where {@code E[(1 - z)(hh - h)]} is nil: at its
+     * candidate's mean less {@code Cov(z, hh) / E[1 - z]}. The covariance is a unit's own, its gate
+     * and candidate reading the input through two columns of the kernel: {@code E[sigmoid']
+     * E[tanh'] w_z . w_h Var(x)}, of variance {@code (E[sigmoid'] E[tanh'])^2 v_x^2 / n_x} over the
+     * units ({@code v_x} the input part's variance from what changes over the steps). The
+     * candidate's mean passes on the input's static part, {@code E[tanh']^2} of its share of
+     * {@code v_x}, and the reset gate's mean feeds the state's own back through the recurrent part.
+     *
+     * @param inStill the input's static share of its second moment (0 over inputs drawn afresh)
+     * @param fanIn   the inputs each unit sums
+     */
+    static double[] still(Drive last, double gateSlope, double resetMean, double inStill, double fanIn) {
+        double varX = last.inputVar();
+        double varH = last.recurrentVar();
+        double h2 = last.stateSecond();
+        double ts = last.slope();
+        double weight = 1 - last.update();
+        if (!(h2 > 0) || !(weight > 0) || !(fanIn > 0) || !(varX + varH > 0)) {
+            return new double[] {0, 0};
+        }
+        double changing = varX * (1 - inStill);
+        double own = Math.pow(gateSlope * ts / weight, 2) * changing * changing / fanIn;
+        double passed = ts * ts * varX * inStill;
+        double feedback = Math.min(ts * ts * resetMean * resetMean * varH / h2, 0.99);
+        double state = Math.min((own + passed) / (1 - feedback) / h2, 1);
+        double gate = Math.min((varX * inStill + varH * state) / (varX + varH), 1);
+        return new double[] {gate, state};
+    }
+
+    /** The static share of a GRU's state below (section 8.10), or 0 for inputs drawn afresh. */
+    private static double inputStill(Node outer, Forward f) {
+        if (outer.inputs().isEmpty()) {
+            return 0;
+        }
+        LayerState below = f.state(outer.inputs().get(0));
+        if (below != null && below.own() instanceof Run r && r.memory() != null) {
+            return r.memory().stateStill();
+        }
+        return 0;
     }
 
     /** The power spectrum of a GRU's state below (mean 1), or null for steps drawn afresh. */
@@ -744,7 +804,8 @@ final class Recurrence {
         // step; an LSTM's carried gradient's age in steps (weighted by where its energy entered)
         // and its last step's coherent gain (docs/theory.md section 8.5)
         Memory memory = remember ? r.memory() : null;
-        PathPairs pairs = core.kind() == LayerKind.GRU ? new PathPairs(t, memory == null ? 0 : memory.rho()) : null;
+        PathPairs pairs = core.kind() != LayerKind.GRU ? null : memory == null ? new PathPairs(t, 0)
+                : new PathPairs(t, memory.rho(), memory.gateStill(), memory.units());
         double muNext = 0;
         double sdNext = 0;
         double age = 0;
@@ -771,7 +832,7 @@ final class Recurrence {
                 double coherent;
                 if (pairs != null) {
                     coherent = pairs.step(incoherent, Math.sqrt(tied) * crossNext, diag + tied,
-                            Math.sqrt(diag * tied), fNext, rec * p * candNext, muNext, sdNext);
+                            Math.sqrt(diag * tied), fNext, rec * p * candNext, muNext, sdNext, diag);
                 } else {
                     double noise = Math.max(fNext - diag, 0) + hPath - tied;
                     gain = coherentGain(diag, tied, age, gain);

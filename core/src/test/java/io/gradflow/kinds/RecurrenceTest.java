@@ -409,6 +409,103 @@ class RecurrenceTest {
      */
     @Test
     void stackedGruStatesAndWeightGradientsFollowTheInputsCorrelation() throws Exception {
+        GradientAnalysis a = sixLayerGru();
+        double[] state = {0.159, 0.151, 0.164, 0.181};
+        for (int i = 0; i < state.length; i++) {
+            String name = "gru" + (i + 2);
+            double rms = a.layers().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow().activationRms();
+            assertThat(rms * rms).as(name + "'s state second moment").isCloseTo(state[i], within(0.15 * state[i]));
+        }
+        double first = Math.log10(a.layers().stream().filter(p -> p.name().equals("gru1")).findFirst().orElseThrow()
+                .weightGradientRms());
+        double[] relative = {-0.13, -0.14, -0.17, -0.19, -0.20};
+        for (int i = 0; i < relative.length; i++) {
+            String name = "gru" + (i + 2);
+            double wg = Math.log10(a.layers().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow()
+                    .weightGradientRms());
+            assertThat(wg - first).as(name + "'s weight gradient against the first layer's, decades")
+                    .isCloseTo(relative[i], within(0.07));
+        }
+    }
+
+    /**
+     * With each unit's static gate offset and each path's own unit away from d = 0 (docs/theory.md
+     * section 8.10, *The units' own gates in the walk*), the upper layers' own figures (the gradient
+     * entering a layer's last step alone) follow the network's: NumPy's
+     * gru-tanh-d6-t100-w32-he_normal-normal0.1-3 ({@code scripts/gru-through-time.py CASE 2
+     * --layers}) -17.86, -17.05, -16.09, -15.09 and -13.50 decades in the second to sixth layers,
+     * where the walk without them said -19.79, -18.92, -17.96, -16.95 and -15.98.
+     */
+    @Test
+    void stackedGruLayersOwnFiguresFollowTheNetworks() throws Exception {
+        GradientAnalysis a = sixLayerGru();
+        double[] own = {-17.86, -17.05, -16.09, -15.09, -13.50};
+        for (int i = 0; i < own.length; i++) {
+            String name = "gru" + (i + 2);
+            double d = a.layers().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow().time()
+                    .ownDecades();
+            assertThat(d).as(name + "'s own figure through the steps").isCloseTo(own[i], within(0.5));
+        }
+    }
+
+    /**
+     * The offsets of a layer's units, the normal's expected order statistics, averaged by a Gauss
+     * quadrature of five nodes: exact for their even moments up to the eighth, the nodes within
+     * the points' range and the weights summing to one.
+     */
+    @Test
+    void theUnitsOffsetsQuadratureIsExactForTheirMoments() {
+        int n = 32;
+        double[][] q = PathPairs.unitOffsets(n, PathPairs.OFFSETS);
+        assertThat(q[0]).hasSize(PathPairs.OFFSETS);
+        double top = SoftmaxAverage.quantile((n - 0.375) / (n + 0.25));
+        double sum = 0;
+        for (int j = 0; j < q[0].length; j++) {
+            assertThat(Math.abs(q[0][j])).isLessThanOrEqualTo(top);
+            sum += q[1][j];
+        }
+        assertThat(sum).isCloseTo(1, within(1e-12));
+        for (int power = 2; power <= 8; power += 2) {
+            double points = 0;
+            for (int i = 0; i < n; i++) {
+                points += Math.pow(SoftmaxAverage.quantile((i + 1 - 0.375) / (n + 0.25)), power) / n;
+            }
+            double nodes = 0;
+            for (int j = 0; j < q[0].length; j++) {
+                nodes += q[1][j] * Math.pow(q[0][j], power);
+            }
+            assertThat(nodes).as("moment " + power).isCloseTo(points, within(1e-9 * Math.max(1, points)));
+        }
+        assertThat(PathPairs.unitOffsets(3, PathPairs.OFFSETS)[0]).hasSize(3);
+    }
+
+    /**
+     * A share of the gate that is each unit's own, and each path's own unit away from d = 0, both
+     * lift the walk above one whose gate is the same in distribution but drawn for no unit in
+     * particular (section 8.10); with the paths' moments alone (no share, d = 0 only) it is the
+     * walk of section 8.9.
+     */
+    @Test
+    void pathPairsKeepTheUnitsOwnGates() {
+        double mu = 0;
+        double sd = 0.8;
+        PathPairs remembering = new PathPairs(60, 0.6);
+        PathPairs still = new PathPairs(60, 0.6, 0.1, 32);
+        PathPairs away = new PathPairs(60, 0.6, 0.1, 32);
+        double logRemembering = 0;
+        double logStill = 0;
+        double logAway = 0;
+        for (int i = 0; i < 60; i++) {
+            double same0 = 0.28 + 0.05 + 0.01;
+            logRemembering += Math.log10(remembering.step(same0, 0.06, 0.27, 0.05, 0.28, 0.05, mu, sd));
+            logStill += Math.log10(still.step(same0, 0.06, 0.27, 0.05, 0.28, 0.05, mu, sd));
+            logAway += Math.log10(away.step(same0, 0.06, 0.27, 0.05, 0.28, 0.05, mu, sd, 0.25));
+        }
+        assertThat(logStill).isGreaterThan(logRemembering + 0.1);
+        assertThat(logAway).isGreaterThan(logStill + 0.1);
+    }
+
+    private static GradientAnalysis sixLayerGru() throws Exception {
         StringBuilder layers = new StringBuilder();
         for (int i = 0; i < 6; i++) {
             layers.append("""
@@ -426,23 +523,7 @@ class RecurrenceTest {
                   %s
                   {"class_name": "Dense", "config": {"name": "out", "units": 5, "activation": "softmax"}}]}}""".formatted(layers);
         ModelGraph g = ModelLoader.loadJson("m.json", json.getBytes(StandardCharsets.UTF_8));
-        GradientAnalysis a = SignalPropagation.analyse(g, SignalPropagation.Options.DEFAULT.withBatch(16));
-        double[] state = {0.159, 0.151, 0.164, 0.181};
-        for (int i = 0; i < state.length; i++) {
-            String name = "gru" + (i + 2);
-            double rms = a.layers().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow().activationRms();
-            assertThat(rms * rms).as(name + "'s state second moment").isCloseTo(state[i], within(0.15 * state[i]));
-        }
-        double first = Math.log10(a.layers().stream().filter(p -> p.name().equals("gru1")).findFirst().orElseThrow()
-                .weightGradientRms());
-        double[] relative = {-0.13, -0.14, -0.17, -0.19, -0.20};
-        for (int i = 0; i < relative.length; i++) {
-            String name = "gru" + (i + 2);
-            double wg = Math.log10(a.layers().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow()
-                    .weightGradientRms());
-            assertThat(wg - first).as(name + "'s weight gradient against the first layer's, decades")
-                    .isCloseTo(relative[i], within(0.07));
-        }
+        return SignalPropagation.analyse(g, SignalPropagation.Options.DEFAULT.withBatch(16));
     }
 
     /**
