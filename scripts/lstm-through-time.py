@@ -24,6 +24,11 @@ first step (a stored -Infinity), this still gives a finite figure.
                     with chosen factors of the upper layers, or of the first, permuted over each unit's
                     steps in the backward pass (STACK_VARIANTS)
   --frozen-toy      edge() against a 1,024-wide simulation of a frozen diagonal plus a tied Gaussian matrix
+  --walk-toy        walk_gain() against a 1,024-wide simulation of a diagonal that persists as an AR(1)
+  --split           the figure at every layer's input, with one upper layer's input shuffled or its
+                    factors permuted over the steps (split_report)
+  --walk            every layer's own figure as it is and with every factor from other unit-examples,
+                    and walk_gain()'s lift from the network's own gate and tied gain (walk_report)
   --shuffle-inputs  with --layers or --stack: each layer above the first reads its input's steps permuted
                     per example (every step's moments kept, as the analysis's forward pass assumes)
 
@@ -121,8 +126,8 @@ not, and a batch four or sixteen times larger moves the network by +0.4 (2-layer
 -53.91, -53.93 at batches of 16, 64 and 256, 3 networks), so that miss is neither the steps'
 correlation nor the sample.
 
-Usage: scripts/lstm-through-time.py CASE-ID [NETWORKS] [--layers | --stack] [--shuffle-inputs]
-       scripts/lstm-through-time.py --frozen-toy
+Usage: scripts/lstm-through-time.py CASE-ID [NETWORKS] [--layers | --stack | --split | --walk] [--shuffle-inputs]
+       scripts/lstm-through-time.py --frozen-toy | --walk-toy
        (CASE-ID as in fixtures/accuracy/measured-seq.csv, e.g. lstm-tanh-d1-t10-w32-glorot_uniform-glorot_uniform-fb1-17)
 """
 import importlib.util
@@ -506,6 +511,32 @@ def walk_gain(mu, sd, rho, b, nodes=41):
     return 0.5 * (a + c)
 
 
+def walk_toy(width=1024, steps=200, nets=4):
+    """walk_gain() against a simulation: v <- d_t v + R v, d_t = sigmoid(1 + s xi_t) with each unit's
+    xi an AR(1) process of lag-one correlation rho, R Gaussian of radius sqrt(b) drawn once; the
+    amplitude's gain per step over the second half, log10."""
+    for s, b in ((0.36, 0.023), (0.4, 0.025), (1.0, 0.04)):
+        for rho in (0.0, 0.8, 0.95):
+            rates = []
+            for seed in range(nets):
+                rng = np.random.default_rng(seed)
+                xi = rng.standard_normal(width)
+                r = rng.standard_normal((width, width)) * np.sqrt(b / width)
+                v = rng.standard_normal(width)
+                total = half = 0.0
+                for t in range(steps):
+                    v = sigmoid(1 + s * xi) * v + r @ v
+                    n = v @ v
+                    total += 0.5 * np.log10(n)
+                    v /= np.sqrt(n)
+                    if t == steps // 2 - 1:
+                        half = total
+                    xi = rho * xi + np.sqrt(1 - rho ** 2) * rng.standard_normal(width)
+                rates.append((total - half) / (steps - steps // 2))
+            print('pre-activation sd %.2f, b %.3f, rho %.2f: simulated %+.4f decades a step, the walk %+.4f'
+                  % (s, b, rho, np.mean(rates), np.log10(walk_gain(1, s, rho, b))), flush=True)
+
+
 def integrated_rho(acf):
     """The AR(1) lag-one correlation of the same integrated time, tau = 1 + 2 sum of the correlations
     while above 0.05 (as docs/theory.md 8.9 matches a GRU's update gate)."""
@@ -579,6 +610,9 @@ def parse(case):
 def main():
     if '--frozen-toy' in sys.argv[1:]:
         frozen_toy()
+        return
+    if '--walk-toy' in sys.argv[1:]:
+        walk_toy()
         return
     args = [a for a in sys.argv[1:] if not a.startswith('--')]
     case = args[0]
