@@ -53,12 +53,15 @@ final class Recurrence {
      * A GRU's steps seen as a stationary process (docs/theory.md section 8.9): its update gate's
      * pre-activation's correlation from one step to the next at one unit ({@code rho}, an AR(1)
      * equivalent), the pre-activation's mean and deviation per step, and the power spectrum of its
-     * state over {@link #FREQUENCIES} frequencies (mean 1), which a GRU above reads as its input's.
+     * state over {@link #FREQUENCIES} frequencies (mean 1), which a GRU above reads as its input's;
+     * or an LSTM's ({@code lstm}, section 8.8), whose spectrum an LSTM above reads and whose
+     * persistent forget gate lifts each step's gain by {@code lift}.
      */
-    record Memory(double rho, double[] mu, double[] sd, double[] spectrum, double @Nullable [] input, double lift) {
+    record Memory(double rho, double[] mu, double[] sd, double[] spectrum, double @Nullable [] input, double lift,
+                  boolean lstm) {
         /** A GRU's memory: its walk holds the gate's correlation itself, no lift. */
         Memory(double rho, double[] mu, double[] sd, double[] spectrum, double @Nullable [] input) {
-            this(rho, mu, sd, spectrum, input, 1);
+            this(rho, mu, sd, spectrum, input, 1, false);
         }
     }
 
@@ -149,7 +152,7 @@ final class Recurrence {
         }
         Memory memory = r.timed().memory();
         LayerState track = r.time();
-        if (memory == null) {
+        if (memory == null || !memory.lstm()) {
             return plain;
         }
         Moments xTime = track == null ? below.out() : track.out();
@@ -388,10 +391,8 @@ final class Recurrence {
             return null;
         }
         LayerState below = f.state(outer.inputs().get(0));
-        if (below != null && below.own() instanceof Run r && r.memory() != null && r.time() == null) {
-            return r.memory().spectrum();
-        }
-        return null;
+        Memory m = below != null && below.own() instanceof Run r ? r.memory() : null;
+        return m != null && !m.lstm() ? m.spectrum() : null;
     }
 
     /**
@@ -538,7 +539,7 @@ final class Recurrence {
         }
         double rho = (tau - 1) / (tau + 1);
         double lift = in == null ? 1 : persistence(mu[t - 1], sd[t - 1], rho, last[7]);
-        return new Memory(rho, mu, sd, state, null, lift);
+        return new Memory(rho, mu, sd, state, null, lift, true);
     }
 
     /** {@code |1 - m e^(-iw)|^2 - feedback}, kept above nil. */
