@@ -24,6 +24,11 @@ first step (a stored -Infinity), this still gives a finite figure.
                     with chosen factors of the upper layers, or of the first, permuted over each unit's
                     steps in the backward pass (STACK_VARIANTS)
   --frozen-toy      edge() against a 1,024-wide simulation of a frozen diagonal plus a tied Gaussian matrix
+  --walk-toy        walk_gain() against a 1,024-wide simulation of a diagonal that persists as an AR(1)
+  --split           the figure at every layer's input, with one upper layer's input shuffled or its
+                    factors permuted over the steps (split_report)
+  --walk            every layer's own figure as it is and with every factor from other unit-examples,
+                    and walk_gain()'s lift from the network's own gate and tied gain (walk_report)
   --shuffle-inputs  with --layers or --stack: each layer above the first reads its input's steps permuted
                     per example (every step's moments kept, as the analysis's forward pass assumes)
 
@@ -121,8 +126,8 @@ not, and a batch four or sixteen times larger moves the network by +0.4 (2-layer
 -53.91, -53.93 at batches of 16, 64 and 256, 3 networks), so that miss is neither the steps'
 correlation nor the sample.
 
-Usage: scripts/lstm-through-time.py CASE-ID [NETWORKS] [--layers | --stack] [--shuffle-inputs]
-       scripts/lstm-through-time.py --frozen-toy
+Usage: scripts/lstm-through-time.py CASE-ID [NETWORKS] [--layers | --stack | --split | --walk] [--shuffle-inputs]
+       scripts/lstm-through-time.py --frozen-toy | --walk-toy
        (CASE-ID as in fixtures/accuracy/measured-seq.csv, e.g. lstm-tanh-d1-t10-w32-glorot_uniform-glorot_uniform-fb1-17)
 """
 import importlib.util
@@ -426,6 +431,176 @@ def frozen_toy(width=1024, steps=150, nets=3):
                                  np.log10(z0)))
 
 
+def split_report(case, nets):
+    """--split: the figure at every layer's input (the stack's gradient passed down, each layer's
+    first step over its last), as the network is, with one upper layer's input shuffled over the steps
+    (which also decorrelates the layers above it), with every factor or the forget gate alone of one
+    upper layer permuted over each unit's steps, and with all upper layers treated so."""
+    depth, steps, width, kernel, recurrent, forget_bias = parse(case)
+
+    def figures(shuffle=(), permute=(), factors=range(6)):
+        res = np.zeros(depth)
+        for seed in range(nets):
+            rng = np.random.default_rng(seed)
+            layers, b = network(depth, width, kernel, recurrent, forget_bias, rng)
+            dense = gru.init('glorot_uniform', (width, CLASSES), rng)
+            prng = np.random.default_rng(777 + seed)
+            ms = np.zeros((depth, steps))
+            for _ in range(BATCHES):
+                inp = rng.standard_normal((steps, BATCH, FEATURES))
+                caches = []
+                for k, (w, u) in enumerate(layers):
+                    if k in shuffle:
+                        for e in range(BATCH):
+                            inp[:, e] = inp[prng.permutation(steps), e]
+                    inp, cache = forward(inp, w, u, b, width)
+                    caches.append(cache)
+                g = gru.head_gradient(inp[-1], dense, rng, steps)
+                for k in range(depth - 1, -1, -1):
+                    arrs = [np.array([c[j] for c in caches[k]]) for j in range(6)]
+                    if k in permute:
+                        idx = np.argsort(prng.random(arrs[0].shape), axis=0)
+                        for j in factors:
+                            arrs[j] = np.take_along_axis(arrs[j], idx, axis=0)
+                    g = backward_factors(lambda t: tuple(a[t] for a in arrs), steps, *layers[k], g)
+                    ms[k] += mean_square(g)
+            res += 0.5 * np.log10(ms[:, 0] / ms[:, -1]) / nets
+        return res
+    upper = tuple(range(1, depth))
+    rows = [('as it is', {})]
+    rows += [('input of layer %d shuffled' % (k + 1), {'shuffle': (k,)}) for k in upper]
+    rows += [('layer %d, every factor permuted' % (k + 1), {'permute': (k,)}) for k in upper]
+    rows += [('layer %d, forget gate permuted' % (k + 1), {'permute': (k,), 'factors': (2,)}) for k in upper]
+    rows += [('upper layers, every factor permuted', {'permute': upper}),
+             ('upper layers\' inputs shuffled', {'shuffle': upper})]
+    for name, kw in rows:
+        print('%-40s %s' % (name, ' '.join('L%d %7.2f' % (k + 1, v) for k, v in enumerate(figures(**kw)))),
+              flush=True)
+
+
+def walk_gain(mu, sd, rho, b, nodes=41):
+    """The step gain z of a tied random recurrent kernel of gain b beside a diagonal (the forget
+    gate) that persists over the steps (docs/theory.md 8.8): the gate's pre-activation N(mu, sd^2) an
+    AR(1) process of lag-one correlation rho, held on a grid of its standardised value. A gradient
+    arriving on a unit through the kernel stays there for some steps, multiplied by that unit's gates,
+    and leaves through the kernel again; X = sum over stays of their products over z^(stay + 1)
+    satisfies X_t = (1 + d_t X_(t-1)) / z, and the pair of paths that the tied kernel adds
+    coherently closes when b E[X^2] = 1. The largest such z (or the Neumann series' radius)."""
+    x, w = np.polynomial.hermite_e.hermegauss(nodes)
+    w = w / w.sum()
+    d = sigmoid(mu + sd * x)
+    if rho <= 0:
+        p = np.tile(w, (nodes, 1))
+    else:
+        p = np.exp(-0.5 * ((x[None, :] - rho * x[:, None]) ** 2 / (1 - rho ** 2) - x[None, :] ** 2)) * w[None, :]
+        p /= p.sum(axis=1, keepdims=True)
+    eye = np.eye(nodes)
+
+    def excess(z):
+        m1 = np.linalg.solve(z * eye - d[:, None] * p, np.ones(nodes))
+        m2 = np.linalg.solve(z * z * eye - (d * d)[:, None] * p, 1 + 2 * d * (p @ m1))
+        return b * (w @ m2) - 1
+    lo = max(max(abs(np.linalg.eigvals(d[:, None] * p))),
+             np.sqrt(max(abs(np.linalg.eigvals((d * d)[:, None] * p))))) * (1 + 1e-6) + 1e-12
+    if excess(lo) <= 0:
+        return lo
+    a, c = lo, lo + 5
+    for _ in range(80):
+        m = 0.5 * (a + c)
+        a, c = (m, c) if excess(m) > 0 else (a, m)
+    return 0.5 * (a + c)
+
+
+def walk_toy(width=1024, steps=200, nets=4):
+    """walk_gain() against a simulation: v <- d_t v + R v, d_t = sigmoid(1 + s xi_t) with each unit's
+    xi an AR(1) process of lag-one correlation rho, R Gaussian of radius sqrt(b) drawn once; the
+    amplitude's gain per step over the second half, log10."""
+    for s, b in ((0.36, 0.023), (0.4, 0.025), (1.0, 0.04)):
+        for rho in (0.0, 0.8, 0.95):
+            rates = []
+            for seed in range(nets):
+                rng = np.random.default_rng(seed)
+                xi = rng.standard_normal(width)
+                r = rng.standard_normal((width, width)) * np.sqrt(b / width)
+                v = rng.standard_normal(width)
+                total = half = 0.0
+                for t in range(steps):
+                    v = sigmoid(1 + s * xi) * v + r @ v
+                    n = v @ v
+                    total += 0.5 * np.log10(n)
+                    v /= np.sqrt(n)
+                    if t == steps // 2 - 1:
+                        half = total
+                    xi = rho * xi + np.sqrt(1 - rho ** 2) * rng.standard_normal(width)
+                rates.append((total - half) / (steps - steps // 2))
+            print('pre-activation sd %.2f, b %.3f, rho %.2f: simulated %+.4f decades a step, the walk %+.4f'
+                  % (s, b, rho, np.mean(rates), np.log10(walk_gain(1, s, rho, b))), flush=True)
+
+
+def integrated_rho(acf):
+    """The AR(1) lag-one correlation of the same integrated time, tau = 1 + 2 sum of the correlations
+    while above 0.05 (as docs/theory.md 8.9 matches a GRU's update gate)."""
+    tau = 1
+    for c in acf:
+        if c < 0.05:
+            break
+        tau += 2 * c
+    return (tau - 1) / (tau + 1)
+
+
+def walk_report(case, nets):
+    """--walk: every layer's own figure (gradient entering its last step) as it is and with every
+    factor of a unit and example taken at each step from another (the same shuffle of unit-examples
+    for all factors: every step's joint moments kept, each unit's order over the steps broken), and
+    walk_gain()'s lift over T - 1 steps from the network's own forget-gate pre-activation (mean,
+    deviation, the AR(1) of its autocorrelation's integrated time) and the tied kernel's coherent gain
+    b = v_R n E[o tanh'(c)]^2 E[i tanh'(a_g)]^2 (the candidate's path, 8.5)."""
+    depth, steps, width, kernel, recurrent, forget_bias = parse(case)
+    own = np.zeros((depth, 2))
+    acf = np.zeros((depth, 40))
+    tied = np.zeros(depth)
+    pre = [[] for _ in range(depth)]
+    for seed in range(nets):
+        rng = np.random.default_rng(seed)
+        layers, b = network(depth, width, kernel, recurrent, forget_bias, rng)
+        prng = np.random.default_rng(1000 + seed)
+        for _ in range(BATCHES):
+            inp = rng.standard_normal((steps, BATCH, FEATURES))
+            for k, (w, u) in enumerate(layers):
+                n = width
+                out, cache = forward(inp, w, u, b, n)
+                arrs = [np.array([c[j] for c in cache]) for j in range(6)]
+                idx = np.argsort(prng.random(arrs[0].reshape(steps, -1).shape), axis=1)
+                other = [np.take_along_axis(a.reshape(steps, -1), idx, axis=1).reshape(a.shape) for a in arrs]
+                g = np.zeros((steps, BATCH, n))
+                g[-1] = rng.standard_normal((BATCH, n))
+                for j, factors in enumerate((arrs, other)):
+                    m = mean_square(backward_factors(lambda t: tuple(a[t] for a in factors), steps, w, u, g))
+                    own[k, j] += 0.5 * np.log10(m[0] / m[-1]) / (nets * BATCHES)
+                hs = np.concatenate([np.zeros((1, BATCH, n)), out[:-1]])
+                af = np.einsum('tbi,ij->tbj', inp, w[:, n:2 * n]) + np.einsum('tbi,ij->tbj', hs, u[:, n:2 * n]) \
+                    + b[n:2 * n]
+                sl = slice(steps // 4, None)
+                a = af[sl]
+                pre[k].append(a.ravel())
+                ac = a - a.mean(axis=(1, 2), keepdims=True)
+                lags = min(40, a.shape[0] - 1)
+                acf[k, :lags] += np.array([(ac[lag:] * ac[:-lag]).mean() for lag in range(1, lags + 1)]) \
+                    / (ac ** 2).mean() / (nets * BATCHES)
+                _, i, _, cand, o, tc = (x[sl] for x in arrs)
+                tied[k] += np.var(u) * n * (o * (1 - tc ** 2)).mean() ** 2 * (i * (1 - cand ** 2)).mean() ** 2 \
+                    / (nets * BATCHES)
+                inp = out
+    for k in range(depth):
+        x = np.concatenate(pre[k])
+        rho = integrated_rho(acf[k])
+        lift = (steps - 1) * np.log10(walk_gain(x.mean(), x.std(), rho, tied[k]) / walk_gain(x.mean(), x.std(), 0, tied[k]))
+        print('layer %d own: as it is %.2f, every factor from other unit-examples %.2f, the order worth %.2f | forget '
+              'pre-activation N(%.2f, %.3f^2), acf %s, AR(1) %.3f; tied gain %.4f; the walk\'s lift %.2f'
+              % (k + 1, *own[k], own[k, 0] - own[k, 1], x.mean(), x.std(), np.round(acf[k, :4], 2), rho, tied[k], lift),
+              flush=True)
+
+
 def parse(case):
     parts = case.split('-')
     return (int(parts[2][1:]), int(parts[3][1:]), int(parts[4][1:]), parts[5], parts[6],
@@ -436,11 +611,20 @@ def main():
     if '--frozen-toy' in sys.argv[1:]:
         frozen_toy()
         return
+    if '--walk-toy' in sys.argv[1:]:
+        walk_toy()
+        return
     args = [a for a in sys.argv[1:] if not a.startswith('--')]
     case = args[0]
     nets = int(args[1]) if len(args) > 1 else 8
     if '--layers' in sys.argv[1:]:
         layers_report(*parse(case), nets, '--shuffle-inputs' in sys.argv[1:])
+        return
+    if '--split' in sys.argv[1:]:
+        split_report(case, nets)
+        return
+    if '--walk' in sys.argv[1:]:
+        walk_report(case, nets)
         return
     if '--stack' in sys.argv[1:]:
         stack_report(case, nets, '--shuffle-inputs' in sys.argv[1:])

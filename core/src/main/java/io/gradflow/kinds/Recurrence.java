@@ -1,10 +1,12 @@
 package io.gradflow.kinds;
 
+import io.gradflow.math.Hermite;
 import io.gradflow.math.Moments;
 import io.gradflow.model.Activation;
 import io.gradflow.model.LayerKind;
 import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
@@ -22,7 +24,7 @@ final class Recurrence {
                double[] fSecond, double[] oSecond, double[] iSecond, double[] gSecond,
                double[] rSecond, double[] coherent, double[] cross, double[] candMean, double[] cellMean,
                double positions, IdentityRecurrence.@Nullable Paths paths, @Nullable Memory memory,
-               FiniteSample.@Nullable Diagonal diagonal)
+               FiniteSample.@Nullable Diagonal diagonal, @Nullable LayerState time)
             implements KindData {
 
         Run(int steps, double vW, double mW, double vR, double mR, Fans fans, Fans rfans, double[] slope2,
@@ -32,7 +34,18 @@ final class Recurrence {
             double positions, IdentityRecurrence.@Nullable Paths paths) {
             this(steps, vW, mW, vR, mR, fans, rfans, slope2, gate, cellSecond, cellSlope2, cellOut2, fMean, fSecond,
                     oSecond, iSecond, gSecond, rSecond, coherent, cross, candMean, cellMean, positions, paths, null,
-                    null);
+                    null, null);
+        }
+
+        /** The steps the figures through the steps follow: the time track where there is one (section 8.8). */
+        Run timed() {
+            return time == null ? this : time.own(Run.class);
+        }
+
+        Run withTime(LayerState track) {
+            return new Run(steps, vW, mW, vR, mR, fans, rfans, slope2, gate, cellSecond, cellSlope2, cellOut2, fMean,
+                    fSecond, oSecond, iSecond, gSecond, rSecond, coherent, cross, candMean, cellMean, positions, paths,
+                    memory, diagonal, track);
         }
     }
 
@@ -40,18 +53,20 @@ final class Recurrence {
      * A GRU's steps seen as a stationary process (docs/theory.md section 8.9): its update gate's
      * pre-activation's correlation from one step to the next at one unit ({@code rho}, an AR(1)
      * equivalent), the pre-activation's mean and deviation per step, and the power spectrum of its
-     * state over {@link #FREQUENCIES} frequencies (mean 1), which a GRU above reads as its input's.
+     * state over {@link #FREQUENCIES} frequencies (mean 1), which a GRU above reads as its input's;
+     * or an LSTM's ({@code lstm}, section 8.8), whose spectrum an LSTM above reads and whose
+     * persistent forget gate lifts each step's gain by {@code lift}.
      */
-    record Memory(double rho, double[] mu, double[] sd, double[] spectrum, double @Nullable [] input,
-                  double gateStill, double stateStill, int units) {
-        /** Without the units' static offsets. */
+    record Memory(double rho, double[] mu, double[] sd, double[] spectrum, double @Nullable [] input, double lift,
+                  boolean lstm, double gateStill, double stateStill, int units) {
+        /** A GRU's memory without the units' static offsets: its walk holds the gate's correlation itself, no lift. */
         Memory(double rho, double[] mu, double[] sd, double[] spectrum, double @Nullable [] input) {
-            this(rho, mu, sd, spectrum, input, 0, 0, 0);
+            this(rho, mu, sd, spectrum, input, 1, false, 0, 0, 0);
         }
 
         /** The same with the units' static offsets: {@code still[0]} of the gate's variance, {@code still[1]} of the state's second moment. */
         Memory withStill(double[] still, int n) {
-            return new Memory(rho, mu, sd, spectrum, input, still[0], still[1], n);
+            return new Memory(rho, mu, sd, spectrum, input, lift, lstm, still[0], still[1], n);
         }
     }
 
@@ -129,6 +144,34 @@ final class Recurrence {
      */
     static LayerState forward(Node outer, Node core, Moments x, Forward f, int t, Fans fans, Fans rfans,
                               double positions) {
+        LayerState plain = run(outer, core, x, f, t, fans, rfans, positions, null);
+        if (core.kind() != LayerKind.LSTM || outer != core || positions != 1) {
+            return plain;
+        }
+        // an LSTM over another LSTM's states: its cells sum candidates correlated over the steps and
+        // its forget gates persist; the figures through the steps follow a second run that sees it
+        // (the time track, fed the track below), the levels the first (docs/theory.md section 8.8)
+        LayerState below = outer.inputs().isEmpty() ? null : f.state(outer.inputs().get(0));
+        if (below == null || !(below.own() instanceof Run r)) {
+            return plain;
+        }
+        Memory memory = r.timed().memory();
+        LayerState track = r.time();
+        if (memory == null || !memory.lstm()) {
+            return plain;
+        }
+        Moments xTime = track == null ? below.out() : track.out();
+        LayerState timed = run(outer, core, xTime, f, t, fans, rfans, positions, memory.spectrum());
+        return new LayerState(plain.in(), plain.out(), plain.pre(), plain.slopes(), plain.normFactor(),
+                plain.weights(), plain.positions(), plain.patternRelVar(), plain.own(Run.class).withTime(timed));
+    }
+
+    /**
+     * One run through the steps; an LSTM's cell sums its candidates with the correlation of {@code
+     * lstmInput}, its input's spectrum, where given (a GRU reads its input's spectrum itself).
+     */
+    private static LayerState run(Node outer, Node core, Moments x, Forward f, int t, Fans fans, Fans rfans,
+                                  double positions, double @Nullable [] lstmInput) {
         double[] w = MeanField.weightMoments(core, core.weightInit(), fans, f);
         double[] rw = MeanField.weightMoments(core, core.recurrentInit() != null ? core.recurrentInit()
                 : core.weightInit(), rfans, f);
@@ -162,12 +205,13 @@ final class Recurrence {
         double lastCross = 0;
         double lastGateSlope = 0;
         double lastResetMean = 0;
+        double[] lstmLast = null;
         if (!gated && outer == core && positions == 1 && IdentityRecurrence.applies(core, t)) {
             return identity(outer, core, x, f, t, fans, rfans, w, act, b, slope2);
         }
         // a GRU over another GRU's states: its input's correlation from one step to the next
         // (section 8.10), and per step the candidate's linear response to it and its weight
-        double[] inSpectrum = gru ? inputSpectrum(outer, f) : null;
+        double[] inSpectrum = gru ? inputSpectrum(outer, f) : lstmInput;
         double[] inCorr = lagCorrelations(inSpectrum, t);
         double[] candLin = new double[inCorr != null ? t : 0];
         double[] candWeight = new double[candLin.length];
@@ -203,7 +247,9 @@ final class Recurrence {
                     candLin[i] = math.slopeMean(act, pi) * Math.sqrt(Math.max(fromX.su() + fromX.sx(), 0));
                     candWeight[i] = gi.mean();
                     lastCross = stateCandidate(inCorr, candLin, candWeight, fMeans, i);
-                    cSec += 2 * Math.max(fMean - fSec, 0) * lastCross;
+                    // a GRU's state and candidate are weighed by z and 1 - z of one gate; an LSTM's
+                    // cell and candidate by its forget and input gates, independent
+                    cSec += 2 * (gru ? Math.max(fMean - fSec, 0) : fMean * gi.mean()) * lastCross;
                 }
                 fMeans[i] = fMean;
                 fSecond[i] = fSec;
@@ -252,6 +298,13 @@ final class Recurrence {
                 cross[i] = gru ? Math.max(fMean - fSec, 0) / Math.max(gi.mean(), 1e-300) : fMean;
                 diagMu[i] = gru ? pi.mean() : pf.mean();
                 diagVar[i] = pi.su() + pi.sx();
+                if (!gru && i == t - 1) {
+                    double k = go.mean() * math.slopeMean(act, c);
+                    double units = Math.max(rfans.connOut() / 4, 1);
+                    lstmLast = new double[] {fromX.su() + fromX.sx(), fromH.su() + fromH.sx(), c.second(), fMean,
+                            gi.mean() * slope, k, h.second(), (rw[0] + rw[1] * rw[1]) * units * k * k
+                            * gi.mean() * slope * gi.mean() * slope};
+                }
                 if (gru) {
                     if (i == t - 1) {
                         lastGateSlope = math.slopeMean(gateAct, pi);
@@ -282,9 +335,16 @@ final class Recurrence {
             memory = memory(inSpectrum, inCorr, last, diagMu, gateSd, t).withStill(
                     still(last, lastGateSlope, lastResetMean, inputStill(outer, f), fans.connIn()), (int) core.nOut());
         }
+        if (lstmLast != null && outer == core && positions == 1 && t > 1) {
+            double[] gateSd = new double[t];
+            for (int i = 0; i < t; i++) {
+                gateSd[i] = Math.sqrt(Math.max(diagVar[i], 0));
+            }
+            memory = lstmMemory(inSpectrum, lstmLast, diagMu, gateSd, t);
+        }
         Run run = new Run(t, w[0], w[1], rw[0], rw[1], fans, rfans, slope2, gate, cellSecond, cellSlope2, cellOut2,
                 fMeans, fSecond, oSecond, iSecond, gSecond, rSecond, coherent, cross, candMean, cellMean, positions,
-                null, memory, gated ? new FiniteSample.Diagonal(diagMu, diagVar, gateAct, gru) : null);
+                null, memory, gated ? new FiniteSample.Diagonal(diagMu, diagVar, gateAct, gru) : null, null);
         return new LayerState(x, out, x, Slopes.ONE, 1, new Weights(w[0], w[1], fans.initIn(), fans, false),
                 t * positions, 0, run);
     }
@@ -385,10 +445,8 @@ final class Recurrence {
             return null;
         }
         LayerState below = f.state(outer.inputs().get(0));
-        if (below != null && below.own() instanceof Run r && r.memory() != null) {
-            return r.memory().spectrum();
-        }
-        return null;
+        Memory m = below != null && below.own() instanceof Run r ? r.memory() : null;
+        return m != null && !m.lstm() ? m.spectrum() : null;
     }
 
     /**
@@ -452,6 +510,265 @@ final class Recurrence {
             tau += 2 * c;
         }
         return new Memory((tau - 1) / (tau + 1), mu, sd, state, inCorrelation);
+    }
+
+    /**
+     * An LSTM's steps as a stationary process (docs/theory.md section 8.8): its cell keeps {@code
+     * E[f]} of itself and takes the input gate's mean times the candidate's linear part, driven by the
+     * input (of spectrum {@code in}, white where null) and the kernel's share of the other units'
+     * states; what the gates' fluctuations and the non-linear parts add is white, sized so that the
+     * cell's variance is its moment. The state is {@code E[o] E[tanh'(c)]} times the cell plus a white
+     * rest. The forget gate's pre-activation has the input's spectrum and the state's in proportion to
+     * their variances; its integrated time gives an AR(1) correlation, and where the input is
+     * correlated over the steps (an LSTM below) {@link #persistence} the lift of the step gain.
+     *
+     * @param last the last step's input and recurrent variances, cell second moment, mean forget
+     *             gate, the candidate's mean factor {@code E[i] E[tanh']}, {@code E[o] E[tanh'(c)]},
+     *             the state's second moment and the kernel's coherent gain
+     */
+    static Memory lstmMemory(double @Nullable [] in, double[] last, double[] mu, double[] sd, int t) {
+        double varX = last[0];
+        double varH = last[1];
+        double c2 = last[2];
+        double m = last[3];
+        double a = last[4] * last[4];
+        double k2 = last[5] * last[5];
+        double h2 = last[6];
+        int n = FREQUENCIES;
+        double white = Math.max(h2 - k2 * c2, 0);
+        double perH = h2 > 0 ? varH / h2 : 0;
+        // plain loops over arrays: one loop holding the ternaries and two sums crashed OpenJDK 17's
+        // C2 (its superword pass, TypeVect::xmeet)
+        double[] sx = new double[n];
+        if (in != null && in.length == n) {
+            System.arraycopy(in, 0, sx, 0, n);
+        } else {
+            Arrays.fill(sx, 1);
+        }
+        // the cell's filter, its own mean gate and the other units' states through the kernel
+        double[] den = new double[n];
+        for (int j = 0; j < n; j++) {
+            den[j] = filter(m, a * perH * k2, 2 * Math.PI * j / n);
+        }
+        double sumDriven = 0;
+        double sumInv = 0;
+        for (int j = 0; j < n; j++) {
+            sumDriven += a * (varX * sx[j] + perH * white) / den[j];
+            sumInv += 1 / den[j];
+        }
+        // the white drive that makes the cell's variance its moment
+        double rest = sumInv > 0 ? Math.max(c2 - sumDriven / n, 0) / (sumInv / n) : 0;
+        double[] state = new double[n];
+        double[] gate = new double[n];
+        double sum = 0;
+        double total = 0;
+        for (int j = 0; j < n; j++) {
+            double cell = (a * (varX * sx[j] + perH * white) + rest) / den[j];
+            state[j] = k2 * cell + white;
+            sum += state[j];
+        }
+        for (int j = 0; j < n; j++) {
+            gate[j] = varX * sx[j] + perH * state[j];
+            total += gate[j];
+        }
+        if (sum > 0) {
+            double scale = n / sum;
+            for (int j = 0; j < n; j++) {
+                state[j] *= scale;
+            }
+        } else {
+            Arrays.fill(state, 1);
+        }
+        double tau = 1;
+        for (int lag = 1; lag < Math.min(t, n / 2) && total > 0; lag++) {
+            double c = 0;
+            for (int j = 0; j < n; j++) {
+                c += gate[j] * Math.cos(2 * Math.PI * j * lag / n);
+            }
+            c /= total;
+            if (c < CORRELATION_FLOOR) {
+                break;
+            }
+            tau += 2 * c;
+        }
+        double rho = (tau - 1) / (tau + 1);
+        double lift = in == null ? 1 : persistence(mu[t - 1], sd[t - 1], rho, last[7]);
+        return new Memory(rho, mu, sd, state, null, lift, true, 0, 0, 0);
+    }
+
+    /** {@code |1 - m e^(-iw)|^2 - feedback}, kept above nil. */
+    private static double filter(double m, double feedback, double w) {
+        return Math.max(1 - 2 * m * Math.cos(w) + m * m - feedback, 1e-9);
+    }
+
+    /** Nodes of the persistent gate's grid (section 8.8). */
+    private static final int GATE_NODES = 25;
+
+    private static final Hermite GATE_RULE = new Hermite(GATE_NODES);
+
+    /**
+     * The second-moment lift of a step's gain when each unit's forget gate, of pre-activation {@code
+     * N(mu, sd^2)}, persists over the steps as an AR(1) process of lag-one correlation {@code rho}
+     * beside a tied recurrent kernel of coherent gain {@code b} (docs/theory.md section 8.8): the
+     * squared ratio of the walk's step gain to the same walk's with the gate drawn afresh.
+     */
+    static double persistence(double mu, double sd, double rho, double b) {
+        if (!(b > 0) || !(sd > 0) || !(rho > 0)) {
+            return 1;
+        }
+        double z0 = walkGain(mu, sd, 0, b);
+        double z1 = walkGain(mu, sd, Math.min(rho, 0.999), b);
+        return z0 > 0 && z1 > z0 ? (z1 / z0) * (z1 / z0) : 1;
+    }
+
+    /**
+     * The step gain {@code z} of the walk: a gradient arriving on a unit through the kernel stays
+     * there some steps, multiplied by that unit's gates, and leaves through the kernel again; {@code
+     * X = sum over stays of their products over z^(stay + 1)} satisfies {@code X_t = (1 + d_t
+     * X_(t-1)) / z}, and the pairs of paths the tied kernel adds close where {@code b E[X^2] = 1}.
+     * The gate's standardised pre-activation is held on Gauss-Hermite nodes.
+     */
+    static double walkGain(double mu, double sd, double rho, double b) {
+        int n = GATE_NODES;
+        double[] x = new double[n];
+        double[] w = new double[n];
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = GATE_RULE.node(i);
+            w[i] = GATE_RULE.weight(i);
+            d[i] = 1 / (1 + Math.exp(-(mu + sd * x[i])));
+        }
+        double[][] p = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            double row = 0;
+            for (int j = 0; j < n; j++) {
+                double e = rho <= 0 ? 0 : x[j] - rho * x[i];
+                p[i][j] = rho <= 0 ? w[j] : Math.exp(-0.5 * (e * e / (1 - rho * rho) - x[j] * x[j])) * w[j];
+                row += p[i][j];
+            }
+            for (int j = 0; j < n; j++) {
+                p[i][j] /= row;
+            }
+        }
+        double lo = Math.max(radius(d, p, 1), Math.sqrt(radius(d, p, 2))) * (1 + 1e-6) + 1e-12;
+        if (excess(lo, d, p, w, b) <= 0) {
+            return lo;
+        }
+        // the gain lies within sqrt(b) of the diagonal's radius once the kernel's pairs close
+        double hi = lo + Math.sqrt(b) + 1e-3;
+        while (excess(hi, d, p, w, b) > 0) {
+            hi += hi - lo;
+        }
+        for (int it = 0; it < 40; it++) {
+            double mid = 0.5 * (lo + hi);
+            if (excess(mid, d, p, w, b) > 0) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return 0.5 * (lo + hi);
+    }
+
+    /** The spectral radius of {@code diag(d^power) p} (positive entries: power iteration). */
+    private static double radius(double[] d, double[][] p, int power) {
+        int n = d.length;
+        double[] v = new double[n];
+        Arrays.fill(v, 1);
+        double r = 0;
+        for (int it = 0; it < 500; it++) {
+            double[] u = new double[n];
+            double norm = 0;
+            for (int i = 0; i < n; i++) {
+                double s = 0;
+                for (int j = 0; j < n; j++) {
+                    s += p[i][j] * v[j];
+                }
+                u[i] = Math.pow(d[i], power) * s;
+                norm = Math.max(norm, u[i]);
+            }
+            if (norm <= 0) {
+                return 0;
+            }
+            for (int i = 0; i < n; i++) {
+                u[i] /= norm;
+            }
+            boolean done = Math.abs(norm - r) < 1e-12 * norm;
+            r = norm;
+            v = u;
+            if (done) {
+                break;
+            }
+        }
+        return r;
+    }
+
+    /** {@code b E[X^2] - 1} at step gain {@code z}. */
+    private static double excess(double z, double[] d, double[][] p, double[] w, double b) {
+        int n = d.length;
+        double[][] a1 = new double[n][n];
+        double[][] a2 = new double[n][n];
+        double[] ones = new double[n];
+        for (int i = 0; i < n; i++) {
+            ones[i] = 1;
+            for (int j = 0; j < n; j++) {
+                a1[i][j] = (i == j ? z : 0) - d[i] * p[i][j];
+                a2[i][j] = (i == j ? z * z : 0) - d[i] * d[i] * p[i][j];
+            }
+        }
+        double[] m1 = solve(a1, ones);
+        double[] rhs = new double[n];
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int j = 0; j < n; j++) {
+                s += p[i][j] * m1[j];
+            }
+            rhs[i] = 1 + 2 * d[i] * s;
+        }
+        double[] m2 = solve(a2, rhs);
+        double e = 0;
+        for (int i = 0; i < n; i++) {
+            e += w[i] * m2[i];
+        }
+        return b * e - 1;
+    }
+
+    /** Gaussian elimination with partial pivoting ({@code a} is overwritten). */
+    private static double[] solve(double[][] a, double[] y) {
+        int n = y.length;
+        double[] b = y.clone();
+        for (int c = 0; c < n; c++) {
+            int piv = c;
+            for (int r = c + 1; r < n; r++) {
+                if (Math.abs(a[r][c]) > Math.abs(a[piv][c])) {
+                    piv = r;
+                }
+            }
+            double[] tr = a[c];
+            a[c] = a[piv];
+            a[piv] = tr;
+            double tb = b[c];
+            b[c] = b[piv];
+            b[piv] = tb;
+            for (int r = c + 1; r < n; r++) {
+                double f = a[r][c] / a[c][c];
+                if (f != 0) {
+                    for (int k = c; k < n; k++) {
+                        a[r][k] -= f * a[c][k];
+                    }
+                    b[r] -= f * b[c];
+                }
+            }
+        }
+        double[] x = new double[n];
+        for (int r = n - 1; r >= 0; r--) {
+            double s = b[r];
+            for (int k = r + 1; k < n; k++) {
+                s -= a[r][k] * x[k];
+            }
+            x[r] = s / a[r][r];
+        }
+        return x;
     }
 
     /**
@@ -531,13 +848,14 @@ final class Recurrence {
         // its levels take the same pass as its figures through the steps and its input weights'
         // gradient sums the steps with both correlations; an LSTM's levels wait for its forward
         // pass to see the same correlation, and stay as the pass without alignment or memory gives
-        boolean remembers = r.memory() != null && r.memory().rho() > 0;
+        Run rt = r.timed();
+        boolean remembers = rt != r || r.memory() != null && r.memory().rho() > 0 && core.kind() == LayerKind.GRU;
         boolean levels = core.kind() == LayerKind.GRU;
         double[] logIn = through(r, core, inject, pre, null, above == null && !remembers ? passed : null, false);
         double[] timeLog = logIn;
         double[] timePre = new double[1];
         if (above == null && remembers) {
-            timeLog = through(r, core, inject, timePre, null, passed);
+            timeLog = through(rt, core, inject, timePre, null, passed);
         }
         if (above != null) {
             double[] alignedInject = inject;
@@ -547,7 +865,7 @@ final class Recurrence {
                     alignedInject[i] = gOut * above.shape()[i];
                 }
             }
-            timeLog = through(r, core, alignedInject, timePre, above.correlation(), passed);
+            timeLog = through(rt, core, alignedInject, timePre, above.correlation(), passed);
         }
         // a GRU's levels are the figures' pass where it is another pass than the first
         if (levels && timeLog != logIn) {
@@ -556,14 +874,14 @@ final class Recurrence {
         }
         double[] last = new double[t];
         last[t - 1] = 1;
-        double[] alone = through(r, core, last, new double[1], null, null);
+        double[] alone = through(rt, core, last, new double[1], null, null);
         // a gradient entering at one end reaches the far end through one direction alone
         double own = 0.5 * (alone[0] - alone[t - 1]);
         // one batch's sample of the products of gates that a gradient entering at the last step
         // alone meets falls short of their expectation (section 8.11)
-        FiniteSample.Diagonal diagonal = r.diagonal();
+        FiniteSample.Diagonal diagonal = rt.diagonal();
         double shortfall = bidirectional || diagonal == null ? 0
-                : 0.5 * FiniteSample.shortfall(diagonal, FiniteSample.jumps(r, core), t,
+                : 0.5 * FiniteSample.shortfall(diagonal, FiniteSample.jumps(rt, core), t,
                         (double) core.nOut() * Math.max(1, b.batch())) / Math.log(10);
         own += shortfall;
         double decades;
@@ -839,6 +1157,10 @@ final class Recurrence {
                     // what the noise adds is not aligned with the carried gradient: it starts afresh
                     keep = gain + noise > 0 ? gain / (gain + noise) : 0;
                     coherent = gain + noise;
+                    if (memory != null) {
+                        // an LSTM over another's states: its forget gates persist (section 8.8)
+                        coherent *= memory.lift();
+                    }
                 }
                 if (incoherent > 0) {
                     double k = coherent / incoherent;

@@ -549,6 +549,88 @@ class RecurrenceTest {
     }
 
     /** The through-time decades of one Keras GRU (reset_after) over {@code steps} steps of 16 features into a softmax. */
+    /**
+     * The walk of a forget gate that persists as an AR(1) process beside a tied kernel (docs/theory.md
+     * section 8.8): a constant gate gives E[f] + sqrt(b), a gate drawn afresh no lift, and the lift
+     * over the fresh gate follows a 256-wide simulation of v <- d_t v + R v.
+     */
+    @Test
+    void aPersistentForgetGateLiftsTheTiedKernelsGainAsSimulated() {
+        assertThat(Recurrence.walkGain(1, 1e-6, 0.9, 0.02)).isCloseTo(1 / (1 + Math.exp(-1)) + Math.sqrt(0.02),
+                within(1e-4));
+        assertThat(Recurrence.persistence(1, 0.4, 0, 0.025)).isEqualTo(1);
+        double s = 0.4;
+        double b = 0.025;
+        double walked = Math.log10(Recurrence.walkGain(1, s, 0.95, b) / Recurrence.walkGain(1, s, 0, b));
+        double simulated = simulatedGain(256, s, b, 0.95) - simulatedGain(256, s, b, 0);
+        assertThat(walked).isGreaterThan(0.01).isCloseTo(simulated, within(0.25 * simulated));
+        assertThat(Recurrence.persistence(1, s, 0.8, b)).isGreaterThan(1)
+                .isLessThan(Recurrence.persistence(1, s, 0.95, b));
+    }
+
+    /**
+     * An LSTM over another LSTM's states follows its time track (section 8.8): the 4-layer 200-step
+     * He / N(0, 0.1) stack's first layer falls as the NumPy network's (-6.43 over 4 networks, DL4J
+     * -6.37) where the steps taken as fresh said -4.63, and a single LSTM has no time track.
+     */
+    @Test
+    void anLstmOverAnotherFollowsItsTimeTrack() throws Exception {
+        String he = "{\"class_name\": \"HeNormal\", \"config\": {\"seed\": null}}";
+        String normal = "{\"class_name\": \"RandomNormal\", \"config\": {\"mean\": 0.0, \"stddev\": 0.1, \"seed\": null}}";
+        StringBuilder layers = new StringBuilder();
+        for (int i = 0; i < 4; i++) {
+            layers.append("""
+                    {"class_name": "LSTM", "config": {"name": "lstm%d", "units": 64, "activation": "tanh",
+                     "recurrent_activation": "sigmoid", "return_sequences": %s, "use_bias": true,
+                     "unit_forget_bias": true, "kernel_initializer": %s, "recurrent_initializer": %s,
+                     "bias_initializer": {"class_name": "Zeros", "config": {}}}},
+                    """.formatted(i, i < 3, he, normal));
+        }
+        String json = """
+                {"class_name": "Sequential", "keras_version": "2.12.0", "backend": "tensorflow",
+                 "config": {"name": "m", "layers": [
+                  {"class_name": "InputLayer", "config": {"name": "in", "batch_input_shape": [null, 200, 16]}},
+                  %s
+                  {"class_name": "Dense", "config": {"name": "out", "units": 5, "activation": "softmax"}}]}}"""
+                .formatted(layers);
+        ModelGraph g = ModelLoader.loadJson("m.json", json.getBytes(StandardCharsets.UTF_8));
+        GradientAnalysis a = SignalPropagation.analyse(g, SignalPropagation.Options.DEFAULT.withBatch(16));
+        double first = a.layers().stream().filter(p -> p.name().equals("lstm0")).findFirst().orElseThrow().time()
+                .decades();
+        assertThat(first).isCloseTo(-6.43, within(0.5));
+    }
+
+    /** The amplitude's gain per step (log10) of v <- d_t v + R v over the second half of 160 steps. */
+    private static double simulatedGain(int n, double s, double b, double rho) {
+        double sum = 0;
+        for (int net = 0; net < 2; net++) {
+            SplittableRandom rnd = new SplittableRandom(17 + net);
+            double[][] r = gaussianMatrix(rnd, n, b / n);
+            double[] xi = gaussianVector(rnd, n);
+            double[] v = gaussianVector(rnd, n);
+            int steps = 160;
+            for (int t = 0; t < steps; t++) {
+                double[] next = new double[n];
+                for (int i = 0; i < n; i++) {
+                    double acc = v[i] / (1 + Math.exp(-(1 + s * xi[i])));
+                    for (int j = 0; j < n; j++) {
+                        acc += r[i][j] * v[j];
+                    }
+                    next[i] = acc;
+                }
+                double norm = Math.sqrt(norm2(next));
+                if (t >= steps / 2) {
+                    sum += Math.log10(norm / Math.sqrt(norm2(v))) / (steps - steps / 2) / 2;
+                }
+                for (int i = 0; i < n; i++) {
+                    v[i] = next[i] / norm;
+                    xi[i] = rho * xi[i] + Math.sqrt(1 - rho * rho) * gauss(rnd);
+                }
+            }
+        }
+        return sum;
+    }
+
     private static double gruThroughTime(int units, int steps, String kernel, String recurrent) throws Exception {
         String json = """
                 {"class_name": "Sequential", "keras_version": "2.12.0", "backend": "tensorflow",
