@@ -42,8 +42,17 @@ final class FiniteSample {
      * @param paths units x examples the figure's mean square pools
      */
     static double shortfall(Diagonal d, double[] jump, int steps, double paths) {
+        double[] at = profile(d, jump, steps, paths);
+        return at.length == 0 ? 0 : at[0];
+    }
+
+    /**
+     * {@link #shortfall}'s figure for the gradient at every step {@code i}, a path of {@code steps
+     * - 1 - i} steps back from the last (0 at the last step itself); empty where there is none.
+     */
+    static double[] profile(Diagonal d, double[] jump, int steps, double paths) {
         if (steps < 2 || paths < 1) {
-            return 0;
+            return new double[0];
         }
         int from = steps / 4;
         double mu = 0;
@@ -59,7 +68,13 @@ final class FiniteSample {
         }
         int k = steps - from;
         double[] cgf = cumulants(mu / k, var / k, d.act(), d.complement());
-        return renewal(cgf, k > 1 ? gain / (k - 1) : 0, steps, paths);
+        double[] r = renewals(cgf, k > 1 ? gain / (k - 1) : 0, steps, paths);
+        double[] out = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            int len = steps - 1 - i;
+            out[i] = len < r.length ? r[len] : r[r.length - 1] * len / (r.length - 1);
+        }
+        return out;
     }
 
     /**
@@ -112,21 +127,57 @@ final class FiniteSample {
      * + jump)}.
      */
     static double renewal(double[] cgf, double jump, int steps, double paths) {
+        double[] r = renewals(cgf, jump, steps, paths);
+        int t = r.length;
+        return t == steps ? r[t - 1] : r[t - 1] * (steps - 1) / (t - 1);
+    }
+
+    /** {@link #renewal}'s figure for every length below {@code min(steps, MAX_STEPS)}. */
+    static double[] renewals(double[] cgf, double jump, int steps, double paths) {
         int t = Math.min(steps, MAX_STEPS);
+        double[][] lnM = new double[t][THETAS];
+        for (int len = 1; len < t; len++) {
+            for (int j = 0; j < THETAS; j++) {
+                lnM[len][j] = len * cgf[j];
+            }
+        }
+        return renewals(lnM, jump, paths);
+    }
+
+    /**
+     * The renewal over stretches of cumulant functions {@code lnM[len]} (θ at {@link #theta}), its
+     * log for every length below {@code lnM.length} against the same renewal of the stretches'
+     * expectations ({@code θ = 1}).
+     */
+    static double[] renewals(double[][] lnM, double jump, double paths) {
+        double[] r = renewal(lnM, jump, paths, true);
+        double[] e = renewal(lnM, jump, paths, false);
+        for (int s = 1; s < r.length; s++) {
+            r[s] = Math.min(r[s] - e[s], 0);
+        }
+        return r;
+    }
+
+    private static double[] renewal(double[][] lnM, double jump, double paths, boolean sample) {
+        int t = lnM.length;
         double lnN = Math.log(paths);
         double lnJump = jump > 0 ? Math.log(jump) : Double.NEGATIVE_INFINITY;
         double[] stretch = new double[t];
         for (int len = 1; len < t; len++) {
+            if (!sample) {
+                stretch[len] = lnM[len][THETAS - 1];
+                continue;
+            }
             double best = Double.POSITIVE_INFINITY;
             int at = THETAS - 1;
             for (int j = 0; j < THETAS; j++) {
-                double v = (len * cgf[j] + lnN) / theta(j);
+                double v = (lnM[len][j] + lnN) / theta(j);
                 if (v < best) {
                     best = v;
                     at = j;
                 }
             }
-            stretch[len] = best - lnN + nextOrder(cgf, at, len);
+            stretch[len] = best - lnN + nextOrder(lnM[len], at);
         }
         double[] g = new double[t];
         for (int s = 1; s < t; s++) {
@@ -142,9 +193,7 @@ final class FiniteSample {
             }
             g[s] = top + Math.log(sum);
         }
-        double perStep = Math.log(Math.exp(cgf[THETAS - 1]) + Math.max(jump, 0));
-        double ratio = Math.min(g[t - 1] - (t - 1) * perStep, 0);
-        return t == steps ? ratio : ratio * (steps - 1) / (t - 1);
+        return g;
     }
 
     /**
@@ -154,17 +203,17 @@ final class FiniteSample {
      * log adds {@code (ln Γ(1 - θ) + γ (1 - θ)) / θ}; counted where it lowers the figure (near θ = 1
      * the expansion fails and the sample is rich enough for the leading order).
      */
-    static double nextOrder(double[] cgf, int at, int len) {
+    static double nextOrder(double[] lnM, int at) {
         if (at <= 0 || at >= THETAS - 1) {
             return 0;
         }
         double theta = theta(at);
         double step = 1.0 / THETAS;
-        double curv = (cgf[at + 1] - 2 * cgf[at] + cgf[at - 1]) / (step * step);
+        double curv = (lnM[at + 1] - 2 * lnM[at] + lnM[at - 1]) / (step * step);
         if (!(curv > 0)) {
             return 0;
         }
-        double corr = (-Math.log(theta * Math.sqrt(2 * Math.PI * len * curv)) + lnGamma(1 - theta)
+        double corr = (-Math.log(theta * Math.sqrt(2 * Math.PI * curv)) + lnGamma(1 - theta)
                 + EULER * (1 - theta)) / theta;
         return Math.min(corr, 0);
     }
