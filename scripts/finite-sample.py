@@ -22,6 +22,7 @@ Usage: scripts/finite-sample.py scan CASE-ID NETWORKS BATCHES   (GRU; BATCHES e.
        scripts/finite-sample.py lstm CASE-ID NETWORKS BATCHES
        scripts/finite-sample.py renewal CASE-ID N,N,...          (GRU or LSTM)
        scripts/finite-sample.py units CASE-ID EXAMPLES,...         (GRU, the product alone)
+       scripts/finite-sample.py next                              (independent gates: crem, its next order, a sample)
 
 What it gave (decades; networks seeded 0..; the product columns are the first layer's gates):
 gru-tanh-d1-t100-w64-he_normal-normal0.01-2 (analysis -24.56, DL4J -27.64, NumPy 16 networks -27.63),
@@ -226,7 +227,29 @@ def units(case, examples):
               % (case, width, ex, np.mean(two), L10 * crem(pooled, width * ex), L10 * pooled[-1]), flush=True)
 
 
+def next_order():
+    """n independent products of k gates 1 - sigmoid(N(0, v)): the expectation, crem (leading order), crem_next
+    and the mean over 40 samples of log10 of the sample's RMS (docs/theory.md 8.11, *The next order*)."""
+    rng = np.random.default_rng(0)
+    x = np.random.default_rng(1).standard_normal(200000)
+    for k, n, v in ((99, 2048, 2), (50, 2048, 2), (99, 128, 2), (99, 32768, 2), (99, 2048, 1)):
+        c1 = step_cgf(1 - 1 / (1 + np.exp(-np.sqrt(v) * x)))
+        vals = []
+        for _ in range(40):
+            ls = np.zeros(n)
+            for _ in range(k):
+                ls += 2 * np.log(1 - 1 / (1 + np.exp(-rng.normal(0, np.sqrt(v), n))))
+            m = ls.max()
+            vals.append(L10 * (m + np.log(np.mean(np.exp(ls - m)))))
+        print('k %3d n %5d var %g: expectation %.2f  crem %.2f  next order %.2f  sample %.2f +- %.2f'
+              % (k, n, v, L10 * k * c1[-1], L10 * crem(k * c1, n), L10 * crem_next(c1, n, k), np.mean(vals),
+                 np.std(vals) / np.sqrt(len(vals))), flush=True)
+
+
 def main():
+    if sys.argv[1] == 'next':
+        next_order()
+        return
     mode, case = sys.argv[1], sys.argv[2]
     if mode == 'units':
         units(case, [int(x) for x in sys.argv[3].split(',')])

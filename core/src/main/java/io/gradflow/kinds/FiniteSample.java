@@ -12,7 +12,9 @@ import io.gradflow.model.Node;
  * averages) a path stays on one unit and is multiplied by that unit's diagonal gate at every step.
  * The mean of n such products of k gates is, to leading order in large deviations, {@code min over
  * 0 < θ <= 1 of (ln n + k Λ(θ)) / θ - ln n} with {@code Λ(θ) = ln E[D^(2θ)]} the gate's cumulant
- * function: the expectation ({@code θ = 1}) while the sample is rich enough, less when it is not.
+ * function: the expectation ({@code θ = 1}) while the sample is rich enough, less when it is not;
+ * to the next order, the sample's top lower by Bahadur and Rao's prefactor and its sum over that top
+ * a one-sided stable law ({@link #nextOrder}).
  * The stretches are renewed at every jump, whose gain per step is mean field's for the recurrent
  * paths, and the sum over the jump times is set against mean field's expectation of the same
  * renewal: the ratio is the shortfall the analysis's through-time figure is lowered by.
