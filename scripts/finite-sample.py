@@ -22,6 +22,7 @@ Usage: scripts/finite-sample.py scan CASE-ID NETWORKS BATCHES   (GRU; BATCHES e.
        scripts/finite-sample.py lstm CASE-ID NETWORKS BATCHES
        scripts/finite-sample.py renewal CASE-ID N,N,...          (GRU or LSTM)
        scripts/finite-sample.py units CASE-ID EXAMPLES,...         (GRU, the product alone)
+       scripts/finite-sample.py next                              (independent gates: crem, its next order, a sample)
 
 What it gave (decades; networks seeded 0..; the product columns are the first layer's gates):
 gru-tanh-d1-t100-w64-he_normal-normal0.01-2 (analysis -24.56, DL4J -27.64, NumPy 16 networks -27.63),
@@ -92,6 +93,25 @@ def grem(m, s2, n):
 def crem(cgf, n):
     """cgf: sum over the steps of ln E[x^(2 l)] at LAMS."""
     return ((cgf + np.log(n)) / LAMS).min() - np.log(n)
+
+
+def crem_next(cgf, n, k, dlam=LAMS[1] - LAMS[0]):
+    """crem to next order (docs/theory.md 8.11, *The next order*): at the minimum's lambda < 1 the top
+    of the sample sits lower by the Bahadur-Rao prefactor, ln(l sqrt(2 pi k Lambda''(l))) / l, and the
+    sum over the sample's top is a one-sided stable law of index l, whose mean log adds
+    (ln Gamma(1 - l) + gamma (1 - l)) / l; applied where it lowers the figure. cgf is one step's
+    ln E[x^(2 l)] at LAMS, k the stretch's length."""
+    from math import lgamma, log, pi, sqrt
+    ln = np.log(n)
+    v = (k * cgf + ln) / LAMS
+    j = int(v.argmin())
+    lead = v[j] - ln
+    lam = LAMS[j]
+    if j == 0 or j >= len(LAMS) - 1:
+        return lead
+    curv = (cgf[j + 1] - 2 * cgf[j] + cgf[j - 1]) / dlam ** 2
+    corr = -log(lam * sqrt(2 * pi * k * curv)) / lam + (lgamma(1 - lam) + 0.5772156649015329 * (1 - lam)) / lam
+    return lead + min(corr, 0.0)
 
 
 def step_cgf(x):
@@ -165,14 +185,17 @@ def renewal(case, ns):
     c1 = step_cgf(np.concatenate(diag))
     jump = np.mean(jumps)
     for big in ns:
-        stretch = np.array([0.0] + [crem(k * c1, big) for k in range(1, steps)])
-        g = np.full(steps, -np.inf)
-        g[0] = 0
-        for t in range(1, steps):
-            g[t] = np.logaddexp.reduce([stretch[t]] + [g[k] + np.log(jump) + stretch[t - 1 - k] for k in range(t)])
+        out = []
+        for rem in (lambda k: crem(k * c1, big), lambda k: crem_next(c1, big, k)):
+            stretch = np.array([0.0] + [rem(k) for k in range(1, steps)])
+            g = np.full(steps, -np.inf)
+            g[0] = 0
+            for t in range(1, steps):
+                g[t] = np.logaddexp.reduce([stretch[t]] + [g[k] + np.log(jump) + stretch[t - 1 - k] for k in range(t)])
+            out += [L10 * stretch[-1], L10 * g[-1]]
         expect = (steps - 1) * np.logaddexp(c1[-1], np.log(jump))
-        print('%s N %d (jump gain %.1e per step): product alone %.2f, with jumps %.2f; expectation %.2f'
-              % (case, big, jump, L10 * stretch[-1], L10 * g[-1], L10 * expect), flush=True)
+        print('%s N %d (jump gain %.1e per step): product alone %.2f, with jumps %.2f; next order %.2f, %.2f;'
+              ' expectation %.2f' % (case, big, jump, *out, L10 * expect), flush=True)
 
 
 def units(case, examples):
@@ -204,7 +227,29 @@ def units(case, examples):
               % (case, width, ex, np.mean(two), L10 * crem(pooled, width * ex), L10 * pooled[-1]), flush=True)
 
 
+def next_order():
+    """n independent products of k gates 1 - sigmoid(N(0, v)): the expectation, crem (leading order), crem_next
+    and the mean over 40 samples of log10 of the sample's RMS (docs/theory.md 8.11, *The next order*)."""
+    rng = np.random.default_rng(0)
+    x = np.random.default_rng(1).standard_normal(200000)
+    for k, n, v in ((99, 2048, 2), (50, 2048, 2), (99, 128, 2), (99, 32768, 2), (99, 2048, 1)):
+        c1 = step_cgf(1 - 1 / (1 + np.exp(-np.sqrt(v) * x)))
+        vals = []
+        for _ in range(40):
+            ls = np.zeros(n)
+            for _ in range(k):
+                ls += 2 * np.log(1 - 1 / (1 + np.exp(-rng.normal(0, np.sqrt(v), n))))
+            m = ls.max()
+            vals.append(L10 * (m + np.log(np.mean(np.exp(ls - m)))))
+        print('k %3d n %5d var %g: expectation %.2f  crem %.2f  next order %.2f  sample %.2f +- %.2f'
+              % (k, n, v, L10 * k * c1[-1], L10 * crem(k * c1, n), L10 * crem_next(c1, n, k), np.mean(vals),
+                 np.std(vals) / np.sqrt(len(vals))), flush=True)
+
+
 def main():
+    if sys.argv[1] == 'next':
+        next_order()
+        return
     mode, case = sys.argv[1], sys.argv[2]
     if mode == 'units':
         units(case, [int(x) for x in sys.argv[3].split(',')])

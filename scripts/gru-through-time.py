@@ -41,6 +41,8 @@ networks per case; this prints each network's figure, so the seed spread shows.
   --quadrature   (no case) the walk over the units' static offsets averaged over all of them, by their
                  own Gauss quadrature and by Gauss-Hermite over the normal, and its grid's spacing
                  (docs/theory.md 8.10)
+  --batches      (CASE NETWORKS B1,B2,...) the top layer's own figure at each batch: how far one batch's
+                 sample of its paths falls short of the expectation (docs/theory.md 8.11)
   --lags         every layer's correlation from step to step at lags 1-20 of its input, the candidate's
                  pre-activation (and its input and recurrent parts), the candidate, the state, the update
                  gate's pre-activation (and its parts) and the gate (docs/theory.md 8.10)
@@ -560,6 +562,16 @@ def main():
         return
     if '--layers' in flags:
         layers_report(depth, steps, width, kernel, recurrent, nets)
+        return
+    if '--batches' in flags:
+        # the top layer's own figure at several batches (args[2], e.g. 16,256): how far one batch's
+        # sample of its paths falls short of the expectation (docs/theory.md 8.11)
+        global BATCH
+        for b in (int(x) for x in args[2].split(',')):
+            BATCH = b
+            v = np.array([top_own(depth, steps, width, kernel, recurrent, s, False) for s in range(nets)])
+            print('%s top layer, batch %d (n %d): %s mean %.2f +- %.2f' % (case, b, BATCHES * b * width,
+                  np.round(v, 2), v.mean(), v.std() / np.sqrt(nets)), flush=True)
         return
     if '--shuffle-top' in flags:
         for shuffle in (False, True):

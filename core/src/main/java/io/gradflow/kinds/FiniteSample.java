@@ -12,7 +12,9 @@ import io.gradflow.model.Node;
  * averages) a path stays on one unit and is multiplied by that unit's diagonal gate at every step.
  * The mean of n such products of k gates is, to leading order in large deviations, {@code min over
  * 0 < θ <= 1 of (ln n + k Λ(θ)) / θ - ln n} with {@code Λ(θ) = ln E[D^(2θ)]} the gate's cumulant
- * function: the expectation ({@code θ = 1}) while the sample is rich enough, less when it is not.
+ * function: the expectation ({@code θ = 1}) while the sample is rich enough, less when it is not;
+ * to the next order, the sample's top lower by Bahadur and Rao's prefactor and its sum over that top
+ * a one-sided stable law ({@link #nextOrder}).
  * The stretches are renewed at every jump, whose gain per step is mean field's for the recurrent
  * paths, and the sum over the jump times is set against mean field's expectation of the same
  * renewal: the ratio is the shortfall the analysis's through-time figure is lowered by.
@@ -42,8 +44,17 @@ final class FiniteSample {
      * @param paths units x examples the figure's mean square pools
      */
     static double shortfall(Diagonal d, double[] jump, int steps, double paths) {
+        double[] at = profile(d, jump, steps, paths);
+        return at.length == 0 ? 0 : at[0];
+    }
+
+    /**
+     * {@link #shortfall}'s figure for the gradient at every step {@code i}, a path of {@code steps
+     * - 1 - i} steps back from the last (0 at the last step itself); empty where there is none.
+     */
+    static double[] profile(Diagonal d, double[] jump, int steps, double paths) {
         if (steps < 2 || paths < 1) {
-            return 0;
+            return new double[0];
         }
         int from = steps / 4;
         double mu = 0;
@@ -59,7 +70,13 @@ final class FiniteSample {
         }
         int k = steps - from;
         double[] cgf = cumulants(mu / k, var / k, d.act(), d.complement());
-        return renewal(cgf, k > 1 ? gain / (k - 1) : 0, steps, paths);
+        double[] r = renewals(cgf, k > 1 ? gain / (k - 1) : 0, steps, paths);
+        double[] out = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            int len = steps - 1 - i;
+            out[i] = len < r.length ? r[len] : r[r.length - 1] * len / (r.length - 1);
+        }
+        return out;
     }
 
     /**
@@ -112,16 +129,57 @@ final class FiniteSample {
      * + jump)}.
      */
     static double renewal(double[] cgf, double jump, int steps, double paths) {
+        double[] r = renewals(cgf, jump, steps, paths);
+        int t = r.length;
+        return t == steps ? r[t - 1] : r[t - 1] * (steps - 1) / (t - 1);
+    }
+
+    /** {@link #renewal}'s figure for every length below {@code min(steps, MAX_STEPS)}. */
+    static double[] renewals(double[] cgf, double jump, int steps, double paths) {
         int t = Math.min(steps, MAX_STEPS);
+        double[][] lnM = new double[t][THETAS];
+        for (int len = 1; len < t; len++) {
+            for (int j = 0; j < THETAS; j++) {
+                lnM[len][j] = len * cgf[j];
+            }
+        }
+        return renewals(lnM, jump, paths);
+    }
+
+    /**
+     * The renewal over stretches of cumulant functions {@code lnM[len]} (θ at {@link #theta}), its
+     * log for every length below {@code lnM.length} against the same renewal of the stretches'
+     * expectations ({@code θ = 1}).
+     */
+    static double[] renewals(double[][] lnM, double jump, double paths) {
+        double[] r = renewal(lnM, jump, paths, true);
+        double[] e = renewal(lnM, jump, paths, false);
+        for (int s = 1; s < r.length; s++) {
+            r[s] = Math.min(r[s] - e[s], 0);
+        }
+        return r;
+    }
+
+    private static double[] renewal(double[][] lnM, double jump, double paths, boolean sample) {
+        int t = lnM.length;
         double lnN = Math.log(paths);
         double lnJump = jump > 0 ? Math.log(jump) : Double.NEGATIVE_INFINITY;
         double[] stretch = new double[t];
         for (int len = 1; len < t; len++) {
-            double best = Double.POSITIVE_INFINITY;
-            for (int j = 0; j < THETAS; j++) {
-                best = Math.min(best, (len * cgf[j] + lnN) / theta(j));
+            if (!sample) {
+                stretch[len] = lnM[len][THETAS - 1];
+                continue;
             }
-            stretch[len] = best - lnN;
+            double best = Double.POSITIVE_INFINITY;
+            int at = THETAS - 1;
+            for (int j = 0; j < THETAS; j++) {
+                double v = (lnM[len][j] + lnN) / theta(j);
+                if (v < best) {
+                    best = v;
+                    at = j;
+                }
+            }
+            stretch[len] = best - lnN + nextOrder(lnM[len], at);
         }
         double[] g = new double[t];
         for (int s = 1; s < t; s++) {
@@ -137,9 +195,48 @@ final class FiniteSample {
             }
             g[s] = top + Math.log(sum);
         }
-        double perStep = Math.log(Math.exp(cgf[THETAS - 1]) + Math.max(jump, 0));
-        double ratio = Math.min(g[t - 1] - (t - 1) * perStep, 0);
-        return t == steps ? ratio : ratio * (steps - 1) / (t - 1);
+        return g;
+    }
+
+    /**
+     * The next order of a stretch's sample mean where the minimum is at θ < 1 (section 8.11, <i>The
+     * next order</i>): the sample's top sits lower by Bahadur and Rao's prefactor {@code ln(θ sqrt(2π
+     * k Λ''(θ))) / θ}, and the sum over that top is a one-sided stable law of index θ, whose mean
+     * log adds {@code (ln Γ(1 - θ) + γ (1 - θ)) / θ}; counted where it lowers the figure (near θ = 1
+     * the expansion fails and the sample is rich enough for the leading order).
+     */
+    static double nextOrder(double[] lnM, int at) {
+        if (at <= 0 || at >= THETAS - 1) {
+            return 0;
+        }
+        double theta = theta(at);
+        double step = 1.0 / THETAS;
+        double curv = (lnM[at + 1] - 2 * lnM[at] + lnM[at - 1]) / (step * step);
+        if (!(curv > 0)) {
+            return 0;
+        }
+        double corr = (-Math.log(theta * Math.sqrt(2 * Math.PI * curv)) + lnGamma(1 - theta)
+                + EULER * (1 - theta)) / theta;
+        return Math.min(corr, 0);
+    }
+
+    private static final double EULER = 0.5772156649015329;
+
+    /** ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; relative error ~1e-15). */
+    static double lnGamma(double x) {
+        if (x < 0.5) {
+            return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
+        }
+        double[] c = {0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+            -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+            1.5056327351493116e-7};
+        double y = x - 1;
+        double a = c[0];
+        double tt = y + 7.5;
+        for (int i = 1; i < 9; i++) {
+            a += c[i] / (y + i);
+        }
+        return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(tt) - tt + Math.log(a);
     }
 
     private static double theta(int j) {

@@ -880,10 +880,20 @@ final class Recurrence {
         // one batch's sample of the products of gates that a gradient entering at the last step
         // alone meets falls short of their expectation (section 8.11)
         FiniteSample.Diagonal diagonal = rt.diagonal();
-        double shortfall = bidirectional || diagonal == null ? 0
-                : 0.5 * FiniteSample.shortfall(diagonal, FiniteSample.jumps(rt, core), t,
-                        (double) core.nOut() * Math.max(1, b.batch())) / Math.log(10);
+        double[] sample = bidirectional || diagonal == null ? new double[0]
+                : FiniteSample.profile(diagonal, FiniteSample.jumps(rt, core), t,
+                        (double) core.nOut() * Math.max(1, b.batch()));
+        double shortfall = sample.length == 0 ? 0 : 0.5 * sample[0] / Math.log(10);
         own += shortfall;
+        // the layer below reads this layer's gradient at each step as one batch's sample of it:
+        // where it enters at the last step alone, each step's is short by its own path's length
+        double[] handed = timeLog;
+        if (sample.length == t && !outer.returnSequences() && passed != null) {
+            handed = new double[t];
+            for (int i = 0; i < t; i++) {
+                handed[i] = timeLog[i] + sample[i] / Math.log(10);
+            }
+        }
         double decades;
         if (bidirectional) {
             // the backward direction's step i is the sequence's step t - 1 - i; it returns its own
@@ -913,7 +923,7 @@ final class Recurrence {
         }
         return new Back(new Grad(gIn, 0, 0, 0), gPre, wg, null,
                 new Back.Steps(spread, t, nanToZero(decades), nanToZero(own),
-                        passed == null ? null : new Back.Aligned(shape(timeLog), passed)));
+                        passed == null ? null : new Back.Aligned(shape(handed), passed)));
     }
 
     /**
