@@ -3,6 +3,7 @@ package io.gradflow.kinds;
 import io.gradflow.math.Hermite;
 import io.gradflow.model.Activation;
 import io.gradflow.model.Node;
+import java.util.Arrays;
 
 /**
  * The through-time figure of a gated layer as one batch measures it (docs/theory.md section
@@ -53,6 +54,18 @@ final class FiniteSample {
      * - 1 - i} steps back from the last (0 at the last step itself); empty where there is none.
      */
     static double[] profile(Diagonal d, double[] jump, int steps, double paths) {
+        return profile(d, jump, steps, paths, 0, 0);
+    }
+
+    /**
+     * {@link #profile} for a gate whose pre-activation's changing part is correlated from step to
+     * step as an AR(1) of {@code rho}, a share {@code still} of its variance being each unit's static
+     * offset (section 8.11, <i>The gate's own correlation</i>): the offsets are the layer's units,
+     * the same for every example, and the walk's expectation holds them already; what one batch
+     * samples afresh is the changing part, whose stretches' cumulant functions come from a tilted
+     * transfer operator.
+     */
+    static double[] profile(Diagonal d, double[] jump, int steps, double paths, double rho, double still) {
         if (steps < 2 || paths < 1) {
             return new double[0];
         }
@@ -69,8 +82,15 @@ final class FiniteSample {
             gain += jump[i];
         }
         int k = steps - from;
-        double[] cgf = cumulants(mu / k, var / k, d.act(), d.complement());
-        double[] r = renewals(cgf, k > 1 ? gain / (k - 1) : 0, steps, paths);
+        double[] r;
+        if (rho > 0 || still > 0) {
+            double[][] lnM = correlated(mu / k, var / k * (1 - Math.min(Math.max(still, 0), 1)),
+                    Math.min(Math.max(rho, 0), 0.99), d.act(), d.complement(), Math.min(steps, MAX_STEPS));
+            r = renewals(lnM, k > 1 ? gain / (k - 1) : 0, paths);
+        } else {
+            double[] cgf = cumulants(mu / k, var / k, d.act(), d.complement());
+            r = renewals(cgf, k > 1 ? gain / (k - 1) : 0, steps, paths);
+        }
         double[] out = new double[steps];
         for (int i = 0; i < steps; i++) {
             int len = steps - 1 - i;
@@ -97,6 +117,96 @@ final class FiniteSample {
             jump[i] = rec * (r.oSecond()[i] * r.cellSlope2()[i] * q + r.cellOut2()[n] * r.gate()[2][n]);
         }
         return jump;
+    }
+
+    /** Grid of the correlated stretches' transfer operator (standardised pre-activation). */
+    private static final int GRID = 49;
+    private static final double GRID_SPAN = 6;
+    /** Longest stretch the operator is applied to; longer ones grow at its last step's rate. */
+    private static final int STRETCH = 256;
+
+    /**
+     * {@code ln E[prod D^(2θ)]} over stretches of every length below {@code t}, at θ = (j + 1) /
+     * THETAS, for a pre-activation N(mean, var) correlated from step to step as an AR(1) of {@code
+     * rho}: the stationary density tilted by {@code D^(2θ)} and carried by the AR(1) kernel, a
+     * factor per step.
+     */
+    static double[][] correlated(double mean, double var, double rho, Activation act, boolean complement, int t) {
+        double sd = Math.sqrt(Math.max(var, 0));
+        double[] x = new double[GRID];
+        double[] pi = new double[GRID];
+        double[] lnD = new double[GRID];
+        double h = 2 * GRID_SPAN / (GRID - 1);
+        double total = 0;
+        for (int i = 0; i < GRID; i++) {
+            x[i] = -GRID_SPAN + i * h;
+            pi[i] = Math.exp(-0.5 * x[i] * x[i]);
+            total += pi[i];
+            double g = act.phi(mean + sd * x[i]);
+            lnD[i] = 2 * Math.log(Math.max(complement ? 1 - g : g, Double.MIN_NORMAL));
+        }
+        double cs = Math.sqrt(1 - rho * rho);
+        double[][] kern = new double[GRID][GRID];
+        for (int i = 0; i < GRID; i++) {
+            pi[i] /= total;
+            double row = 0;
+            for (int j = 0; j < GRID; j++) {
+                double z = (x[j] - rho * x[i]) / cs;
+                kern[i][j] = Math.exp(-0.5 * z * z);
+                row += kern[i][j];
+            }
+            for (int j = 0; j < GRID; j++) {
+                kern[i][j] /= row;
+            }
+        }
+        double[][] lnM = new double[t][THETAS];
+        int upto = Math.min(t, STRETCH);
+        double[] v = new double[GRID];
+        double[] w = new double[GRID];
+        double[] tilt = new double[GRID];
+        for (int j = 0; j < THETAS; j++) {
+            double theta = theta(j);
+            double top = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < GRID; i++) {
+                top = Math.max(top, theta * lnD[i]);
+            }
+            for (int i = 0; i < GRID; i++) {
+                tilt[i] = Math.exp(theta * lnD[i] - top);
+                v[i] = pi[i] * tilt[i];
+            }
+            double acc = 0;
+            for (int len = 1; len < upto; len++) {
+                if (len > 1) {
+                    Arrays.fill(w, 0);
+                    for (int i = 0; i < GRID; i++) {
+                        double vi = v[i];
+                        if (vi == 0) {
+                            continue;
+                        }
+                        double[] ki = kern[i];
+                        for (int m = 0; m < GRID; m++) {
+                            w[m] += vi * ki[m];
+                        }
+                    }
+                    for (int i = 0; i < GRID; i++) {
+                        v[i] = w[i] * tilt[i];
+                    }
+                }
+                double sum = 0;
+                for (double vi : v) {
+                    sum += vi;
+                }
+                acc += top + Math.log(sum);
+                for (int i = 0; i < GRID; i++) {
+                    v[i] /= sum;
+                }
+                lnM[len][j] = acc;
+            }
+            for (int len = upto; len < t; len++) {
+                lnM[len][j] = lnM[len - 1][j] + (lnM[upto - 1][j] - lnM[upto - 2 < 1 ? upto - 1 : upto - 2][j]);
+            }
+        }
+        return lnM;
     }
 
     /** {@code ln E[D^(2θ)]} at θ = (j + 1) / THETAS for a pre-activation N(mean, var), by quadrature. */

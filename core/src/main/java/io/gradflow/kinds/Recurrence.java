@@ -880,9 +880,13 @@ final class Recurrence {
         // one batch's sample of the products of gates that a gradient entering at the last step
         // alone meets falls short of their expectation (section 8.11)
         FiniteSample.Diagonal diagonal = rt.diagonal();
+        // a GRU's gate keeps its own correlation over the steps (8.9) and its unit's offset (8.10)
+        Memory gruMemory = core.kind() == LayerKind.GRU && rt.memory() != null && !rt.memory().lstm()
+                ? rt.memory() : null;
         double[] sample = bidirectional || diagonal == null ? new double[0]
                 : FiniteSample.profile(diagonal, FiniteSample.jumps(rt, core), t,
-                        (double) core.nOut() * Math.max(1, b.batch()));
+                        (double) core.nOut() * Math.max(1, b.batch()),
+                        gruMemory == null ? 0 : gruMemory.rho(), gruMemory == null ? 0 : gruMemory.gateStill());
         double shortfall = sample.length == 0 ? 0 : 0.5 * sample[0] / Math.log(10);
         own += shortfall;
         // the layer below reads this layer's gradient at each step as one batch's sample of it:

@@ -433,18 +433,25 @@ class RecurrenceTest {
      * section 8.10, *The units' own gates in the walk*), the upper layers' own figures (the gradient
      * entering a layer's last step alone) follow the network's: NumPy's
      * gru-tanh-d6-t100-w32-he_normal-normal0.1-3 ({@code scripts/gru-through-time.py CASE 2
-     * --layers}) -17.86, -17.05, -16.09, -15.09 and -13.50 decades in the second to sixth layers,
-     * where the walk without them said -19.79, -18.92, -17.96, -16.95 and -15.98.
+     * --layers}) -17.86, -17.05, -16.09 and -15.09 decades in the second to fifth layers, and the
+     * sixth's -13.99 +- 0.37 at batch 16 ({@code CASE 4 16,256 --batches}), where the walk without
+     * them said -19.79, -18.92, -17.96, -16.95 and -15.98. Since one batch's sample of the correlated
+     * gates is counted (8.11, <i>The gate's own correlation</i>; the network's sixth layer rises by
+     * 1.06 +- 0.14 decades from batch 16 to 256) the figures sit 0.7-1.0 decades below the network's,
+     * what the walk's expectation lacks, and their rise up the stack follows it within 0.2.
      */
     @Test
     void stackedGruLayersOwnFiguresFollowTheNetworks() throws Exception {
         GradientAnalysis a = sixLayerGru();
-        double[] own = {-17.86, -17.05, -16.09, -15.09, -13.50};
+        double[] own = {-17.86, -17.05, -16.09, -15.09, -13.99};
+        double[] d = new double[own.length];
         for (int i = 0; i < own.length; i++) {
             String name = "gru" + (i + 2);
-            double d = a.layers().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow().time()
+            d[i] = a.layers().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow().time()
                     .ownDecades();
-            assertThat(d).as(name + "'s own figure through the steps").isCloseTo(own[i], within(0.5));
+            assertThat(d[i]).as(name + "'s own figure through the steps").isCloseTo(own[i], within(1.1));
+            assertThat(d[i] - d[0]).as(name + "'s own figure against the second layer's")
+                    .isCloseTo(own[i] - own[0], within(0.3));
         }
     }
 
