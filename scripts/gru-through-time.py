@@ -284,17 +284,7 @@ def walk_static(n, v, rho, still, units, b, c1, c2, other, nodes=24, away=False)
     afresh. rho is the AR(1) correlation of the rest (docs/theory.md 8.10)."""
     xh, pw = np.polynomial.hermite_e.hermegauss(nodes)
     pw = pw / pw.sum()
-    if still > 0:
-        q = (np.arange(units) + 1 - 0.375) / (units + 0.25)
-        # the normal quantile by bisection (no SciPy)
-        lo, hi = np.full(units, -10.0), np.full(units, 10.0)
-        for _ in range(60):
-            mid = (lo + hi) / 2
-            below = 0.5 * (1 + np.vectorize(math.erf)(mid / math.sqrt(2))) < q
-            lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
-        u = (lo + hi) / 2
-    else:
-        u = np.zeros(1)
+    u = blom(units) if still > 0 else np.zeros(1)
     pu = np.ones(len(u)) / len(u)
     z = sigmoid(np.sqrt(v) * (np.sqrt(still) * u[:, None] + np.sqrt(1 - still) * xh[None, :]))
     if rho > 0:

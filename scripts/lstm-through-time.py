@@ -357,24 +357,35 @@ def stack_figure(depth, steps, width, kernel, recurrent, forget_bias, seed, laye
     which = {'upper': range(1, depth), 'first': (0,)}.get(layers_of, ())
     ms = np.zeros(steps)
     for _ in range(BATCHES):
-        inp = rng.standard_normal((steps, BATCH, FEATURES))
-        caches = []
-        for k, (w, u) in enumerate(layers):
-            if shuffle and k > 0:
-                for e in range(BATCH):
-                    inp[:, e] = inp[prng.permutation(steps), e]
-            inp, cache = forward(inp, w, u, b, width)
-            caches.append(cache)
-        g = gru.head_gradient(inp[-1], dense, rng, steps)
-        for k in range(depth - 1, -1, -1):
-            arrs = [np.array([c[j] for c in caches[k]]) for j in range(6)]
-            if k in which:
-                idx = np.argsort(prng.random(arrs[0].shape), axis=0)
-                for j in factors:
-                    arrs[j] = np.take_along_axis(arrs[j], idx, axis=0)
-            g = backward_factors(lambda t: tuple(a[t] for a in arrs), steps, *layers[k], g)
-        ms += mean_square(g)
+        ms += stack_batch(layers, b, dense, rng, prng, steps, width, range(1, depth) if shuffle else (), which,
+                          factors)[0]
     return 0.5 * np.log10(ms[0] / ms[-1])
+
+
+def stack_batch(layers, b, dense, rng, prng, steps, width, shuffle, permute, factors):
+    """One batch through the stack: the layers whose index is in `shuffle` read their input's steps
+    permuted per example in the forward pass; in the backward pass the given factors of the layers in
+    `permute` are permuted over each unit's steps. Returns the gradient's mean square at every layer's
+    input, per step (layer 0 first)."""
+    inp = rng.standard_normal((steps, BATCH, FEATURES))
+    caches = []
+    for k, (w, u) in enumerate(layers):
+        if k in shuffle:
+            for e in range(BATCH):
+                inp[:, e] = inp[prng.permutation(steps), e]
+        inp, cache = forward(inp, w, u, b, width)
+        caches.append(cache)
+    g = gru.head_gradient(inp[-1], dense, rng, steps)
+    ms = np.zeros((len(layers), steps))
+    for k in range(len(layers) - 1, -1, -1):
+        arrs = [np.array([c[j] for c in caches[k]]) for j in range(6)]
+        if k in permute:
+            idx = np.argsort(prng.random(arrs[0].shape), axis=0)
+            for j in factors:
+                arrs[j] = np.take_along_axis(arrs[j], idx, axis=0)
+        g = backward_factors(lambda t: tuple(a[t] for a in arrs), steps, *layers[k], g)
+        ms[k] = mean_square(g)
+    return ms
 
 
 def stack_report(case, nets, shuffle):
@@ -447,23 +458,7 @@ def split_report(case, nets):
             prng = np.random.default_rng(777 + seed)
             ms = np.zeros((depth, steps))
             for _ in range(BATCHES):
-                inp = rng.standard_normal((steps, BATCH, FEATURES))
-                caches = []
-                for k, (w, u) in enumerate(layers):
-                    if k in shuffle:
-                        for e in range(BATCH):
-                            inp[:, e] = inp[prng.permutation(steps), e]
-                    inp, cache = forward(inp, w, u, b, width)
-                    caches.append(cache)
-                g = gru.head_gradient(inp[-1], dense, rng, steps)
-                for k in range(depth - 1, -1, -1):
-                    arrs = [np.array([c[j] for c in caches[k]]) for j in range(6)]
-                    if k in permute:
-                        idx = np.argsort(prng.random(arrs[0].shape), axis=0)
-                        for j in factors:
-                            arrs[j] = np.take_along_axis(arrs[j], idx, axis=0)
-                    g = backward_factors(lambda t: tuple(a[t] for a in arrs), steps, *layers[k], g)
-                    ms[k] += mean_square(g)
+                ms += stack_batch(layers, b, dense, rng, prng, steps, width, shuffle, permute, factors)
             res += 0.5 * np.log10(ms[:, 0] / ms[:, -1]) / nets
         return res
     upper = tuple(range(1, depth))

@@ -497,19 +497,7 @@ final class Recurrence {
             gateSpec[j] = varX * sx + varH * state[j];
             total += gateSpec[j];
         }
-        double tau = 1;
-        for (int lag = 1; lag < Math.min(t, n / 2) && total > 0; lag++) {
-            double c = 0;
-            for (int j = 0; j < n; j++) {
-                c += gateSpec[j] * Math.cos(2 * Math.PI * j * lag / n);
-            }
-            c /= total;
-            if (c < CORRELATION_FLOOR) {
-                break;
-            }
-            tau += 2 * c;
-        }
-        return new Memory((tau - 1) / (tau + 1), mu, sd, state, inCorrelation);
+        return new Memory(ar1(gateSpec, total, t), mu, sd, state, inCorrelation);
     }
 
     /**
@@ -579,11 +567,24 @@ final class Recurrence {
         } else {
             Arrays.fill(state, 1);
         }
+        double rho = ar1(gate, total, t);
+        double lift = in == null ? 1 : persistence(mu[t - 1], sd[t - 1], rho, last[7]);
+        return new Memory(rho, mu, sd, state, null, lift, true, 0, 0, 0);
+    }
+
+    /**
+     * The AR(1) equivalent of a gate's pre-activation from its power spectrum over {@code
+     * spectrum.length} frequencies ({@code total} their sum): the integrated time {@code tau = 1 + 2
+     * sum c(lag)} over the lags below {@code t} until the correlation falls under {@link
+     * #CORRELATION_FLOOR}, and the AR(1) of the same integrated time, {@code (tau - 1) / (tau + 1)}.
+     */
+    private static double ar1(double[] spectrum, double total, int t) {
+        int n = spectrum.length;
         double tau = 1;
         for (int lag = 1; lag < Math.min(t, n / 2) && total > 0; lag++) {
             double c = 0;
             for (int j = 0; j < n; j++) {
-                c += gate[j] * Math.cos(2 * Math.PI * j * lag / n);
+                c += spectrum[j] * Math.cos(2 * Math.PI * j * lag / n);
             }
             c /= total;
             if (c < CORRELATION_FLOOR) {
@@ -591,9 +592,7 @@ final class Recurrence {
             }
             tau += 2 * c;
         }
-        double rho = (tau - 1) / (tau + 1);
-        double lift = in == null ? 1 : persistence(mu[t - 1], sd[t - 1], rho, last[7]);
-        return new Memory(rho, mu, sd, state, null, lift, true, 0, 0, 0);
+        return (tau - 1) / (tau + 1);
     }
 
     /** {@code |1 - m e^(-iw)|^2 - feedback}, kept above nil. */
