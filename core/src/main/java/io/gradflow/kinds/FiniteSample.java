@@ -37,33 +37,19 @@ final class FiniteSample {
     }
 
     /**
-     * Natural log of the sample's mean over its expectation (at most 0) for a gradient that enters
-     * at the last of {@code steps} steps, the diagonal's moments and the jumps' gain per step taken
-     * as their means over the steps past the first quarter (the layer settled).
-     *
-     * @param jump  mean field's gain per step of the paths through the recurrent kernel
-     * @param paths units x examples the figure's mean square pools
-     */
-    static double shortfall(Diagonal d, double[] jump, int steps, double paths) {
-        double[] at = profile(d, jump, steps, paths);
-        return at.length == 0 ? 0 : at[0];
-    }
-
-    /**
-     * {@link #shortfall}'s figure for the gradient at every step {@code i}, a path of {@code steps
-     * - 1 - i} steps back from the last (0 at the last step itself); empty where there is none.
-     */
-    static double[] profile(Diagonal d, double[] jump, int steps, double paths) {
-        return profile(d, jump, steps, paths, 0, 0);
-    }
-
-    /**
-     * {@link #profile} for a gate whose pre-activation's changing part is correlated from step to
-     * step as an AR(1) of {@code rho}, a share {@code still} of its variance being each unit's static
+     * Natural log of the sample's mean over its expectation (at most 0) for the gradient at every
+     * step {@code i}, a path of {@code steps - 1 - i} steps back from the last where it entered (0 at
+     * the last step itself; empty where there is none), the diagonal's moments and the jumps' gain
+     * per step taken as their means over the steps past the first quarter (the layer settled). A gate
+     * whose pre-activation's changing part is correlated from step to step as an AR(1) of {@code
+     * rho} (0: drawn afresh), a share {@code still} of its variance being each unit's static
      * offset (section 8.11, <i>The gate's own correlation</i>): the offsets are the layer's units,
      * the same for every example, and the walk's expectation holds them already; what one batch
      * samples afresh is the changing part, whose stretches' cumulant functions come from a tilted
      * transfer operator.
+     *
+     * @param jump  mean field's gain per step of the paths through the recurrent kernel
+     * @param paths units x examples the figure's mean square pools
      */
     static double[] profile(Diagonal d, double[] jump, int steps, double paths, double rho, double still) {
         if (steps < 2 || paths < 1) {
@@ -332,14 +318,16 @@ final class FiniteSample {
 
     private static final double EULER = 0.5772156649015329;
 
+    private static final double[] LANCZOS = {0.99999999999980993, 676.5203681218851, -1259.1392167224028,
+        771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+        1.5056327351493116e-7};
+
     /** ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; relative error ~1e-15). */
     static double lnGamma(double x) {
         if (x < 0.5) {
             return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
         }
-        double[] c = {0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-            -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-            1.5056327351493116e-7};
+        double[] c = LANCZOS;
         double y = x - 1;
         double a = c[0];
         double tt = y + 7.5;

@@ -77,6 +77,15 @@ final class Recurrence {
      * update gate's variance, and the state's product with the next candidate {@code E[h_(t-1) hh_t]}
      * (section 8.10; nil over inputs drawn afresh at every step).
      */
+    /**
+     * What drives an LSTM's cell and state at its last step (section 8.8): the variances of the
+     * input and recurrent parts, the cell's second moment, the mean forget gate, the candidate's
+     * mean factor {@code E[i] E[tanh']}, the state's {@code E[o] E[tanh'(c)]}, the state's second
+     * moment and the recurrent kernel's coherent gain.
+     */
+    record LstmDrive(double inputVar, double recurrentVar, double cellSecond, double forget, double candidate,
+                     double out, double stateSecond, double coherentGain) { }
+
     record Drive(double inputVar, double recurrentVar, double stateSecond, double update, double slope,
                  double resetSecond, double candidateVar, double gateVar, double candidateSecond,
                  double stateCandidate) {
@@ -205,7 +214,7 @@ final class Recurrence {
         double lastCross = 0;
         double lastGateSlope = 0;
         double lastResetMean = 0;
-        double[] lstmLast = null;
+        LstmDrive lstmLast = null;
         if (!gated && outer == core && positions == 1 && IdentityRecurrence.applies(core, t)) {
             return identity(outer, core, x, f, t, fans, rfans, w, act, b, slope2);
         }
@@ -301,9 +310,9 @@ final class Recurrence {
                 if (!gru && i == t - 1) {
                     double k = go.mean() * math.slopeMean(act, c);
                     double units = Math.max(rfans.connOut() / 4, 1);
-                    lstmLast = new double[] {fromX.su() + fromX.sx(), fromH.su() + fromH.sx(), c.second(), fMean,
+                    lstmLast = new LstmDrive(fromX.su() + fromX.sx(), fromH.su() + fromH.sx(), c.second(), fMean,
                             gi.mean() * slope, k, h.second(), (rw[0] + rw[1] * rw[1]) * units * k * k
-                            * gi.mean() * slope * gi.mean() * slope};
+                            * gi.mean() * slope * gi.mean() * slope);
                 }
                 if (gru) {
                     if (i == t - 1) {
@@ -327,20 +336,15 @@ final class Recurrence {
             out = new Moments(mean, Math.max(sumUnit / t - mean * mean, 0), sumWithin / t);
         }
         Memory memory = null;
-        if (last != null && outer == core && positions == 1 && t > 1) {
+        if ((last != null || lstmLast != null) && outer == core && positions == 1 && t > 1) {
             double[] gateSd = new double[t];
             for (int i = 0; i < t; i++) {
                 gateSd[i] = Math.sqrt(Math.max(diagVar[i], 0));
             }
-            memory = memory(inSpectrum, inCorr, last, diagMu, gateSd, t).withStill(
-                    still(last, lastGateSlope, lastResetMean, inputStill(outer, f), fans.connIn()), (int) core.nOut());
-        }
-        if (lstmLast != null && outer == core && positions == 1 && t > 1) {
-            double[] gateSd = new double[t];
-            for (int i = 0; i < t; i++) {
-                gateSd[i] = Math.sqrt(Math.max(diagVar[i], 0));
-            }
-            memory = lstmMemory(inSpectrum, lstmLast, diagMu, gateSd, t);
+            memory = last != null
+                    ? memory(inSpectrum, inCorr, last, diagMu, gateSd, t).withStill(still(last, lastGateSlope,
+                            lastResetMean, inputStill(outer, f), fans.connIn()), (int) core.nOut())
+                    : lstmMemory(inSpectrum, lstmLast, diagMu, gateSd, t);
         }
         Run run = new Run(t, w[0], w[1], rw[0], rw[1], fans, rfans, slope2, gate, cellSecond, cellSlope2, cellOut2,
                 fMeans, fSecond, oSecond, iSecond, gSecond, rSecond, coherent, cross, candMean, cellMean, positions,
@@ -509,19 +513,15 @@ final class Recurrence {
      * rest. The forget gate's pre-activation has the input's spectrum and the state's in proportion to
      * their variances; its integrated time gives an AR(1) correlation, and where the input is
      * correlated over the steps (an LSTM below) {@link #persistence} the lift of the step gain.
-     *
-     * @param last the last step's input and recurrent variances, cell second moment, mean forget
-     *             gate, the candidate's mean factor {@code E[i] E[tanh']}, {@code E[o] E[tanh'(c)]},
-     *             the state's second moment and the kernel's coherent gain
      */
-    static Memory lstmMemory(double @Nullable [] in, double[] last, double[] mu, double[] sd, int t) {
-        double varX = last[0];
-        double varH = last[1];
-        double c2 = last[2];
-        double m = last[3];
-        double a = last[4] * last[4];
-        double k2 = last[5] * last[5];
-        double h2 = last[6];
+    static Memory lstmMemory(double @Nullable [] in, LstmDrive last, double[] mu, double[] sd, int t) {
+        double varX = last.inputVar();
+        double varH = last.recurrentVar();
+        double c2 = last.cellSecond();
+        double m = last.forget();
+        double a = last.candidate() * last.candidate();
+        double k2 = last.out() * last.out();
+        double h2 = last.stateSecond();
         int n = FREQUENCIES;
         double white = Math.max(h2 - k2 * c2, 0);
         double perH = h2 > 0 ? varH / h2 : 0;
@@ -568,7 +568,7 @@ final class Recurrence {
             Arrays.fill(state, 1);
         }
         double rho = ar1(gate, total, t);
-        double lift = in == null ? 1 : persistence(mu[t - 1], sd[t - 1], rho, last[7]);
+        double lift = in == null ? 1 : persistence(mu[t - 1], sd[t - 1], rho, last.coherentGain());
         return new Memory(rho, mu, sd, state, null, lift, true, 0, 0, 0);
     }
 
