@@ -336,15 +336,12 @@ final class Recurrence {
             out = new Moments(mean, Math.max(sumUnit / t - mean * mean, 0), sumWithin / t);
         }
         Memory memory = null;
-        if ((last != null || lstmLast != null) && outer == core && positions == 1 && t > 1) {
-            double[] gateSd = new double[t];
-            for (int i = 0; i < t; i++) {
-                gateSd[i] = Math.sqrt(Math.max(diagVar[i], 0));
-            }
-            memory = last != null
-                    ? memory(inSpectrum, inCorr, last, diagMu, gateSd, t).withStill(still(last, lastGateSlope,
-                            lastResetMean, inputStill(outer, f), fans.connIn()), (int) core.nOut())
-                    : lstmMemory(inSpectrum, lstmLast, diagMu, gateSd, t);
+        boolean stationary = outer == core && positions == 1 && t > 1;
+        if (stationary && last != null) {
+            memory = memory(inSpectrum, inCorr, last, diagMu, deviations(diagVar), t).withStill(
+                    still(last, lastGateSlope, lastResetMean, inputStill(outer, f), fans.connIn()), (int) core.nOut());
+        } else if (stationary && lstmLast != null) {
+            memory = lstmMemory(inSpectrum, lstmLast, diagMu, deviations(diagVar), t);
         }
         Run run = new Run(t, w[0], w[1], rw[0], rw[1], fans, rfans, slope2, gate, cellSecond, cellSlope2, cellOut2,
                 fMeans, fSecond, oSecond, iSecond, gSecond, rSecond, coherent, cross, candMean, cellMean, positions,
@@ -397,6 +394,15 @@ final class Recurrence {
             }
         }
         return sum;
+    }
+
+    /** The gate's pre-activation deviation per step, from its variances. */
+    private static double[] deviations(double[] var) {
+        double[] sd = new double[var.length];
+        for (int i = 0; i < var.length; i++) {
+            sd[i] = Math.sqrt(Math.max(var[i], 0));
+        }
+        return sd;
     }
 
     /**
