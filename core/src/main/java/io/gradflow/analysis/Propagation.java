@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,6 +44,8 @@ final class Propagation implements Forward, Backward {
     private final ModelGraph g;
     private final SignalPropagation.Options opts;
     private final ActivationMoments math = new ActivationMoments();
+    /** What the kinds make once for this analysis ({@link Forward#once}). */
+    private final Map<String, Object> once = new HashMap<>();
     private final Map<String, LayerState> states = new HashMap<>();
     private final Map<String, Double> keeps = new HashMap<>();
     private final Map<String, Grad> arriving = new HashMap<>();
@@ -576,6 +579,12 @@ final class Propagation implements Forward, Backward {
     @Override
     public ActivationMoments math() {
         return math;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T once(String key, Supplier<T> make) {
+        return (T) once.computeIfAbsent(key, k -> make.get());
     }
 
     @Override

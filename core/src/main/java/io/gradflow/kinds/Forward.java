@@ -4,6 +4,7 @@ import io.gradflow.math.Moments;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
 import io.gradflow.model.TensorShape;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,6 +43,15 @@ public interface Forward {
 
     /** Gaussian expectations of activations (cached for this analysis). */
     ActivationMoments math();
+
+    /**
+     * What {@code make} gives, made once for this analysis under {@code key} (a sample that
+     * several layers share, such as a width's random matrices); {@code make} again where an
+     * implementation keeps nothing.
+     */
+    default <T> T once(String key, Supplier<T> make) {
+        return make.get();
+    }
 
     /** Notes something the analysis had to assume because the file does not say it. */
     void assume(String note);

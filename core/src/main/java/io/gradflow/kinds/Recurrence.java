@@ -24,7 +24,7 @@ final class Recurrence {
                double[] fSecond, double[] oSecond, double[] iSecond, double[] gSecond,
                double[] rSecond, double[] coherent, double[] cross, double[] candMean, double[] cellMean,
                double positions, IdentityRecurrence.@Nullable Paths paths, @Nullable Memory memory,
-               FiniteSample.@Nullable Diagonal diagonal, @Nullable LayerState time)
+               FiniteSample.@Nullable Diagonal diagonal, @Nullable LayerState time, double @Nullable [][] tied)
             implements KindData {
 
         Run(int steps, double vW, double mW, double vR, double mR, Fans fans, Fans rfans, double[] slope2,
@@ -34,7 +34,7 @@ final class Recurrence {
             double positions, IdentityRecurrence.@Nullable Paths paths) {
             this(steps, vW, mW, vR, mR, fans, rfans, slope2, gate, cellSecond, cellSlope2, cellOut2, fMean, fSecond,
                     oSecond, iSecond, gSecond, rSecond, coherent, cross, candMean, cellMean, positions, paths, null,
-                    null, null);
+                    null, null, null);
         }
 
         /** The steps the figures through the steps follow: the time track where there is one (section 8.8). */
@@ -45,7 +45,7 @@ final class Recurrence {
         Run withTime(LayerState track) {
             return new Run(steps, vW, mW, vR, mR, fans, rfans, slope2, gate, cellSecond, cellSlope2, cellOut2, fMean,
                     fSecond, oSecond, iSecond, gSecond, rSecond, coherent, cross, candMean, cellMean, positions, paths,
-                    memory, diagonal, track);
+                    memory, diagonal, track, tied);
         }
     }
 
@@ -200,7 +200,8 @@ final class Recurrence {
         double[] iSecond = new double[gated ? t : 0];
         double[] gSecond = new double[gated ? t : 0];
         double[] rSecond = new double[gated ? t : 0];
-        double[] coherent = new double[gated ? t : 0];
+        // a simple RNN's slopes' coherent share per step (a tied random kernel, section 8.7)
+        double[] coherent = new double[t];
         double[] cross = new double[gated ? t : 0];
         double[] candMean = new double[gated ? t : 0];
         double[] cellMean = new double[gated ? t : 0];
@@ -236,6 +237,8 @@ final class Recurrence {
             if (!gated) {
                 pre = new Moments(pre.mean() + b, pre.su(), pre.sx());
                 slope2[i] = math.slopeSquare(act, pre);
+                double slope = math.slopeMean(act, pre);
+                coherent[i] = slope2[i] > 0 ? Math.min(slope * slope / slope2[i], 1) : 0;
                 h = math.apply(act, pre);
             } else {
                 Moments pi = new Moments(pre.mean() + b, pre.su(), pre.sx());
@@ -343,9 +346,15 @@ final class Recurrence {
         } else if (stationary && lstmLast != null) {
             memory = lstmMemory(inSpectrum, lstmLast, diagMu, deviations(diagVar), t);
         }
+        // a simple RNN's random recurrent kernel, the same matrix at every step (section 8.7): the
+        // powers of a sample of such matrices of its width, made once for the analysis
+        int width = (int) core.nOut();
+        IdentityRecurrence.Tails shape = IdentityRecurrence.Tails.of(core.recurrentInit());
+        double[][] tied = !gated && positions == 1 && TiedKernel.applies(core.recurrentInit(), width, t)
+                ? f.once("tied-kernel " + width + " " + shape, () -> TiedKernel.curves(width, shape)) : null;
         Run run = new Run(t, w[0], w[1], rw[0], rw[1], fans, rfans, slope2, gate, cellSecond, cellSlope2, cellOut2,
                 fMeans, fSecond, oSecond, iSecond, gSecond, rSecond, coherent, cross, candMean, cellMean, positions,
-                null, memory, gated ? new FiniteSample.Diagonal(diagMu, diagVar, gateAct, gru) : null, null);
+                null, memory, gated ? new FiniteSample.Diagonal(diagMu, diagVar, gateAct, gru) : null, null, tied);
         return new LayerState(x, out, x, Slopes.ONE, 1, new Weights(w[0], w[1], fans.initIn(), fans, false),
                 t * positions, 0, run);
     }
@@ -880,6 +889,21 @@ final class Recurrence {
         double[] last = new double[t];
         last[t - 1] = 1;
         double[] alone = through(rt, core, last, new double[1], null, null);
+        // a simple RNN's random recurrent kernel is the same matrix at every step (section 8.7):
+        // the figures through the steps are a sample of networks' own, the levels stay mean field's
+        double[] stepsBelow = null;
+        double[][] tied = bidirectional ? null : r.tied();
+        if (tied != null) {
+            double rec = (r.vR() + r.mR() * r.mR()) * r.rfans().connOut();
+            double[] renewal = TiedKernel.through(inject, r.slope2(), r.coherent(), rec, tied);
+            double[] renewalAlone = outer.returnSequences()
+                    ? TiedKernel.through(last, r.slope2(), r.coherent(), rec, tied) : renewal;
+            if (renewal != null && renewalAlone != null) {
+                timeLog = renewal;
+                alone = renewalAlone;
+                stepsBelow = renewal;
+            }
+        }
         // a gradient entering at one end reaches the far end through one direction alone
         double own = 0.5 * (alone[0] - alone[t - 1]);
         // one batch's sample of the products of gates that a gradient entering at the last step
@@ -919,7 +943,8 @@ final class Recurrence {
             }
         }
         double top = top(logIn);
-        double[] spread = shape(logIn);
+        // the layer below receives this layer's gradient at each step as the networks do
+        double[] spread = shape(stepsBelow != null ? stepsBelow : logIn);
         double gIn = top == Double.NEGATIVE_INFINITY ? 0 : relativeMean(logIn, top) * Math.pow(10, Math.min(top, 300));
         double directions = bidirectional ? 2 : 1;
         double gPre = pre[0] / (t * directions);
