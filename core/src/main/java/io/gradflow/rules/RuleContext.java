@@ -2,6 +2,7 @@ package io.gradflow.rules;
 
 import io.gradflow.analysis.GradientAnalysis;
 import io.gradflow.analysis.LayerProfile;
+import io.gradflow.model.LayerKind;
 import io.gradflow.model.ModelGraph;
 import io.gradflow.model.Node;
 import java.util.List;
@@ -20,7 +21,10 @@ public record RuleContext(ModelGraph model, GradientAnalysis analysis, RuleConfi
             return new Finding(info.id(), info.name(), severity, info.category(), message, fix,
                     model.source(), 0, 0, null, "");
         }
-        return new Finding(info.id(), info.name(), severity, info.category(), message, fix,
+        // a layer read as another (a QKeras quantised layer as its float one) says so in every finding on it
+        String said = node.kind() != LayerKind.OPAQUE && node.detail() != null ? message + " (" + node.detail() + ")"
+                : message;
+        return new Finding(info.id(), info.name(), severity, info.category(), said, fix,
                 model.source(), node.pos().line(), node.pos().column(), node.name(), node.pos().pointer());
     }
 

@@ -16,6 +16,7 @@ import io.gradflow.model.TensorShape;
 import io.gradflow.model.WeightInit;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -225,10 +226,17 @@ class KerasCorpusTest {
     }
 
     @Test
-    void qkerasLayersAreOpaqueWithTheirClassNames() throws Exception {
+    void qkerasLayersReadAsTheirFloatLayersWithTheirQuantisersNoted() throws Exception {
+        // hls4ml's QKERAS_3layer: QDense x4 (6-bit weights) and QActivation(quantized_relu(6)) x3
         ModelGraph g = read("keras-h5", "keras-2.2.4-tf_qkeras_3layer.h5");
-        assertThat(opaque(g, "QDense")).isEqualTo(4);
-        assertThat(opaque(g, "QActivation")).isEqualTo(3);
+        assertThat(opaque(g, "QDense")).isZero();
+        List<Node> dense = g.nodes().stream().filter(n -> "QDense".equals(n.type())).toList();
+        assertThat(dense).hasSize(4).allSatisfy(n -> {
+            assertThat(n.kind()).isIn(LayerKind.DENSE, LayerKind.OUTPUT);
+            assertThat(n.detail()).contains("kernel quantized_bits(6,0)");
+        });
+        List<Node> relu = g.nodes().stream().filter(n -> "QActivation".equals(n.type())).toList();
+        assertThat(relu).hasSize(3).allSatisfy(n -> assertThat(n.activation().alpha()).isEqualTo(1 - 1.0 / 64));
     }
 
     @Test

@@ -65,7 +65,12 @@ final class KerasLayers {
                     + "config object", pos), null);
         }
         boolean frozen = !cfg.bool("trainable", true);
-        Mapped m = mapClass(name, cls, module, cfg, pos, ver);
+        // QKeras's quantised layers are read as their float counterparts, their quantisers noted
+        String floatCls = QKeras.floatClass(cls);
+        Mapped m = mapClass(name, floatCls != null ? floatCls : cls, module, cfg, pos, ver);
+        if (floatCls != null && m.node().kind() != LayerKind.OPAQUE) {
+            m.node().type(cls).detail(QKeras.note(cls, floatCls, cfg));
+        }
         // Keras's initialisers count fans its way, and Dense acts on the last axis at every position
         m.node().frozen(frozen).fans(FanConvention.KERAS).denseAxis(DenseAxis.LAST);
         return m;
@@ -449,7 +454,9 @@ final class KerasLayers {
     }
 
     private static Node.Builder unknown(String name, String cls, JsonValue cfg, SourcePos pos) throws ReadException {
-        String why = cls.matches("Q[A-Z].*") ? "QKeras quantised layer " + cls + ": not analysed"
+        String why = cls.matches("Q[A-Z].*") ? "QKeras quantised layer " + cls + ": not analysed (gradflow reads "
+                + "QDense, QConv1D/2D, QConv2DTranspose, QDepthwiseConv2D, QSeparableConv1D/2D, QActivation, "
+                + "QBatchNormalization, QSimpleRNN, QLSTM, QGRU and QKeras's average poolings as their float layers)"
                 : "layer class " + cls + " is not a Keras layer gradflow knows (a custom layer?)";
         return opaque(name, cls, why, pos).nOut(Limits.width(cfg, "units", true));
     }

@@ -29,6 +29,11 @@ final class KerasNames {
         if (v == null) {
             return Activation.IDENTITY;
         }
+        // a QKeras quantiser as the activation (QActivation, or a QDense's own)
+        Activation quantised = QKeras.activation(v);
+        if (quantised != null) {
+            return quantised;
+        }
         String name = nameOf(v);
         return name == null ? Activation.unknown(String.valueOf(v.asText())) : activation(name, ver);
     }
@@ -99,6 +104,11 @@ final class KerasNames {
             return WeightInit.unknown(String.valueOf(v.asText()));
         }
         JsonValue cfg = v.opt("config");
+        if (cls.equals("QInitializer") && cfg != null && cfg.opt("initializer") != null) {
+            // QKeras wraps the layer's initialiser (and widens it only where its quantiser's step
+            // exceeds the weights' deviation; the weights' rounding is not modelled)
+            return init(cfg.opt("initializer"), dflt, ver);
+        }
         return byName(cls, cfg != null && cfg.isObject() ? cfg : null, ver, false);
     }
 
