@@ -5,14 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.gradflow.analysis.GradientAnalysis;
 import io.gradflow.analysis.LayerProfile;
-import io.gradflow.analysis.SignalPropagation;
 import io.gradflow.analysis.Verdict;
-import io.gradflow.ingest.ModelLoader;
 import io.gradflow.model.LayerKind;
-import io.gradflow.model.ModelGraph;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,26 +30,8 @@ class IdentityRecurrenceTest {
     /** The same with the input kernels drawn by {@code kernel} (a Keras initialiser's JSON). */
     private static GradientAnalysis analyse(int depth, int steps, String act, double gain, int units, String kernel)
             throws Exception {
-        List<String> layers = new ArrayList<>();
-        layers.add("""
-                {"class_name": "InputLayer", "config": {"name": "in", "batch_input_shape": [null, %d, 16]}}"""
-                .formatted(steps));
-        for (int i = 0; i < depth; i++) {
-            layers.add("""
-                    {"class_name": "SimpleRNN", "config": {"name": "rnn%d", "units": %d, "activation": "%s",
-                     "return_sequences": %b, "use_bias": true,
-                     "kernel_initializer": %s,
-                     "recurrent_initializer": {"class_name": "Identity", "config": {"gain": %s}},
-                     "bias_initializer": {"class_name": "Zeros", "config": {}}}}"""
-                    .formatted(i, units, act, i + 1 < depth, kernel, gain));
-        }
-        layers.add("""
-                {"class_name": "Dense", "config": {"name": "out", "units": 5, "activation": "softmax"}}""");
-        String json = """
-                {"class_name": "Sequential", "keras_version": "2.12.0", "backend": "tensorflow",
-                 "config": {"name": "m", "layers": [%s]}}""".formatted(String.join(",", layers));
-        ModelGraph g = ModelLoader.loadJson("m.json", json.getBytes(StandardCharsets.UTF_8));
-        return SignalPropagation.analyse(g, SignalPropagation.Options.DEFAULT.withBatch(16));
+        return SimpleRnnStacks.analyse(depth, steps, units, act, kernel, """
+                {"class_name": "Identity", "config": {"gain": %s}}""".formatted(gain));
     }
 
     private static LayerProfile layer(GradientAnalysis a, String name) {

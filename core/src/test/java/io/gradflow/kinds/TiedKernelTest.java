@@ -5,15 +5,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.gradflow.analysis.GradientAnalysis;
 import io.gradflow.analysis.LayerProfile;
-import io.gradflow.analysis.SignalPropagation;
-import io.gradflow.ingest.ModelLoader;
 import io.gradflow.model.LayerKind;
-import io.gradflow.model.ModelGraph;
 import io.gradflow.model.WeightInit;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -246,25 +240,7 @@ class TiedKernelTest {
     }
 
     private static GradientAnalysis analyse(int depth, int steps, int units, String rec) throws Exception {
-        List<String> layers = new ArrayList<>();
-        layers.add("""
-                {"class_name": "InputLayer", "config": {"name": "in", "batch_input_shape": [null, %d, 16]}}"""
-                .formatted(steps));
-        for (int i = 0; i < depth; i++) {
-            layers.add("""
-                    {"class_name": "SimpleRNN", "config": {"name": "rnn%d", "units": %d, "activation": "tanh",
-                     "return_sequences": %b, "use_bias": true,
-                     "kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": null}},
-                     "recurrent_initializer": %s,
-                     "bias_initializer": {"class_name": "Zeros", "config": {}}}}"""
-                    .formatted(i, units, i + 1 < depth, rec));
-        }
-        layers.add("""
-                {"class_name": "Dense", "config": {"name": "out", "units": 5, "activation": "softmax"}}""");
-        String json = """
-                {"class_name": "Sequential", "keras_version": "2.12.0", "backend": "tensorflow",
-                 "config": {"name": "m", "layers": [%s]}}""".formatted(String.join(",", layers));
-        ModelGraph g = ModelLoader.loadJson("m.json", json.getBytes(StandardCharsets.UTF_8));
-        return SignalPropagation.analyse(g, SignalPropagation.Options.DEFAULT.withBatch(16));
+        return SimpleRnnStacks.analyse(depth, steps, units, "tanh", """
+                {"class_name": "GlorotUniform", "config": {"seed": null}}""", rec);
     }
 }
