@@ -35,8 +35,11 @@ final class TiedKernel {
      */
     static final int LAGS = 32;
     static final int TAIL = 12;
-    /** The renewal's cost grows with the steps squared; longer sequences keep the mean-field recursion. */
-    static final int MAX_STEPS = 512;
+    /**
+     * Longer sequences keep the mean-field recursion, as an identity recurrence's do: past it a
+     * network whose powers outgrow its slopes' dilution would leave a double's range.
+     */
+    static final int MAX_STEPS = IdentityRecurrence.MAX_STEPS;
     /**
      * Wider kernels keep the mean-field recursion: the matrices' cost grows with the width
      * squared, and their powers' excess over mean field shrinks.
@@ -130,7 +133,8 @@ final class TiedKernel {
      * log10 of the gradient's second moment at each step, up to a constant, as the mean over the
      * sampled networks of each one's own: {@code inject} what arrives at each step's output,
      * {@code slope2} the slopes' mean square and {@code coherent} their share {@code c} per step,
-     * {@code rec} the recurrent kernel's mean-field gain. Null where a slope or the gain is zero.
+     * {@code rec} the recurrent kernel's mean-field gain. Null where a slope or the gain is zero, or
+     * where a network's figure leaves a double's range.
      *
      * <p>Per network, energy born at step {@code k} (what is injected there, and the share
      * {@code 1 - c} of what arrives) reaches step {@code i < k} as {@code phi(k - i) rec^(k - i)}
@@ -210,6 +214,10 @@ final class TiedKernel {
                 double y = iota[i] + a;
                 b[i] = iota[i] + (1 - coherent[i]) * a;
                 sum += Math.log(y);
+            }
+            if (Double.isNaN(sum) || sum == Double.POSITIVE_INFINITY) {
+                // a network's figure left a double's range: keep mean field's
+                return null;
             }
             edge = window == LAGS ? q[LAGS] : 0;
             logs[i] = lm[i] / Math.log(10) + sum / networks / Math.log(10);
