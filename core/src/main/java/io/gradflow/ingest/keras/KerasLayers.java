@@ -455,8 +455,7 @@ final class KerasLayers {
 
     private static Node.Builder unknown(String name, String cls, JsonValue cfg, SourcePos pos) throws ReadException {
         String why = cls.matches("Q[A-Z].*") ? "QKeras quantised layer " + cls + ": not analysed (gradflow reads "
-                + "QDense, QConv1D/2D, QConv2DTranspose, QDepthwiseConv2D, QSeparableConv1D/2D, QActivation, "
-                + "QBatchNormalization, QSimpleRNN, QLSTM, QGRU and QKeras's average poolings as their float layers)"
+                + QKeras.readable() + " as their float layers)"
                 : "layer class " + cls + " is not a Keras layer gradflow knows (a custom layer?)";
         return opaque(name, cls, why, pos).nOut(Limits.width(cfg, "units", true));
     }

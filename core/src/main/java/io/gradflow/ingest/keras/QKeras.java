@@ -33,16 +33,19 @@ final class QKeras {
             "pointwise_quantizer", "recurrent_quantizer", "bias_quantizer", "state_quantizer", "beta_quantizer",
             "gamma_quantizer", "mean_quantizer", "variance_quantizer", "activation");
 
-    /** How the note names a quantiser's first arguments, as QKeras prints them. */
-    private static final Map<String, List<String>> ARGS = Map.of(
-            "quantized_bits", List.of("bits", "integer"),
-            "quantized_relu", List.of("bits", "integer"),
-            "quantized_tanh", List.of("bits"),
-            "quantized_sigmoid", List.of("bits"),
-            "quantized_po2", List.of("bits"),
-            "quantized_relu_po2", List.of("bits"));
+    /** A quantiser's leading parameters in QKeras's positional order (how it prints them, how a string gives them). */
+    private static final Map<String, List<String>> PARAMS = Map.of(
+            "quantized_relu", List.of("bits", "integer", "use_sigmoid", "negative_slope"),
+            "quantized_tanh", List.of("bits", "use_stochastic_rounding", "symmetric", "use_real_tanh"),
+            "quantized_sigmoid", List.of("bits", "symmetric", "use_real_sigmoid", "use_stochastic_rounding"),
+            "quantized_bits", List.of("bits", "integer"));
 
     private QKeras() {
+    }
+
+    /** The QKeras classes read as float layers, for a message. */
+    static String readable() {
+        return String.join(", ", LAYERS.stream().sorted().toList());
     }
 
     /** The float class a QKeras class is read as ({@code Dense} for {@code QDense}), or null. */
@@ -88,7 +91,7 @@ final class QKeras {
         }
         JsonValue cfg = v.opt("config");
         List<String> args = new ArrayList<>();
-        for (String a : ARGS.getOrDefault(cls, List.of())) {
+        for (String a : PARAMS.getOrDefault(cls, List.of())) {
             JsonValue x = cfg == null ? null : cfg.opt(a);
             if (x == null || !x.isNumber()) {
                 break;
@@ -99,12 +102,6 @@ final class QKeras {
         return cls + "(" + String.join(",", args) + ")";
     }
 
-    /** A quantised activation's parameters in QKeras's positional order. */
-    private static final Map<String, List<String>> PARAMS = Map.of(
-            "quantized_relu", List.of("bits", "integer", "use_sigmoid", "negative_slope"),
-            "quantized_tanh", List.of("bits", "use_stochastic_rounding", "symmetric", "use_real_tanh"),
-            "quantized_sigmoid", List.of("bits", "symmetric", "use_real_sigmoid", "use_stochastic_rounding"),
-            "quantized_bits", List.of("bits", "integer"));
 
     /**
      * The activation a QKeras quantiser stands for in the backward pass (its straight-through
