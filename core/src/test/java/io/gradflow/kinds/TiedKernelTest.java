@@ -22,6 +22,19 @@ class TiedKernelTest {
     /** The slopes' deviation about their mean, 0.5, in the simulation. */
     private static final double DEV = 0.15;
 
+    /** A gradient entering at the last of {@code t} steps only. */
+    private static double[] lastStep(int t) {
+        double[] inject = new double[t];
+        inject[t - 1] = 1;
+        return inject;
+    }
+
+    private static double[] filled(int t, double v) {
+        double[] a = new double[t];
+        Arrays.fill(a, v);
+        return a;
+    }
+
     /** Mean field's recursion {@code Y_i = s_i (j_i + rec Y_(i+1))}, log10. */
     private static double[] meanField(double[] inject, double[] s, double rec) {
         double[] out = new double[inject.length];
@@ -108,12 +121,9 @@ class TiedKernelTest {
         // c = 1: all the energy keeps following the kernel's powers, so a gradient entering at the
         // last step reaches the first as mean field times phi(t - 1), network by network
         int t = 30;
-        double[] inject = new double[t];
-        inject[t - 1] = 1;
-        double[] s = new double[t];
-        double[] c = new double[t];
-        Arrays.fill(s, 0.5);
-        Arrays.fill(c, 1);
+        double[] inject = lastStep(t);
+        double[] s = filled(t, 0.5);
+        double[] c = filled(t, 1);
         double[][] curves = TiedKernel.curves(32, IdentityRecurrence.Tails.NORMAL);
         double[] renewal = TiedKernel.through(inject, s, c, 1.5, curves);
         double mean = Arrays.stream(curves).mapToDouble(k -> k[t - 1]).average().orElseThrow();
@@ -158,12 +168,9 @@ class TiedKernelTest {
             tied += Math.log10(simulate(r, n, t, rnd, false)) / nets;
             fresh += Math.log10(simulate(r, n, t, rnd, true)) / nets;
         }
-        double[] inject = new double[t];
-        inject[t - 1] = 1;
-        double[] s = new double[t];
-        double[] c = new double[t];
-        Arrays.fill(s, 0.25 + DEV * DEV);
-        Arrays.fill(c, 0.25 / (0.25 + DEV * DEV));
+        double[] inject = lastStep(t);
+        double[] s = filled(t, 0.25 + DEV * DEV);
+        double[] c = filled(t, 0.25 / (0.25 + DEV * DEV));
         double[] renewal = TiedKernel.through(inject, s, c, 1, TiedKernel.curves(n, IdentityRecurrence.Tails.NORMAL));
         double[] mf = meanField(inject, s, 1);
         double model = renewal[0] - renewal[t - 1] - (mf[0] - mf[t - 1]);
@@ -223,21 +230,14 @@ class TiedKernelTest {
         // powers growing by e a step against slopes that keep all the energy coherent: over 2,000
         // steps one network's figure passes 10^308 relative to mean field's
         int t = TiedKernel.MAX_STEPS;
-        double[] inject = new double[t];
-        inject[t - 1] = 1;
-        double[] s = new double[t];
-        double[] c = new double[t];
-        Arrays.fill(s, 0.5);
-        Arrays.fill(c, 1);
         double[][] steep = new double[2][TiedKernel.LAGS + 1];
         for (double[] curve : steep) {
             for (int k = 0; k <= TiedKernel.LAGS; k++) {
                 curve[k] = k;
             }
         }
-        assertThat(TiedKernel.through(inject, s, c, 1, steep)).isNull();
-        double[] short10 = TiedKernel.through(Arrays.copyOfRange(inject, t - 10, t), new double[] {
-            0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5}, new double[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 1, steep);
+        assertThat(TiedKernel.through(lastStep(t), filled(t, 0.5), filled(t, 1), 1, steep)).isNull();
+        double[] short10 = TiedKernel.through(lastStep(10), filled(10, 0.5), filled(10, 1), 1, steep);
         assertThat(short10).isNotNull();
         assertThat(short10[0] - short10[9]).isCloseTo(9 * Math.log10(0.5) + 9 / LN10, within(1e-9));
     }
