@@ -193,24 +193,10 @@ final class PathPairs {
             for (int k = 0; k < nodes; k++) {
                 int ok = base + k;
                 double d = 1 - s[ok];
-                double held = kept * unit[ok] * d + led * w0[ok] * d * s[ok];
-                if (held != 0) {
-                    double[] c = carry[k];
-                    for (int j = from[k]; j < to[k]; j++) {
-                        unitNext[base + j] += held * c[j];
-                    }
-                }
+                carryOn(unitNext, base, k, kept * unit[ok] * d + led * w0[ok] * d * s[ok]);
             }
         }
-        double fresh = 2 * moved + one + out0;
-        double total = 0;
-        for (int o = 0; o < offset.length; o++) {
-            for (int j = 0; j < nodes; j++) {
-                int oj = o * nodes + j;
-                unitNext[oj] += fresh * offsetWeight[o] * pi[j];
-                total += unitNext[oj];
-            }
-        }
+        double total = startAfresh(unitNext, 2 * moved + one + out0);
         if (total > 0 && Double.isFinite(total)) {
             double[] swap = unit;
             unit = unitNext;
@@ -219,6 +205,32 @@ final class PathPairs {
                 unit[k] /= total;
             }
         }
+    }
+
+    /**
+     * Adds {@code held}, the weight at grid node {@code k} of the offset block starting at
+     * {@code base}, carried one AR(1) step over the grid, into {@code into}.
+     */
+    private void carryOn(double[] into, int base, int k, double held) {
+        if (held != 0) {
+            double[] c = carry[k];
+            for (int j = from[k]; j < to[k]; j++) {
+                into[base + j] += held * c[j];
+            }
+        }
+    }
+
+    /** Adds {@code fresh} at the stationary distribution to {@code into}; returns {@code into}'s total. */
+    private double startAfresh(double[] into, double fresh) {
+        double total = 0;
+        for (int o = 0; o < offset.length; o++) {
+            for (int j = 0; j < nodes; j++) {
+                int oj = o * nodes + j;
+                into[oj] += fresh * offsetWeight[o] * pi[j];
+                total += into[oj];
+            }
+        }
+        return total;
     }
 
     /** d = 0's weights at the stationary distribution: each offset's weight times the grid's. */
@@ -437,27 +449,13 @@ final class PathPairs {
                     jump += w0[ok] * ((s2 > 0 ? cand * s[ok] * s[ok] / s2 : 0) + other);
                     out0 += w0[ok] * (ds > 0 ? mix0 * d * s[ok] / ds : 0);
                     lead += w0[ok] * d * s[ok];
-                    if (held != 0) {
-                        double[] c = carry[k];
-                        for (int j = from[k]; j < to[k]; j++) {
-                            w0Next[base + j] += held * c[j];
-                        }
-                    }
+                    carryOn(w0Next, base, k, held);
                 }
             }
             if (away) {
                 awayStep(same, mix, diag * rd * rd, fd, out0, lead, s);
             }
-            double fresh = jump + (away ? 0 : 2 * w[1] * mix);
-            double sum0 = 0;
-            for (int o = 0; o < offset.length; o++) {
-                for (int j = 0; j < nodes; j++) {
-                    int oj = o * nodes + j;
-                    w0Next[oj] += fresh * offsetWeight[o] * pi[j];
-                    sum0 += w0Next[oj];
-                }
-            }
-            next[0] = sum0;
+            next[0] = startAfresh(w0Next, jump + (away ? 0 : 2 * w[1] * mix));
         } else {
             next[0] = w[0] * same0 + 2 * w[1] * mix;
         }
