@@ -42,6 +42,11 @@ final class Recurrence {
             return time == null ? this : time.own(Run.class);
         }
 
+        /** A simple RNN's recurrent kernel's mean-field gain on the second moment, one step back. */
+        double simpleGain() {
+            return (vR + mR * mR) * rfans.connOut();
+        }
+
         Run withTime(LayerState track) {
             return new Run(steps, vW, mW, vR, mR, fans, rfans, slope2, gate, cellSecond, cellSlope2, cellOut2, fMean,
                     fSecond, oSecond, iSecond, gSecond, rSecond, coherent, cross, candMean, cellMean, positions, paths,
@@ -77,15 +82,6 @@ final class Recurrence {
      * update gate's variance, and the state's product with the next candidate {@code E[h_(t-1) hh_t]}
      * (section 8.10; nil over inputs drawn afresh at every step).
      */
-    /**
-     * What drives an LSTM's cell and state at its last step (section 8.8): the variances of the
-     * input and recurrent parts, the cell's second moment, the mean forget gate, the candidate's
-     * mean factor {@code E[i] E[tanh']}, the state's {@code E[o] E[tanh'(c)]}, the state's second
-     * moment and the recurrent kernel's coherent gain.
-     */
-    record LstmDrive(double inputVar, double recurrentVar, double cellSecond, double forget, double candidate,
-                     double out, double stateSecond, double coherentGain) { }
-
     record Drive(double inputVar, double recurrentVar, double stateSecond, double update, double slope,
                  double resetSecond, double candidateVar, double gateVar, double candidateSecond,
                  double stateCandidate) {
@@ -96,6 +92,15 @@ final class Recurrence {
                     candidateSecond, 0);
         }
     }
+
+    /**
+     * What drives an LSTM's cell and state at its last step (section 8.8): the variances of the
+     * input and recurrent parts, the cell's second moment, the mean forget gate, the candidate's
+     * mean factor {@code E[i] E[tanh']}, the state's {@code E[o] E[tanh'(c)]}, the state's second
+     * moment and the recurrent kernel's coherent gain.
+     */
+    record LstmDrive(double inputVar, double recurrentVar, double cellSecond, double forget, double candidate,
+                     double out, double stateSecond, double coherentGain) { }
 
     /** Frequencies of a state's power spectrum. */
     static final int FREQUENCIES = 512;
@@ -348,10 +353,7 @@ final class Recurrence {
         }
         // a simple RNN's random recurrent kernel, the same matrix at every step (section 8.7): the
         // powers of a sample of such matrices of its width, made once for the analysis
-        int width = (int) core.nOut();
-        IdentityRecurrence.Tails shape = IdentityRecurrence.Tails.of(core.recurrentInit());
-        double[][] tied = !gated && positions == 1 && TiedKernel.applies(core.recurrentInit(), width, t)
-                ? f.once("tied-kernel " + width + " " + shape, () -> TiedKernel.curves(width, shape)) : null;
+        double[][] tied = !gated && positions == 1 ? TiedKernel.sampled(core, t, f) : null;
         Run run = new Run(t, w[0], w[1], rw[0], rw[1], fans, rfans, slope2, gate, cellSecond, cellSlope2, cellOut2,
                 fMeans, fSecond, oSecond, iSecond, gSecond, rSecond, coherent, cross, candMean, cellMean, positions,
                 null, memory, gated ? new FiniteSample.Diagonal(diagMu, diagVar, gateAct, gru) : null, null, tied);
@@ -894,10 +896,9 @@ final class Recurrence {
         double[] stepsBelow = null;
         double[][] tied = bidirectional ? null : r.tied();
         if (tied != null) {
-            double rec = (r.vR() + r.mR() * r.mR()) * r.rfans().connOut();
-            double[] renewal = TiedKernel.through(inject, r.slope2(), r.coherent(), rec, tied);
+            double[] renewal = TiedKernel.through(inject, r.slope2(), r.coherent(), r.simpleGain(), tied);
             double[] renewalAlone = outer.returnSequences()
-                    ? TiedKernel.through(last, r.slope2(), r.coherent(), rec, tied) : renewal;
+                    ? TiedKernel.through(last, r.slope2(), r.coherent(), r.simpleGain(), tied) : renewal;
             if (renewal != null && renewalAlone != null) {
                 timeLog = renewal;
                 alone = renewalAlone;
@@ -1149,7 +1150,7 @@ final class Recurrence {
         double wIn = r.vW() + r.mW() * r.mW();
         double[] logIn = new double[t];
         boolean simple = core.kind() == LayerKind.SIMPLE_RNN;
-        double rec = simple ? (r.vR() + r.mR() * r.mR()) * r.rfans().connOut() : (r.vR() + r.mR() * r.mR()) * units;
+        double rec = simple ? r.simpleGain() : (r.vR() + r.mR() * r.mR()) * units;
         // the gradient carried to the step before (a simple RNN's pre-activation; an LSTM's or
         // GRU's gates and cell), worth its value times 10^exp
         double carried = 0;

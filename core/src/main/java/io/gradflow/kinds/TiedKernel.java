@@ -1,6 +1,7 @@
 package io.gradflow.kinds;
 
 import io.gradflow.model.Distribution;
+import io.gradflow.model.Node;
 import io.gradflow.model.WeightInit;
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
@@ -65,6 +66,20 @@ final class TiedKernel {
         return init.family() == WeightInit.Family.DISTRIBUTION && d != null && init.mean() == 0
                 && (d.kind() == Distribution.Kind.NORMAL || d.kind() == Distribution.Kind.TRUNCATED_NORMAL
                 || d.kind() == Distribution.Kind.UNIFORM);
+    }
+
+    /**
+     * The sampled matrices' curves for {@code core}'s recurrent kernel over {@code steps} steps,
+     * made once per width and weight shape for the analysis {@code f}; null where this model does
+     * not cover the kernel ({@link #applies}).
+     */
+    static double @Nullable [][] sampled(Node core, int steps, Forward f) {
+        int width = (int) core.nOut();
+        if (!applies(core.recurrentInit(), width, steps)) {
+            return null;
+        }
+        IdentityRecurrence.Tails shape = IdentityRecurrence.Tails.of(core.recurrentInit());
+        return f.once("tied-kernel " + width + " " + shape, () -> curves(width, shape));
     }
 
     /**
