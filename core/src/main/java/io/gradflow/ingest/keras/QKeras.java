@@ -116,6 +116,7 @@ final class QKeras {
     static @Nullable Activation activation(JsonValue v) {
         String raw;
         String name;
+        // a plain Keras activation (every layer has one) leaves at the first check
         Map<String, Double> p = new HashMap<>();
         if (v.isString()) {
             String text = v.asText();
@@ -123,7 +124,10 @@ final class QKeras {
             String s = raw.trim().toLowerCase(Locale.ROOT).replace(" ", "");
             int open = s.indexOf('(');
             name = open < 0 ? s : s.substring(0, open);
-            List<String> order = PARAMS.getOrDefault(name, List.of());
+            if (!PARAMS.containsKey(name)) {
+                return null;
+            }
+            List<String> order = PARAMS.get(name);
             if (open >= 0 && s.endsWith(")") && s.length() > open + 2) {
                 String[] args = s.substring(open + 1, s.length() - 1).split(",");
                 for (int i = 0; i < args.length; i++) {
@@ -141,8 +145,11 @@ final class QKeras {
                 return null;
             }
             name = cls.toLowerCase(Locale.ROOT);
+            if (!PARAMS.containsKey(name)) {
+                return null;
+            }
             JsonValue cfg = v.opt("config");
-            for (String key : PARAMS.getOrDefault(name, List.of())) {
+            for (String key : PARAMS.get(name)) {
                 JsonValue x = cfg == null ? null : cfg.opt(key);
                 if (x != null && x.isNumber()) {
                     p.put(key, x.asDouble());
